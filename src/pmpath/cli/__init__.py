@@ -1,0 +1,1 @@
+"""The ``pmpath`` command line: thin Typer commands over :mod:`pmpath.services`."""

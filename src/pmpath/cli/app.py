@@ -1,0 +1,112 @@
+"""The ``pmpath`` command: the root Typer app, error handling and the overview.
+
+Start-up time matters for a CLI, so this module imports only Typer; each command
+imports the heavy parts (pydantic, the framework, Rich) when it runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from pmpath import __version__
+from pmpath.cli import framework_cmds, ladder_cmds
+from pmpath.cli.options import FrameworkOption, JsonOption
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+
+class _PmpathGroup(TyperGroup):
+    """Turns a :class:`PmpathError` into one clear line per problem on stderr and an exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        from pmpath.errors import PmpathError
+
+        try:
+            return super().invoke(ctx)
+        except PmpathError as exc:
+            if ctx.meta.get("pmpath.debug"):
+                raise
+            for problem in exc.problems:
+                typer.echo(f"error: {problem}", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT if exc.is_bad_input else EXIT_FAILURE) from None
+
+
+app = typer.Typer(
+    name="pmpath",
+    cls=_PmpathGroup,
+    help="pmpath: a career-path navigator for product managers.\n\n"
+    "Explore the product-management ladder, its roles, competencies, backgrounds and "
+    "certifications. Every command that reports data accepts --json, and --framework FILE "
+    "(or the PMPATH_FRAMEWORK environment variable) points it at your own ladder.",
+    rich_markup_mode=None,  # Rich-formatted help costs ~200 ms of imports at every start
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pmpath {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback when a command fails.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    ctx.meta["pmpath.debug"] = debug
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(overview)
+
+
+@app.command()
+def overview(framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
+    """Show the ladder at a glance: stages, roles and where to go next."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    fw = render.framework(framework)
+    data = ladder.roles_by_stage(fw)
+    if as_json:
+        render.json_out(data)
+        return
+    render.overview(data)
+
+
+app.command(name="roles")(ladder_cmds.roles)
+app.command(name="role")(ladder_cmds.role)
+app.command(name="path")(ladder_cmds.path)
+app.command(name="diff")(ladder_cmds.diff)
+app.command(name="stages")(ladder_cmds.stages)
+app.command(name="competencies")(ladder_cmds.competencies)
+app.command(name="backgrounds")(ladder_cmds.backgrounds)
+app.command(name="background")(ladder_cmds.background)
+app.command(name="certifications")(ladder_cmds.certifications)
+app.command(name="actions")(ladder_cmds.actions)
+app.command(name="specialisations")(ladder_cmds.specialisations)
+app.command(name="exits")(ladder_cmds.exits)
+app.add_typer(framework_cmds.app, name="framework")
+
+
+def main() -> None:
+    """Entry point of the ``pmpath`` console script."""
+    app(prog_name="pmpath")
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m pmpath.cli.app`
+    sys.exit(main())

@@ -1,0 +1,332 @@
+"""Commands that explore the ladder: roles, a role, paths, diffs, competencies and the rest."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pmpath.cli.options import FrameworkOption, JsonOption
+
+RoleArg = Annotated[str, typer.Argument(help="A role or exit id, e.g. senior-product-manager.")]
+StageFilter = Annotated[
+    str | None, typer.Option("--stage", help="Only those suited to this stage id, e.g. entry.")
+]
+CompetencyFilter = Annotated[
+    str | None,
+    typer.Option("--competency", help="Only those that build this competency id."),
+]
+
+
+def roles(framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
+    """List every role and exit of the ladder, grouped by stage."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.roles_by_stage(render.framework(framework))
+    if as_json:
+        render.json_out(data)
+        return
+    for stage in data["stages"]:
+        rows = [
+            [
+                f"{r['name']}\n[dim]{r['id']}[/dim]",
+                r["track"] or "exit",
+                r["summary"],
+                ", ".join(r["next"]) or "-",
+            ]
+            for r in stage["roles"]
+        ]
+        render.table(stage["name"], ["Role", "Track", "Summary", "Next"], rows)
+
+
+def role(role_id: RoleArg, framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
+    """Show one role (or exit): summary, responsibilities, expected levels and next steps."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.role_detail(render.framework(framework), role_id)
+    if as_json:
+        render.json_out(data)
+        return
+    aliases = f" (also: {', '.join(data['aliases'])})" if data.get("aliases") else ""
+    render.heading(f"{data['name']}{aliases}")
+    track = data["track"] or "exit from the product ladder"
+    render.console.print(f"[dim]{data['id']} · {data['stage_name']} · {track}[/dim]")
+    render.console.print(data["summary"])
+    render.console.print()
+    render.bullets("Responsibilities", data["responsibilities"])
+    render.bullets("Success is measured by", data.get("success_measures", []))
+    render.table(
+        "Expected competencies",
+        ["Competency", "Level", "Weight", "What it looks like"],
+        [
+            [
+                e["name"] + (" [bold](must-have)[/bold]" if e["must_have"] else ""),
+                f"{e['level']} {e['level_name']}",
+                f"{e['weight']:g}",
+                e["behaviour"],
+            ]
+            for e in data["expectations"]
+        ],
+    )
+    render.console.print()
+    render.bullets("Comes from", [f"{p['name']} ({p['id']})" for p in data["previous"]])
+    render.bullets("Next steps", [f"{n['name']} ({n['id']})" for n in data["next"]])
+    render.bullets("First steps", data.get("first_steps", []))
+    render.bullets(f"Advice for the {data['stage_name'].lower()} stage", data["stage_preparation"])
+
+
+def path(
+    from_id: Annotated[str, typer.Argument(metavar="FROM", help="The role to start from.")],
+    to_id: Annotated[str, typer.Argument(metavar="TO", help="The role or exit to reach.")],
+    track: Annotated[
+        str | None,
+        typer.Option(
+            "--track",
+            help="Stay on one track: individual-contributor or people-leader "
+            "(roles marked 'both' belong to either).",
+        ),
+    ] = None,
+    framework: FrameworkOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the shortest path and every path of next-role steps from FROM to TO."""
+    from pmpath.cli import render
+    from pmpath.errors import PmpathError
+    from pmpath.framework import Track
+    from pmpath.services import ladder
+
+    chosen: Track | None = None
+    if track is not None:
+        try:
+            chosen = Track(track)
+        except ValueError:
+            raise PmpathError(
+                f"--track must be individual-contributor, people-leader or both, not {track!r}"
+            ) from None
+    data = ladder.path_report(render.framework(framework), from_id, to_id, chosen)
+    if as_json:
+        render.json_out(data)
+        return
+    steps = " → ".join(step["name"] for step in data["shortest"])
+    render.heading(f"Shortest path ({len(data['shortest']) - 1} steps)")
+    render.console.print(steps)
+    render.console.print()
+    rows = [
+        [str(i), str(len(p) - 1), " → ".join(step["name"] for step in p)]
+        for i, p in enumerate(data["paths"], start=1)
+    ]
+    render.table("Every path", ["#", "Steps", "Path"], rows)
+    if data["truncated"]:
+        render.console.print(f"[dim]Only the first {len(rows)} paths are shown.[/dim]")
+
+
+def diff(
+    from_id: Annotated[str, typer.Argument(metavar="FROM", help="The role you are in.")],
+    to_id: Annotated[str, typer.Argument(metavar="TO", help="The role or exit you aim for.")],
+    framework: FrameworkOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show what changes from FROM to TO: rising expectations, must-haves, new responsibilities."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.diff_report(render.framework(framework), from_id, to_id)
+    if as_json:
+        render.json_out(data)
+        return
+    render.heading(f"From {data['from']['name']} to {data['to']['name']}")
+    for title, key in (("Rising expectations", "rising"), ("Falling expectations", "falling")):
+        if data[key]:
+            render.table(
+                title,
+                ["Competency", "From", "To", "Change"],
+                [
+                    [c["name"], str(c["from"] or "-"), str(c["to"]), f"{c['delta']:+d}"]
+                    for c in data[key]
+                ],
+            )
+    if not data["rising"]:
+        render.console.print("No competency expectation rises.")
+    render.console.print(f"[dim]{len(data['unchanged'])} competencies stay at the same level.[/dim]")
+    render.console.print()
+    render.bullets("New must-haves", data["new_must_haves"])
+    render.bullets("New responsibilities", data["new_responsibilities"])
+
+
+def stages(framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
+    """List the stages of the career with their roles and the advice for each."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.stages(render.framework(framework))
+    if as_json:
+        render.json_out(data)
+        return
+    for stage in data["stages"]:
+        render.heading(f"{stage['name']} [{stage['id']}]")
+        render.console.print(stage["summary"])
+        render.console.print(f"[dim]Roles: {', '.join(stage['roles']) or '-'}[/dim]")
+        render.console.print()
+        render.bullets("Preparation", stage["preparation"])
+
+
+def competencies(framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
+    """List the proficiency scale and every competency with its behaviours per level."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.competencies(render.framework(framework))
+    if as_json:
+        render.json_out(data)
+        return
+    render.table(
+        "Proficiency scale",
+        ["Level", "Name", "Meaning"],
+        [[str(s["level"]), s["name"], s["summary"]] for s in data["scale"]],
+    )
+    for area in data["areas"]:
+        render.console.print()
+        render.heading(f"{area['name']}: {area['summary']}")
+        for comp in area["competencies"]:
+            render.table(
+                f"{comp['name']} ({comp['id']})",
+                ["Level", "Behaviour"],
+                [[level, text] for level, text in comp["behaviours"].items()],
+            )
+
+
+def backgrounds(framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
+    """List the careers people come to product management from."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.backgrounds(render.framework(framework))
+    if as_json:
+        render.json_out(data)
+        return
+    render.table(
+        "Backgrounds",
+        ["Id", "Background", "Summary", "Usual entry roles"],
+        [
+            [b["id"], b["name"], b["summary"], ", ".join(b["suggested_entry_roles"]) or "-"]
+            for b in data["backgrounds"]
+        ],
+    )
+
+
+def background(
+    background_id: Annotated[str, typer.Argument(help="A background id, e.g. software-engineering.")],
+    framework: FrameworkOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show what a background brings, what it usually lacks, and how to make the move."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.background_detail(render.framework(framework), background_id)
+    if as_json:
+        render.json_out(data)
+        return
+    render.heading(f"From {data['name']} into product management")
+    render.console.print(data["summary"])
+    render.console.print()
+    render.bullets("What you bring", data["advantages"])
+    render.table(
+        "Transferable strengths",
+        ["Competency", "Typical level"],
+        [[s["name"], f"{s['level']} {s['level_name']}"] for s in data["strengths"]],
+    )
+    render.console.print()
+    render.bullets("Usual gaps", [g["name"] for g in data["typical_gaps"]])
+    render.bullets("First steps", data["first_steps"])
+    render.bullets("Roles to aim for first", [f"{r['name']} ({r['id']})" for r in data["suggested_entry_roles"]])
+
+
+def certifications(
+    stage: StageFilter = None,
+    competency: CompetencyFilter = None,
+    framework: FrameworkOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List certifications and learning programmes, with what they build and when they fit."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.certifications(render.framework(framework), stage, competency)
+    if as_json:
+        render.json_out(data)
+        return
+    render.table(
+        "Certifications and learning programmes",
+        ["Name", "Kind", "Builds", "Suits"],
+        [
+            [
+                c["name"] + (f"\n[dim]{c['provider']}[/dim]" if c["provider"] else ""),
+                c["kind"],
+                ", ".join(c["builds"]),
+                ", ".join(c["stages"]),
+            ]
+            for c in data["certifications"]
+        ],
+    )
+
+
+def actions(
+    stage: StageFilter = None,
+    competency: CompetencyFilter = None,
+    framework: FrameworkOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List development actions (stretch projects, shadowing, mentoring, reading, ...)."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.development_actions(render.framework(framework), stage, competency)
+    if as_json:
+        render.json_out(data)
+        return
+    render.table(
+        "Development actions",
+        ["Action", "Kind", "Weeks", "Builds", "What to do"],
+        [
+            [a["name"], a["kind"], str(a["weeks"]), ", ".join(a["competencies"]), a["summary"]]
+            for a in data["development_actions"]
+        ],
+    )
+
+
+def specialisations(framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
+    """List the specialisations within product management and the interests that point to them."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.specialisations(render.framework(framework))
+    if as_json:
+        render.json_out(data)
+        return
+    render.table(
+        "Specialisations",
+        ["Specialisation", "Leans on", "For people who enjoy", "Summary"],
+        [
+            [s["name"], ", ".join(s["emphasis"]), ", ".join(s["interests"]) or "-", s["summary"]]
+            for s in data["specialisations"]
+        ],
+    )
+
+
+def exits(framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
+    """List the moves beyond the product ladder (general management, founding, ...)."""
+    from pmpath.cli import render
+    from pmpath.services import ladder
+
+    data = ladder.exits(render.framework(framework))
+    if as_json:
+        render.json_out(data)
+        return
+    render.table(
+        "Beyond product management",
+        ["Exit", "Usually from", "Summary"],
+        [[f"{e['name']}\n[dim]{e['id']}[/dim]", ", ".join(e["from_roles"]), e["summary"]] for e in data["exits"]],
+    )

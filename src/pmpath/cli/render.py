@@ -1,0 +1,80 @@
+"""Printing command results: Rich tables for people, JSON for scripts.
+
+Imported only inside commands, so Rich stays off the start-up path of ``pmpath --help``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pmpath.framework import Framework, bundled_framework_path, load_framework
+
+console = Console(highlight=False)
+
+
+def framework(path: Path | None) -> Framework:
+    """The framework a command works on: the user's file, or the bundled ladder."""
+    return load_framework(path if path is not None else bundled_framework_path())
+
+
+def json_out(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def heading(text: str) -> None:
+    console.print(Text(text, style="bold"))
+
+
+def bullets(title: str, items: list[str]) -> None:
+    if not items:
+        return
+    console.print(Text(title, style="bold"))
+    for item in items:
+        console.print(f"  • {item}", soft_wrap=False)
+    console.print()
+
+
+def table(title: str | None, columns: list[str], rows: list[list[str]]) -> None:
+    grid = Table(title=title, title_justify="left", show_lines=False, expand=False)
+    for column in columns:
+        grid.add_column(column, overflow="fold")
+    for row in rows:
+        grid.add_row(*row)
+    console.print(grid)
+
+
+def overview(data: dict[str, Any]) -> None:
+    fw = data["framework"]
+    heading(f"{fw['name']} (version {fw['version']})")
+    console.print(fw["summary"])
+    console.print()
+    rows = []
+    for stage in data["stages"]:
+        for index, role in enumerate(stage["roles"]):
+            rows.append(
+                [
+                    stage["name"] if index == 0 else "",
+                    role["name"],
+                    role["id"],
+                    role["track"] or "exit",
+                ]
+            )
+    table("The ladder", ["Stage", "Role", "Id", "Track"], rows)
+    counts = fw["counts"]
+    console.print(
+        f"{counts['competencies']} competencies, {counts['backgrounds']} backgrounds, "
+        f"{counts['certifications']} certifications and programmes, "
+        f"{counts['development_actions']} development actions, {counts['exits']} exits."
+    )
+    console.print(
+        "Next: [bold]pmpath role ID[/bold], [bold]pmpath path FROM TO[/bold], "
+        "[bold]pmpath diff FROM TO[/bold], [bold]pmpath competencies[/bold], "
+        "[bold]pmpath --help[/bold] for everything."
+    )

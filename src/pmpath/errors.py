@@ -1,0 +1,87 @@
+"""The one error hierarchy of pmpath.
+
+Every error a user can cause carries a location (file, line, field path), so that
+each interface can say *where* and *why* in one line. Interfaces map the classes to
+exit codes (CLI) and HTTP statuses (web); nothing else decides that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+FieldPath = tuple[str | int, ...]
+
+
+def format_field_path(path: FieldPath) -> str:
+    """Render ``("roles", 3, "expectations", "prioritisation")`` as ``roles[3].expectations.prioritisation``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: any of a file, a 1-based line and a field path."""
+
+    file: str | None = None
+    line: int | None = None
+    field_path: FieldPath = field(default_factory=tuple)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.field_path:
+            parts.append(format_field_path(self.field_path))
+        return ": ".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, and where it is."""
+
+    message: str
+    location: Location = field(default_factory=Location)
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class PmpathError(Exception):
+    """Base of every error pmpath raises on purpose. ``problems`` lists each finding."""
+
+    #: True when the user's input is at fault (CLI exit code 2, HTTP 4xx).
+    is_bad_input = True
+
+    def __init__(self, problems: Sequence[Problem] | str, location: Location | None = None) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems, location or Location())]
+        if not problems:
+            raise ValueError("a PmpathError needs at least one problem")
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def location(self) -> Location:
+        """The location of the first problem."""
+        return self.problems[0].location
+
+
+class FrameworkError(PmpathError):
+    """A career framework file is unreadable or breaks the format's rules."""
+
+
+class NotFoundError(PmpathError):
+    """An id given by the user names nothing in the framework."""
+
+
+class NoPathError(PmpathError):
+    """No sequence of next-role steps leads from one role to another."""
