@@ -64,7 +64,7 @@ def parse_framework(text: str, source: str = "<framework>") -> Framework:
     problems = _duplicate_keys(tree, source)
     if problems:
         raise FrameworkError(problems)
-    data = yaml.safe_load(text)
+    data = _construct(tree, source)
     if not isinstance(data, dict):
         raise FrameworkError(
             "a framework file must be a YAML mapping with keys such as id, name, scale, roles",
@@ -86,12 +86,29 @@ def _compose(text: str, source: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise FrameworkError(f"invalid YAML: {what}", Location(file=source, line=line)) from None
+        raise _yaml_error(exc, source) from None
     except yaml.YAMLError as exc:
         raise FrameworkError(f"invalid YAML: {exc}", Location(file=source)) from None
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> FrameworkError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    what = " ".join(part for part in (exc.context, exc.problem) if part)
+    return FrameworkError(f"invalid YAML: {what}", Location(file=source, line=line))
+
+
+def _construct(tree: yaml.Node | None, source: str) -> Any:
+    """Python values from the composed tree, so the text is parsed only once."""
+    if tree is None:
+        return None
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(tree)
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, source) from None
+    finally:
+        loader.dispose()
 
 
 def _duplicate_keys(node: yaml.Node | None, source: str, path: FieldPath = ()) -> list[Problem]:
