@@ -28,7 +28,7 @@ def _python() -> Path:
 
 def _ensure_venv(extras: str) -> None:
     """Create .venv and install pmpath (editable) with ``extras``, unless already current."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 is
         sys.exit(f"pmpath needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     stamp = VENV / f".pmpath-installed-{extras or 'base'}"
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
@@ -40,8 +40,16 @@ def _ensure_venv(extras: str) -> None:
     target = f".[{extras}]" if extras else "."
     print(f"Installing pmpath{f'[{extras}]' if extras else ''} into it ...", flush=True)
     subprocess.run(
-        [str(_python()), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--editable", target],
+        [
+            str(_python()),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--editable",
+            target,
+        ],
         cwd=ROOT,
         check=True,
     )
@@ -63,8 +71,11 @@ def test(args: list[str]) -> int:
         [str(BIN / "ruff"), "check", "src", "tests", "benchmarks", "dev.py"],
         [str(BIN / "mypy")],
     ):
-        print("$", " ".join(Path(step[0]).name if i == 0 else part for i, part in enumerate(step)),
-              flush=True)
+        print(
+            "$",
+            " ".join(Path(step[0]).name if i == 0 else part for i, part in enumerate(step)),
+            flush=True,
+        )
         code = _run(*step)
         if code != 0:
             return code

@@ -14,7 +14,7 @@ FieldPath = tuple[str | int, ...]
 
 
 def format_field_path(path: FieldPath) -> str:
-    """Render ``("roles", 3, "expectations", "prioritisation")`` as ``roles[3].expectations.prioritisation``."""
+    """Render ``("roles", 3, "expectations", "x")`` as ``roles[3].expectations.x``."""
     text = ""
     for part in path:
         if isinstance(part, int):

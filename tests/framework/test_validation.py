@@ -31,13 +31,18 @@ def find(problems: list[Problem], fragment: str) -> Problem:
 def test_the_documented_example_is_valid(ladder_text: str) -> None:
     framework = parse_framework(ladder_text, SOURCE)
     assert [role.id for role in framework.roles] == [
-        "designer", "senior-designer", "staff-designer", "design-manager",
+        "designer",
+        "senior-designer",
+        "staff-designer",
+        "design-manager",
     ]
     assert framework.role("senior-designer").expectations["coaching"].weight == 1.5
 
 
 def test_broken_yaml_names_the_line(ladder_text: str) -> None:
-    text = replace_once(ladder_text, "    name: Product Designer\n", "    name: Product: Designer: x\n")
+    text = replace_once(
+        ladder_text, "    name: Product Designer\n", "    name: Product: Designer: x\n"
+    )
     [problem] = problems_of(text)
     assert problem.message.startswith("invalid YAML: mapping values are not allowed here")
     assert problem.location.file == SOURCE
@@ -45,7 +50,9 @@ def test_broken_yaml_names_the_line(ladder_text: str) -> None:
 
 
 def test_unknown_role_id_in_next_roles(ladder_text: str) -> None:
-    text = replace_once(ladder_text, "next_roles: [senior-designer]", "next_roles: [senior-desginer]")
+    text = replace_once(
+        ladder_text, "next_roles: [senior-designer]", "next_roles: [senior-desginer]"
+    )
     problem = find(problems_of(text), "unknown role id 'senior-desginer'")
     assert problem.location.field_path == ("roles", 0, "next_roles", 0)
     assert problem.location.line == line_number(text, "next_roles: [senior-desginer]")
@@ -102,7 +109,9 @@ def test_behaviour_for_a_level_beyond_the_scale(ladder_text: str) -> None:
 
 
 def test_missing_behaviour_level(ladder_text: str) -> None:
-    text = replace_once(ladder_text, "      3: Runs generative studies that change a roadmap.\n", "")
+    text = replace_once(
+        ladder_text, "      3: Runs generative studies that change a roadmap.\n", ""
+    )
     [problem] = problems_of(text)
     assert problem.message == "no behaviour written for level(s) 3 of the scale"
     assert problem.location.field_path == ("competencies", 1, "behaviours")
@@ -134,7 +143,9 @@ def test_role_no_entry_role_reaches(ladder_text: str) -> None:
 
 def test_next_role_in_an_earlier_stage(ladder_text: str) -> None:
     text = replace_once(
-        ladder_text, "    name: Staff Designer\n    stage: lead", "    name: Staff Designer\n    stage: early"
+        ladder_text,
+        "    name: Staff Designer\n    stage: lead",
+        "    name: Staff Designer\n    stage: early",
     )
     [problem] = problems_of(text)
     assert problem.message == (
@@ -179,7 +190,9 @@ def test_missing_required_field(ladder_text: str) -> None:
 
 
 def test_unknown_field(ladder_text: str) -> None:
-    text = replace_once(ladder_text, "    track: people-leader\n", "    track: people-leader\n    salary: 90000\n")
+    text = replace_once(
+        ladder_text, "    track: people-leader\n", "    track: people-leader\n    salary: 90000\n"
+    )
     [problem] = problems_of(text)
     assert problem.message.startswith("unknown field")
     assert problem.location.field_path == ("roles", 3, "salary")
@@ -201,7 +214,9 @@ def test_id_that_is_not_kebab_case(ladder_text: str) -> None:
 
 
 def test_key_written_twice(ladder_text: str) -> None:
-    text = replace_once(ladder_text, "      research: 1\n", "      research: 1\n      research: 2\n")
+    text = replace_once(
+        ladder_text, "      research: 1\n", "      research: 1\n      research: 2\n"
+    )
     [problem] = problems_of(text)
     assert problem.message == "key 'research' appears more than once in this mapping"
     assert problem.location.line == line_number(text, "research: 2")
@@ -209,7 +224,11 @@ def test_key_written_twice(ladder_text: str) -> None:
 
 def test_every_problem_is_reported_at_once(ladder_text: str) -> None:
     text = replace_once(ladder_text, "      research: 1\n", "      research: 9\n")
-    text = replace_once(text, "    stage: lead\n    track: people-leader", "    stage: nowhere\n    track: people-leader")
+    text = replace_once(
+        text,
+        "    stage: lead\n    track: people-leader",
+        "    stage: nowhere\n    track: people-leader",
+    )
     messages = [p.message for p in problems_of(text)]
     assert "level 9 is outside the scale (1-4)" in messages
     assert "unknown stage id 'nowhere'" in messages
@@ -239,7 +258,9 @@ def test_file_that_is_not_utf8(write_file: Callable[[str, str], Path], tmp_path:
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=400))
 def test_arbitrary_text_gives_a_located_framework_error_or_a_framework(text: str) -> None:
+    problems: tuple[Problem, ...] = ()
     try:
         parse_framework(text, SOURCE)
     except FrameworkError as exc:
-        assert all(problem.location.file == SOURCE for problem in exc.problems)
+        problems = exc.problems
+    assert all(problem.location.file == SOURCE for problem in problems)

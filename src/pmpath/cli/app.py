@@ -6,7 +6,6 @@ imports the heavy parts (pydantic, the framework, Rich) when it runs.
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -23,7 +22,7 @@ EXIT_FAILURE = 1
 class _PmpathGroup(TyperGroup):
     """Turns a :class:`PmpathError` into one clear line per problem on stderr and an exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # a click Context; typer does not re-export its type
         from pmpath.errors import PmpathError
 
         try:
@@ -109,4 +108,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m pmpath.cli.app`
-    sys.exit(main())
+    main()

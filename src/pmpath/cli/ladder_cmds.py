@@ -149,7 +149,9 @@ def diff(
             )
     if not data["rising"]:
         render.console.print("No competency expectation rises.")
-    render.console.print(f"[dim]{len(data['unchanged'])} competencies stay at the same level.[/dim]")
+    render.console.print(
+        f"[dim]{len(data['unchanged'])} competencies stay at the same level.[/dim]"
+    )
     render.console.print()
     render.bullets("New must-haves", data["new_must_haves"])
     render.bullets("New responsibilities", data["new_responsibilities"])
@@ -217,7 +219,9 @@ def backgrounds(framework: FrameworkOption = None, as_json: JsonOption = False) 
 
 
 def background(
-    background_id: Annotated[str, typer.Argument(help="A background id, e.g. software-engineering.")],
+    background_id: Annotated[
+        str, typer.Argument(help="A background id, e.g. software-engineering.")
+    ],
     framework: FrameworkOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -241,7 +245,10 @@ def background(
     render.console.print()
     render.bullets("Usual gaps", [g["name"] for g in data["typical_gaps"]])
     render.bullets("First steps", data["first_steps"])
-    render.bullets("Roles to aim for first", [f"{r['name']} ({r['id']})" for r in data["suggested_entry_roles"]])
+    render.bullets(
+        "Roles to aim for first",
+        [f"{r['name']} ({r['id']})" for r in data["suggested_entry_roles"]],
+    )
 
 
 def certifications(
@@ -328,5 +335,8 @@ def exits(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
     render.table(
         "Beyond product management",
         ["Exit", "Usually from", "Summary"],
-        [[f"{e['name']}\n[dim]{e['id']}[/dim]", ", ".join(e["from_roles"]), e["summary"]] for e in data["exits"]],
+        [
+            [f"{e['name']}\n[dim]{e['id']}[/dim]", ", ".join(e["from_roles"]), e["summary"]]
+            for e in data["exits"]
+        ],
     )

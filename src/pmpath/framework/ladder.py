@@ -50,6 +50,11 @@ class Ladder:
         self.framework = framework
         self._nodes: dict[str, Node] = {role.id: role for role in framework.roles}
         self._nodes.update({exit_.id: exit_ for exit_ in framework.exits})
+        self._by_title: dict[str, Node] = {}
+        for node in self._nodes.values():
+            titles = [node.name, *(node.aliases if isinstance(node, Role) else [])]
+            for title in titles:
+                self._by_title.setdefault(title.casefold(), node)
         self._successors: dict[str, list[str]] = {
             role.id: list(role.next_roles) for role in framework.roles
         }
@@ -59,22 +64,26 @@ class Ladder:
                 self._successors[role_id].append(exit_.id)
 
     def node(self, node_id: str) -> Node:
-        """The role or exit with this id."""
-        try:
-            return self._nodes[node_id]
-        except KeyError:
+        """The role or exit with this id (or, for people typing titles, this name or alias)."""
+        found = self._nodes.get(node_id) or self._by_title.get(node_id.casefold())
+        if found is None:
             raise NotFoundError(
                 f"unknown role or exit id {node_id!r}; known: {', '.join(self._nodes)}"
-            ) from None
+            )
+        return found
+
+    def resolve(self, node_id: str) -> str:
+        """The id of the role or exit that ``node_id`` names."""
+        return self.node(node_id).id
 
     def next_steps(self, node_id: str) -> list[Node]:
         """The roles and exits one step on from ``node_id``."""
-        self.node(node_id)
+        node_id = self.resolve(node_id)
         return [self._nodes[n] for n in self._successors[node_id]]
 
     def previous_steps(self, node_id: str) -> list[Role]:
         """The roles people usually come to ``node_id`` from."""
-        self.node(node_id)
+        node_id = self.resolve(node_id)
         return [role for role in self.framework.roles if node_id in self._successors[role.id]]
 
     def entry_roles(self) -> list[Role]:
@@ -88,8 +97,7 @@ class Ladder:
 
     def iter_paths(self, start: str, goal: str, track: Track | None = None) -> Iterator[list[str]]:
         """Every path of next-role steps from ``start`` to ``goal`` (depth first)."""
-        self.node(start)
-        self.node(goal)
+        start, goal = self.resolve(start), self.resolve(goal)
         if not (self._allowed(start, track) and self._allowed(goal, track)):
             return
         # Iterative, so a long ladder cannot hit the recursion limit.
@@ -106,7 +114,7 @@ class Ladder:
     def paths(
         self, start: str, goal: str, track: Track | None = None, limit: int | None = None
     ) -> list[list[str]]:
-        """Paths from ``start`` to ``goal``, shortest first; at most ``limit`` of them are searched for."""
+        """Paths from ``start`` to ``goal``, shortest first; stops searching after ``limit``."""
         found: list[list[str]] = []
         for path in self.iter_paths(start, goal, track):
             found.append(path)
@@ -116,8 +124,7 @@ class Ladder:
 
     def shortest_path(self, start: str, goal: str, track: Track | None = None) -> list[str]:
         """The path with the fewest steps; raises :class:`NoPathError` when none exists."""
-        self.node(start)
-        self.node(goal)
+        start, goal = self.resolve(start), self.resolve(goal)
         came_from: dict[str, str | None] = {start: None}
         queue = deque([start]) if self._allowed(start, track) else deque()
         while queue:
@@ -137,13 +144,16 @@ class Ladder:
     def diff(self, start: str, goal: str) -> LadderDiff:
         """What changes between two places on the ladder: levels, must-haves, responsibilities."""
         before, after = self.node(start), self.node(goal)
+        start, goal = before.id, after.id
         rising, falling, unchanged = [], [], []
         for comp in self.framework.competencies:
             target = after.expectations.get(comp.id)
             if target is None:
                 continue
             current = before.expectations.get(comp.id)
-            change = LevelChange(comp.id, comp.name, current.level if current else None, target.level)
+            change = LevelChange(
+                comp.id, comp.name, current.level if current else None, target.level
+            )
             if change.before is None or change.after > change.before:
                 rising.append(change)
             elif change.after < change.before:

@@ -45,7 +45,9 @@ def load_framework(path: Path | str) -> Framework:
     except FileNotFoundError:
         raise FrameworkError("no such file", Location(file=source)) from None
     except IsADirectoryError:
-        raise FrameworkError("is a directory, not a framework file", Location(file=source)) from None
+        raise FrameworkError(
+            "is a directory, not a framework file", Location(file=source)
+        ) from None
     except PermissionError:
         raise FrameworkError("permission denied", Location(file=source)) from None
     try:
@@ -59,7 +61,7 @@ def load_framework(path: Path | str) -> Framework:
 
 
 def parse_framework(text: str, source: str = "<framework>") -> Framework:
-    """Check and return the framework written in the YAML ``text``; ``source`` names it in errors."""
+    """Check and return the framework in the YAML ``text``; ``source`` names it in errors."""
     tree = _compose(text, source)
     problems = _duplicate_keys(tree, source)
     if problems:
@@ -123,7 +125,9 @@ def _duplicate_keys(node: yaml.Node | None, source: str, path: FieldPath = ()) -
                 problems.append(
                     Problem(
                         f"key {name!r} appears more than once in this mapping",
-                        Location(file=source, line=key.start_mark.line + 1, field_path=(*path, name)),
+                        Location(
+                            file=source, line=key.start_mark.line + 1, field_path=(*path, name)
+                        ),
                     )
                 )
             seen.add(name)
@@ -178,7 +182,10 @@ def _message(err: Any) -> str:
     if kind in _FRIENDLIER:
         return str(_FRIENDLIER[kind])
     if kind == "string_pattern_mismatch":
-        return f"{_short(repr(err['input']))} is not a kebab-case id (lowercase letters, digits and single hyphens)"
+        return (
+            f"{_short(repr(err['input']))} is not a kebab-case id "
+            "(lowercase letters, digits and single hyphens)"
+        )
     if "input" in err and not isinstance(err["input"], dict | list):
         return f"{err['msg']} (got {_short(repr(err['input']))})"
     return str(err["msg"])

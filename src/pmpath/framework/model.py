@@ -65,7 +65,9 @@ class LearningKind(StrEnum):
 class ScaleLevel(_Strict):
     """One step of the proficiency scale."""
 
-    level: Level = Field(description="The number of the level; levels run 1, 2, 3, ... without gaps.")
+    level: Level = Field(
+        description="The number of the level; levels run 1, 2, 3, ... without gaps."
+    )
     name: Text = Field(description="A short name such as 'Proficient'.")
     summary: Text = Field(description="What this level means for any competency.")
 
@@ -109,7 +111,8 @@ class Expectation(_Strict):
         default=1.0, gt=0, le=10, description="How much this competency counts for the role."
     )
     must_have: bool = Field(
-        default=False, description="A shortfall here caps placement in the role, whatever else is met."
+        default=False,
+        description="A shortfall here caps placement in the role, whatever else is met.",
     )
 
 
@@ -147,7 +150,7 @@ class Role(_Strict):
 
 
 class Interest(_Strict):
-    """Something a person may enjoy in product work; the intake maps it to tracks and specialisations."""
+    """Something a person may enjoy in the work; the intake maps it to a track."""
 
     id: Id
     name: Text
@@ -167,7 +170,9 @@ class Background(_Strict):
     strengths: dict[Id, Level] = Field(
         description="Transferable strengths as competency levels typical for the background."
     )
-    typical_gaps: list[Id] = Field(default_factory=list, description="Competencies usually to build.")
+    typical_gaps: list[Id] = Field(
+        default_factory=list, description="Competencies usually to build."
+    )
     first_steps: list[Text] = Field(min_length=1, description="How to make the move, in order.")
     suggested_entry_roles: list[Id] = Field(default_factory=list)
 
@@ -227,7 +232,9 @@ class Framework(_Strict):
     """A whole career framework: the ladder, its competencies and everything around it."""
 
     format: int = Field(
-        default=FORMAT_VERSION, ge=FORMAT_VERSION, le=FORMAT_VERSION,
+        default=FORMAT_VERSION,
+        ge=FORMAT_VERSION,
+        le=FORMAT_VERSION,
         description="The version of this file format.",
     )
     id: Id

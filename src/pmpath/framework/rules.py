@@ -9,11 +9,11 @@ that every role can be reached in from an entry role.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from pmpath.errors import FieldPath
-from pmpath.framework.model import Expectation, Framework
+from pmpath.framework.model import Exit, Framework, Role, Track
 
 Finding = tuple[FieldPath, str]
 
@@ -51,8 +51,9 @@ def _unique_ids(fw: Framework) -> Iterator[Finding]:
         first_seen: dict[str, int] = {}
         for index, item in enumerate(items):
             if item.id in first_seen:
-                yield (section, index, "id"), (
-                    f"duplicate id {item.id!r} (first used at {section}[{first_seen[item.id]}])"
+                yield (
+                    (section, index, "id"),
+                    (f"duplicate id {item.id!r} (first used at {section}[{first_seen[item.id]}])"),
                 )
             first_seen.setdefault(item.id, index)
     # Roles and exits are both places on the ladder graph, so they share one namespace.
@@ -65,8 +66,12 @@ def _unique_ids(fw: Framework) -> Iterator[Finding]:
 def _scale(fw: Framework) -> Iterator[Finding]:
     for index, step in enumerate(fw.scale):
         if step.level != index + 1:
-            yield ("scale", index, "level"), (
-                f"scale levels must run 1, 2, 3, ... in order; expected {index + 1}, got {step.level}"
+            yield (
+                ("scale", index, "level"),
+                (
+                    "scale levels must run 1, 2, 3, ... in order; "
+                    f"expected {index + 1}, got {step.level}"
+                ),
             )
 
 
@@ -83,13 +88,15 @@ def _unknown(kind: str, item_id: str, fw: Framework) -> str | None:
 
 
 def _references(fw: Framework) -> Iterator[Finding]:
-    """Every id that points elsewhere points at something that exists, every level fits the scale."""
+    """Every id that points elsewhere exists, and every level fits the scale."""
     checks: list[tuple[FieldPath, str, str]] = []  # (path, kind, id)
     for i, comp in enumerate(fw.competencies):
         checks.append((("competencies", i, "area"), "area", comp.area))
     for i, role in enumerate(fw.roles):
         checks.append((("roles", i, "stage"), "stage", role.stage))
-        checks += [(("roles", i, "next_roles", j), "role", r) for j, r in enumerate(role.next_roles)]
+        checks += [
+            (("roles", i, "next_roles", j), "role", r) for j, r in enumerate(role.next_roles)
+        ]
     for i, bg in enumerate(fw.backgrounds):
         checks += [(("backgrounds", i, "strengths", c), "competency", c) for c in bg.strengths]
         checks += [
@@ -101,27 +108,35 @@ def _references(fw: Framework) -> Iterator[Finding]:
             for j, r in enumerate(bg.suggested_entry_roles)
         ]
     for i, cert in enumerate(fw.certifications):
-        checks += [(("certifications", i, "builds", j), "competency", c) for j, c in enumerate(cert.builds)]
-        checks += [(("certifications", i, "stages", j), "stage", s) for j, s in enumerate(cert.stages)]
+        checks += [
+            (("certifications", i, "builds", j), "competency", c) for j, c in enumerate(cert.builds)
+        ]
+        checks += [
+            (("certifications", i, "stages", j), "stage", s) for j, s in enumerate(cert.stages)
+        ]
     for i, action in enumerate(fw.development_actions):
         checks += [
             (("development_actions", i, "competencies", j), "competency", c)
             for j, c in enumerate(action.competencies)
         ]
         checks += [
-            (("development_actions", i, "stages", j), "stage", s) for j, s in enumerate(action.stages)
+            (("development_actions", i, "stages", j), "stage", s)
+            for j, s in enumerate(action.stages)
         ]
     interest_ids = {interest.id for interest in fw.interests}
     for i, spec in enumerate(fw.specialisations):
         checks += [
-            (("specialisations", i, "emphasis", j), "competency", c) for j, c in enumerate(spec.emphasis)
+            (("specialisations", i, "emphasis", j), "competency", c)
+            for j, c in enumerate(spec.emphasis)
         ]
         for j, interest in enumerate(spec.interests):
             if interest not in interest_ids:
                 yield ("specialisations", i, "interests", j), f"unknown interest id {interest!r}"
     for i, exit_ in enumerate(fw.exits):
         checks.append((("exits", i, "stage"), "stage", exit_.stage))
-        checks += [(("exits", i, "from_roles", j), "role", r) for j, r in enumerate(exit_.from_roles)]
+        checks += [
+            (("exits", i, "from_roles", j), "role", r) for j, r in enumerate(exit_.from_roles)
+        ]
     for path, kind, item_id in checks:
         message = _unknown(kind, item_id, fw)
         if message:
@@ -132,13 +147,18 @@ def _references(fw: Framework) -> Iterator[Finding]:
             message = _level_problem(fw, level)
             if message:
                 yield ("backgrounds", i, "strengths", comp_id), message
-    for section, holders in (("roles", fw.roles), ("exits", fw.exits)):
-        for i, holder in enumerate(holders):
-            for comp_id, expectation in holder.expectations.items():
-                path: FieldPath = (section, i, "expectations", comp_id)
-                message = _unknown("competency", comp_id, fw) or _level_problem(fw, expectation.level)
-                if message:
-                    yield path, message
+    yield from _expectation_levels(fw, "roles", fw.roles)
+    yield from _expectation_levels(fw, "exits", fw.exits)
+
+
+def _expectation_levels(
+    fw: Framework, section: str, holders: Sequence[Role | Exit]
+) -> Iterator[Finding]:
+    for i, holder in enumerate(holders):
+        for comp_id, expectation in holder.expectations.items():
+            message = _unknown("competency", comp_id, fw) or _level_problem(fw, expectation.level)
+            if message:
+                yield (section, i, "expectations", comp_id), message
 
 
 def _behaviours(fw: Framework) -> Iterator[Finding]:
@@ -146,8 +166,9 @@ def _behaviours(fw: Framework) -> Iterator[Finding]:
     for i, comp in enumerate(fw.competencies):
         missing = [level for level in fw.levels if level not in comp.behaviours]
         if missing:
-            yield ("competencies", i, "behaviours"), (
-                f"no behaviour written for level(s) {', '.join(map(str, missing))} of the scale"
+            yield (
+                ("competencies", i, "behaviours"),
+                (f"no behaviour written for level(s) {', '.join(map(str, missing))} of the scale"),
             )
         for level in comp.behaviours:
             message = _level_problem(fw, level)
@@ -173,8 +194,9 @@ def _ladder(fw: Framework) -> Iterator[Finding]:
     if cycle:
         first = index_of[cycle[0]]
         step = fw.roles[first].next_roles.index(cycle[1])
-        yield ("roles", first, "next_roles", step), (
-            "next roles form a cycle: " + " -> ".join(cycle)
+        yield (
+            ("roles", first, "next_roles", step),
+            ("next roles form a cycle: " + " -> ".join(cycle)),
         )
         return  # reachability and monotonicity are meaningless on a cyclic ladder
 
@@ -183,7 +205,10 @@ def _ladder(fw: Framework) -> Iterator[Finding]:
     entry_stage = stage_ids[0]
     reached = {role.id for role in fw.roles if role.stage == entry_stage}
     if not reached:
-        yield ("stages", 0), f"no role is in the first stage ({entry_stage!r}), so the ladder has no entry"
+        yield (
+            ("stages", 0),
+            f"no role is in the first stage ({entry_stage!r}), so the ladder has no entry",
+        )
     frontier = list(reached)
     while frontier:
         for nxt in edges[frontier.pop()]:
@@ -192,38 +217,47 @@ def _ladder(fw: Framework) -> Iterator[Finding]:
                 frontier.append(nxt)
     for i, role in enumerate(fw.roles):
         if role.id not in reached and reached:
-            yield ("roles", i, "id"), (
-                f"role {role.id!r} cannot be reached from any entry role "
-                f"(roles in stage {entry_stage!r}); add it to some role's next_roles"
+            yield (
+                ("roles", i, "id"),
+                (
+                    f"role {role.id!r} cannot be reached from any entry role "
+                    f"(roles in stage {entry_stage!r}); add it to some role's next_roles"
+                ),
             )
 
     for i, role in enumerate(fw.roles):
         for j, nxt_id in enumerate(role.next_roles):
             if nxt_id not in index_of:
                 continue
-            nxt = fw.roles[index_of[nxt_id]]
+            nxt_role = fw.roles[index_of[nxt_id]]
             if (
                 role.stage in known_stages
-                and nxt.stage in known_stages
-                and stage_ids.index(nxt.stage) < stage_ids.index(role.stage)
+                and nxt_role.stage in known_stages
+                and stage_ids.index(nxt_role.stage) < stage_ids.index(role.stage)
             ):
-                yield ("roles", i, "next_roles", j), (
-                    f"{nxt_id!r} is in stage {nxt.stage!r}, earlier than {role.id!r} ({role.stage!r})"
+                yield (
+                    ("roles", i, "next_roles", j),
+                    (
+                        f"{nxt_id!r} is in stage {nxt_role.stage!r}, "
+                        f"earlier than {role.id!r} ({role.stage!r})"
+                    ),
                 )
-            if role.track.shares_ladder_with(nxt.track):
-                yield from _falling(fw, role.id, role.expectations, index_of[nxt_id], nxt.track.value)
+            if role.track.shares_ladder_with(nxt_role.track):
+                yield from _falling(role, nxt_role, index_of[nxt_id])
 
 
-def _falling(
-    fw: Framework, from_id: str, before: dict[str, Expectation], to_index: int, track: str
-) -> Iterator[Finding]:
-    after = fw.roles[to_index]
+def _falling(before: Role, after: Role, after_index: int) -> Iterator[Finding]:
+    # Name the track the move stays on: the one that is not "both", if any.
+    track = after.track if after.track is not Track.BOTH else before.track
     for comp_id, expected in after.expectations.items():
-        previous = before.get(comp_id)
+        previous = before.expectations.get(comp_id)
         if previous is not None and expected.level < previous.level:
-            yield ("roles", to_index, "expectations", comp_id), (
-                f"expectation falls along the {track} track: {previous.level} in {from_id!r} "
-                f"but {expected.level} in {after.id!r}, its next role"
+            yield (
+                ("roles", after_index, "expectations", comp_id),
+                (
+                    f"expectation falls along the {track.value} track: {previous.level} in "
+                    f"{before.id!r} but {expected.level} in {after.id!r}, its next role"
+                ),
             )
 
 

@@ -109,7 +109,7 @@ def _expectation_rows(fw: Framework, node: Role | Exit) -> list[Json]:
 
 
 def role_detail(fw: Framework, node_id: str) -> Json:
-    """Everything about one role or exit: summary, duties, expectations, neighbours, stage advice."""
+    """Everything about one role or exit: duties, expectations, neighbours, stage advice."""
     ladder = Ladder(fw)
     node = ladder.node(node_id)
     stage = fw.stage(node.stage)
@@ -140,8 +140,8 @@ def path_report(fw: Framework, start: str, goal: str, track: Track | None = None
     shortest = ladder.shortest_path(start, goal, track)
     paths = ladder.paths(start, goal, track, limit=MAX_PATHS + 1)
     return {
-        "from": start,
-        "to": goal,
+        "from": ladder.resolve(start),
+        "to": ladder.resolve(goal),
         "track": track.value if track else None,
         "shortest": [_ref(ladder.node(n)) for n in shortest],
         "paths": [[_ref(ladder.node(n)) for n in path] for path in paths[:MAX_PATHS]],
@@ -191,7 +191,9 @@ def competencies(fw: Framework) -> Json:
                         "id": comp.id,
                         "name": comp.name,
                         "summary": comp.summary,
-                        "behaviours": {str(level): text for level, text in sorted(comp.behaviours.items())},
+                        "behaviours": {
+                            str(level): text for level, text in sorted(comp.behaviours.items())
+                        },
                     }
                     for comp in fw.competencies
                     if comp.area == area.id
@@ -240,9 +242,7 @@ def background_detail(fw: Framework, background_id: str) -> Json:
     }
 
 
-def certifications(
-    fw: Framework, stage: str | None = None, competency: str | None = None
-) -> Json:
+def certifications(fw: Framework, stage: str | None = None, competency: str | None = None) -> Json:
     """Certifications and learning programmes, optionally only those for a stage or competency."""
     if stage is not None:
         fw.stage(stage)

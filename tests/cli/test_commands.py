@@ -1,0 +1,316 @@
+"""Every ladder command on the bundled framework: tables for people, stable JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+Run = Callable[..., Any]
+
+
+def test_no_command_shows_the_overview(pmpath: Run) -> None:
+    out = pmpath()
+    assert out.exit_code == 0
+    assert "Product management career framework" in out.stdout
+    assert "Chief Product Officer" in out.stdout
+    assert "pmpath role ID" in out.stdout
+
+
+def test_help_lists_every_command(pmpath: Run) -> None:
+    out = pmpath("--help")
+    assert out.exit_code == 0
+    for command in (
+        "roles",
+        "role",
+        "path",
+        "diff",
+        "stages",
+        "competencies",
+        "backgrounds",
+        "background",
+        "certifications",
+        "actions",
+        "specialisations",
+        "exits",
+        "framework",
+    ):
+        assert f"  {command} " in out.stdout, command
+
+
+def test_roles_are_grouped_by_stage(pmpath: Run) -> None:
+    out = pmpath("roles")
+    assert out.exit_code == 0
+    assert out.stdout.index("Entry level") < out.stdout.index("Product Coordinator")
+    assert out.stdout.index("Product Coordinator") < out.stdout.index("Senior Product Manager")
+    data = pmpath("roles", "--json").json()
+    stages = {stage["id"]: [role["id"] for role in stage["roles"]] for stage in data["stages"]}
+    assert stages["executive"] == ["vice-president-of-product", "chief-product-officer"]
+    assert stages["beyond-product"] == [
+        "general-management",
+        "startup-founder",
+        "venture-capital",
+        "consulting-advisory",
+    ]
+    assert data["framework"]["counts"]["roles"] == 12
+
+
+def test_role_shows_duties_expectations_and_next_steps(pmpath: Run) -> None:
+    out = pmpath("role", "principal-product-manager")
+    assert out.exit_code == 0
+    assert "Principal Product Manager" in out.stdout
+    assert "individual-contributor" in out.stdout
+    assert "Director of Product Management (director-of-product-management)" in out.stdout
+    data = pmpath("role", "principal-product-manager", "--json").json()
+    assert set(data) >= {
+        "id",
+        "name",
+        "kind",
+        "stage",
+        "stage_name",
+        "track",
+        "aliases",
+        "summary",
+        "responsibilities",
+        "success_measures",
+        "expectations",
+        "next",
+        "previous",
+        "stage_preparation",
+    }
+    strategic = next(e for e in data["expectations"] if e["competency"] == "strategic-thinking")
+    assert strategic == {
+        "competency": "strategic-thinking",
+        "name": "Strategic thinking",
+        "area": "strategy",
+        "level": 5,
+        "level_name": "Expert",
+        "weight": 2.0,
+        "must_have": True,
+        "behaviour": strategic["behaviour"],
+    }
+    assert len(data["expectations"]) == 23
+    assert [p["id"] for p in data["previous"]] == ["senior-product-manager"]
+
+
+def test_role_accepts_a_title(pmpath: Run) -> None:
+    assert pmpath("role", "Junior Analyst", "--json").json()["id"] == "junior-product-analyst"
+
+
+def test_an_exit_can_be_shown_like_a_role(pmpath: Run) -> None:
+    data = pmpath("role", "venture-capital", "--json").json()
+    assert data["kind"] == "exit"
+    assert data["track"] is None
+    assert data["first_steps"]
+
+
+def test_unknown_role_is_bad_input(pmpath: Run) -> None:
+    out = pmpath("role", "senior-pm")
+    assert out.exit_code == 2
+    assert out.stdout == ""
+    assert out.stderr.startswith(
+        "error: unknown role or exit id 'senior-pm'; known: product-associate"
+    )
+
+
+def test_path_shows_shortest_and_every_path(pmpath: Run) -> None:
+    out = pmpath("path", "product-manager", "director-of-product-management")
+    assert out.exit_code == 0
+    assert "Shortest path (3 steps)" in out.stdout
+    assert "Principal Product Manager" in out.stdout
+    data = pmpath("path", "product-manager", "director-of-product-management", "--json").json()
+    assert set(data) == {"from", "to", "track", "shortest", "paths", "truncated"}
+    assert len(data["paths"]) == 2
+    assert data["truncated"] is False
+
+
+def test_path_on_one_track(pmpath: Run) -> None:
+    data = pmpath(
+        "path",
+        "associate-product-manager",
+        "principal-product-manager",
+        "--track",
+        "individual-contributor",
+        "--json",
+    ).json()
+    assert [step["id"] for step in data["shortest"]] == [
+        "associate-product-manager",
+        "product-manager",
+        "senior-product-manager",
+        "principal-product-manager",
+    ]
+    assert data["track"] == "individual-contributor"
+
+
+def test_path_with_a_bad_track_is_bad_input(pmpath: Run) -> None:
+    out = pmpath("path", "product-manager", "senior-product-manager", "--track", "sideways")
+    assert out.exit_code == 2
+    assert "--track must be individual-contributor, people-leader or both" in out.stderr
+
+
+def test_path_that_does_not_exist_is_bad_input(pmpath: Run) -> None:
+    out = pmpath("path", "chief-product-officer", "product-associate")
+    assert out.exit_code == 2
+    assert out.stderr == (
+        "error: no path of next-role steps leads from "
+        "'chief-product-officer' to 'product-associate'\n"
+    )
+
+
+def test_diff_between_two_roles(pmpath: Run) -> None:
+    out = pmpath("diff", "senior-product-manager", "group-product-manager")
+    assert out.exit_code == 0
+    assert "Rising expectations" in out.stdout
+    assert "Mentorship and team development" in out.stdout
+    data = pmpath("diff", "senior-product-manager", "group-product-manager", "--json").json()
+    assert set(data) == {
+        "from",
+        "to",
+        "rising",
+        "falling",
+        "unchanged",
+        "new_must_haves",
+        "new_responsibilities",
+    }
+    leadership = next(c for c in data["rising"] if c["competency"] == "leadership")
+    assert leadership == {
+        "competency": "leadership",
+        "name": "Leadership",
+        "from": 3,
+        "to": 4,
+        "delta": 1,
+    }
+    assert data["new_must_haves"] == ["leadership", "mentorship-and-team-development"]
+
+
+def test_stages_show_the_preparation_advice(pmpath: Run) -> None:
+    data = pmpath("stages", "--json").json()
+    executive = next(s for s in data["stages"] if s["id"] == "executive")
+    assert any("mentor" in advice.lower() for advice in executive["preparation"])
+    assert pmpath("stages").exit_code == 0
+
+
+def test_competencies_show_the_scale_and_behaviours(pmpath: Run) -> None:
+    out = pmpath("competencies")
+    assert out.exit_code == 0
+    assert "Proficiency scale" in out.stdout
+    assert "Storytelling and persuasion" in out.stdout
+    data = pmpath("competencies", "--json").json()
+    assert [step["name"] for step in data["scale"]] == [
+        "Foundational",
+        "Developing",
+        "Proficient",
+        "Advanced",
+        "Expert",
+    ]
+    comps = [c for area in data["areas"] for c in area["competencies"]]
+    assert len(comps) == 23
+    assert all(list(c["behaviours"]) == ["1", "2", "3", "4", "5"] for c in comps)
+
+
+def test_backgrounds_and_one_background(pmpath: Run) -> None:
+    data = pmpath("backgrounds", "--json").json()
+    assert len(data["backgrounds"]) == 8
+    assert pmpath("backgrounds").exit_code == 0
+    out = pmpath("background", "software-engineering")
+    assert out.exit_code == 0
+    assert "Technical fluency" in out.stdout
+    detail = pmpath("background", "software-engineering", "--json").json()
+    assert set(detail) == {
+        "id",
+        "name",
+        "summary",
+        "advantages",
+        "strengths",
+        "typical_gaps",
+        "first_steps",
+        "suggested_entry_roles",
+    }
+    assert detail["strengths"][0]["level"] == max(s["level"] for s in detail["strengths"])
+
+
+def test_unknown_background_is_bad_input(pmpath: Run) -> None:
+    out = pmpath("background", "astronaut")
+    assert out.exit_code == 2
+    assert "unknown background id 'astronaut'" in out.stderr
+
+
+def test_certifications_with_filters(pmpath: Run) -> None:
+    every = pmpath("certifications", "--json").json()["certifications"]
+    assert len(every) == 15
+    entry = pmpath("certifications", "--stage", "entry", "--json").json()["certifications"]
+    assert "certified-scrummaster" in {c["id"] for c in entry}
+    assert all("entry" in c["stages"] for c in entry)
+    agile = pmpath("certifications", "--competency", "agile-delivery", "--json").json()
+    assert all("agile-delivery" in c["builds"] for c in agile["certifications"])
+    assert pmpath("certifications").exit_code == 0
+    assert pmpath("certifications", "--stage", "nowhere").exit_code == 2
+
+
+def test_actions_specialisations_and_exits(pmpath: Run) -> None:
+    actions = pmpath("actions", "--competency", "user-research", "--json").json()
+    assert actions["development_actions"]
+    assert all("user-research" in a["competencies"] for a in actions["development_actions"])
+    specs = pmpath("specialisations", "--json").json()
+    assert {s["id"] for s in specs["specialisations"]} >= {"growth", "technical", "user-research"}
+    exits = pmpath("exits", "--json").json()
+    assert len(exits["exits"]) == 4
+    for command in ("actions", "specialisations", "exits"):
+        assert pmpath(command).exit_code == 0, command
+
+
+def test_schema_is_the_json_schema_of_the_model(pmpath: Run) -> None:
+    out = pmpath("framework", "schema")
+    assert out.exit_code == 0
+    schema = json.loads(out.stdout)
+    assert schema["title"] == "Framework"
+    assert set(schema["required"]) >= {"id", "name", "scale", "competencies", "stages", "roles"}
+    assert "Role" in schema["$defs"]
+
+
+def test_validate_the_bundled_ladder(pmpath: Run) -> None:
+    from pmpath.framework import bundled_framework_path
+
+    out = pmpath("framework", "validate", str(bundled_framework_path()), "--json")
+    assert out.exit_code == 0
+    assert out.json()["valid"] is True
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("roles",),
+        ("role", "designer"),
+        ("path", "designer", "staff-designer"),
+        ("competencies",),
+        ("backgrounds",),
+        ("certifications",),
+        ("overview",),
+    ],
+)
+def test_a_broken_framework_stops_every_command(
+    pmpath: Run, tmp_path: Path, ladder_text: str, args: tuple[str, ...]
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(ladder_text.replace("    stage: lead\n", "    stage: top\n", 1))
+    out = pmpath(*args, "--framework", str(broken))
+    assert out.exit_code == 2
+    assert out.stdout == ""
+    assert f"error: {broken}:" in out.stderr
+    assert "unknown stage id 'top'" in out.stderr
+
+
+def test_debug_shows_the_traceback(pmpath: Run) -> None:
+    from pmpath.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        pmpath("--debug", "role", "nobody")
+
+
+def test_version(pmpath: Run) -> None:
+    from pmpath import __version__
+
+    assert pmpath("--version").stdout == f"pmpath {__version__}\n"
