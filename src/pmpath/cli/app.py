@@ -4,8 +4,6 @@ Start-up time matters for a CLI, so this module imports only Typer; each command
 imports the heavy parts (pydantic, the framework, Rich) when it runs.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

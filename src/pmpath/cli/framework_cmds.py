@@ -1,7 +1,5 @@
 """``pmpath framework``: check a framework file and print the format's JSON Schema."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -35,7 +33,7 @@ def validate(
         render.json_out(data)
         return
     counts = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in data["counts"].items())
-    render.console.print(f"{file}: valid framework {fw.id!r} ({counts})")
+    render.say(f"{file}: valid framework {fw.id!r} ({counts})")
 
 
 @app.command()

@@ -1,7 +1,5 @@
 """Commands that explore the ladder: roles, a role, paths, diffs, competencies and the rest."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -30,7 +28,7 @@ def roles(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
     for stage in data["stages"]:
         rows = [
             [
-                f"{r['name']}\n[dim]{r['id']}[/dim]",
+                render.named(r["name"], r["id"]),
                 r["track"] or "exit",
                 r["summary"],
                 ", ".join(r["next"]) or "-",
@@ -52,9 +50,9 @@ def role(role_id: RoleArg, framework: FrameworkOption = None, as_json: JsonOptio
     aliases = f" (also: {', '.join(data['aliases'])})" if data.get("aliases") else ""
     render.heading(f"{data['name']}{aliases}")
     track = data["track"] or "exit from the product ladder"
-    render.console.print(f"[dim]{data['id']} · {data['stage_name']} · {track}[/dim]")
-    render.console.print(data["summary"])
-    render.console.print()
+    render.dim(f"{data['id']} · {data['stage_name']} · {track}")
+    render.say(data["summary"])
+    render.say()
     render.bullets("Responsibilities", data["responsibilities"])
     render.bullets("Success is measured by", data.get("success_measures", []))
     render.table(
@@ -62,7 +60,7 @@ def role(role_id: RoleArg, framework: FrameworkOption = None, as_json: JsonOptio
         ["Competency", "Level", "Weight", "What it looks like"],
         [
             [
-                e["name"] + (" [bold](must-have)[/bold]" if e["must_have"] else ""),
+                render.named(e["name"], "must-have" if e["must_have"] else None, "bold"),
                 f"{e['level']} {e['level_name']}",
                 f"{e['weight']:g}",
                 e["behaviour"],
@@ -70,7 +68,7 @@ def role(role_id: RoleArg, framework: FrameworkOption = None, as_json: JsonOptio
             for e in data["expectations"]
         ],
     )
-    render.console.print()
+    render.say()
     render.bullets("Comes from", [f"{p['name']} ({p['id']})" for p in data["previous"]])
     render.bullets("Next steps", [f"{n['name']} ({n['id']})" for n in data["next"]])
     render.bullets("First steps", data.get("first_steps", []))
@@ -111,15 +109,15 @@ def path(
         return
     steps = " → ".join(step["name"] for step in data["shortest"])
     render.heading(f"Shortest path ({len(data['shortest']) - 1} steps)")
-    render.console.print(steps)
-    render.console.print()
+    render.say(steps)
+    render.say()
     rows = [
         [str(i), str(len(p) - 1), " → ".join(step["name"] for step in p)]
         for i, p in enumerate(data["paths"], start=1)
     ]
     render.table("Every path", ["#", "Steps", "Path"], rows)
     if data["truncated"]:
-        render.console.print(f"[dim]Only the first {len(rows)} paths are shown.[/dim]")
+        render.dim(f"Only the first {len(rows)} paths are shown.")
 
 
 def diff(
@@ -148,11 +146,9 @@ def diff(
                 ],
             )
     if not data["rising"]:
-        render.console.print("No competency expectation rises.")
-    render.console.print(
-        f"[dim]{len(data['unchanged'])} competencies stay at the same level.[/dim]"
-    )
-    render.console.print()
+        render.say("No competency expectation rises.")
+    render.dim(f"{len(data['unchanged'])} competencies stay at the same level.")
+    render.say()
     render.bullets("New must-haves", data["new_must_haves"])
     render.bullets("New responsibilities", data["new_responsibilities"])
 
@@ -168,9 +164,9 @@ def stages(framework: FrameworkOption = None, as_json: JsonOption = False) -> No
         return
     for stage in data["stages"]:
         render.heading(f"{stage['name']} [{stage['id']}]")
-        render.console.print(stage["summary"])
-        render.console.print(f"[dim]Roles: {', '.join(stage['roles']) or '-'}[/dim]")
-        render.console.print()
+        render.say(stage["summary"])
+        render.dim(f"Roles: {', '.join(stage['roles']) or '-'}")
+        render.say()
         render.bullets("Preparation", stage["preparation"])
 
 
@@ -189,7 +185,7 @@ def competencies(framework: FrameworkOption = None, as_json: JsonOption = False)
         [[str(s["level"]), s["name"], s["summary"]] for s in data["scale"]],
     )
     for area in data["areas"]:
-        render.console.print()
+        render.say()
         render.heading(f"{area['name']}: {area['summary']}")
         for comp in area["competencies"]:
             render.table(
@@ -234,15 +230,15 @@ def background(
         render.json_out(data)
         return
     render.heading(f"From {data['name']} into product management")
-    render.console.print(data["summary"])
-    render.console.print()
+    render.say(data["summary"])
+    render.say()
     render.bullets("What you bring", data["advantages"])
     render.table(
         "Transferable strengths",
         ["Competency", "Typical level"],
         [[s["name"], f"{s['level']} {s['level_name']}"] for s in data["strengths"]],
     )
-    render.console.print()
+    render.say()
     render.bullets("Usual gaps", [g["name"] for g in data["typical_gaps"]])
     render.bullets("First steps", data["first_steps"])
     render.bullets(
@@ -270,7 +266,7 @@ def certifications(
         ["Name", "Kind", "Builds", "Suits"],
         [
             [
-                c["name"] + (f"\n[dim]{c['provider']}[/dim]" if c["provider"] else ""),
+                render.named(c["name"], c["provider"]),
                 c["kind"],
                 ", ".join(c["builds"]),
                 ", ".join(c["stages"]),
@@ -336,7 +332,7 @@ def exits(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
         "Beyond product management",
         ["Exit", "Usually from", "Summary"],
         [
-            [f"{e['name']}\n[dim]{e['id']}[/dim]", ", ".join(e["from_roles"]), e["summary"]]
+            [render.named(e["name"], e["id"]), ", ".join(e["from_roles"]), e["summary"]]
             for e in data["exits"]
         ],
     )

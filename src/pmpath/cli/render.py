@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ from rich.text import Text
 
 from pmpath.framework import Framework, bundled_framework_path, load_framework
 
-console = Console(highlight=False)
+# No markup: framework text is the user's own and may contain [brackets]; styling is
+# applied with Text objects instead.
+console = Console(highlight=False, markup=False)
 
 
 def framework(path: Path | None) -> Framework:
@@ -28,6 +31,19 @@ def json_out(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def say(text: str = "") -> None:
+    console.print(text)
+
+
+def dim(text: str) -> None:
+    console.print(Text(text, style="dim"))
+
+
+def named(name: str, detail: str | None, style: str = "dim") -> Text:
+    """A table cell with a name and, on the next line, a styled detail such as its id."""
+    return Text.assemble(name, ("\n" + detail, style)) if detail else Text(name)
+
+
 def heading(text: str) -> None:
     console.print(Text(text, style="bold"))
 
@@ -36,12 +52,16 @@ def bullets(title: str, items: list[str]) -> None:
     if not items:
         return
     console.print(Text(title, style="bold"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right")
+    grid.add_column()
     for item in items:
-        console.print(f"  • {item}", soft_wrap=False)
+        grid.add_row("•", Text(item))  # Text: never read an item's brackets as markup
+    console.print(grid)
     console.print()
 
 
-def table(title: str | None, columns: list[str], rows: list[list[str]]) -> None:
+def table(title: str | None, columns: list[str], rows: Sequence[Sequence[str | Text]]) -> None:
     grid = Table(title=title, title_justify="left", show_lines=False, expand=False)
     for column in columns:
         grid.add_column(column, overflow="fold")
@@ -74,7 +94,17 @@ def overview(data: dict[str, Any]) -> None:
         f"{counts['development_actions']} development actions, {counts['exits']} exits."
     )
     console.print(
-        "Next: [bold]pmpath role ID[/bold], [bold]pmpath path FROM TO[/bold], "
-        "[bold]pmpath diff FROM TO[/bold], [bold]pmpath competencies[/bold], "
-        "[bold]pmpath --help[/bold] for everything."
+        Text.assemble(
+            "Next: ",
+            ("pmpath role ID", "bold"),
+            ", ",
+            ("pmpath path FROM TO", "bold"),
+            ", ",
+            ("pmpath diff FROM TO", "bold"),
+            ", ",
+            ("pmpath competencies", "bold"),
+            ", ",
+            ("pmpath --help", "bold"),
+            " for everything.",
+        )
     )
