@@ -76,8 +76,8 @@ def role(role_id: RoleArg, framework: FrameworkOption = None, as_json: JsonOptio
 
 
 def path(
-    from_id: Annotated[str, typer.Argument(metavar="FROM", help="The role to start from.")],
-    to_id: Annotated[str, typer.Argument(metavar="TO", help="The role or exit to reach.")],
+    from_role: Annotated[str, typer.Argument(metavar="FROM", help="The role to start from.")],
+    to_role: Annotated[str, typer.Argument(metavar="TO", help="The role or exit to reach.")],
     track: Annotated[
         str | None,
         typer.Option(
@@ -89,7 +89,7 @@ def path(
     framework: FrameworkOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the shortest path and every path of next-role steps from FROM to TO."""
+    """Show the shortest path and every path of next-role steps between two roles."""
     from pmpath.cli import render
     from pmpath.errors import PmpathError
     from pmpath.framework import Track
@@ -103,7 +103,7 @@ def path(
             raise PmpathError(
                 f"--track must be individual-contributor, people-leader or both, not {track!r}"
             ) from None
-    data = ladder.path_report(render.framework(framework), from_id, to_id, chosen)
+    data = ladder.path_report(render.framework(framework), from_role, to_role, chosen)
     if as_json:
         render.json_out(data)
         return
@@ -121,16 +121,16 @@ def path(
 
 
 def diff(
-    from_id: Annotated[str, typer.Argument(metavar="FROM", help="The role you are in.")],
-    to_id: Annotated[str, typer.Argument(metavar="TO", help="The role or exit you aim for.")],
+    from_role: Annotated[str, typer.Argument(metavar="FROM", help="The role you are in.")],
+    to_role: Annotated[str, typer.Argument(metavar="TO", help="The role or exit you aim for.")],
     framework: FrameworkOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show what changes from FROM to TO: rising expectations, must-haves, new responsibilities."""
+    """Show what changes between two roles: rising expectations, must-haves, new duties."""
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.diff_report(render.framework(framework), from_id, to_id)
+    data = ladder.diff_report(render.framework(framework), from_role, to_role)
     if as_json:
         render.json_out(data)
         return
