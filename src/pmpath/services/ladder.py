@@ -6,6 +6,7 @@ The CLI prints them as tables or as JSON; the web app will serve the same struct
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pmpath.framework import Exit, Framework, Ladder, LadderDiff, Track
@@ -242,12 +243,24 @@ def background_detail(fw: Framework, background_id: str) -> Json:
     }
 
 
-def certifications(fw: Framework, stage: str | None = None, competency: str | None = None) -> Json:
-    """Certifications and learning programmes, optionally only those for a stage or competency."""
+def _wanted(fw: Framework, stage: str | None, competency: str | None) -> Callable[..., bool]:
+    """A filter on (stages, competencies) lists; unknown filter ids are bad input."""
     if stage is not None:
         fw.stage(stage)
     if competency is not None:
         fw.competency(competency)
+
+    def wanted(stages: list[str], competencies: list[str]) -> bool:
+        return (stage is None or stage in stages) and (
+            competency is None or competency in competencies
+        )
+
+    return wanted
+
+
+def certifications(fw: Framework, stage: str | None = None, competency: str | None = None) -> Json:
+    """Certifications and learning programmes, optionally only those for a stage or competency."""
+    wanted = _wanted(fw, stage, competency)
     return {
         "certifications": [
             {
@@ -260,8 +273,7 @@ def certifications(fw: Framework, stage: str | None = None, competency: str | No
                 "stages": list(cert.stages),
             }
             for cert in fw.certifications
-            if (stage is None or stage in cert.stages)
-            and (competency is None or competency in cert.builds)
+            if wanted(cert.stages, cert.builds)
         ]
     }
 
@@ -270,16 +282,12 @@ def development_actions(
     fw: Framework, stage: str | None = None, competency: str | None = None
 ) -> Json:
     """Development actions, optionally only those for a stage or competency."""
-    if stage is not None:
-        fw.stage(stage)
-    if competency is not None:
-        fw.competency(competency)
+    wanted = _wanted(fw, stage, competency)
     return {
         "development_actions": [
             action.model_dump(mode="json")
             for action in fw.development_actions
-            if (stage is None or stage in action.stages)
-            and (competency is None or competency in action.competencies)
+            if wanted(action.stages, action.competencies)
         ]
     }
 
