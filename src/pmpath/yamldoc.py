@@ -1,0 +1,186 @@
+"""YAML documents that remember where everything came from.
+
+Framework files and assessment answer files are written by hand, so every problem in
+them must be reported with the file, the line and the field path. A
+:class:`YamlDocument` composes the text once into PyYAML's node tree (which keeps line
+numbers), rejects keys written twice, builds the Python values from the same tree, and
+maps any field path back to the line of the deepest node on it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from pmpath.errors import FieldPath, Location, PmpathError, Problem
+
+#: Hand-written files; anything bigger is a mistake or an attack.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class YamlDocument:
+    """The parsed text of one YAML file: its values (``data``) and where each came from."""
+
+    def __init__(self, text: str, source: str, error: type[PmpathError]) -> None:
+        self.source = source
+        self.error = error
+        self.tree = self._compose(text)
+        duplicates = self._duplicate_keys(self.tree, ())
+        if duplicates:
+            raise error(duplicates)
+        self.data: Any = self._construct()
+
+    @classmethod
+    def read(cls, path: Path | str, error: type[PmpathError]) -> YamlDocument:
+        """Read ``path`` as UTF-8 YAML; unreadable files raise ``error`` naming the file."""
+        path = Path(path)
+        source = str(path)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise error(
+                    f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                    Location(file=source),
+                )
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise error("no such file", Location(file=source)) from None
+        except IsADirectoryError:
+            raise error("is a directory, not a file", Location(file=source)) from None
+        except PermissionError:
+            raise error("permission denied", Location(file=source)) from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise error("is not UTF-8 text", Location(file=source, line=line)) from None
+        return cls(text, source, error)
+
+    def line_of(self, path: FieldPath) -> int | None:
+        """The 1-based line of the deepest node along ``path`` (a key's own line for mappings)."""
+        if self.tree is None:
+            return None
+        node: yaml.Node = self.tree
+        line = node.start_mark.line + 1
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if str(key.value) == str(part):
+                        line, node = key.start_mark.line + 1, value
+                        break
+                else:
+                    return line
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if not 0 <= part < len(node.value):
+                    return line
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line
+
+    def problem(self, path: FieldPath, message: str) -> Problem:
+        """A problem located at ``path`` in this document."""
+        return Problem(
+            message, Location(file=self.source, line=self.line_of(path), field_path=path)
+        )
+
+    def validate(self, model: type[M], what: str) -> M:
+        """The document as ``model``; shape errors raise ``self.error`` with every problem.
+
+        ``what`` names the kind of file in the message for a document that is not a mapping.
+        """
+        if not isinstance(self.data, dict):
+            raise self.error(
+                f"{what} must be a YAML mapping of fields", Location(file=self.source, line=1)
+            )
+        try:
+            return model.model_validate(self.data)
+        except ValidationError as exc:
+            raise self.error(
+                [self.problem(_clean_loc(err["loc"]), _message(err)) for err in exc.errors()]
+            ) from None
+
+    def _compose(self, text: str) -> yaml.Node | None:
+        try:
+            return yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            raise self._yaml_error(exc) from None
+        except yaml.YAMLError as exc:
+            raise self.error(f"invalid YAML: {exc}", Location(file=self.source)) from None
+
+    def _construct(self) -> Any:
+        if self.tree is None:
+            return None
+        loader = yaml.SafeLoader("")
+        try:
+            return loader.construct_document(self.tree)
+        except yaml.MarkedYAMLError as exc:
+            raise self._yaml_error(exc) from None
+        finally:
+            loader.dispose()
+
+    def _yaml_error(self, exc: yaml.MarkedYAMLError) -> PmpathError:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(part for part in (exc.context, exc.problem) if part)
+        return self.error(f"invalid YAML: {what}", Location(file=self.source, line=line))
+
+    def _duplicate_keys(self, node: yaml.Node | None, path: FieldPath) -> list[Problem]:
+        # PyYAML keeps the last of two equal keys without a word; an author who wrote
+        # the same field twice deserves to hear about it.
+        problems: list[Problem] = []
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                name = str(key.value)
+                if name in seen:
+                    problems.append(
+                        Problem(
+                            f"key {name!r} appears more than once in this mapping",
+                            Location(
+                                file=self.source,
+                                line=key.start_mark.line + 1,
+                                field_path=(*path, name),
+                            ),
+                        )
+                    )
+                seen.add(name)
+                problems += self._duplicate_keys(value, (*path, name))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                problems += self._duplicate_keys(item, (*path, index))
+        return problems
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:
+    # pydantic adds markers such as "[key]" for dictionary keys; they are not fields.
+    return tuple(part for part in loc if part != "[key]")
+
+
+_FRIENDLIER = {
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field (check the spelling against the format's documentation)",
+}
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    if kind in _FRIENDLIER:
+        return str(_FRIENDLIER[kind])
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{_short(repr(err['input']))} is not a kebab-case id "
+            "(lowercase letters, digits and single hyphens)"
+        )
+    if "input" in err and not isinstance(err["input"], dict | list):
+        return f"{err['msg']} (got {_short(repr(err['input']))})"
+    return str(err["msg"])
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
