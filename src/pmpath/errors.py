@@ -85,3 +85,7 @@ class NotFoundError(PmpathError):
 
 class NoPathError(PmpathError):
     """No sequence of next-role steps leads from one role to another."""
+
+
+class AssessmentError(PmpathError):
+    """Self-assessment answers are unreadable or do not fit the framework."""

@@ -1,0 +1,120 @@
+"""Assessment answer files: a person's ratings and intake answers as YAML.
+
+    background: software-engineering      # optional, a background id
+    current_role: null                    # optional, a role id
+    years: 6                              # optional, years of work experience
+    interests: [technology-and-platforms] # optional, interest ids
+    target: associate-product-manager     # optional, a role or exit id
+    ratings:                              # required: competency id -> level
+      analytical-thinking: 4
+      customer-empathy: {level: 2, confidence: low, evidence: ["Ran five interviews"]}
+
+Every id is checked against the framework and every level against its scale; problems are
+reported with the file, line and field, and nothing is stored from a file with any problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from pmpath.assessment.profile import Confidence, Rating, SelfAssessment
+from pmpath.errors import AssessmentError, FieldPath
+from pmpath.framework import Framework
+from pmpath.yamldoc import YamlDocument
+
+Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class RatingEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: int = Field(description="The level whose behaviour fits best.")
+    confidence: Confidence = Confidence.MEDIUM
+    evidence: list[Evidence] = Field(default_factory=list, max_length=50)
+
+
+class AnswersFile(BaseModel):
+    """The answers file format."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    background: str | None = None
+    current_role: str | None = None
+    years: float | None = Field(default=None, ge=0, le=60)
+    interests: list[str] = Field(default_factory=list)
+    target: str | None = None
+    ratings: dict[str, RatingEntry] = Field(min_length=1)
+
+    @field_validator("ratings", mode="before")
+    @classmethod
+    def _bare_levels(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: {"level": item}
+                if isinstance(item, int) and not isinstance(item, bool)
+                else item
+                for key, item in value.items()
+            }
+        return value
+
+
+def read_answers(path: Path | str, framework: Framework) -> SelfAssessment:
+    """The assessment in the answers file ``path``, checked against ``framework``."""
+    return _checked(YamlDocument.read(path, AssessmentError), framework)
+
+
+def parse_answers(text: str, framework: Framework, source: str = "<answers>") -> SelfAssessment:
+    return _checked(YamlDocument(text, source, AssessmentError), framework)
+
+
+def _checked(document: YamlDocument, framework: Framework) -> SelfAssessment:
+    answers = document.validate(AnswersFile, "an answers file")
+    findings = check_answers(answers, framework)
+    if findings:
+        raise AssessmentError([document.problem(path, message) for path, message in findings])
+    return to_assessment(answers, framework)
+
+
+def check_answers(answers: AnswersFile, framework: Framework) -> list[tuple[FieldPath, str]]:
+    """Every id and level in ``answers`` that does not fit ``framework``."""
+    findings: list[tuple[FieldPath, str]] = []
+    top = framework.levels.stop - 1
+    for comp_id, entry in answers.ratings.items():
+        if not framework.has("competency", comp_id):
+            findings.append((("ratings", comp_id), f"unknown competency id {comp_id!r}"))
+        elif entry.level not in framework.levels:
+            findings.append(
+                (("ratings", comp_id), f"level {entry.level} is outside the scale (1-{top})")
+            )
+    if answers.background is not None and not framework.has("background", answers.background):
+        findings.append((("background",), f"unknown background id {answers.background!r}"))
+    if answers.current_role is not None and not framework.has("role", answers.current_role):
+        findings.append((("current_role",), f"unknown role id {answers.current_role!r}"))
+    known_interests = {interest.id for interest in framework.interests}
+    for index, interest in enumerate(answers.interests):
+        if interest not in known_interests:
+            findings.append((("interests", index), f"unknown interest id {interest!r}"))
+    if answers.target is not None and not (
+        framework.has("role", answers.target) or framework.has("exit", answers.target)
+    ):
+        findings.append((("target",), f"unknown role or exit id {answers.target!r}"))
+    return findings
+
+
+def to_assessment(answers: AnswersFile, framework: Framework) -> SelfAssessment:
+    ratings = {
+        comp_id: Rating(comp_id, entry.level, entry.confidence, tuple(entry.evidence))
+        for comp_id, entry in answers.ratings.items()
+    }
+    return SelfAssessment(
+        ratings=ratings,
+        background=answers.background,
+        current_role=answers.current_role,
+        years=answers.years,
+        interests=tuple(answers.interests),
+        target=answers.target,
+        unrated=tuple(c.id for c in framework.competencies if c.id not in ratings),
+    )
