@@ -20,9 +20,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from pmpath.assessment.placement import place, starting_role
 from pmpath.assessment.profile import Confidence, Rating, SelfAssessment
-from pmpath.errors import AssessmentError, FieldPath
-from pmpath.framework import Framework
+from pmpath.errors import AssessmentError, FieldPath, NoPathError
+from pmpath.framework import Framework, Ladder
 from pmpath.yamldoc import YamlDocument
 
 Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -75,7 +76,23 @@ def _checked(document: YamlDocument, framework: Framework) -> SelfAssessment:
     findings = check_answers(answers, framework)
     if findings:
         raise AssessmentError([document.problem(path, message) for path, message in findings])
-    return to_assessment(answers, framework)
+    assessment = to_assessment(answers, framework)
+    if assessment.target is not None:
+        # Reachability depends on the placement, so it is checked on the whole assessment.
+        start = starting_role(assessment, place(framework, assessment))
+        try:
+            Ladder(framework).shortest_path(start, assessment.target)
+        except NoPathError:
+            raise AssessmentError(
+                [
+                    document.problem(
+                        ("target",),
+                        f"no path of next-role steps leads from {start!r} to "
+                        f"{assessment.target!r}; pick a role ahead of you",
+                    )
+                ]
+            ) from None
+    return assessment
 
 
 def check_answers(answers: AnswersFile, framework: Framework) -> list[tuple[FieldPath, str]]:

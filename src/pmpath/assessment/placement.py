@@ -142,6 +142,11 @@ def place(framework: Framework, assessment: SelfAssessment) -> Placement:
     return Placement(role_id, status, fits, low_id, high_id)
 
 
+def starting_role(assessment: SelfAssessment, placement: Placement) -> str:
+    """Where a path to a target starts: the role the person holds, else their placement."""
+    return assessment.current_role or placement.role_id
+
+
 def seniority(framework: Framework) -> dict[str, tuple[int, int]]:
     """(stage rank, steps from an entry role) for each role: how senior the role is."""
     return _seniority(framework)

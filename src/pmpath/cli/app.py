@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from pmpath import __version__
-from pmpath.cli import framework_cmds, ladder_cmds
+from pmpath.cli import assess_cmds, db_cmds, framework_cmds, ladder_cmds
 from pmpath.cli.options import FrameworkOption, JsonOption
 
 EXIT_BAD_INPUT = 2
@@ -97,7 +97,14 @@ app.command(name="certifications")(ladder_cmds.certifications)
 app.command(name="actions")(ladder_cmds.actions)
 app.command(name="specialisations")(ladder_cmds.specialisations)
 app.command(name="exits")(ladder_cmds.exits)
+app.command(name="assess")(assess_cmds.assess)
+app.command(name="profile")(assess_cmds.profile)
+app.command(name="history")(assess_cmds.history)
+app.command(name="gaps")(assess_cmds.gaps)
+app.command(name="plan")(assess_cmds.plan)
+app.command(name="report")(assess_cmds.report)
 app.add_typer(framework_cmds.app, name="framework")
+app.add_typer(db_cmds.app, name="db")
 
 
 def main() -> None:

@@ -20,3 +20,34 @@ JsonOption = Annotated[
     bool,
     typer.Option("--json", help="Print JSON with stable keys (see docs/cli.md) instead of tables."),
 ]
+
+ProfileOption = Annotated[
+    str,
+    typer.Option(
+        "--profile",
+        "-p",
+        envvar="PMPATH_PROFILE",
+        help="Whose assessments to use: any name you choose (one person can keep several).",
+    ),
+]
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="PMPATH_DATABASE_URL",
+        help="SQLAlchemy URL of the database; default: a SQLite file in your user data folder.",
+        show_default=False,
+    ),
+]
+
+TargetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--target",
+        "-t",
+        help="The role or exit to aim for; default: the assessment's target, else the next "
+        "role on your suggested track.",
+        show_default=False,
+    ),
+]

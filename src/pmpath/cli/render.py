@@ -61,7 +61,8 @@ def bullets(title: str, items: list[str]) -> None:
     console.print()
 
 
-def table(title: str | None, columns: list[str], rows: Sequence[Sequence[str | Text]]) -> None:
+def table(title: str | None, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A table; each cell is a str (shown as plain text) or a Rich Text."""
     grid = Table(title=title, title_justify="left", show_lines=False, expand=False)
     for column in columns:
         grid.add_column(column, overflow="fold")

@@ -1,0 +1,312 @@
+"""Commands for self-assessment: assess, profile, history, gaps, plan and report."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from pmpath.cli.options import (
+    DatabaseOption,
+    FrameworkOption,
+    JsonOption,
+    ProfileOption,
+    TargetOption,
+)
+
+if TYPE_CHECKING:
+    from pmpath.services.assessments import AssessmentService
+
+DEFAULT_PROFILE = "me"
+
+
+def _service(framework: Path | None, database_url: str | None) -> "AssessmentService":
+    from pmpath.cli import render
+    from pmpath.services.assessments import AssessmentService
+    from pmpath.store import Database
+
+    return AssessmentService(Database.open(database_url), render.framework(framework))
+
+
+def assess(
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            help="Take the ratings and intake answers from this YAML file instead of asking "
+            "(format: docs/assessment.md).",
+            show_default=False,
+        ),
+    ] = None,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Assess yourself: pick, for each competency, the behaviour that fits you best.
+
+    Without --answers the questions are asked here, one competency at a time; each answer
+    is saved as you give it, and an unfinished assessment is offered for resuming.
+    """
+    from pmpath.assessment import read_answers
+    from pmpath.cli import interview, render
+    from pmpath.services.guidance import guidance
+
+    service = _service(framework, database_url)
+    if answers is not None:
+        assessment = read_answers(answers, service.framework)
+        assessment_id = service.record(profile, assessment)
+    else:
+        assessment_id, assessment = interview.run(service, profile)
+    data = {
+        "assessment_id": assessment_id,
+        "profile": profile,
+        **guidance(service.framework, assessment),
+    }
+    if as_json:
+        render.json_out(data)
+        return
+    render.say(f"Assessment {assessment_id} saved for profile {profile!r}.")
+    render.say()
+    _show_standing(data)
+
+
+def profile(
+    profile: ProfileOption = DEFAULT_PROFILE,
+    target: TargetOption = None,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show where your newest assessment places you, your direction and your biggest gaps."""
+    from pmpath.cli import render
+    from pmpath.services.guidance import guidance
+
+    service = _service(framework, database_url)
+    stored = service.latest(profile)
+    data = {
+        "profile": stored.profile,
+        "assessment_id": stored.id,
+        "assessed_at": stored.completed_at.isoformat(timespec="seconds")
+        if stored.completed_at
+        else None,
+        "ratings": {
+            comp_id: {
+                "level": rating.level,
+                "confidence": rating.confidence.value,
+                "evidence": list(rating.evidence),
+            }
+            for comp_id, rating in stored.assessment.ratings.items()
+        },
+        **guidance(service.framework, stored.assessment, target),
+    }
+    if as_json:
+        render.json_out(data)
+        return
+    render.heading(f"Profile {stored.profile!r}, assessed {data['assessed_at']}")
+    render.say()
+    _show_standing(data)
+
+
+def history(
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List your finished assessments and, per competency, the progress since the one before."""
+    from pmpath.cli import render
+
+    data = _service(framework, database_url).progress(profile)
+    if as_json:
+        render.json_out(data)
+        return
+    if not data["assessments"]:
+        render.say(f"Profile {profile!r} has no finished assessment yet: run `pmpath assess`.")
+        return
+    render.table(
+        f"Assessments of {profile!r}",
+        ["#", "Finished", "Source", "Placement"],
+        [
+            [str(a["id"]), a["completed_at"], a["source"], a["placement"]["name"]]
+            for a in data["assessments"]
+        ],
+    )
+    latest = data["assessments"][-1]
+    if len(data["assessments"]) > 1:
+        rows = [
+            [c["name"], _level(c["previous"]), _level(c["level"]), _change(c["change"])]
+            for c in latest["competencies"]
+        ]
+        render.table(
+            "Progress since the assessment before", ["Competency", "Before", "Now", "Change"], rows
+        )
+
+
+def gaps(
+    profile: ProfileOption = DEFAULT_PROFILE,
+    target: TargetOption = None,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show every competency's gap to the target role, biggest impact first, and your strengths."""
+    from pmpath.cli import render
+    from pmpath.services.guidance import guidance
+
+    service = _service(framework, database_url)
+    data = guidance(service.framework, service.latest(profile).assessment, target)
+    if as_json:
+        render.json_out(
+            {"target": data["target"], "gaps": data["gaps"], "strengths": data["strengths"]}
+        )
+        return
+    _show_gaps(data)
+
+
+def plan(
+    profile: ProfileOption = DEFAULT_PROFILE,
+    target: TargetOption = None,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a growth plan: sequenced actions for your biggest gaps, with a time horizon."""
+    from pmpath.cli import render
+    from pmpath.services.guidance import guidance
+
+    service = _service(framework, database_url)
+    data = guidance(service.framework, service.latest(profile).assessment, target)
+    if as_json:
+        render.json_out({"target": data["target"], "plan": data["plan"]})
+        return
+    _show_plan(data)
+
+
+def report(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the HTML report to this file.", show_default=False
+        ),
+    ] = None,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    target: TargetOption = None,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a self-contained HTML report (radar chart, ladder, gaps, plan) that opens offline."""
+    from pmpath.cli import render
+    from pmpath.errors import PmpathError
+
+    data = _service(framework, database_url).report(profile, target)
+    if as_json:
+        render.json_out(data)
+        return
+    if output is None:
+        raise PmpathError("give the report's file with -o FILE.html (or use --json)")
+    from pmpath.reports import render_report
+
+    html = render_report(data)
+    try:
+        output.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise PmpathError(f"cannot write the report to {output}: {exc.strerror}") from None
+    render.say(f"Report written to {output} ({len(html.encode()) // 1024} KiB).")
+
+
+def _level(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def _change(value: Any) -> str:
+    return "-" if value is None else (f"{value:+d}" if value else "0")
+
+
+def _show_standing(data: dict[str, Any]) -> None:
+    from pmpath.cli import render
+
+    placement = data["placement"]
+    role = placement["role"]["name"]
+    if placement["status"] == "ready-now":
+        render.heading(f"Where you stand: {role} (ready now)")
+    else:
+        render.heading(f"Where you stand: working towards {role}")
+    low, high = placement["range"]["low"]["name"], placement["range"]["high"]["name"]
+    band = placement["band"]
+    render.say(
+        f"Fit {placement['fit']:.0f} (band {band[0]:.0f}-{band[1]:.0f}); allowing for how sure "
+        f"you were of each rating, anywhere from {low} to {high}."
+    )
+    if placement["capped_by"]:
+        render.say(
+            "Must-haves holding you back: "
+            + ", ".join(
+                f"{c['name']} {c['current']:g}/{c['expected']}" for c in placement["capped_by"]
+            )
+        )
+    render.dim(placement["note"])
+    render.say()
+    intake = data["intake"]
+    render.heading(f"Suggested track: {intake['track']['suggested']}")
+    render.say(intake["track"]["reason"])
+    if intake["specialisation"]:
+        render.say(f"Specialisation to consider: {intake['specialisation']['reason']}")
+    render.say()
+    _show_gaps(data, limit=5)
+    _show_plan(data)
+
+
+def _show_gaps(data: dict[str, Any], limit: int | None = None) -> None:
+    from pmpath.cli import render
+
+    target = data["target"]
+    path = " → ".join(step["name"] for step in target["path"])
+    render.heading(
+        f"Target: {target['role']['name']} ({target['readiness']}, fit {target['fit']:.0f})"
+    )
+    render.say(f"Path: {path}")
+    rows = [
+        [
+            render.named(g["name"], "must-have" if g["must_have"] else None, "bold"),
+            str(g["current"]),
+            str(g["expected"]),
+            f"{g['gap']:+d}",
+            f"{g['impact']:g}",
+        ]
+        for g in data["gaps"]
+        if g["gap"] > 0
+    ][:limit]
+    if rows:
+        render.table(
+            "Gaps, biggest impact first", ["Competency", "You", "Target", "Gap", "Impact"], rows
+        )
+    else:
+        render.say("You meet every expectation of the target.")
+    strengths = [f"{s['name']} ({s['current']})" for s in data["strengths"] if s["surplus"] > 0]
+    if strengths:
+        render.say("Strengths to build on: " + ", ".join(strengths[:6]))
+    render.say()
+
+
+def _show_plan(data: dict[str, Any]) -> None:
+    from pmpath.cli import render
+
+    plan = data["plan"]
+    render.bullets("First, the move into product", plan["transition_steps"])
+    if not plan["steps"]:
+        return
+    render.table(
+        f"Growth plan (about {plan['horizon_weeks']} weeks)",
+        ["Weeks", "Do", "Kind", "Builds"],
+        [
+            [
+                f"{s['start_week']}-{s['end_week']}",
+                render.named(s["name"], s["summary"]),
+                s["kind"],
+                ", ".join(s["competencies"]),
+            ]
+            for s in plan["steps"]
+        ],
+    )

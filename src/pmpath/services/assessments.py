@@ -1,0 +1,240 @@
+"""Storing self-assessments and reading them back: profiles, history, progress and reports.
+
+Every method is one transaction. Interactive assessments are committed answer by answer,
+so nothing a person entered is lost if the terminal closes; an answers file is checked in
+full before anything is stored, then stored in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pmpath.assessment import Rating, SelfAssessment
+from pmpath.errors import AssessmentError, Location, NotFoundError
+from pmpath.framework import Framework
+from pmpath.services.guidance import guidance
+from pmpath.services.ladder import roles_by_stage
+from pmpath.store import Database
+from pmpath.store import assessments as queries
+from pmpath.store.tables import AssessmentRow
+
+Json = dict[str, Any]
+MAX_PROFILE_NAME = 100
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_profile_name(name: str) -> str:
+    """A profile name people can type: 1-100 printable characters."""
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > MAX_PROFILE_NAME or not cleaned.isprintable():
+        raise AssessmentError(
+            f"profile name must be 1-{MAX_PROFILE_NAME} printable characters, not {name!r}",
+            Location(field_path=("profile",)),
+        )
+    return cleaned
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    id: int
+    profile: str
+    started_at: datetime
+    completed_at: datetime | None
+    source: str
+    assessment: SelfAssessment
+
+
+class AssessmentService:
+    """Self-assessments of one framework, kept in one database."""
+
+    def __init__(
+        self, database: Database, framework: Framework, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.database = database
+        self.framework = framework
+        self.clock = clock
+        self._competency_ids = [c.id for c in framework.competencies]
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def record(self, profile: str, assessment: SelfAssessment, source: str = "file") -> int:
+        """Store a complete, already checked assessment in one transaction; return its id."""
+        profile = check_profile_name(profile)
+        now = self.clock()
+        with self.database.transaction() as session:
+            owner = queries.get_or_create_profile(session, profile, now)
+            row = queries.add_assessment(
+                session,
+                owner,
+                assessment,
+                completed=True,
+                source=source,
+                now=now,
+                framework_id=self.framework.id,
+                framework_version=self.framework.version,
+            )
+            return row.id
+
+    def start(self, profile: str, intake: SelfAssessment) -> int:
+        """Begin an interactive assessment with the intake answers; committed at once."""
+        profile = check_profile_name(profile)
+        now = self.clock()
+        with self.database.transaction() as session:
+            owner = queries.get_or_create_profile(session, profile, now)
+            row = queries.add_assessment(
+                session,
+                owner,
+                intake,
+                completed=False,
+                source="interactive",
+                now=now,
+                framework_id=self.framework.id,
+                framework_version=self.framework.version,
+            )
+            return row.id
+
+    def answer(self, assessment_id: int, rating: Rating) -> None:
+        """Store one rating of an unfinished assessment, committed at once."""
+        if rating.competency_id not in self._competency_ids:
+            raise AssessmentError(f"unknown competency id {rating.competency_id!r}")
+        if rating.level not in self.framework.levels:
+            raise AssessmentError(f"level {rating.level} is outside the scale")
+        with self.database.transaction() as session:
+            row = self._unfinished_row(session, assessment_id)
+            queries.save_rating(session, row, rating, self.clock())
+
+    def finish(self, assessment_id: int) -> None:
+        with self.database.transaction() as session:
+            row = self._unfinished_row(session, assessment_id)
+            row.completed_at = self.clock()
+
+    def _unfinished_row(self, session: Any, assessment_id: int) -> AssessmentRow:
+        row = session.get(AssessmentRow, assessment_id)
+        if row is None or row.completed_at is not None:
+            raise NotFoundError(f"no unfinished assessment with id {assessment_id}")
+        return row  # type: ignore[no-any-return]
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def unfinished(self, profile: str) -> StoredAssessment | None:
+        """The newest interactive assessment of ``profile`` that was not finished, if any."""
+        with self.database.transaction() as session:
+            owner = queries.find_profile(session, check_profile_name(profile))
+            if owner is None:
+                return None
+            row = queries.unfinished_assessment(session, owner, self.framework.id)
+            return self._stored(owner.name, row) if row is not None else None
+
+    def history(self, profile: str) -> list[StoredAssessment]:
+        """Every finished assessment of ``profile``, oldest first."""
+        with self.database.transaction() as session:
+            owner = queries.find_profile(session, check_profile_name(profile))
+            if owner is None:
+                return []
+            rows = queries.completed_assessments(session, owner, self.framework.id)
+            return [self._stored(owner.name, row) for row in rows]
+
+    def latest(self, profile: str) -> StoredAssessment:
+        """The newest finished assessment; a profile without one is bad input."""
+        done = self.history(profile)
+        if not done:
+            raise NotFoundError(
+                f"profile {profile!r} has no finished assessment on framework "
+                f"{self.framework.id!r}: run `pmpath assess` first"
+            )
+        return done[-1]
+
+    def _stored(self, profile: str, row: AssessmentRow) -> StoredAssessment:
+        return StoredAssessment(
+            row.id,
+            profile,
+            row.started_at,
+            row.completed_at,
+            row.source,
+            queries.to_self_assessment(row, self._competency_ids),
+        )
+
+    # -- reports ---------------------------------------------------------------------------
+
+    def progress(self, profile: str) -> Json:
+        """Every finished assessment with, per competency, the change since the one before."""
+        done = self.history(profile)
+        entries = []
+        previous: StoredAssessment | None = None
+        for stored in done:
+            changes = []
+            for comp in self.framework.competencies:
+                now_level = stored.assessment.ratings.get(comp.id)
+                before = previous.assessment.ratings.get(comp.id) if previous else None
+                changes.append(
+                    {
+                        "competency": comp.id,
+                        "name": comp.name,
+                        "level": now_level.level if now_level else None,
+                        "previous": before.level if before else None,
+                        "change": (
+                            now_level.level - before.level if now_level and before else None
+                        ),
+                    }
+                )
+            entries.append(
+                {
+                    "id": stored.id,
+                    "completed_at": _iso(stored.completed_at),
+                    "source": stored.source,
+                    "placement": guidance(self.framework, stored.assessment)["placement"]["role"],
+                    "competencies": changes,
+                }
+            )
+            previous = stored
+        return {"profile": profile, "framework": self.framework.id, "assessments": entries}
+
+    def report(self, profile: str, target: str | None = None) -> Json:
+        """The data of the printable report for the newest assessment of ``profile``."""
+        stored = self.latest(profile)
+        graph = roles_by_stage(self.framework)
+        return {
+            "generated_at": _iso(self.clock()),
+            "profile": {"name": stored.profile, "assessed_at": _iso(stored.completed_at)},
+            "framework": {
+                "id": self.framework.id,
+                "name": self.framework.name,
+                "version": self.framework.version,
+            },
+            "scale": [{"level": s.level, "name": s.name} for s in self.framework.scale],
+            **guidance(self.framework, stored.assessment, target),
+            "ladder": {
+                "stages": [
+                    {
+                        "id": stage["id"],
+                        "name": stage["name"],
+                        "roles": [
+                            {
+                                "id": r["id"],
+                                "name": r["name"],
+                                "kind": r["kind"],
+                                "track": r["track"],
+                            }
+                            for r in stage["roles"]
+                        ],
+                    }
+                    for stage in graph["stages"]
+                ],
+                "edges": [
+                    [r["id"], nxt]
+                    for stage in graph["stages"]
+                    for r in stage["roles"]
+                    for nxt in r["next"]
+                ],
+            },
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None

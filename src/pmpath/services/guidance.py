@@ -1,0 +1,205 @@
+"""Where a person stands and what next: placement, direction, gaps and plan as JSON-ready data.
+
+Pure: it needs a framework and an assessment, not the database. The keys are the ones
+``pmpath report --json`` prints (documented in docs/assessment.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmpath.assessment import (
+    GapAnalysis,
+    Placement,
+    RoleFit,
+    SelfAssessment,
+    analyse_gaps,
+    build_plan,
+    place,
+    suggest_direction,
+)
+from pmpath.assessment.placement import CompetencyFit, starting_role
+from pmpath.framework import Exit, Framework, Ladder, Role, Track
+from pmpath.framework.model import Certification, DevelopmentAction
+
+Json = dict[str, Any]
+
+NOTE = (
+    "This is a guide for a career conversation, not a verdict: it reflects how you rated "
+    "yourself against the framework's behaviours. Check it with a manager or mentor who "
+    "knows your work, and with evidence."
+)
+
+
+def default_target(framework: Framework, placement: Placement, track: Track) -> str:
+    """The next role on ``track`` from the placement; the placed role while working towards it."""
+    placed = framework.role(placement.role_id)
+    if placement.status != "ready-now" or not placed.next_roles:
+        return placed.id
+    for role_id in placed.next_roles:
+        if framework.role(role_id).track.shares_ladder_with(track):
+            return role_id
+    return placed.next_roles[0]
+
+
+def guidance(framework: Framework, assessment: SelfAssessment, target: str | None = None) -> Json:
+    """Placement, direction, target, gaps and growth plan for ``assessment``.
+
+    ``target`` overrides the assessment's own target; without either, the next role on the
+    suggested track. A target no path reaches from the person's role is bad input.
+    """
+    ladder = Ladder(framework)
+    placement = place(framework, assessment)
+    direction = suggest_direction(framework, assessment, placement.role_id)
+    target_id = target or assessment.target or default_target(framework, placement, direction.track)
+    target_node = ladder.node(target_id)
+    path = ladder.shortest_path(starting_role(assessment, placement), target_node.id)
+    gaps = analyse_gaps(framework, assessment, target_node)
+    stages = tuple(dict.fromkeys([framework.role(placement.role_id).stage, target_node.stage]))
+    plan = build_plan(framework, assessment, gaps, stages)
+    target_fit = placement.fits[target_node.id]
+
+    return {
+        "intake": _intake(framework, assessment, direction),
+        "placement": _placement(framework, placement),
+        "target": {
+            "role": _ref(target_node),
+            "fit": target_fit.fit,
+            "band": list(target_fit.band),
+            "readiness": target_fit.readiness.value,
+            "path": [_ref(ladder.node(step)) for step in path],
+        },
+        "gaps": _gap_rows(framework, gaps),
+        "strengths": [
+            {
+                "competency": row.competency_id,
+                "name": framework.competency(row.competency_id).name,
+                "current": row.current,
+                "expected": row.expected,
+                "surplus": -row.gap,
+            }
+            for row in gaps.strengths
+        ],
+        "plan": _plan(framework, plan),
+    }
+
+
+def _ref(node: Role | Exit) -> Json:
+    return {"id": node.id, "name": node.name, "stage": node.stage}
+
+
+def _intake(framework: Framework, assessment: SelfAssessment, direction: Any) -> Json:
+    background = (
+        framework.background(assessment.background) if assessment.background is not None else None
+    )
+    current = framework.role(assessment.current_role) if assessment.current_role else None
+    spec = direction.specialisation_id
+    return {
+        "background": {"id": background.id, "name": background.name} if background else None,
+        "current_role": _ref(current) if current else None,
+        "years": assessment.years,
+        "interests": list(assessment.interests),
+        "unrated": list(assessment.unrated),
+        "track": {"suggested": direction.track.value, "reason": direction.track_reason},
+        "specialisation": (
+            {
+                "id": spec,
+                "name": next(s.name for s in framework.specialisations if s.id == spec),
+                "reason": direction.specialisation_reason,
+            }
+            if spec
+            else None
+        ),
+    }
+
+
+def _competency_rows(framework: Framework, fits: list[CompetencyFit]) -> list[Json]:
+    return [
+        {
+            "competency": c.competency_id,
+            "name": framework.competency(c.competency_id).name,
+            "current": c.current,
+            "expected": c.expected,
+        }
+        for c in fits
+    ]
+
+
+def _placement(framework: Framework, placement: Placement) -> Json:
+    fit: RoleFit = placement.role_fit
+    ladder = Ladder(framework)
+    candidates = sorted(
+        (f for f in placement.fits.values() if framework.has("role", f.role_id)),
+        key=lambda f: (-f.readiness.rank, -f.fit),
+    )
+    return {
+        "role": _ref(framework.role(placement.role_id)),
+        "status": placement.status,
+        "readiness": fit.readiness.value,
+        "fit": fit.fit,
+        "band": list(fit.band),
+        "range": {
+            "low": _ref(framework.role(placement.low_role_id)),
+            "high": _ref(framework.role(placement.high_role_id)),
+        },
+        "meets": _competency_rows(framework, fit.meets),
+        "exceeds": _competency_rows(framework, fit.exceeds),
+        "short": _competency_rows(framework, fit.short),
+        "capped_by": _competency_rows(framework, fit.capped_by),
+        "candidates": [
+            {
+                "role": _ref(ladder.node(f.role_id)),
+                "fit": f.fit,
+                "band": list(f.band),
+                "readiness": f.readiness.value,
+                "capped_by": [c.competency_id for c in f.capped_by],
+            }
+            for f in candidates
+        ],
+        "note": NOTE,
+    }
+
+
+def _gap_rows(framework: Framework, gaps: GapAnalysis) -> list[Json]:
+    return [
+        {
+            "competency": row.competency_id,
+            "name": framework.competency(row.competency_id).name,
+            "area": framework.competency(row.competency_id).area,
+            "current": row.current,
+            "expected": row.expected,
+            "gap": row.gap,
+            "weight": row.weight,
+            "must_have": row.must_have,
+            "impact": row.impact,
+        }
+        for row in gaps.rows
+    ]
+
+
+def _plan(framework: Framework, plan: Any) -> Json:
+    actions = {a.id: a for a in framework.development_actions}
+    certifications = {c.id: c for c in framework.certifications}
+    steps = []
+    for step in plan.steps:
+        item: DevelopmentAction | Certification = (
+            actions[step.item_id] if step.source == "action" else certifications[step.item_id]
+        )
+        steps.append(
+            {
+                "order": step.order,
+                "start_week": step.start_week,
+                "end_week": step.end_week,
+                "kind": step.kind,
+                "source": step.source,
+                "id": step.item_id,
+                "name": item.name,
+                "summary": item.summary,
+                "competencies": list(step.competencies),
+            }
+        )
+    return {
+        "horizon_weeks": plan.horizon_weeks,
+        "transition_steps": list(plan.transition_steps),
+        "steps": steps,
+    }

@@ -1,0 +1,123 @@
+"""Opening the database: the URL, the engine, and migrations to the current schema."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from pmpath.errors import PmpathError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(PmpathError):
+    """The database cannot be used as it is (e.g. its schema is behind this version)."""
+
+    is_bad_input = False
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user data directory (created on first use)."""
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir('pmpath', appauthor=False)) / 'pmpath.db'}"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """``explicit``, else ``PMPATH_DATABASE_URL``, else the default SQLite file."""
+    return explicit or os.environ.get("PMPATH_DATABASE_URL") or default_database_url()
+
+
+class Database:
+    """An engine and a session factory for one database URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine = _sqlite_engine(url)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Database:
+        """Open the database; SQLite is migrated on the spot, others must be current.
+
+        A shared server database is upgraded deliberately (``pmpath db upgrade``), never as a
+        side effect of one user's command.
+        """
+        database = cls(database_url(url))
+        if database.is_sqlite:
+            database.upgrade()
+        else:
+            database.require_current()
+        return database
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def upgrade(self) -> None:
+        """Run every migration not yet applied."""
+        from alembic import command
+
+        with self.engine.begin() as connection:
+            config = _alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def revisions(self) -> tuple[str | None, str]:
+        """(the revision the database is at, the newest revision pmpath knows)."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        with self.engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+        return current, str(head)
+
+    def require_current(self) -> None:
+        current, head = self.revisions()
+        if current != head:
+            raise DatabaseError(
+                f"the database schema is at revision {current or 'none'}, this pmpath needs "
+                f"{head}: run `pmpath db upgrade`"
+            )
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets readers work while a writer commits; foreign keys are off by default.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    return engine
