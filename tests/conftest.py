@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -49,3 +49,51 @@ def line_number(text: str, fragment: str, occurrence: int = 1) -> int:
 def replace_once(text: str, old: str, new: str) -> str:
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
     return text.replace(old, new)
+
+
+# -- databases: every storage test runs on SQLite and, when a server is given, PostgreSQL --
+
+POSTGRES_ENV = "PMPATH_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL cases need a server (.ci/run sets it)")
+    name = f"pmpath_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database URL: a SQLite file, or the session's PostgreSQL database."""
+    from sqlalchemy import text
+
+    from pmpath.store import Database
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'pmpath.db'}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    database = Database(url)
+    database.upgrade()
+    with database.transaction() as session:
+        session.execute(text("TRUNCATE profiles, assessments, ratings RESTART IDENTITY CASCADE"))
+    database.dispose()
+    yield url
