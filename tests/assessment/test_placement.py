@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmpath.assessment import Confidence, Rating, Readiness, SelfAssessment, place, suggest_direction
+from pmpath.assessment import (
+    Confidence,
+    Rating,
+    Readiness,
+    SelfAssessment,
+    place,
+    suggest_direction,
+)
 from pmpath.assessment.placement import seniority
 from pmpath.framework import Framework, Track
 from tests.assessment.conftest import everything_at, levels_of, profile_of
@@ -69,10 +76,18 @@ def test_meeting_senior_pm_but_not_group_pm_people_skills(fw: Framework) -> None
 @pytest.mark.parametrize(
     "role_id",
     [
-        "product-associate", "junior-product-analyst", "product-coordinator",
-        "junior-product-manager", "associate-product-manager", "product-manager",
-        "senior-product-manager", "group-product-manager", "principal-product-manager",
-        "director-of-product-management", "vice-president-of-product", "chief-product-officer",
+        "product-associate",
+        "junior-product-analyst",
+        "product-coordinator",
+        "junior-product-manager",
+        "associate-product-manager",
+        "product-manager",
+        "senior-product-manager",
+        "group-product-manager",
+        "principal-product-manager",
+        "director-of-product-management",
+        "vice-president-of-product",
+        "chief-product-officer",
     ],
 )
 def test_a_profile_exactly_at_a_role_is_placed_there(fw: Framework, role_id: str) -> None:
@@ -104,7 +119,8 @@ def test_low_confidence_widens_the_band(fw: Framework) -> None:
     unsure_placement = place(fw, unsure)
     assert sure_fit.band == (100.0, 100.0)
     low, high = unsure_placement.fits["product-manager"].band
-    assert low < 60 and high == 100.0
+    assert low < 60
+    assert high == 100.0
     ranks = seniority(fw)
     assert ranks[unsure_placement.low_role_id] < ranks["product-manager"]
     assert ranks[unsure_placement.high_role_id] > ranks["product-manager"]

@@ -88,7 +88,8 @@ def test_gaps_and_plan(pmpath: Run) -> None:
     assert gaps["gaps"][0]["impact"] == max(g["impact"] for g in gaps["gaps"])
     assert pmpath("gaps").exit_code == 0
     plan = pmpath("plan", "--json").json()["plan"]
-    assert plan["steps"] and plan["horizon_weeks"] >= plan["steps"][0]["end_week"]
+    assert plan["steps"]
+    assert plan["horizon_weeks"] >= plan["steps"][0]["end_week"]
     assert "Growth plan" in pmpath("plan").stdout
 
 
@@ -120,7 +121,7 @@ def test_interactive_assessment_saves_each_answer(pmpath: Run) -> None:
     assert out.exit_code == 0, out.stdout[-2000:]
     assert "23/23" in out.stdout
     data = pmpath("profile", "--profile", "kim", "--json").json()
-    assert set(r["level"] for r in data["ratings"].values()) == {2}
+    assert {r["level"] for r in data["ratings"].values()} == {2}
     assert data["intake"]["background"]["id"] == "software-engineering"
     assert data["intake"]["interests"] == ["leading-teams", "customer-problems"]
     assert data["intake"]["years"] == 5
@@ -149,7 +150,8 @@ def test_report_json_and_html(pmpath: Run, tmp_path: Path) -> None:
     out = pmpath("report", "-o", str(output))
     assert out.exit_code == 0, out.stderr
     html = output.read_text(encoding="utf-8")
-    assert "<svg" in html and 'id="gap-table"' in html
+    assert "<svg" in html
+    assert 'id="gap-table"' in html
     assert "http://" not in html.replace("http://www.w3.org", "")
 
 
@@ -165,4 +167,5 @@ def test_db_status_and_upgrade(pmpath: Run) -> None:
     assert before["current"] is False
     assert pmpath("db", "upgrade").exit_code == 0
     after = pmpath("db", "status", "--json").json()
-    assert after["current"] is True and after["revision"] == after["head"]
+    assert after["current"] is True
+    assert after["revision"] == after["head"]

@@ -39,19 +39,25 @@ def service(database_url: str, fw: Framework) -> Iterator[AssessmentService]:
 
 def at(fw: Framework, level: int, **changes: int) -> SelfAssessment:
     levels = {c.id: level for c in fw.competencies} | changes
-    return SelfAssessment({c: Rating(c, lv, Confidence.HIGH, (f"evidence for {c}",)) for c, lv in levels.items()})
+    return SelfAssessment(
+        {c: Rating(c, lv, Confidence.HIGH, (f"evidence for {c}",)) for c, lv in levels.items()}
+    )
 
 
 def test_a_recorded_assessment_reads_back_whole(service: AssessmentService, fw: Framework) -> None:
     original = at(fw, 3, leadership=2)
     original = SelfAssessment(
-        original.ratings, background="design", years=4.5, interests=("customer-problems",),
+        original.ratings,
+        background="design",
+        years=4.5,
+        interests=("customer-problems",),
         target="senior-product-manager",
     )
     service.record("alex", original)
     stored = service.latest("alex")
     assert stored.assessment == original
-    assert stored.completed_at is not None and stored.completed_at.tzinfo is UTC
+    assert stored.completed_at is not None
+    assert stored.completed_at.tzinfo is UTC
     assert stored.source == "file"
 
 
@@ -80,9 +86,11 @@ def test_interactive_answers_are_committed_one_by_one_and_resume(
     # A new service (a new process, after the terminal closed) finds the work so far.
     again = AssessmentService(Database.open(service.database.url), fw)
     unfinished = again.unfinished("sam")
-    assert unfinished is not None and unfinished.id == assessment_id
+    assert unfinished is not None
+    assert unfinished.id == assessment_id
     assert {c: r.level for c, r in unfinished.assessment.ratings.items()} == {
-        "prioritisation": 2, "leadership": 4,
+        "prioritisation": 2,
+        "leadership": 4,
     }
     assert unfinished.assessment.background == "finance"
     assert again.history("sam") == []
@@ -92,7 +100,9 @@ def test_interactive_answers_are_committed_one_by_one_and_resume(
     again.database.dispose()
 
 
-def test_answers_to_a_finished_assessment_are_refused(service: AssessmentService, fw: Framework) -> None:
+def test_answers_to_a_finished_assessment_are_refused(
+    service: AssessmentService, fw: Framework
+) -> None:
     assessment_id = service.record("alex", at(fw, 2))
     with pytest.raises(NotFoundError):
         service.answer(assessment_id, Rating("leadership", 3))
@@ -105,7 +115,8 @@ def test_bad_ratings_are_refused_and_nothing_changes(service: AssessmentService)
     with pytest.raises(AssessmentError, match="outside the scale"):
         service.answer(assessment_id, Rating("leadership", 9))
     unfinished = service.unfinished("sam")
-    assert unfinished is not None and unfinished.assessment.ratings == {}
+    assert unfinished is not None
+    assert unfinished.assessment.ratings == {}
 
 
 def test_profiles_are_kept_apart(service: AssessmentService, fw: Framework) -> None:
@@ -131,13 +142,23 @@ def test_the_report_data_has_every_section(service: AssessmentService, fw: Frame
     service.record("alex", at(fw, 3))
     data = service.report("alex")
     assert set(data) == {
-        "generated_at", "profile", "framework", "scale", "intake", "placement", "target",
-        "gaps", "strengths", "plan", "ladder",
+        "generated_at",
+        "profile",
+        "framework",
+        "scale",
+        "intake",
+        "placement",
+        "target",
+        "gaps",
+        "strengths",
+        "plan",
+        "ladder",
     }
     assert data["placement"]["role"]["id"] == "product-manager"
     assert data["target"]["role"]["id"] == "senior-product-manager"
     assert [step["id"] for step in data["target"]["path"]] == [
-        "product-manager", "senior-product-manager",
+        "product-manager",
+        "senior-product-manager",
     ]
     assert len(data["gaps"]) == len(fw.competencies)
     assert ["senior-product-manager", "group-product-manager"] in data["ladder"]["edges"]

@@ -18,14 +18,20 @@ The model (documented for users in docs/assessment.md):
 
 Everything here rises with the ratings: raising any rating never lowers a fit, a readiness or
 the placement (a property test holds the code to it).
+
+Fits for every role are computed at once on a role-by-competency matrix built once per
+framework, so a ladder of a thousand roles places a profile in milliseconds.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
 
 from pmpath.assessment.profile import SelfAssessment
 from pmpath.framework import Exit, Framework, Role
@@ -35,6 +41,7 @@ WITHIN_A_YEAR_FIT = 75.0
 STRETCH_FIT = 50.0
 
 Levels = Mapping[str, float]
+Floats = npt.NDArray[np.float64]
 
 
 class Readiness(StrEnum):
@@ -46,12 +53,15 @@ class Readiness(StrEnum):
     @property
     def rank(self) -> int:
         """Higher is readier."""
-        return [
-            Readiness.NOT_YET,
-            Readiness.STRETCH,
-            Readiness.WITHIN_A_YEAR,
-            Readiness.READY_NOW,
-        ].index(self)
+        return _READINESS_ORDER.index(self)
+
+
+_READINESS_ORDER = [
+    Readiness.NOT_YET,
+    Readiness.STRETCH,
+    Readiness.WITHIN_A_YEAR,
+    Readiness.READY_NOW,
+]
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,15 @@ class RoleFit:
     fit: float
     readiness: Readiness
     band: tuple[float, float]
-    competencies: tuple[CompetencyFit, ...]
+    node: Role | Exit
+    levels: Levels
+
+    @cached_property
+    def competencies(self) -> tuple[CompetencyFit, ...]:
+        return tuple(
+            CompetencyFit(comp_id, self.levels[comp_id], exp.level, exp.weight, exp.must_have)
+            for comp_id, exp in self.node.expectations.items()
+        )
 
     @property
     def capped_by(self) -> list[CompetencyFit]:
@@ -99,7 +117,7 @@ class RoleFit:
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a profile stands on the ladder, with the fit for every role."""
+    """Where a profile stands on the ladder, with the fit for every role and exit."""
 
     role_id: str
     #: "ready-now" when the person is ready for ``role_id``; "working-towards" otherwise.
@@ -114,32 +132,87 @@ class Placement:
         return self.fits[self.role_id]
 
 
-def role_fit(
-    node: Role | Exit, levels: Levels, low: Levels | None = None, high: Levels | None = None
-) -> RoleFit:
-    """The fit of ``levels`` with ``node``; ``low``/``high`` bound the band (default: no band)."""
-    comps = tuple(
-        CompetencyFit(comp_id, levels[comp_id], exp.level, exp.weight, exp.must_have)
-        for comp_id, exp in node.expectations.items()
-    )
-    score = _fit(comps)
-    band = (
-        _fit(_at(comps, low)) if low is not None else score,
-        _fit(_at(comps, high)) if high is not None else score,
-    )
-    return RoleFit(node.id, score, _readiness(score, comps), band, comps)
+class _Matrix:
+    """Expectations of every role and exit as arrays: rows are nodes, columns competencies."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.nodes: list[Role | Exit] = [*framework.roles, *framework.exits]
+        self.role_count = len(framework.roles)
+        self.competency_ids = [c.id for c in framework.competencies]
+        column = {comp_id: j for j, comp_id in enumerate(self.competency_ids)}
+        shape = (len(self.nodes), len(self.competency_ids))
+        self.expected = np.zeros(shape)
+        self.weight = np.zeros(shape)  # zero where a node (an exit) names no expectation
+        self.must = np.zeros(shape, dtype=bool)
+        for i, node in enumerate(self.nodes):
+            for comp_id, exp in node.expectations.items():
+                j = column[comp_id]
+                self.expected[i, j], self.weight[i, j], self.must[i, j] = (
+                    exp.level,
+                    exp.weight,
+                    exp.must_have,
+                )
+        self.total_weight = self.weight.sum(axis=1)
+        ranks = _seniority(framework)
+        self.seniority = [ranks[role.id] for role in framework.roles]
+        entry = framework.stages[0].id
+        self.entry_rows = [i for i, role in enumerate(framework.roles) if role.stage == entry]
+
+    def vector(self, levels: Levels) -> Floats:
+        return np.array([levels[c] for c in self.competency_ids], dtype=float)
+
+    def scores(self, levels: Floats) -> tuple[Floats, list[Readiness]]:
+        """Fit (0-100, one decimal) and readiness of every node for one level vector."""
+        short = np.maximum(self.expected - levels, 0.0)
+        credit = np.power(0.5, short)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fit = np.where(
+                self.total_weight > 0,
+                100.0 * (self.weight * credit).sum(axis=1) / self.total_weight,
+                100.0,
+            )
+        fit = np.round(fit, 1).astype(np.float64)
+        counted = self.weight > 0
+        worst = np.where(counted, short, 0.0).max(axis=1, initial=0.0)
+        worst_must = np.where(self.must, short, 0.0).max(axis=1, initial=0.0)
+        readiness = [
+            _readiness(float(f), float(wm), float(w))
+            for f, wm, w in zip(fit, worst_must, worst, strict=True)
+        ]
+        return fit, readiness
+
+    def placed(self, fit: Floats, readiness: list[Readiness]) -> tuple[int, str]:
+        """The row of the placement and its status."""
+        ready = [i for i in range(self.role_count) if readiness[i] is Readiness.READY_NOW]
+        if ready:
+            # Most senior first; among equals, the better fit.
+            return max(ready, key=lambda i: (self.seniority[i], fit[i])), "ready-now"
+        return max(self.entry_rows, key=lambda i: fit[i]), "working-towards"
 
 
 def place(framework: Framework, assessment: SelfAssessment) -> Placement:
-    """Fit the assessment against every role and place it on the ladder."""
+    """Fit the assessment against every role and exit, and place it on the ladder."""
+    matrix = framework.derived("assessment.placement-matrix", _Matrix)
     levels, low, high = _level_sets(framework, assessment)
-    fits = {role.id: role_fit(role, levels, low, high) for role in framework.roles}
-    fits |= {exit_.id: role_fit(exit_, levels, low, high) for exit_ in framework.exits}
-    seniority = _seniority(framework)
-    role_id, status = _placed(framework, fits, seniority)
-    low_id, _ = _placed(framework, _readiness_only(framework, low), seniority)
-    high_id, _ = _placed(framework, _readiness_only(framework, high), seniority)
-    return Placement(role_id, status, fits, low_id, high_id)
+    fit, readiness = matrix.scores(matrix.vector(levels))
+    fit_low, readiness_low = matrix.scores(matrix.vector(low))
+    fit_high, readiness_high = matrix.scores(matrix.vector(high))
+    fits = {
+        node.id: RoleFit(
+            node.id,
+            float(fit[i]),
+            readiness[i],
+            (float(fit_low[i]), float(fit_high[i])),
+            node,
+            levels,
+        )
+        for i, node in enumerate(matrix.nodes)
+    }
+    row, status = matrix.placed(fit, readiness)
+    low_row, _ = matrix.placed(fit_low, readiness_low)
+    high_row, _ = matrix.placed(fit_high, readiness_high)
+    ids = [node.id for node in matrix.nodes]
+    return Placement(ids[row], status, fits, ids[low_row], ids[high_row])
 
 
 def starting_role(assessment: SelfAssessment, placement: Placement) -> str:
@@ -152,28 +225,12 @@ def seniority(framework: Framework) -> dict[str, tuple[int, int]]:
     return _seniority(framework)
 
 
-def _fit(comps: tuple[CompetencyFit, ...]) -> float:
-    total = sum(c.weight for c in comps)
-    if total == 0:
-        return 100.0
-    return round(100.0 * sum(c.weight * math.pow(0.5, c.shortfall) for c in comps) / total, 1)
-
-
-def _at(comps: tuple[CompetencyFit, ...], levels: Levels) -> tuple[CompetencyFit, ...]:
-    return tuple(
-        CompetencyFit(c.competency_id, levels[c.competency_id], c.expected, c.weight, c.must_have)
-        for c in comps
-    )
-
-
-def _readiness(score: float, comps: tuple[CompetencyFit, ...]) -> Readiness:
-    worst_must = max((c.shortfall for c in comps if c.must_have), default=0.0)
-    worst = max((c.shortfall for c in comps), default=0.0)
-    if score >= READY_NOW_FIT and worst_must == 0 and worst <= 1:
+def _readiness(fit: float, worst_must: float, worst: float) -> Readiness:
+    if fit >= READY_NOW_FIT and worst_must == 0 and worst <= 1:
         return Readiness.READY_NOW
-    if score >= WITHIN_A_YEAR_FIT and worst_must <= 1 and worst <= 2:
+    if fit >= WITHIN_A_YEAR_FIT and worst_must <= 1 and worst <= 2:
         return Readiness.WITHIN_A_YEAR
-    if score >= STRETCH_FIT:
+    if fit >= STRETCH_FIT:
         return Readiness.STRETCH
     return Readiness.NOT_YET
 
@@ -192,10 +249,6 @@ def _level_sets(framework: Framework, assessment: SelfAssessment) -> tuple[Level
     return levels, low, high
 
 
-def _readiness_only(framework: Framework, levels: Levels) -> dict[str, RoleFit]:
-    return {role.id: role_fit(role, levels) for role in framework.roles}
-
-
 def _seniority(framework: Framework) -> dict[str, tuple[int, int]]:
     # Steps from an entry role = the longest chain of next-role steps leading here,
     # so a Director (reached through Group PM) ranks above a Group PM in the same stage.
@@ -203,7 +256,8 @@ def _seniority(framework: Framework) -> dict[str, tuple[int, int]]:
     for role in _topological(framework):
         for nxt in role.next_roles:
             depth[nxt] = max(depth[nxt], depth[role.id] + 1)
-    return {role.id: (framework.stage_rank(role.stage), depth[role.id]) for role in framework.roles}
+    stage_rank = {stage.id: rank for rank, stage in enumerate(framework.stages)}
+    return {role.id: (stage_rank[role.stage], depth[role.id]) for role in framework.roles}
 
 
 def _topological(framework: Framework) -> list[Role]:
@@ -221,16 +275,3 @@ def _topological(framework: Framework) -> list[Role]:
             if incoming[nxt] == 0:
                 ready.append(nxt)
     return order
-
-
-def _placed(
-    framework: Framework, fits: Mapping[str, RoleFit], seniority: Mapping[str, tuple[int, int]]
-) -> tuple[str, str]:
-    ready = [role.id for role in framework.roles if fits[role.id].readiness is Readiness.READY_NOW]
-    if ready:
-        # Most senior first; among equals, the better fit.
-        best = max(ready, key=lambda role_id: (seniority[role_id], fits[role_id].fit))
-        return best, "ready-now"
-    entry = framework.stages[0].id
-    entry_roles = [role.id for role in framework.roles if role.stage == entry]
-    return max(entry_roles, key=lambda role_id: fits[role_id].fit), "working-towards"

@@ -7,14 +7,17 @@ live in :mod:`pmpath.framework.rules`, which needs the whole file to judge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
 from pmpath.errors import NotFoundError
 
 FORMAT_VERSION = 1
+
+T = TypeVar("T")
 
 Id = Annotated[
     str,
@@ -254,6 +257,7 @@ class Framework(_Strict):
     exits: list[Exit] = Field(default_factory=list)
 
     _index: dict[tuple[str, str], Any] = PrivateAttr(default_factory=dict)
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any, /) -> None:
         # Lookups by id are frequent (placement scans every role); index once. When ids
@@ -299,6 +303,13 @@ class Framework(_Strict):
     def area(self, area_id: str) -> Area:
         result: Area = self._lookup("area", area_id)
         return result
+
+    def derived(self, key: str, build: Callable[[Framework], T]) -> T:
+        """A value computed once from this (immutable) framework, e.g. a placement matrix."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        value: T = self._derived[key]
+        return value
 
     def has(self, kind: str, item_id: str) -> bool:
         """True when an item of ``kind`` ("role", "competency", ...) has this id."""

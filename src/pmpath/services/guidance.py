@@ -24,6 +24,9 @@ from pmpath.framework.model import Certification, DevelopmentAction
 
 Json = dict[str, Any]
 
+#: How many best-fitting roles the placement lists besides the one it chose.
+CANDIDATES = 10
+
 NOTE = (
     "This is a guide for a career conversation, not a verdict: it reflects how you rated "
     "yourself against the framework's behaviours. Check it with a manager or mentor who "
@@ -131,7 +134,7 @@ def _placement(framework: Framework, placement: Placement) -> Json:
     candidates = sorted(
         (f for f in placement.fits.values() if framework.has("role", f.role_id)),
         key=lambda f: (-f.readiness.rank, -f.fit),
-    )
+    )[:CANDIDATES]
     return {
         "role": _ref(framework.role(placement.role_id)),
         "status": placement.status,
