@@ -1,0 +1,10 @@
+"""The printable assessment report: SVG charts and one self-contained HTML page.
+
+Import this package inside the command that needs it: it imports Jinja2 at once, and
+matplotlib as soon as a chart is drawn.
+"""
+
+from pmpath.reports.charts import ladder_svg, radar_svg
+from pmpath.reports.html import render_report
+
+__all__ = ["ladder_svg", "radar_svg", "render_report"]

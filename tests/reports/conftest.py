@@ -1,0 +1,37 @@
+"""The sample report data: what ``pmpath report --json`` prints for a realistic profile.
+
+Its ladder is the bundled framework's (12 roles, 4 exits), so the ladder chart is drawn on
+the real thing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SAMPLE = Path(__file__).with_name("sample_report.json")
+
+#: Text that breaks a page if it is not escaped.
+HOSTILE = "<script>alert('x')</script> R&D \"quoted\" <b>bold</b>"
+
+
+def load_sample() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture
+def sample() -> dict[str, Any]:
+    """A fresh copy for every test, so tests may change it."""
+    return load_sample()
+
+
+@pytest.fixture(scope="session")
+def sample_html() -> str:
+    """The report of the unchanged sample, rendered once: drawing the charts takes a while."""
+    from pmpath.reports import render_report
+
+    return render_report(load_sample())
