@@ -89,3 +89,7 @@ class NoPathError(PmpathError):
 
 class AssessmentError(PmpathError):
     """Self-assessment answers are unreadable or do not fit the framework."""
+
+
+class BankError(PmpathError):
+    """A question bank or blueprint file is unreadable or breaks the authoring rules."""

@@ -26,9 +26,14 @@ M = TypeVar("M", bound=BaseModel)
 class YamlDocument:
     """The parsed text of one YAML file: its values (``data``) and where each came from."""
 
-    def __init__(self, text: str, source: str, error: type[PmpathError]) -> None:
+    def __init__(
+        self, text: str, source: str, error: type[PmpathError], first_line: int = 1
+    ) -> None:
+        # ``first_line``: where ``text`` starts in its file, for YAML embedded in a larger
+        # file (the front matter of a Markdown question).
         self.source = source
         self.error = error
+        self._shift = first_line - 1
         self.tree = self._compose(text)
         duplicates = self._duplicate_keys(self.tree, ())
         if duplicates:
@@ -65,12 +70,12 @@ class YamlDocument:
         if self.tree is None:
             return None
         node: yaml.Node = self.tree
-        line = node.start_mark.line + 1
+        line = node.start_mark.line + 1 + self._shift
         for part in path:
             if isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
                     if str(key.value) == str(part):
-                        line, node = key.start_mark.line + 1, value
+                        line, node = key.start_mark.line + 1 + self._shift, value
                         break
                 else:
                     return line
@@ -78,7 +83,7 @@ class YamlDocument:
                 if not 0 <= part < len(node.value):
                     return line
                 node = node.value[part]
-                line = node.start_mark.line + 1
+                line = node.start_mark.line + 1 + self._shift
             else:
                 return line
         return line
@@ -96,7 +101,8 @@ class YamlDocument:
         """
         if not isinstance(self.data, dict):
             raise self.error(
-                f"{what} must be a YAML mapping of fields", Location(file=self.source, line=1)
+                f"{what} must be a YAML mapping of fields",
+                Location(file=self.source, line=1 + self._shift),
             )
         try:
             return model.model_validate(self.data)
@@ -126,7 +132,7 @@ class YamlDocument:
 
     def _yaml_error(self, exc: yaml.MarkedYAMLError) -> PmpathError:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line = mark.line + 1 + self._shift if mark is not None else None
         what = " ".join(part for part in (exc.context, exc.problem) if part)
         return self.error(f"invalid YAML: {what}", Location(file=self.source, line=line))
 
@@ -144,7 +150,7 @@ class YamlDocument:
                             f"key {name!r} appears more than once in this mapping",
                             Location(
                                 file=self.source,
-                                line=key.start_mark.line + 1,
+                                line=key.start_mark.line + 1 + self._shift,
                                 field_path=(*path, name),
                             ),
                         )

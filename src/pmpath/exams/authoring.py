@@ -1,0 +1,505 @@
+"""Reading question banks written in pmpath's Markdown authoring format.
+
+A bank is a folder of Markdown files, one per domain (docs/bank-format.md). Each file is a
+sequence of blocks, each a YAML front matter between ``---`` lines and a Markdown body: the
+file header (domain), scenarios (shared cases) and items. Every problem is reported with the
+file, the line and the field; a bank with any problem raises :class:`BankError` with all of
+them, and nothing half-read leaves this module.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from pmpath.errors import BankError, Location, Problem
+from pmpath.exams.items import (
+    Bank,
+    Domain,
+    Item,
+    ItemType,
+    Mistake,
+    NumericKey,
+    Option,
+    Pair,
+    Scenario,
+)
+from pmpath.framework import Framework
+from pmpath.framework.model import Id
+from pmpath.yamldoc import MAX_FILE_BYTES, YamlDocument
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+OPTION = re.compile(r"^- \[(?P<mark>[ xX])\] (?P<text>.+)$")
+STEP = re.compile(r"^(?P<number>\d+)\. (?P<text>.+)$")
+PAIR = re.compile(r"^- (?P<left>.+?) => (?P<right>.+)$")
+RATIONALE = re.compile(r"^\s+: (?P<text>.+)$")
+MISTAKE = re.compile(r"^- (?P<answer>.+?): (?P<text>.+)$")
+NUMBER = r"-?\d+(?:\.\d+)?"
+FIELD = re.compile(r"^(?P<name>Answer|Tolerance|Unit|Accept|Mistakes|Explanation):(?P<value>.*)$")
+NO_LEFT = "(none)"
+
+
+class _FileHeader(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    domain: Id
+    name: Text
+
+
+class _ScenarioHeader(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scenario: Id
+    title: Text
+
+
+class _ItemHeader(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Id
+    type: ItemType
+    level: Id
+    difficulty: int = Field(ge=1, le=5)
+    competencies: list[Id] = Field(min_length=1, max_length=5)
+    tags: list[Id] = Field(default_factory=list)
+    scenario: Id | None = None
+
+
+@dataclass
+class _Block:
+    """One front matter + body: ``front`` and ``body`` keep their first line numbers."""
+
+    front: str
+    front_line: int
+    body: list[tuple[int, str]]
+
+
+def load_bank(path: Path | str, framework: Framework, bank_id: str | None = None) -> Bank:
+    """The bank in folder ``path`` (every ``*.md`` file, by name) or in one Markdown file."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(path.glob("*.md"))
+        if not files:
+            raise BankError("no *.md files in this folder", Location(file=str(path)))
+    elif path.exists():
+        files = [path]
+    else:
+        raise BankError("no such file or folder", Location(file=str(path)))
+    texts = [(str(file), _read(file)) for file in files]
+    return parse_bank(texts, framework, bank_id or path.stem)
+
+
+def parse_bank(files: list[tuple[str, str]], framework: Framework, bank_id: str) -> Bank:
+    """The bank written in ``files`` ((name, text) pairs); raises :class:`BankError`."""
+    problems: list[Problem] = []
+    domains: list[Domain] = []
+    scenarios: list[Scenario] = []
+    items: list[Item] = []
+    for source, text in files:
+        try:
+            domain, file_scenarios, file_items = _parse_file(source, text, framework)
+        except BankError as exc:
+            problems += exc.problems
+            continue
+        domains.append(domain)
+        scenarios += file_scenarios
+        items += file_items
+    problems += _unique(domains, "domain", lambda d: d.id)
+    problems += _unique(scenarios, "scenario", lambda s: s.id)
+    problems += _unique(items, "item", lambda i: i.id)
+    if problems:
+        raise BankError(problems)
+    return Bank(bank_id, tuple(domains), tuple(scenarios), tuple(items))
+
+
+def _read(file: Path) -> str:
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise BankError("file is larger than 20 MiB", Location(file=str(file)))
+        return file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BankError("is not UTF-8 text", Location(file=str(file))) from exc
+    except OSError as exc:
+        raise BankError(f"cannot read: {exc.strerror}", Location(file=str(file))) from None
+
+
+def _unique(things: list[Any], kind: str, key: Any) -> Iterator[Problem]:
+    seen: dict[str, Location] = {}
+    for thing in things:
+        thing_id = key(thing)
+        if thing_id in seen:
+            first = seen[thing_id]
+            yield Problem(
+                f"duplicate {kind} id {thing_id!r} (first at {first.file}:{first.line})",
+                thing.source,
+            )
+        else:
+            seen[thing_id] = thing.source
+
+
+def _blocks(source: str, text: str) -> Iterator[_Block]:
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        if lines[index].strip() == "":
+            index += 1
+            continue
+        if lines[index].rstrip() != "---":
+            raise BankError(
+                "expected a block starting with '---' (front matter)",
+                Location(file=source, line=index + 1),
+            )
+        end = index + 1
+        while end < len(lines) and lines[end].rstrip() != "---":
+            end += 1
+        if end == len(lines):
+            raise BankError(
+                "front matter is not closed with '---'", Location(file=source, line=index + 1)
+            )
+        body_end = end + 1
+        while body_end < len(lines) and lines[body_end].rstrip() != "---":
+            body_end += 1
+        yield _Block(
+            "\n".join(lines[index + 1 : end]),
+            index + 2,
+            [(number + 1, lines[number]) for number in range(end + 1, body_end)],
+        )
+        index = body_end
+
+
+def _parse_file(
+    source: str, text: str, framework: Framework
+) -> tuple[Domain, list[Scenario], list[Item]]:
+    blocks = list(_blocks(source, text))
+    if not blocks:
+        raise BankError("the file has no blocks", Location(file=source, line=1))
+    header = YamlDocument(blocks[0].front, source, BankError, blocks[0].front_line).validate(
+        _FileHeader, "the file header"
+    )
+    domain = Domain(
+        header.domain,
+        header.name,
+        _join(blocks[0].body),
+        Location(file=source, line=blocks[0].front_line),
+    )
+    scenarios: list[Scenario] = []
+    items: list[Item] = []
+    problems: list[Problem] = []
+    open_scenario: str | None = None
+    for block in blocks[1:]:
+        document = YamlDocument(block.front, source, BankError, block.front_line)
+        where = Location(file=source, line=block.front_line)
+        try:
+            if (
+                isinstance(document.data, dict)
+                and "scenario" in document.data
+                and "id" not in document.data
+            ):
+                head = document.validate(_ScenarioHeader, "a scenario's front matter")
+                scenarios.append(
+                    Scenario(head.scenario, head.title, _join(block.body), domain.id, where)
+                )
+                open_scenario = head.scenario
+                continue
+            item_head = document.validate(_ItemHeader, "an item's front matter")
+            if item_head.scenario is not None and item_head.scenario != open_scenario:
+                known = {s.id for s in scenarios}
+                raise BankError(
+                    f"scenario {item_head.scenario!r} "
+                    + (
+                        "must come directly before its items"
+                        if item_head.scenario in known
+                        else "is not defined in this file before the item"
+                    ),
+                    Location(
+                        file=source, line=document.line_of(("scenario",)), field_path=("scenario",)
+                    ),
+                )
+            if item_head.scenario is None:
+                open_scenario = None
+            _check_ids(item_head, framework, document)
+            items.append(_item(item_head, domain.id, block.body, where))
+        except BankError as exc:
+            problems += exc.problems
+    if problems:
+        raise BankError(problems)
+    return domain, scenarios, items
+
+
+def _check_ids(head: _ItemHeader, framework: Framework, document: YamlDocument) -> None:
+    problems = []
+    if not framework.has("stage", head.level):
+        stages = ", ".join(stage.id for stage in framework.stages)
+        problems.append(
+            document.problem(("level",), f"unknown level {head.level!r}; levels: {stages}")
+        )
+    for index, comp in enumerate(head.competencies):
+        if not framework.has("competency", comp):
+            problems.append(
+                document.problem(("competencies", index), f"unknown competency id {comp!r}")
+            )
+    if problems:
+        raise BankError(problems)
+
+
+def _join(body: list[tuple[int, str]]) -> str:
+    return "\n".join(line for _, line in body).strip()
+
+
+# -- item bodies ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Body:
+    """An item body split into its parts, with line numbers for messages."""
+
+    source: str
+    stem: list[tuple[int, str]]
+    parts: list[tuple[int, str]]  # option/step/pair lines and the fields, in order
+    explanation: str
+    explanation_line: int | None
+
+    def problem(self, line: int | None, message: str) -> BankError:
+        return BankError(message, Location(file=self.source, line=line))
+
+
+def _split(source: str, body: list[tuple[int, str]], kind: ItemType) -> _Body:
+    """Stem, parts and explanation. Only the parts of ``kind`` end the stem, so a stem may hold
+    bullet or numbered lists of its own."""
+    starts = _PART_STARTS[kind]
+    stem: list[tuple[int, str]] = []
+    parts: list[tuple[int, str]] = []
+    explanation: list[str] = []
+    explanation_line = None
+    in_parts = False
+    for number, line in body:
+        if explanation_line is not None:
+            explanation.append(line)
+            continue
+        field = FIELD.match(line)
+        if field and field.group("name") == "Explanation":
+            explanation_line = number
+            explanation.append(field.group("value"))
+            continue
+        if not in_parts and (field or starts.match(line)):
+            in_parts = True
+        (parts if in_parts else stem).append((number, line))
+    return _Body(source, stem, parts, "\n".join(explanation).strip(), explanation_line)
+
+
+def _item(head: _ItemHeader, domain: str, body: list[tuple[int, str]], where: Location) -> Item:
+    source = where.file or ""
+    parts = _split(source, body, head.type)
+    stem = _join(parts.stem)
+    if not stem:
+        raise parts.problem(
+            where.line, "the item has no stem (the question text after the front matter)"
+        )
+    if not parts.explanation:
+        raise parts.problem(
+            parts.explanation_line or where.line, "the item needs an 'Explanation:' of its key"
+        )
+    common: dict[str, Any] = {
+        "id": head.id,
+        "domain": domain,
+        "type": head.type,
+        "level": head.level,
+        "difficulty": head.difficulty,
+        "competencies": tuple(head.competencies),
+        "tags": tuple(head.tags),
+        "scenario": head.scenario,
+        "stem": stem,
+        "explanation": parts.explanation,
+        "source": where,
+    }
+    parser = _PARSERS[head.type]
+    return Item(**common, **parser(parts, where))
+
+
+def _with_rationales(
+    parts: _Body, pattern: re.Pattern[str], what: str
+) -> list[tuple[int, re.Match[str], str]]:
+    """Lines matching ``pattern``, each with the rationale line that must follow it."""
+    found: list[tuple[int, re.Match[str], str]] = []
+    lines = [(n, line) for n, line in parts.parts if line.strip()]
+    index = 0
+    while index < len(lines):
+        number, line = lines[index]
+        match = pattern.match(line)
+        if match is None:
+            raise parts.problem(number, f"expected {what}, got {line.strip()[:60]!r}")
+        following = lines[index + 1][1] if index + 1 < len(lines) else ""
+        rationale = RATIONALE.match(following)
+        if rationale is None:
+            raise parts.problem(
+                number,
+                f"{what} needs a rationale on the next line, indented and starting with ': '",
+            )
+        found.append((number, match, rationale.group("text").strip()))
+        index += 2
+    return found
+
+
+def _choices(parts: _Body, where: Location) -> dict[str, Any]:
+    found = _with_rationales(parts, OPTION, "an option '- [ ] text' or '- [x] text'")
+    options = tuple(
+        Option(_letter(i), match.group("text").strip(), match.group("mark") in "xX", rationale)
+        for i, (_, match, rationale) in enumerate(found)
+    )
+    return {"options": options}
+
+
+def _single(parts: _Body, where: Location) -> dict[str, Any]:
+    result = _choices(parts, where)
+    options = result["options"]
+    keys = sum(option.correct for option in options)
+    if len(options) < 3 or keys != 1:
+        raise parts.problem(
+            where.line,
+            f"a single-answer item needs 3 or more options and exactly one [x] "
+            f"(has {len(options)} options, {keys} marked)",
+        )
+    return result
+
+
+def _multiple(parts: _Body, where: Location) -> dict[str, Any]:
+    result = _choices(parts, where)
+    options = result["options"]
+    keys = sum(option.correct for option in options)
+    if not 4 <= len(options) <= 8 or keys < 2:
+        raise parts.problem(
+            where.line,
+            f"a multiple-response item needs 4-8 options and 2 or more [x] "
+            f"(has {len(options)} options, {keys} marked)",
+        )
+    return result
+
+
+def _true_false(parts: _Body, where: Location) -> dict[str, Any]:
+    result = _choices(parts, where)
+    options = result["options"]
+    if [o.text for o in options] != ["True", "False"] or sum(o.correct for o in options) != 1:
+        raise parts.problem(
+            where.line, "a true-false item has exactly the options 'True' and 'False', one marked"
+        )
+    return result
+
+
+def _fields(parts: _Body) -> tuple[dict[str, tuple[int, str]], list[Mistake]]:
+    fields: dict[str, tuple[int, str]] = {}
+    mistakes: list[Mistake] = []
+    in_mistakes = False
+    for number, line in parts.parts:
+        if not line.strip():
+            continue
+        field = FIELD.match(line)
+        if field:
+            name = field.group("name")
+            if name in fields:
+                raise parts.problem(number, f"'{name}:' appears twice")
+            fields[name] = (number, field.group("value").strip())
+            in_mistakes = name == "Mistakes"
+            continue
+        mistake = MISTAKE.match(line)
+        if in_mistakes and mistake:
+            mistakes.append(Mistake(mistake.group("answer").strip(), mistake.group("text").strip()))
+            continue
+        raise parts.problem(number, f"unexpected line {line.strip()[:60]!r}")
+    return fields, mistakes
+
+
+def _numeric(parts: _Body, where: Location) -> dict[str, Any]:
+    fields, mistakes = _fields(parts)
+    values = {}
+    for name in ("Answer", "Tolerance"):
+        if name not in fields:
+            raise parts.problem(where.line, f"a numeric item needs '{name}: <number>'")
+        number, text = fields[name]
+        if not re.fullmatch(NUMBER, text):
+            raise parts.problem(
+                number, f"'{name}:' must be a number with a dot for decimals, not {text!r}"
+            )
+        values[name] = float(text)
+    if values["Tolerance"] < 0:
+        raise parts.problem(fields["Tolerance"][0], "'Tolerance:' cannot be negative")
+    unit = fields["Unit"][1] if "Unit" in fields and fields["Unit"][1] else None
+    for mistake in mistakes:
+        if not re.fullmatch(NUMBER, mistake.answer):
+            raise parts.problem(
+                fields["Mistakes"][0], f"mistake {mistake.answer!r} is not a number"
+            )
+    return {
+        "numeric": NumericKey(values["Answer"], values["Tolerance"], unit),
+        "mistakes": tuple(mistakes),
+    }
+
+
+def _short_answer(parts: _Body, where: Location) -> dict[str, Any]:
+    fields, mistakes = _fields(parts)
+    if "Accept" not in fields:
+        raise parts.problem(where.line, "a short-answer item needs 'Accept: answer | other answer'")
+    accepted = tuple(a.strip() for a in fields["Accept"][1].split("|") if a.strip())
+    if not accepted:
+        raise parts.problem(fields["Accept"][0], "'Accept:' lists no answer")
+    return {"accepted": accepted, "mistakes": tuple(mistakes)}
+
+
+def _ordering(parts: _Body, where: Location) -> dict[str, Any]:
+    found = _with_rationales(parts, STEP, "a numbered step '1. text'")
+    numbers = [int(match.group("number")) for _, match, _ in found]
+    if numbers != list(range(1, len(found) + 1)) or not 3 <= len(found) <= 8:
+        raise parts.problem(
+            where.line,
+            "an ordering item needs 3-8 steps numbered 1, 2, 3, ... in the correct order",
+        )
+    options = tuple(
+        Option(_letter(i), match.group("text").strip(), True, rationale)
+        for i, (_, match, rationale) in enumerate(found)
+    )
+    return {"options": options}
+
+
+def _matching(parts: _Body, where: Location) -> dict[str, Any]:
+    found = _with_rationales(parts, PAIR, "a pair '- left => right'")
+    options = []
+    pairs = []
+    for i, (_, match, rationale) in enumerate(found):
+        left = match.group("left").strip()
+        option = Option(_letter(i), match.group("right").strip(), left != NO_LEFT, rationale)
+        options.append(option)
+        pairs.append(Pair(None if left == NO_LEFT else left, option.id))
+    real = [pair for pair in pairs if pair.left is not None]
+    if not 2 <= len(real) <= 8:
+        raise parts.problem(where.line, "a matching item needs 2-8 pairs")
+    if len({pair.left for pair in real}) != len(real):
+        raise parts.problem(where.line, "a matching item's left-hand sides must differ")
+    return {"options": tuple(options), "pairs": tuple(pairs)}
+
+
+_PART_STARTS = {
+    ItemType.SINGLE: OPTION,
+    ItemType.MULTIPLE: OPTION,
+    ItemType.TRUE_FALSE: OPTION,
+    ItemType.NUMERIC: FIELD,
+    ItemType.SHORT_ANSWER: FIELD,
+    ItemType.ORDERING: STEP,
+    ItemType.MATCHING: PAIR,
+}
+
+_PARSERS = {
+    ItemType.SINGLE: _single,
+    ItemType.MULTIPLE: _multiple,
+    ItemType.TRUE_FALSE: _true_false,
+    ItemType.NUMERIC: _numeric,
+    ItemType.SHORT_ANSWER: _short_answer,
+    ItemType.ORDERING: _ordering,
+    ItemType.MATCHING: _matching,
+}
+
+
+def _letter(index: int) -> str:
+    return string.ascii_lowercase[index]

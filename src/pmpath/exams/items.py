@@ -1,0 +1,133 @@
+"""Questions ("items") and banks, as the exam engine sees them.
+
+Items are immutable values loaded from authored files (see :mod:`pmpath.exams.authoring`).
+Options keep their authored order and get stable ids ``a``, ``b``, ``c``, ...; forms shuffle
+them for display, responses name them by id, so a response survives any presentation order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pmpath.errors import Location
+
+
+class ItemType(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true-false"
+    NUMERIC = "numeric"
+    ORDERING = "ordering"
+    MATCHING = "matching"
+    SHORT_ANSWER = "short-answer"
+
+
+#: Types whose options are chosen from (single best answer, select all, true/false).
+CHOICE_TYPES = frozenset({ItemType.SINGLE, ItemType.MULTIPLE, ItemType.TRUE_FALSE})
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice, a step of an ordering item, or the right-hand side of a matching item."""
+
+    id: str
+    text: str
+    correct: bool
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A matching pair; ``left`` is None for a right-hand distractor that matches nothing."""
+
+    left: str | None
+    right_id: str
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A plausible wrong answer to a numeric or short-answer item, and why people give it."""
+
+    answer: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class NumericKey:
+    answer: float
+    tolerance: float
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    domain: str
+    type: ItemType
+    level: str
+    difficulty: int
+    competencies: tuple[str, ...]
+    stem: str
+    explanation: str
+    tags: tuple[str, ...] = ()
+    scenario: str | None = None
+    #: Choices (choice types), steps in the correct order (ordering), right-hand sides (matching).
+    options: tuple[Option, ...] = ()
+    pairs: tuple[Pair, ...] = ()
+    numeric: NumericKey | None = None
+    accepted: tuple[str, ...] = ()
+    mistakes: tuple[Mistake, ...] = ()
+    source: Location = field(default_factory=Location, compare=False)
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+    @property
+    def key_ids(self) -> tuple[str, ...]:
+        """Ids of the correct options of a choice item."""
+        return tuple(option.id for option in self.options if option.correct)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A case shared by a set of items, which forms keep together."""
+
+    id: str
+    title: str
+    text: str
+    domain: str
+    source: Location = field(default_factory=Location, compare=False)
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    name: str
+    summary: str
+    source: Location = field(default_factory=Location, compare=False)
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A question bank: domains, scenarios and items, each id unique."""
+
+    id: str
+    domains: tuple[Domain, ...]
+    scenarios: tuple[Scenario, ...]
+    items: tuple[Item, ...]
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        for scenario in self.scenarios:
+            if scenario.id == scenario_id:
+                return scenario
+        raise KeyError(scenario_id)
