@@ -1,0 +1,80 @@
+"""``pmpath bank``: check and list question banks."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pmpath.cli.options import FrameworkOption, JsonOption
+
+app = typer.Typer(
+    help="Check and list question banks (the bundled one, or your own folder of Markdown files).",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+
+BankArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="A bank folder (or one Markdown file); default: the bundled bank.", show_default=False
+    ),
+]
+
+
+@app.command()
+def lint(
+    bank: BankArgument = None, framework: FrameworkOption = None, as_json: JsonOption = False
+) -> None:
+    """Check a bank against the item-writing guidelines; exit code 2 when there are errors."""
+    from pmpath.cli import render
+    from pmpath.errors import BankError, Location
+    from pmpath.services.banks import lint_report, open_bank
+
+    data = lint_report(open_bank(render.framework(framework), bank))
+    if as_json:
+        render.json_out(data)
+    else:
+        for finding in data["findings"]:
+            where = f"{finding['file']}:{finding['line']}"
+            render.say(f"{where}: {finding['severity']} {finding['code']}: {finding['message']}")
+        summary = data["bank"]
+        render.say(
+            f"{summary['items']} items in {len(summary['domains'])} domains: "
+            f"{data['errors']} errors, {data['warnings']} warnings."
+        )
+    if data["errors"]:
+        raise BankError(
+            f"{data['errors']} guideline errors", Location(file=str(bank or "bundled bank"))
+        )
+
+
+@app.command(name="list")
+def list_items(
+    bank: BankArgument = None,
+    domain: Annotated[str | None, typer.Option("--domain", help="Only this domain id.")] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", help="Only this level (stage id).")
+    ] = None,
+    framework: FrameworkOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the items of a bank; --json prints every field, key and explanations included."""
+    from pmpath.cli import render
+    from pmpath.services.banks import bank_summary, item_json, open_bank
+
+    loaded = open_bank(render.framework(framework), bank)
+    items = [
+        item
+        for item in loaded.items
+        if (domain is None or item.domain == domain) and (level is None or item.level == level)
+    ]
+    if as_json:
+        render.json_out(
+            {"bank": bank_summary(loaded), "items": [item_json(item) for item in items]}
+        )
+        return
+    render.table(
+        f"{len(items)} items",
+        ["Id", "Domain", "Level", "Type", "Stem"],
+        [[i.id, i.domain, i.level, i.type.value, i.stem[:90]] for i in items],
+    )

@@ -1,0 +1,137 @@
+"""Scoring a response to an item: a credit from 0 to 1.
+
+Responses name options by their stable ids (``a``, ``b``, ...), whatever order they were shown in:
+
+=============  =====================================  =============================================
+type           response                               credit
+=============  =====================================  =============================================
+single         one option id                          1 for the key, else 0
+true-false     one option id                          1 for the key, else 0
+multiple       a set of option ids                    the share of options judged right (selected
+                                                      keys and unselected distractors), but 0 when
+                                                      no key or more distractors than keys are
+                                                      selected, so neither selecting nothing nor
+                                                      everything pays much
+numeric        a number                               1 within the tolerance, else 0
+ordering       all option ids in the learner's order  the share of steps in their correct position
+matching       {left text: option id}                 the share of left items matched correctly
+short-answer   text                                   1 when it equals an accepted answer, ignoring
+                                                      case, accents and spacing; else 0
+=============  =====================================  =============================================
+
+A response of the wrong shape is a :class:`PmpathError` (bad input), never a zero.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pmpath.errors import PmpathError
+from pmpath.exams.items import Item, ItemType
+
+#: Numeric answers are compared with this much slack for floating-point rounding.
+FLOAT_SLACK = 1e-9
+
+
+class ResponseError(PmpathError):
+    """A response that does not fit its item (an unknown option, a text for a number, ...)."""
+
+
+def score(item: Item, response: Any) -> float:
+    """The credit, from 0 to 1, that ``response`` earns on ``item``."""
+    scorer = _SCORERS[item.type]
+    return scorer(item, response)
+
+
+def is_correct(item: Item, response: Any) -> bool:
+    """Full credit."""
+    return score(item, response) >= 1.0 - FLOAT_SLACK
+
+
+def _option_ids(item: Item) -> set[str]:
+    return {option.id for option in item.options}
+
+
+def _one_option(item: Item, response: Any) -> float:
+    if not isinstance(response, str) or response not in _option_ids(item):
+        raise ResponseError(
+            f"{item.id}: the answer must be one of the options {sorted(_option_ids(item))}"
+        )
+    return 1.0 if item.option(response).correct else 0.0
+
+
+def _multiple(item: Item, response: Any) -> float:
+    if isinstance(response, str) or not isinstance(response, Sequence | set | frozenset):
+        raise ResponseError(f"{item.id}: the answer must be a list of option ids")
+    chosen = set(response)
+    unknown = chosen - _option_ids(item)
+    if unknown:
+        raise ResponseError(f"{item.id}: unknown options {sorted(unknown)}")
+    keys = {option.id for option in item.options if option.correct}
+    right_picks = len(chosen & keys)
+    wrong_picks = len(chosen - keys)
+    if right_picks == 0 or wrong_picks > right_picks:
+        return 0.0
+    judged_right = right_picks + (len(item.options) - len(keys) - wrong_picks)
+    return judged_right / len(item.options)
+
+
+def _numeric(item: Item, response: Any) -> float:
+    assert item.numeric is not None
+    if isinstance(response, bool) or not isinstance(response, int | float):
+        raise ResponseError(f"{item.id}: the answer must be a number")
+    if not math.isfinite(response):
+        raise ResponseError(f"{item.id}: the answer must be a finite number")
+    distance = abs(float(response) - item.numeric.answer)
+    return 1.0 if distance <= item.numeric.tolerance + FLOAT_SLACK else 0.0
+
+
+def _ordering(item: Item, response: Any) -> float:
+    ids = [option.id for option in item.options]
+    if (
+        isinstance(response, str)
+        or not isinstance(response, Sequence)
+        or sorted(response) != sorted(ids)
+    ):
+        raise ResponseError(f"{item.id}: the answer must list every step once: {ids}")
+    in_place = sum(1 for given, expected in zip(response, ids, strict=True) if given == expected)
+    return in_place / len(ids)
+
+
+def _matching(item: Item, response: Any) -> float:
+    lefts = [pair.left for pair in item.pairs if pair.left is not None]
+    if not isinstance(response, Mapping) or set(response) - set(lefts):
+        raise ResponseError(f"{item.id}: the answer must map each of {lefts} to an option id")
+    if set(response.values()) - _option_ids(item):
+        raise ResponseError(f"{item.id}: unknown options in the answer")
+    expected = {pair.left: pair.right_id for pair in item.pairs if pair.left is not None}
+    matched = sum(1 for left, right in expected.items() if response.get(left) == right)
+    return matched / len(expected)
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, accents removed, spacing collapsed: how short answers are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.split())
+
+
+def _short_answer(item: Item, response: Any) -> float:
+    if not isinstance(response, str):
+        raise ResponseError(f"{item.id}: the answer must be text")
+    given = normalise_text(response)
+    return 1.0 if any(given == normalise_text(a) for a in item.accepted) else 0.0
+
+
+_SCORERS = {
+    ItemType.SINGLE: _one_option,
+    ItemType.TRUE_FALSE: _one_option,
+    ItemType.MULTIPLE: _multiple,
+    ItemType.NUMERIC: _numeric,
+    ItemType.ORDERING: _ordering,
+    ItemType.MATCHING: _matching,
+    ItemType.SHORT_ANSWER: _short_answer,
+}
