@@ -18,7 +18,7 @@ from pmpath.errors import Location
 from pmpath.exams.items import CHOICE_TYPES, Bank, Item, ItemType
 
 #: Absolute words in an option let test-wise people rule it out (or in) without knowing.
-CUEING_WORDS = re.compile(r"\b(always|never|only|all|none|completely|guarantees?|every)\b", re.I)
+CUEING_WORDS = re.compile(r"\b(always|never|only|all|none|completely|guarantees?)\b", re.I)
 ALL_NONE = re.compile(r"\b(all|none) of the above\b|\bboth [a-d] and [a-d]\b", re.I)
 #: The share of word triples two stems may share before they count as the same question.
 NEAR_DUPLICATE = 0.6

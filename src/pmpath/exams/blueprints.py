@@ -1,0 +1,96 @@
+"""Exam blueprints: which domains, how many items, at which levels, how long, what passes.
+
+id: pm-readiness
+name: Product Manager readiness
+summary: ...
+items: 40
+minutes: 60
+pass_mark: 70                 # percent of the maximum score
+levels: [early-career, mid-career]
+domains:                      # relative weights; counts are allocated exactly
+  prioritisation-and-roadmapping: 3
+  metrics-and-experimentation: 2
+"""
+
+from __future__ import annotations
+
+import math
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pmpath.errors import BankError, FieldPath
+from pmpath.exams.items import Bank
+from pmpath.framework import Framework
+from pmpath.framework.model import Id, Text
+from pmpath.yamldoc import YamlDocument
+
+
+class Blueprint(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Id
+    name: Text
+    summary: Text
+    items: int = Field(ge=1, le=500, description="How many items a form has.")
+    minutes: int = Field(ge=1, le=600, description="The time limit of a mock exam.")
+    pass_mark: float = Field(gt=0, le=100, description="Percent of the maximum score that passes.")
+    levels: list[Id] = Field(min_length=1, description="Career levels (stage ids) items come from.")
+    domains: dict[Id, float] = Field(min_length=1, description="Domain id -> relative weight.")
+
+    def domain_counts(self) -> dict[str, int]:
+        """Items per domain: the weights' shares of ``items``, rounded by largest remainder so
+        the counts add up exactly."""
+        total = sum(self.domains.values())
+        exact = {domain: self.items * weight / total for domain, weight in self.domains.items()}
+        counts = {domain: math.floor(share) for domain, share in exact.items()}
+        short = self.items - sum(counts.values())
+        by_remainder = sorted(exact, key=lambda d: (-(exact[d] - counts[d]), d))
+        for domain in by_remainder[:short]:
+            counts[domain] += 1
+        return counts
+
+
+def bundled_blueprints_path() -> Path:
+    return Path(str(resources.files("pmpath") / "content" / "blueprints"))
+
+
+def load_blueprints(folder: Path, framework: Framework, bank: Bank) -> list[Blueprint]:
+    """Every ``*.yaml`` blueprint in ``folder``, checked against the framework and the bank."""
+    found = []
+    for path in sorted(folder.glob("*.yaml")):
+        found.append(load_blueprint(path, framework, bank))
+    return found
+
+
+def load_blueprint(path: Path, framework: Framework, bank: Bank) -> Blueprint:
+    document = YamlDocument.read(path, BankError)
+    blueprint = document.validate(Blueprint, "a blueprint")
+    problems: list[tuple[FieldPath, str]] = []
+    for index, level in enumerate(blueprint.levels):
+        if not framework.has("stage", level):
+            problems.append((("levels", index), f"unknown level {level!r}"))
+    domain_ids = {domain.id for domain in bank.domains}
+    for domain, weight in blueprint.domains.items():
+        if domain not in domain_ids:
+            problems.append((("domains", domain), f"the bank has no domain {domain!r}"))
+        elif weight <= 0:
+            problems.append((("domains", domain), "weights must be above 0"))
+    if not problems:
+        counts = blueprint.domain_counts()
+        for domain, needed in counts.items():
+            available = sum(
+                1 for item in bank.items if item.domain == domain and item.level in blueprint.levels
+            )
+            if available < needed:
+                problems.append(
+                    (
+                        ("domains", domain),
+                        f"needs {needed} items of {domain!r} at levels {blueprint.levels}, "
+                        f"the bank has {available}",
+                    )
+                )
+    if problems:
+        raise BankError([document.problem(path_, message) for path_, message in problems])
+    return blueprint
