@@ -94,6 +94,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     database = Database(url)
     database.upgrade()
     with database.transaction() as session:
-        session.execute(text("TRUNCATE profiles, assessments, ratings RESTART IDENTITY CASCADE"))
+        session.execute(text("TRUNCATE profiles, assessments, ratings, attempts, responses, review_cards RESTART IDENTITY CASCADE"))
     database.dispose()
     yield url

@@ -93,3 +93,7 @@ class AssessmentError(PmpathError):
 
 class BankError(PmpathError):
     """A question bank or blueprint file is unreadable or breaks the authoring rules."""
+
+
+class AttemptError(PmpathError):
+    """An exam attempt cannot take this action (finished, out of time, not the learner's)."""

@@ -105,3 +105,62 @@ class RatingRow(Base):
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     assessment: Mapped[AssessmentRow] = relationship(back_populates="ratings")
+
+
+class AttemptRow(Base):
+    """One sitting of a mock exam or a practice session; its form is fixed when it starts."""
+
+    __tablename__ = "attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    mode: Mapped[str] = mapped_column(String(20))
+    bank_id: Mapped[str] = mapped_column(String(80))
+    blueprint_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    seed: Mapped[int] = mapped_column(Integer)
+    #: [{"item_id": ..., "option_order": [...]}, ...] in the order shown.
+    form: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    pass_mark: Mapped[float | None] = mapped_column(Float, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    deadline: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    finish_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+    responses: Mapped[list[ResponseRow]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", order_by="ResponseRow.position"
+    )
+
+
+class ResponseRow(Base):
+    """The learner's answer at one position of an attempt (one row, updated in place)."""
+
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[str] = mapped_column(String(120))
+    response: Mapped[Any] = mapped_column(JSON, nullable=True)
+    credit: Mapped[float | None] = mapped_column(Float, nullable=True)
+    flagged: Mapped[bool] = mapped_column(default=False)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+    attempt: Mapped[AttemptRow] = relationship(back_populates="responses")
+
+
+class ReviewCardRow(Base):
+    """The spaced-review schedule (an FSRS card) of one item for one learner."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (UniqueConstraint("profile_id", "bank_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    bank_id: Mapped[str] = mapped_column(String(80))
+    item_id: Mapped[str] = mapped_column(String(120))
+    card: Mapped[dict[str, Any]] = mapped_column(JSON)
+    due: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

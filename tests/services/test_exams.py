@@ -1,0 +1,236 @@
+"""Mock exams, practice and review, stored answer by answer, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from pmpath.errors import AttemptError, NotFoundError
+from pmpath.exams.blueprints import Blueprint
+from pmpath.exams.items import Bank, Item, ItemType
+from pmpath.exams.scoring import ResponseError
+from pmpath.exams.synthetic import synthetic_bank
+from pmpath.framework import Framework, bundled_framework_path, load_framework
+from pmpath.services.banks import key_of
+from pmpath.services.exams import ExamService
+from pmpath.store import Database
+
+FRAMEWORK: Framework = load_framework(bundled_framework_path())
+BANK: Bank = synthetic_bank(
+    400,
+    ["alpha", "beta"],
+    ["entry", "early-career", "mid-career"],
+    ["prioritisation", "leadership", "user-research"],
+    seed=5,
+)
+MOCK = Blueprint(
+    id="mock",
+    name="Mock",
+    summary="A test mock exam.",
+    items=10,
+    minutes=30,
+    pass_mark=60,
+    levels=["entry", "early-career"],
+    domains={"alpha": 1, "beta": 1},
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database.open(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def exams(database: Database, clock: Clock) -> ExamService:
+    return ExamService(database, FRAMEWORK, BANK, [MOCK], clock=clock)
+
+
+def right(item: Item) -> Any:
+    """The full-credit response of an item."""
+    key = key_of(item)
+    if item.type is ItemType.NUMERIC:
+        return key["answer"]
+    if item.type is ItemType.SHORT_ANSWER:
+        return key[0]
+    return key
+
+
+def wrong(item: Item) -> Any:
+    if item.type in (ItemType.SINGLE, ItemType.TRUE_FALSE):
+        return next(o.id for o in item.options if not o.correct)
+    if item.type is ItemType.MULTIPLE:
+        return [o.id for o in item.options if not o.correct]
+    if item.type is ItemType.NUMERIC:
+        return key_of(item)["answer"] + 100
+    if item.type is ItemType.ORDERING:
+        return list(reversed(key_of(item)))
+    if item.type is ItemType.MATCHING:
+        return {left: "d" for left in key_of(item)}
+    return "not it"
+
+
+def questions(exams: ExamService, attempt: int) -> list[dict[str, Any]]:
+    return list(exams.view(attempt, "ana")["questions"])
+
+
+def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clock) -> None:
+    attempt = exams.start_mock("ana", "mock", seed=11)
+    shown = questions(exams, attempt)
+    assert len(shown) == 10
+    # Nothing of the key leaves the server before the end.
+    assert all("feedback" not in q for q in shown)
+    assert all(set(q) >= {"stem", "options", "position"} for q in shown)
+    assert not any("correct" in option for q in shown for option in q["options"])
+
+    # Answer four (two right, two wrong), flag one, then the terminal closes.
+    items = [BANK.item(q["item_id"]) for q in shown]
+    assert exams.answer(attempt, "ana", 0, right(items[0])) == {"saved": True, "position": 0}
+    exams.answer(attempt, "ana", 1, wrong(items[1]))
+    exams.answer(attempt, "ana", 2, right(items[2]))
+    exams.answer(attempt, "ana", 2, right(items[2]))  # the same answer twice is stored once
+    exams.answer(attempt, "ana", 3, wrong(items[3]))
+    exams.flag(attempt, "ana", 4)
+    clock.advance(minutes=10)
+
+    # A new process resumes: the answers are there, with 20 minutes left.
+    resumed = ExamService(database, FRAMEWORK, BANK, [MOCK], clock=clock)
+    [open_attempt] = resumed.unfinished("ana")
+    assert open_attempt["attempt_id"] == attempt
+    assert open_attempt["answered"] == 4
+    state = resumed.view(attempt, "ana")
+    assert state["seconds_left"] == 20 * 60
+    assert [q["response"] is not None for q in state["questions"]][:5] == [True] * 4 + [False]
+    assert state["questions"][4]["flagged"] is True
+    with pytest.raises(AttemptError, match="not finished yet"):
+        resumed.results(attempt, "ana")
+
+    # Time runs out: a late answer is refused, and the attempt is finished with what was saved.
+    clock.advance(minutes=21)
+    with pytest.raises(AttemptError, match="time is up"):
+        resumed.answer(attempt, "ana", 5, right(items[5]))
+    assert resumed.unfinished("ana") == []
+    outcome = resumed.results(attempt, "ana")
+    assert outcome["finish_reason"] == "timeout"
+    assert outcome["finished_at"] == "2026-11-25T09:30:00+00:00"
+    assert outcome["score"] == 20.0
+    assert outcome["passed"] is False
+    assert sum(d["asked"] for d in outcome["by_domain"]) == 10
+    assert {q["item_id"] for q in outcome["review"]} == {i.id for i in items}
+    assert all("explanation" in q["feedback"] for q in outcome["review"])
+
+    # A finished attempt cannot change.
+    with pytest.raises(AttemptError, match="is finished"):
+        resumed.answer(attempt, "ana", 0, wrong(items[0]))
+    assert resumed.finish(attempt, "ana")["score"] == 20.0
+
+    # The missed items (wrong and unanswered: 8) are now in the review queue, due within minutes.
+    clock.advance(minutes=2)
+    queue = resumed.review_queue("ana")
+    assert len(queue["due"]) == 8
+    assert all("feedback" not in q and "key" not in q for q in queue["due"])
+
+
+def test_submitting_before_the_deadline(exams: ExamService) -> None:
+    attempt = exams.start_mock("ana", "mock", seed=3)
+    for question in questions(exams, attempt):
+        exams.answer(attempt, "ana", question["position"], right(BANK.item(question["item_id"])))
+    outcome = exams.finish(attempt, "ana")
+    assert outcome["finish_reason"] == "submitted"
+    assert outcome["score"] == 100.0
+    assert outcome["passed"] is True
+    assert exams.review_queue("ana")["due"] == []
+
+
+def test_another_learner_cannot_see_or_touch_an_attempt(exams: ExamService) -> None:
+    attempt = exams.start_mock("ana", "mock", seed=3)
+    exams.start_mock("ben", "mock", seed=4)
+    with pytest.raises(NotFoundError, match=f"no attempt {attempt} for profile 'ben'"):
+        exams.view(attempt, "ben")
+    with pytest.raises(NotFoundError):
+        exams.answer(attempt, "ben", 0, "a")
+
+
+def test_bad_responses_and_positions_are_refused_and_nothing_is_stored(exams: ExamService) -> None:
+    attempt = exams.start_mock("ana", "mock", seed=3)
+    first = BANK.item(questions(exams, attempt)[0]["item_id"])
+    with pytest.raises(ResponseError):
+        exams.answer(
+            attempt, "ana", 0, {"not": "an answer"} if first.type is not ItemType.MATCHING else 7
+        )
+    with pytest.raises(AttemptError, match="positions 0 to 9"):
+        exams.answer(attempt, "ana", 10, "a")
+    assert questions(exams, attempt)[0]["response"] is None
+
+
+def test_new_forms_avoid_recent_items(exams: ExamService) -> None:
+    first = {q["item_id"] for q in questions(exams, exams.start_mock("ana", "mock", seed=1))}
+    second = {q["item_id"] for q in questions(exams, exams.start_mock("ana", "mock", seed=1))}
+    assert first.isdisjoint(second)
+
+
+def test_practice_gives_feedback_at_once(exams: ExamService) -> None:
+    attempt = exams.start_practice("ana", domains=["beta"], levels=["mid-career"], count=5, seed=2)
+    shown = questions(exams, attempt)
+    assert len(shown) == 5
+    assert all(BANK.item(q["item_id"]).domain == "beta" for q in shown)
+    item = BANK.item(shown[0]["item_id"])
+    feedback = exams.answer(attempt, "ana", 0, wrong(item))
+    assert feedback["correct"] is False
+    assert feedback["key"] == key_of(item)
+    assert feedback["explanation"] == item.explanation
+    assert exams.view(attempt, "ana")["seconds_left"] is None
+
+
+def test_spaced_review_at_fixed_times(exams: ExamService, clock: Clock) -> None:
+    attempt = exams.start_practice("ana", count=1, seed=9)
+    item = BANK.item(questions(exams, attempt)[0]["item_id"])
+    exams.answer(attempt, "ana", 0, wrong(item))  # missed: due again in a minute ("Again")
+    assert exams.review_queue("ana")["due"] == []
+    assert exams.review_queue("ana")["next_due"] == "2026-11-25T09:01:00+00:00"
+    clock.advance(minutes=1)
+    assert [q["item_id"] for q in exams.review_queue("ana")["due"]] == [item.id]
+    answer = exams.review_answer("ana", item.id, right(item))
+    assert answer["correct"] is True
+    assert answer["next_due"] == "2026-11-25T09:11:00+00:00"  # learning step of 10 minutes
+    clock.advance(minutes=10)
+    assert (
+        exams.review_answer("ana", item.id, right(item))["next_due"] == "2026-11-26T09:11:00+00:00"
+    )
+
+
+def test_history_has_score_trends_per_domain(exams: ExamService) -> None:
+    for seed in (1, 2):
+        attempt = exams.start_mock("ana", "mock", seed=seed)
+        if seed == 2:
+            for q in questions(exams, attempt):
+                exams.answer(attempt, "ana", q["position"], right(BANK.item(q["item_id"])))
+        exams.finish(attempt, "ana")
+    history = exams.history("ana")
+    assert [a["score"] for a in history["attempts"]] == [0.0, 100.0]
+    assert history["domain_trends"] == {"alpha": [0.0, 100.0], "beta": [0.0, 100.0]}
+
+
+def test_unknown_blueprint(exams: ExamService) -> None:
+    with pytest.raises(NotFoundError, match="unknown blueprint 'nope'; known: mock"):
+        exams.start_mock("ana", "nope")
