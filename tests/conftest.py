@@ -94,6 +94,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     database = Database(url)
     database.upgrade()
     with database.transaction() as session:
-        session.execute(text("TRUNCATE profiles, assessments, ratings, attempts, responses, review_cards RESTART IDENTITY CASCADE"))
+        tables = "profiles, assessments, ratings, attempts, responses, review_cards"
+        session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     database.dispose()
     yield url

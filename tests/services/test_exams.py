@@ -86,7 +86,7 @@ def wrong(item: Item) -> Any:
     if item.type is ItemType.ORDERING:
         return list(reversed(key_of(item)))
     if item.type is ItemType.MATCHING:
-        return {left: "d" for left in key_of(item)}
+        return dict.fromkeys(key_of(item), "d")
     return "not it"
 
 

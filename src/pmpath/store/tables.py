@@ -113,7 +113,9 @@ class AttemptRow(Base):
     __tablename__ = "attempts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
     mode: Mapped[str] = mapped_column(String(20))
     bank_id: Mapped[str] = mapped_column(String(80))
     blueprint_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
@@ -139,7 +141,9 @@ class ResponseRow(Base):
     __table_args__ = (UniqueConstraint("attempt_id", "position"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     item_id: Mapped[str] = mapped_column(String(120))
     response: Mapped[Any] = mapped_column(JSON, nullable=True)
@@ -157,7 +161,9 @@ class ReviewCardRow(Base):
     __table_args__ = (UniqueConstraint("profile_id", "bank_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
     bank_id: Mapped[str] = mapped_column(String(80))
     item_id: Mapped[str] = mapped_column(String(120))
     card: Mapped[dict[str, Any]] = mapped_column(JSON)

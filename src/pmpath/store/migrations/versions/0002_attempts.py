@@ -33,8 +33,10 @@ def upgrade() -> None:
         sa.Column("finish_reason", sa.String(length=20), nullable=True),
         sa.Column("score", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["profile_id"], ["profiles.id"],
-            name=op.f("fk_attempts_profile_id_profiles"), ondelete="CASCADE",
+            ["profile_id"],
+            ["profiles.id"],
+            name=op.f("fk_attempts_profile_id_profiles"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attempts")),
     )
@@ -50,8 +52,10 @@ def upgrade() -> None:
         sa.Column("flagged", sa.Boolean(), nullable=False),
         sa.Column("answered_at", UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["attempt_id"], ["attempts.id"],
-            name=op.f("fk_responses_attempt_id_attempts"), ondelete="CASCADE",
+            ["attempt_id"],
+            ["attempts.id"],
+            name=op.f("fk_responses_attempt_id_attempts"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_responses")),
         sa.UniqueConstraint("attempt_id", "position", name=op.f("uq_responses_attempt_id")),
@@ -68,8 +72,10 @@ def upgrade() -> None:
         sa.Column("reviews", sa.Integer(), nullable=False),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["profile_id"], ["profiles.id"],
-            name=op.f("fk_review_cards_profile_id_profiles"), ondelete="CASCADE",
+            ["profile_id"],
+            ["profiles.id"],
+            name=op.f("fk_review_cards_profile_id_profiles"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_cards")),
         sa.UniqueConstraint(
