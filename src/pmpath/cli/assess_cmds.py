@@ -114,32 +114,62 @@ def history(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List your finished assessments and, per competency, the progress since the one before."""
+    """Your assessments with per-competency progress, and your exams with score trends."""
     from pmpath.cli import render
+    from pmpath.cli.exam_cmds import exam_service
 
     data = _service(framework, database_url).progress(profile)
+    exams = exam_service(framework, database_url, None).history(profile)
+    data["exams"] = exams["attempts"]
+    data["domain_trends"] = exams["domain_trends"]
     if as_json:
         render.json_out(data)
         return
-    if not data["assessments"]:
-        render.say(f"Profile {profile!r} has no finished assessment yet: run `pmpath assess`.")
+    if not data["assessments"] and not data["exams"]:
+        render.say(
+            f"Profile {profile!r} has no finished assessment or exam yet: run `pmpath assess`."
+        )
         return
-    render.table(
-        f"Assessments of {profile!r}",
-        ["#", "Finished", "Source", "Placement"],
-        [
-            [str(a["id"]), a["completed_at"], a["source"], a["placement"]["name"]]
-            for a in data["assessments"]
-        ],
-    )
-    latest = data["assessments"][-1]
-    if len(data["assessments"]) > 1:
+    if data["assessments"]:
+        render.table(
+            f"Assessments of {profile!r}",
+            ["#", "Finished", "Source", "Placement"],
+            [
+                [str(a["id"]), a["completed_at"], a["source"], a["placement"]["name"]]
+                for a in data["assessments"]
+            ],
+        )
+    latest = data["assessments"][-1] if data["assessments"] else None
+    if latest is not None and len(data["assessments"]) > 1:
         rows = [
             [c["name"], _level(c["previous"]), _level(c["level"]), _change(c["change"])]
             for c in latest["competencies"]
         ]
         render.table(
             "Progress since the assessment before", ["Competency", "Before", "Now", "Change"], rows
+        )
+    if data["exams"]:
+        render.table(
+            "Exams",
+            ["#", "Exam", "Finished", "Score", "Result"],
+            [
+                [
+                    str(e["attempt_id"]),
+                    e["blueprint"]["name"] if e["blueprint"] else "Practice",
+                    e["finished_at"],
+                    f"{e['score']:g}%",
+                    "-" if e["passed"] is None else ("passed" if e["passed"] else "not passed"),
+                ]
+                for e in data["exams"]
+            ],
+        )
+        render.table(
+            "Score trends by domain (oldest first)",
+            ["Domain", "Scores"],
+            [
+                [d, " → ".join(f"{p:g}" for p in scores)]
+                for d, scores in data["domain_trends"].items()
+            ],
         )
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from pmpath.cli.options import FrameworkOption, JsonOption
+from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption
 
 app = typer.Typer(
     help="Check and list question banks (the bundled one, or your own folder of Markdown files).",
@@ -77,4 +77,41 @@ def list_items(
         f"{len(items)} items",
         ["Id", "Domain", "Level", "Type", "Stem"],
         [[i.id, i.domain, i.level, i.type.value, i.stem[:90]] for i in items],
+    )
+
+
+@app.command()
+def stats(
+    min_responses: Annotated[
+        int, typer.Option("--min-responses", min=2, help="Responses an item needs for statistics.")
+    ] = 20,
+    flagged: Annotated[bool, typer.Option("--flagged", help="Only items with a flag.")] = False,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Item analysis of the bundled bank from stored attempts: difficulty, discrimination, flags."""
+    from pmpath.cli import render
+    from pmpath.cli.exam_cmds import exam_service
+
+    data = exam_service(framework, database_url, None).item_statistics(min_responses)
+    if flagged:
+        data["items"] = [i for i in data["items"] if i["flags"] and i["difficulty"] is not None]
+    if as_json:
+        render.json_out(data)
+        return
+    render.say(f"{data['attempts']} finished attempts on bank {data['bank']!r}.")
+    render.table(
+        "Item statistics",
+        ["Item", "Responses", "p", "r (corrected)", "Flags"],
+        [
+            [
+                i["item_id"],
+                str(i["responses"]),
+                "-" if i["difficulty"] is None else f"{i['difficulty']:.2f}",
+                "-" if i["discrimination"] is None else f"{i['discrimination']:.2f}",
+                "; ".join(i["flags"]),
+            ]
+            for i in data["items"]
+        ],
     )

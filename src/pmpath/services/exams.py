@@ -306,6 +306,44 @@ class ExamService:
             due = self._review(session, owner.id, item_id, credit, now, always=True)
         return {**self._feedback(item, response, credit), "next_due": _iso(due)}
 
+    def item_statistics(self, min_responses: int = 20) -> Json:
+        """Classical item analysis over every finished attempt on this bank, all learners."""
+        from pmpath.psychometrics.classical import Answer, analyse
+
+        with self.database.transaction() as session:
+            rows = session.scalars(
+                select(AttemptRow).where(
+                    AttemptRow.bank_id == self.bank.id, AttemptRow.finished_at.is_not(None)
+                )
+            ).all()
+            attempts = [
+                {entry["item_id"]: Answer(0.0, None) for entry in row.form}
+                | {
+                    r.item_id: Answer(r.credit or 0.0, r.response)
+                    for r in row.responses
+                    if r.response is not None
+                }
+                for row in rows
+            ]
+        keys = {item.id: list(item.key_ids) for item in self.bank.items if item.options}
+        stats = analyse(attempts, keys, min_responses)
+        return {
+            "bank": self.bank.id,
+            "attempts": len(attempts),
+            "min_responses": min_responses,
+            "items": [
+                {
+                    "item_id": s.item_id,
+                    "responses": s.responses,
+                    "difficulty": s.difficulty,
+                    "discrimination": s.discrimination,
+                    "option_rates": s.option_rates,
+                    "flags": list(s.flags),
+                }
+                for s in stats
+            ],
+        }
+
     # -- internals -----------------------------------------------------------------------------
 
     def _attempt(self, session: Session, attempt_id: int, profile: str) -> AttemptRow:

@@ -1,0 +1,80 @@
+"""Turning what a learner types into a response: letters for options, numbers, text."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from pmpath.errors import PmpathError
+
+LETTERS = string.ascii_uppercase
+
+
+def letters_help(question: dict[str, Any]) -> str:
+    kind = question["type"]
+    count = len(question["options"])
+    last = LETTERS[count - 1] if count else "A"
+    return {
+        "single": f"one letter A-{last}",
+        "true-false": "A (True) or B (False)",
+        "multiple": f"every right letter, e.g. A,C (A-{last})",
+        "numeric": "a number" + (f" in {question['unit']}" if question.get("unit") else ""),
+        "ordering": f"all {count} letters in the right order, e.g. "
+        + ",".join(LETTERS[:count][::-1]),
+        "matching": "for each left-hand item, a letter, e.g. "
+        + ",".join(LETTERS[: len(question["lefts"])]),
+        "short-answer": "a word or short phrase",
+    }[kind]
+
+
+def parse(question: dict[str, Any], typed: str) -> Any:
+    """The response for ``question`` (as the service shows it) from the learner's text."""
+    kind = question["type"]
+    ids = [option["id"] for option in question["options"]]
+    text = typed.strip()
+    if kind == "numeric":
+        try:
+            return float(text.replace(",", ""))
+        except ValueError:
+            raise PmpathError(f"{text!r} is not a number") from None
+    if kind == "short-answer":
+        if not text:
+            raise PmpathError("type an answer")
+        return text
+    picked = [_option(ids, part) for part in text.replace(" ", ",").split(",") if part]
+    if kind in ("single", "true-false"):
+        if len(picked) != 1:
+            raise PmpathError("give exactly one letter")
+        return picked[0]
+    if kind == "multiple":
+        return sorted(set(picked))
+    if kind == "ordering":
+        if sorted(picked) != sorted(ids):
+            raise PmpathError(f"give every letter once ({len(ids)} in all)")
+        return picked
+    lefts = question["lefts"]
+    if len(picked) != len(lefts):
+        raise PmpathError(f"give {len(lefts)} letters, one for each left-hand item")
+    return dict(zip(lefts, picked, strict=True))
+
+
+def _option(ids: list[str], letter: str) -> str:
+    index = LETTERS.find(letter.upper()) if len(letter) == 1 else -1
+    if not 0 <= index < len(ids):
+        raise PmpathError(f"{letter!r} is not one of the letters A-{LETTERS[len(ids) - 1]}")
+    return ids[index]
+
+
+def show_response(question: dict[str, Any], response: Any) -> str:
+    """A stored response in the letters the learner saw."""
+    if response is None:
+        return "-"
+    ids = [option["id"] for option in question["options"]]
+    letter = {option_id: LETTERS[n] for n, option_id in enumerate(ids)}
+    if isinstance(response, str) and question["type"] != "short-answer":
+        return letter.get(response, response)
+    if isinstance(response, list):
+        return ",".join(letter.get(r, str(r)) for r in response)
+    if isinstance(response, dict):
+        return ", ".join(f"{left} → {letter.get(right, right)}" for left, right in response.items())
+    return str(response)

@@ -1,0 +1,288 @@
+"""``pmpath exam``, ``practice`` and ``review``: practice exams in the terminal or by script."""
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption, ProfileOption
+
+if TYPE_CHECKING:
+    from pmpath.services.exams import ExamService
+
+DEFAULT_PROFILE = "me"
+
+app = typer.Typer(
+    help="Timed mock exams built from blueprints: list, start, resume, answer, finish, results.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+
+BankOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--bank", help="A question-bank folder; default: the bundled bank.", show_default=False
+    ),
+]
+AttemptArgument = Annotated[int, typer.Argument(help="The attempt's number.")]
+
+
+def exam_service(
+    framework: Path | None, database_url: str | None, bank: Path | None
+) -> "ExamService":
+    from pmpath.cli import render
+    from pmpath.exams.blueprints import bundled_blueprints_path, load_blueprints
+    from pmpath.services.banks import open_bank
+    from pmpath.services.exams import ExamService
+    from pmpath.store import Database
+
+    fw = render.framework(framework)
+    loaded = open_bank(fw, bank)
+    blueprints = load_blueprints(bundled_blueprints_path(), fw, loaded) if bank is None else []
+    return ExamService(Database.open(database_url), fw, loaded, blueprints)
+
+
+@app.command(name="list")
+def list_blueprints(
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the exams you can take (the bundled blueprints)."""
+    from pmpath.cli import render
+
+    exams = exam_service(framework, database_url, None)
+    data: dict[str, list[dict[str, Any]]] = {
+        "blueprints": [
+            {
+                "id": b.id,
+                "name": b.name,
+                "summary": b.summary,
+                "items": b.items,
+                "minutes": b.minutes,
+                "pass_mark": b.pass_mark,
+                "levels": list(b.levels),
+                "domains": b.domain_counts(),
+            }
+            for b in exams.blueprints.values()
+        ]
+    }
+    if as_json:
+        render.json_out(data)
+        return
+    render.table(
+        "Exams",
+        ["Id", "Exam", "Items", "Minutes", "Pass mark", "Levels"],
+        [
+            [
+                b["id"],
+                render.named(b["name"], b["summary"]),
+                str(b["items"]),
+                str(b["minutes"]),
+                f"{b['pass_mark']:g}%",
+                ", ".join(b["levels"]),
+            ]
+            for b in data["blueprints"]
+        ],
+    )
+
+
+@app.command()
+def start(
+    blueprint: Annotated[str, typer.Argument(help="The exam's id (pmpath exam list).")],
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Assemble the form from this seed.")
+    ] = None,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Start, print the attempt as JSON (no keys) and exit, for scripts."
+        ),
+    ] = False,
+) -> None:
+    """Start a timed mock exam; the clock runs on the server from now on."""
+    from pmpath.cli import player, render
+
+    exams = exam_service(framework, database_url, None)
+    attempt = exams.start_mock(profile, blueprint, seed)
+    if as_json:
+        render.json_out(exams.view(attempt, profile))
+        return
+    bp = exams.blueprint(blueprint)
+    render.heading(
+        f"{bp.name}: {bp.items} questions, {bp.minutes} minutes, pass mark {bp.pass_mark:g}%"
+    )
+    render.say(
+        f"Attempt {attempt}. Answers are saved as you give them; "
+        "nothing is marked until you hand in."
+    )
+    _finish_output(player.play(exams, profile, attempt))
+
+
+@app.command()
+def resume(
+    attempt: Annotated[
+        int | None, typer.Argument(help="The attempt to resume; default: your newest open one.")
+    ] = None,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Continue an unfinished exam or practice session, with the time it has left."""
+    from pmpath.cli import player, render
+    from pmpath.errors import NotFoundError
+
+    exams = exam_service(framework, database_url, None)
+    if attempt is None:
+        open_attempts = exams.unfinished(profile)
+        if not open_attempts:
+            raise NotFoundError(f"profile {profile!r} has no unfinished attempt")
+        attempt = open_attempts[0]["attempt_id"]
+    render.say(f"Resuming attempt {attempt}.")
+    _finish_output(player.play(exams, profile, attempt))
+
+
+@app.command()
+def answer(
+    attempt: AttemptArgument,
+    position: Annotated[int, typer.Argument(help="The question's position (0 is the first).")],
+    response: Annotated[
+        str,
+        typer.Argument(
+            help='The answer as JSON: "b", ["a","c"], 12.5, ["c","a","b"], {"Left": "a"}, "text".'
+        ),
+    ],
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Answer one question of an attempt (for scripts); prints the service's reply as JSON."""
+    from pmpath.cli import render
+    from pmpath.errors import PmpathError
+
+    try:
+        value = json.loads(response)
+    except json.JSONDecodeError:
+        raise PmpathError(
+            f'the answer must be JSON, e.g. \'"b"\' or \'["a", "c"]\', not {response!r}'
+        ) from None
+    render.json_out(
+        exam_service(framework, database_url, None).answer(attempt, profile, position, value)
+    )
+
+
+@app.command()
+def finish(
+    attempt: AttemptArgument,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Hand in an attempt and show its results."""
+    from pmpath.cli import player, render
+
+    data = exam_service(framework, database_url, None).finish(attempt, profile)
+    if as_json:
+        render.json_out(data)
+        return
+    player.show_results(data, with_review=False)
+
+
+@app.command()
+def results(
+    attempt: AttemptArgument,
+    review: Annotated[
+        bool, typer.Option("--review", help="Show every question with the key and explanations.")
+    ] = False,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a finished attempt's score, breakdowns and (with --review) every explanation."""
+    from pmpath.cli import player, render
+
+    data = exam_service(framework, database_url, None).results(attempt, profile)
+    if as_json:
+        render.json_out(data)
+        return
+    player.show_results(data, with_review=review)
+
+
+def practice(
+    domain: Annotated[
+        list[str] | None,
+        typer.Option("--domain", "-d", help="A domain id; repeat for several. Default: all."),
+    ] = None,
+    level: Annotated[
+        list[str] | None,
+        typer.Option("--level", "-l", help="A level (stage id); repeat for several. Default: all."),
+    ] = None,
+    count: Annotated[
+        int, typer.Option("--count", "-n", min=1, max=200, help="How many questions.")
+    ] = 10,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Pick the questions from this seed.")
+    ] = None,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Practise: questions from the domains and levels you pick, each explained at once."""
+    from pmpath.cli import player
+
+    exams = exam_service(framework, database_url, bank)
+    attempt = exams.start_practice(profile, domain, level, count, seed)
+    _finish_output(player.play(exams, profile, attempt))
+
+
+def review(
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Review the questions you missed, when spaced repetition (FSRS) says they are due."""
+    from rich.prompt import Prompt
+
+    from pmpath.cli import player, render
+    from pmpath.cli.answers_input import LETTERS, letters_help, parse
+    from pmpath.errors import PmpathError
+
+    exams = exam_service(framework, database_url, None)
+    queue = exams.review_queue(profile)
+    if as_json:
+        render.json_out(queue)
+        return
+    if not queue["due"]:
+        upcoming = f" The next one is due {queue['next_due']}." if queue["next_due"] else ""
+        render.say("Nothing is due for review." + upcoming)
+        return
+    render.heading(f"{len(queue['due'])} questions due for review")
+    for question in queue["due"]:
+        render.say()
+        render.say(question["stem"])
+        for index, option in enumerate(question["options"]):
+            render.say(f"  {LETTERS[index]}. {option['text']}")
+        while True:
+            typed = Prompt.ask(f"Answer ({letters_help(question)})", console=render.console)
+            try:
+                reply = exams.review_answer(profile, question["item_id"], parse(question, typed))
+                break
+            except PmpathError as exc:
+                render.say(f"{exc} — try again.")
+        player._feedback(question, reply)
+        render.dim(f"Next review: {reply['next_due']}")
+
+
+def _finish_output(data: dict[str, Any]) -> None:
+    from pmpath.cli import player
+
+    if "score" in data:
+        player.show_results(data, with_review=False)

@@ -1,0 +1,189 @@
+"""The exam player in the terminal: one question at a time, the server's clock always shown.
+
+Every answer goes to the service as soon as it is typed, so closing the terminal loses
+nothing: ``pmpath exam resume`` continues with the time the attempt has left. In practice
+mode each answer is followed by its feedback; in a mock exam nothing is revealed until the
+attempt is finished.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.prompt import Confirm, Prompt
+from rich.text import Text
+
+from pmpath.cli import render
+from pmpath.cli.answers_input import LETTERS, letters_help, parse, show_response
+from pmpath.errors import AttemptError, PmpathError
+
+if TYPE_CHECKING:
+    from pmpath.services.exams import ExamService
+
+console = render.console
+
+
+def play(exams: ExamService, profile: str, attempt_id: int) -> dict[str, Any]:
+    """Run the attempt until it is finished (or paused); returns the last view or results."""
+    visited: set[int] = set()
+    scenario_shown: set[str] = set()
+    while True:
+        view = exams.view(attempt_id, profile)
+        if view["finished_at"] is not None:
+            return exams.results(attempt_id, profile)
+        questions = view["questions"]
+        pending = [q for q in questions if q["position"] not in visited]
+        if not pending:
+            unanswered = [q for q in questions if q["response"] is None]
+            flagged = [q for q in questions if q["flagged"]]
+            console.print(
+                f"{len(questions) - len(unanswered)} of {len(questions)} answered, "
+                f"{len(flagged)} flagged."
+            )
+            if (unanswered or flagged) and Confirm.ask(
+                "Revisit the unanswered and flagged questions?",
+                default=True,  # type: ignore[arg-type]  # rich types Confirm's default loosely
+                console=console,
+            ):
+                visited -= {q["position"] for q in unanswered + flagged}
+                continue
+            if view["mode"] == "practice" or Confirm.ask(
+                "Hand in the exam now?", default=True, console=console
+            ):
+                return exams.finish(attempt_id, profile)
+            return view
+        question = pending[0]
+        visited.add(question["position"])
+        action = _ask(exams, profile, view, question, scenario_shown)
+        if action == "pause":
+            console.print(f"Paused. Resume with: pmpath exam resume {attempt_id}")
+            return view
+        if action == "submit":
+            return exams.finish(attempt_id, profile)
+
+
+def _ask(
+    exams: ExamService,
+    profile: str,
+    view: dict[str, Any],
+    question: dict[str, Any],
+    shown: set[str],
+) -> str:
+    header = f"Question {question['position'] + 1} of {len(view['questions'])}"
+    if view["seconds_left"] is not None:
+        minutes, seconds = divmod(view["seconds_left"], 60)
+        header += f" · {minutes}:{seconds:02d} left"
+    if question["flagged"]:
+        header += " · flagged"
+    console.print(Text(header, style="bold reverse"))
+    scenario = question["scenario"]
+    if scenario and scenario["id"] not in shown:
+        shown.add(scenario["id"])
+        console.print(Text(scenario["title"], style="bold"))
+        console.print(scenario["text"])
+        console.print()
+    console.print(question["stem"])
+    if question["type"] == "matching":
+        for number, left in enumerate(question["lefts"], start=1):
+            console.print(f"  {number}. {left}")
+        console.print("  Match with:")
+    for index, option in enumerate(question["options"]):
+        console.print(Text.assemble((f"  {LETTERS[index]}. ", "bold"), option["text"]))
+    if question["response"] is not None:
+        console.print(
+            Text(
+                f"Your answer so far: {show_response(question, question['response'])}", style="dim"
+            )
+        )
+    while True:
+        typed = Prompt.ask(
+            f"Answer ({letters_help(question)}; Enter skips, f flags, p pauses, s hands in)",
+            default="",
+            show_default=False,
+            console=console,
+        )
+        command = typed.strip().lower()
+        if command == "":
+            console.print()
+            return "next"
+        if command == "p":
+            return "pause"
+        if command == "s":
+            return "submit"
+        if command == "f":
+            exams.flag(view["attempt_id"], profile, question["position"], not question["flagged"])
+            console.print(
+                "Flag "
+                + (
+                    "cleared."
+                    if question["flagged"]
+                    else "set: you will be offered this question again."
+                )
+            )
+            return "next"
+        try:
+            response = parse(question, typed)
+            saved = exams.answer(view["attempt_id"], profile, question["position"], response)
+        except AttemptError as exc:
+            console.print(Text(str(exc), style="bold red"))
+            return "next"
+        except PmpathError as exc:
+            console.print(Text(f"{exc} — try again.", style="red"))
+            continue
+        if "correct" in saved:
+            _feedback(question, saved)
+        console.print()
+        return "next"
+
+
+def _feedback(question: dict[str, Any], saved: dict[str, Any]) -> None:
+    if saved["correct"]:
+        console.print(Text("Correct.", style="bold green"))
+    elif saved["credit"] > 0:
+        console.print(Text(f"Partly right ({saved['credit']:.0%}).", style="bold yellow"))
+    else:
+        console.print(Text("Not quite.", style="bold red"))
+    key = saved["key"]
+    if isinstance(key, dict) and "answer" in key:
+        console.print(f"Answer: {key['answer']:g}" + (f" {key['unit']}" if key.get("unit") else ""))
+    elif question["type"] != "short-answer":
+        console.print(f"Answer: {show_response(question, key)}")
+    else:
+        console.print(f"Accepted: {', '.join(key)}")
+    for index, option in enumerate(question["options"]):
+        rationale = saved["rationales"].get(option["id"])
+        if rationale:
+            console.print(Text.assemble((f"  {LETTERS[index]}: ", "bold"), rationale))
+    console.print(Text(saved["explanation"], style="italic"))
+
+
+def show_results(data: dict[str, Any], with_review: bool) -> None:
+    """The results of a finished attempt: score, pass or fail, breakdowns, optionally the review."""
+    verdict = "" if data["passed"] is None else (" — passed" if data["passed"] else " — not passed")
+    mark = f" (pass mark {data['pass_mark']:g}%)" if data["pass_mark"] is not None else ""
+    render.heading(f"Score {data['score']:g}%{mark}{verdict}")
+    render.say(
+        f"Attempt {data['attempt_id']}: {data['answered']} of {data['items']} answered, "
+        f"finished: {data['finish_reason']}."
+    )
+    render.table(
+        "By domain",
+        ["Domain", "Score", "Items"],
+        [[d["name"], f"{d['percent']:g}%", str(d["asked"])] for d in data["by_domain"]],
+    )
+    render.table(
+        "By competency",
+        ["Competency", "Score", "Items"],
+        [[c["name"], f"{c['percent']:g}%", str(c["asked"])] for c in data["by_competency"]],
+    )
+    if not with_review:
+        render.say(f"Review every question with: pmpath exam results {data['attempt_id']} --review")
+        return
+    for question in data["review"]:
+        render.say()
+        feedback = question["feedback"]
+        mark = "✓" if feedback["correct"] else ("~" if feedback["credit"] > 0 else "✗")
+        render.heading(f"{mark} Question {question['position'] + 1}")
+        render.say(question["stem"])
+        render.say(f"Your answer: {show_response(question, question['response'])}")
+        _feedback(question, feedback)

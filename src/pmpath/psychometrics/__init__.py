@@ -1,0 +1,1 @@
+"""Psychometrics: classical item analysis now; IRT calibration and adaptive testing to come."""
