@@ -36,7 +36,8 @@ def assemble(bank: Bank, blueprint: Blueprint, seed: int, recent: Collection[str
     rng = random.Random(seed)
     chosen_units: list[list[Item]] = []
     for domain, needed in blueprint.domain_counts().items():
-        pool = [i for i in bank.items if i.domain == domain and i.level in blueprint.levels]
+        levels = set(blueprint.levels)
+        pool = [i for i in bank.items_by_domain.get(domain, ()) if i.level in levels]
         fresh = [i for i in pool if i.id not in recent]
         units = _fill(fresh, needed, rng) if len(fresh) >= needed else None
         if units is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from pmpath.errors import Location
 
@@ -121,13 +122,23 @@ class Bank:
     items: tuple[Item, ...]
 
     def item(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
+        return self._items_by_id[item_id]
 
     def scenario(self, scenario_id: str) -> Scenario:
-        for scenario in self.scenarios:
-            if scenario.id == scenario_id:
-                return scenario
-        raise KeyError(scenario_id)
+        return self._scenarios_by_id[scenario_id]
+
+    @cached_property
+    def items_by_domain(self) -> dict[str, tuple[Item, ...]]:
+        """Items grouped by domain, in bank order (computed once: banks are immutable)."""
+        groups: dict[str, list[Item]] = {}
+        for item in self.items:
+            groups.setdefault(item.domain, []).append(item)
+        return {domain: tuple(items) for domain, items in groups.items()}
+
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def _scenarios_by_id(self) -> dict[str, Scenario]:
+        return {scenario.id: scenario for scenario in self.scenarios}
