@@ -208,3 +208,13 @@ def test_report_without_enough_competencies_for_a_radar_keeps_the_table(
     assert 'id="radar"' not in html
     assert "too few competencies for a profile chart" in html
     assert len(re.findall(r"<tr[ >]", section(gap_table(html), r"<tbody>(.*)</tbody>"))) == 2
+
+
+def test_exam_evidence_gets_its_own_column(sample: dict[str, Any]) -> None:
+    from pmpath.reports import render_report
+
+    assert ">Exams</th>" not in render_report(sample)
+    sample["gaps"][0]["exam"] = {"percent": 40.0, "items": 10}
+    html = render_report(sample)
+    assert ">Exams</th>" in html
+    assert '40% <span class="muted">of 10</span>' in html

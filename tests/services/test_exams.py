@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -234,3 +235,23 @@ def test_history_has_score_trends_per_domain(exams: ExamService) -> None:
 def test_unknown_blueprint(exams: ExamService) -> None:
     with pytest.raises(NotFoundError, match="unknown blueprint 'nope'; known: mock"):
         exams.start_mock("ana", "nope")
+
+
+def test_exam_results_become_competency_evidence_beside_self_ratings(exams: ExamService) -> None:
+    from pmpath.assessment import Rating, SelfAssessment
+    from pmpath.services.guidance import guidance
+
+    attempt = exams.start_mock("ana", "mock", seed=3)
+    shown = questions(exams, attempt)
+    for q in shown[:5]:
+        exams.answer(attempt, "ana", q["position"], right(BANK.item(q["item_id"])))
+    exams.finish(attempt, "ana")
+    evidence = exams.competency_evidence("ana")
+    asked = Counter(c for q in shown for c in BANK.item(q["item_id"]).competencies)
+    assert {c: e["items"] for c, e in evidence.items()} == dict(asked)
+    assert sum(e["percent"] * e["items"] for e in evidence.values()) == pytest.approx(500.0)
+
+    ratings = SelfAssessment({c.id: Rating(c.id, 4) for c in FRAMEWORK.competencies})
+    rows = {g["competency"]: g for g in guidance(FRAMEWORK, ratings, None, evidence)["gaps"]}
+    assert rows["leadership"]["exam"] == evidence["leadership"]
+    assert rows["vision-setting"]["exam"] is None

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 DEFAULT_PROFILE = "me"
 
 
+def _evidence(framework: Path | None, database_url: str | None, profile: str) -> dict[str, Any]:
+    """Exam evidence per competency for the profile (empty before any finished exam)."""
+    from pmpath.cli.exam_cmds import exam_service
+
+    return exam_service(framework, database_url, None).competency_evidence(profile)
+
+
 def _service(framework: Path | None, database_url: str | None) -> "AssessmentService":
     from pmpath.cli import render
     from pmpath.services.assessments import AssessmentService
@@ -98,7 +105,12 @@ def profile(
             }
             for comp_id, rating in stored.assessment.ratings.items()
         },
-        **guidance(service.framework, stored.assessment, target),
+        **guidance(
+            service.framework,
+            stored.assessment,
+            target,
+            _evidence(framework, database_url, profile),
+        ),
     }
     if as_json:
         render.json_out(data)
@@ -185,7 +197,8 @@ def gaps(
     from pmpath.services.guidance import guidance
 
     service = _service(framework, database_url)
-    data = guidance(service.framework, service.latest(profile).assessment, target)
+    evidence = _evidence(framework, database_url, profile)
+    data = guidance(service.framework, service.latest(profile).assessment, target, evidence)
     if as_json:
         render.json_out(
             {"target": data["target"], "gaps": data["gaps"], "strengths": data["strengths"]}
@@ -230,7 +243,9 @@ def report(
     from pmpath.cli import render
     from pmpath.errors import PmpathError
 
-    data = _service(framework, database_url).report(profile, target)
+    data = _service(framework, database_url).report(
+        profile, target, _evidence(framework, database_url, profile)
+    )
     if as_json:
         render.json_out(data)
         return
@@ -304,13 +319,16 @@ def _show_gaps(data: dict[str, Any], limit: int | None = None) -> None:
             str(g["expected"]),
             f"{g['gap']:+d}",
             f"{g['impact']:g}",
+            f"{g['exam']['percent']:g}% of {g['exam']['items']}" if g.get("exam") else "-",
         ]
         for g in data["gaps"]
         if g["gap"] > 0
     ][:limit]
     if rows:
         render.table(
-            "Gaps, biggest impact first", ["Competency", "You", "Target", "Gap", "Impact"], rows
+            "Gaps, biggest impact first",
+            ["Competency", "You", "Target", "Gap", "Impact", "Exams"],
+            rows,
         )
     else:
         render.say("You meet every expectation of the target.")

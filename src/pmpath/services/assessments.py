@@ -195,8 +195,11 @@ class AssessmentService:
             previous = stored
         return {"profile": profile, "framework": self.framework.id, "assessments": entries}
 
-    def report(self, profile: str, target: str | None = None) -> Json:
-        """The data of the printable report for the newest assessment of ``profile``."""
+    def report(
+        self, profile: str, target: str | None = None, evidence: dict[str, Json] | None = None
+    ) -> Json:
+        """The data of the printable report for the newest assessment of ``profile``;
+        ``evidence`` is per-competency exam evidence to show beside the self-ratings."""
         stored = self.latest(profile)
         graph = roles_by_stage(self.framework)
         return {
@@ -208,7 +211,7 @@ class AssessmentService:
                 "version": self.framework.version,
             },
             "scale": [{"level": s.level, "name": s.name} for s in self.framework.scale],
-            **guidance(self.framework, stored.assessment, target),
+            **guidance(self.framework, stored.assessment, target, evidence),
             "ladder": {
                 "stages": [
                     {

@@ -306,6 +306,41 @@ class ExamService:
             due = self._review(session, owner.id, item_id, credit, now, always=True)
         return {**self._feedback(item, response, credit), "next_due": _iso(due)}
 
+    def competency_evidence(self, profile: str) -> dict[str, Json]:
+        """Per competency, the learner's share of credit over every finished attempt's items:
+        exam evidence to show beside self-ratings (unanswered items count as missed)."""
+        earned: dict[str, float] = {}
+        asked: dict[str, int] = {}
+        with self.database.transaction() as session:
+            owner = profiles.find_profile(session, check_profile_name(profile))
+            if owner is None:
+                return {}
+            rows = session.scalars(
+                select(AttemptRow).where(
+                    AttemptRow.profile_id == owner.id,
+                    AttemptRow.bank_id == self.bank.id,
+                    AttemptRow.finished_at.is_not(None),
+                )
+            ).all()
+            for row in rows:
+                credits = {r.position: r.credit or 0.0 for r in row.responses}
+                for position, entry in enumerate(row.form):
+                    item = self._items.get(entry["item_id"])
+                    if item is None:
+                        continue
+                    for competency in item.competencies:
+                        earned[competency] = earned.get(competency, 0.0) + credits.get(
+                            position, 0.0
+                        )
+                        asked[competency] = asked.get(competency, 0) + 1
+        return {
+            competency: {
+                "percent": round(100.0 * earned[competency] / count, 1),
+                "items": count,
+            }
+            for competency, count in asked.items()
+        }
+
     def item_statistics(self, min_responses: int = 20) -> Json:
         """Classical item analysis over every finished attempt on this bank, all learners."""
         from pmpath.psychometrics.classical import Answer, analyse

@@ -45,11 +45,18 @@ def default_target(framework: Framework, placement: Placement, track: Track) -> 
     return placed.next_roles[0]
 
 
-def guidance(framework: Framework, assessment: SelfAssessment, target: str | None = None) -> Json:
+def guidance(
+    framework: Framework,
+    assessment: SelfAssessment,
+    target: str | None = None,
+    evidence: dict[str, Json] | None = None,
+) -> Json:
     """Placement, direction, target, gaps and growth plan for ``assessment``.
 
     ``target`` overrides the assessment's own target; without either, the next role on the
     suggested track. A target no path reaches from the person's role is bad input.
+    ``evidence`` (competency id -> {percent, items}) is exam evidence shown beside each
+    self-rating in the gap rows; it informs the conversation but does not move the placement.
     """
     ladder = Ladder(framework)
     placement = place(framework, assessment)
@@ -72,7 +79,7 @@ def guidance(framework: Framework, assessment: SelfAssessment, target: str | Non
             "readiness": target_fit.readiness.value,
             "path": [_ref(ladder.node(step)) for step in path],
         },
-        "gaps": _gap_rows(framework, gaps),
+        "gaps": _gap_rows(framework, gaps, evidence or {}),
         "strengths": [
             {
                 "competency": row.competency_id,
@@ -163,7 +170,7 @@ def _placement(framework: Framework, placement: Placement) -> Json:
     }
 
 
-def _gap_rows(framework: Framework, gaps: GapAnalysis) -> list[Json]:
+def _gap_rows(framework: Framework, gaps: GapAnalysis, evidence: dict[str, Json]) -> list[Json]:
     return [
         {
             "competency": row.competency_id,
@@ -175,6 +182,7 @@ def _gap_rows(framework: Framework, gaps: GapAnalysis) -> list[Json]:
             "weight": row.weight,
             "must_have": row.must_have,
             "impact": row.impact,
+            "exam": evidence.get(row.competency_id),
         }
         for row in gaps.rows
     ]
