@@ -217,4 +217,4 @@ def test_exam_evidence_gets_its_own_column(sample: dict[str, Any]) -> None:
     sample["gaps"][0]["exam"] = {"percent": 40.0, "items": 10}
     html = render_report(sample)
     assert ">Exams</th>" in html
-    assert '40% <span class="muted">of 10</span>' in html
+    assert '40.0% <span class="muted">of 10</span>' in html
