@@ -79,7 +79,7 @@ def test_history_shows_progress_between_assessments(pmpath: Run, tmp_path: Path)
 def test_history_of_a_new_profile_is_empty(pmpath: Run) -> None:
     out = pmpath("history", "--profile", "new")
     assert out.exit_code == 0
-    assert "no finished assessment yet" in out.stdout
+    assert "no finished assessment or exam yet" in out.stdout
 
 
 def test_gaps_and_plan(pmpath: Run) -> None:
