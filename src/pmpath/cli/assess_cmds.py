@@ -14,7 +14,7 @@ from pmpath.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from pmpath.services.assessments import AssessmentService
+    from pmpath.services.assessments import AssessmentService, StoredAssessment
 
 DEFAULT_PROFILE = "me"
 
@@ -24,6 +24,18 @@ def _evidence(framework: Path | None, database_url: str | None, profile: str) ->
     from pmpath.cli.exam_cmds import exam_service
 
     return exam_service(framework, database_url, None).competency_evidence(profile)
+
+
+def _latest_guidance(
+    framework: Path | None, database_url: str | None, profile: str, target: str | None
+) -> tuple["StoredAssessment", dict[str, Any]]:
+    """The newest assessment of ``profile`` and its guidance, with exam evidence."""
+    from pmpath.services.guidance import guidance
+
+    service = _service(framework, database_url)
+    stored = service.latest(profile)
+    evidence = _evidence(framework, database_url, profile)
+    return stored, guidance(service.framework, stored.assessment, target, evidence)
 
 
 def _service(framework: Path | None, database_url: str | None) -> "AssessmentService":
@@ -87,16 +99,14 @@ def profile(
 ) -> None:
     """Show where your newest assessment places you, your direction and your biggest gaps."""
     from pmpath.cli import render
-    from pmpath.services.guidance import guidance
 
-    service = _service(framework, database_url)
-    stored = service.latest(profile)
+    stored, guidance_data = _latest_guidance(framework, database_url, profile, target)
     data = {
         "profile": stored.profile,
         "assessment_id": stored.id,
-        "assessed_at": stored.completed_at.isoformat(timespec="seconds")
-        if stored.completed_at
-        else None,
+        "assessed_at": (
+            stored.completed_at.isoformat(timespec="seconds") if stored.completed_at else None
+        ),
         "ratings": {
             comp_id: {
                 "level": rating.level,
@@ -105,12 +115,7 @@ def profile(
             }
             for comp_id, rating in stored.assessment.ratings.items()
         },
-        **guidance(
-            service.framework,
-            stored.assessment,
-            target,
-            _evidence(framework, database_url, profile),
-        ),
+        **guidance_data,
     }
     if as_json:
         render.json_out(data)
@@ -194,11 +199,8 @@ def gaps(
 ) -> None:
     """Show every competency's gap to the target role, biggest impact first, and your strengths."""
     from pmpath.cli import render
-    from pmpath.services.guidance import guidance
 
-    service = _service(framework, database_url)
-    evidence = _evidence(framework, database_url, profile)
-    data = guidance(service.framework, service.latest(profile).assessment, target, evidence)
+    _, data = _latest_guidance(framework, database_url, profile, target)
     if as_json:
         render.json_out(
             {"target": data["target"], "gaps": data["gaps"], "strengths": data["strengths"]}
@@ -216,10 +218,8 @@ def plan(
 ) -> None:
     """Show a growth plan: sequenced actions for your biggest gaps, with a time horizon."""
     from pmpath.cli import render
-    from pmpath.services.guidance import guidance
 
-    service = _service(framework, database_url)
-    data = guidance(service.framework, service.latest(profile).assessment, target)
+    _, data = _latest_guidance(framework, database_url, profile, target)
     if as_json:
         render.json_out({"target": data["target"], "plan": data["plan"]})
         return
