@@ -65,6 +65,13 @@ class AssessmentService:
 
     def record(self, profile: str, assessment: SelfAssessment, source: str = "file") -> int:
         """Store a complete, already checked assessment in one transaction; return its id."""
+        return self._add(profile, assessment, source, completed=True)
+
+    def start(self, profile: str, intake: SelfAssessment) -> int:
+        """Begin an interactive assessment with the intake answers; committed at once."""
+        return self._add(profile, intake, "interactive", completed=False)
+
+    def _add(self, profile: str, assessment: SelfAssessment, source: str, completed: bool) -> int:
         profile = check_profile_name(profile)
         now = self.clock()
         with self.database.transaction() as session:
@@ -73,26 +80,8 @@ class AssessmentService:
                 session,
                 owner,
                 assessment,
-                completed=True,
+                completed=completed,
                 source=source,
-                now=now,
-                framework_id=self.framework.id,
-                framework_version=self.framework.version,
-            )
-            return row.id
-
-    def start(self, profile: str, intake: SelfAssessment) -> int:
-        """Begin an interactive assessment with the intake answers; committed at once."""
-        profile = check_profile_name(profile)
-        now = self.clock()
-        with self.database.transaction() as session:
-            owner = queries.get_or_create_profile(session, profile, now)
-            row = queries.add_assessment(
-                session,
-                owner,
-                intake,
-                completed=False,
-                source="interactive",
                 now=now,
                 framework_id=self.framework.id,
                 framework_version=self.framework.version,
