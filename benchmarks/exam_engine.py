@@ -19,8 +19,7 @@ from typing import Any
 
 from pmpath.exams.blueprints import Blueprint
 from pmpath.exams.forms import assemble
-from pmpath.exams.items import Item, ItemType
-from pmpath.exams.scoring import score
+from pmpath.exams.scoring import correct_response, score
 from pmpath.exams.synthetic import synthetic_bank
 
 DOMAINS = [f"domain-{n}" for n in range(12)]
@@ -34,21 +33,6 @@ def median_seconds(action: Callable[[], Any], runs: int) -> float:
         action()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def right(item: Item) -> Any:
-    if item.type in (ItemType.SINGLE, ItemType.TRUE_FALSE):
-        return item.key_ids[0]
-    if item.type is ItemType.MULTIPLE:
-        return list(item.key_ids)
-    if item.type is ItemType.NUMERIC:
-        assert item.numeric is not None
-        return item.numeric.answer
-    if item.type is ItemType.ORDERING:
-        return [o.id for o in item.options]
-    if item.type is ItemType.MATCHING:
-        return {p.left: p.right_id for p in item.pairs if p.left is not None}
-    return item.accepted[0]
 
 
 def main() -> int:
@@ -74,7 +58,7 @@ def main() -> int:
     assembly = median_seconds(lambda: assemble(bank, blueprint, next(seeds)), args.forms)
     form = assemble(bank, blueprint, 1)
     items = [bank.item(entry.item_id) for entry in form.items]
-    responses = [right(item) for item in items]
+    responses = [correct_response(item) for item in items]
     scoring = median_seconds(
         lambda: [score(item, r) for item, r in zip(items, responses, strict=True)], args.forms
     )

@@ -6,21 +6,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from pmpath.exams.scoring import correct_response
 from pmpath.framework import bundled_framework_path, load_framework
-from pmpath.services.banks import key_of, open_bank
+from pmpath.services.banks import open_bank
 
 Run = Callable[..., Any]
 BANK = open_bank(load_framework(bundled_framework_path()))
 
 
 def full_credit(item_id: str) -> Any:
-    item = BANK.item(item_id)
-    key = key_of(item)
-    if item.type.value == "numeric":
-        return key["answer"]
-    if item.type.value == "short-answer":
-        return key[0]
-    return key
+    return correct_response(BANK.item(item_id))
 
 
 def test_exam_list(pmpath: Run) -> None:

@@ -12,7 +12,7 @@ import pytest
 from pmpath.errors import AttemptError, NotFoundError
 from pmpath.exams.blueprints import Blueprint
 from pmpath.exams.items import Bank, Item, ItemType
-from pmpath.exams.scoring import ResponseError
+from pmpath.exams.scoring import ResponseError, correct_response
 from pmpath.exams.synthetic import synthetic_bank
 from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.services.banks import key_of
@@ -68,13 +68,7 @@ def exams(database: Database, clock: Clock) -> ExamService:
 
 
 def right(item: Item) -> Any:
-    """The full-credit response of an item."""
-    key = key_of(item)
-    if item.type is ItemType.NUMERIC:
-        return key["answer"]
-    if item.type is ItemType.SHORT_ANSWER:
-        return key[0]
-    return key
+    return correct_response(item)
 
 
 def wrong(item: Item) -> Any:

@@ -46,6 +46,22 @@ def score(item: Item, response: Any) -> float:
     return scorer(item, response)
 
 
+def correct_response(item: Item) -> Any:
+    """A response that earns full credit (the first accepted one for short answers)."""
+    if item.type in (ItemType.SINGLE, ItemType.TRUE_FALSE):
+        return item.key_ids[0]
+    if item.type is ItemType.MULTIPLE:
+        return list(item.key_ids)
+    if item.type is ItemType.NUMERIC:
+        assert item.numeric is not None
+        return item.numeric.answer
+    if item.type is ItemType.ORDERING:
+        return [option.id for option in item.options]
+    if item.type is ItemType.MATCHING:
+        return {pair.left: pair.right_id for pair in item.pairs if pair.left is not None}
+    return item.accepted[0]
+
+
 def is_correct(item: Item, response: Any) -> bool:
     """Full credit."""
     return score(item, response) >= 1.0 - FLOAT_SLACK
