@@ -97,3 +97,7 @@ class BankError(PmpathError):
 
 class AttemptError(PmpathError):
     """An exam attempt cannot take this action (finished, out of time, not the learner's)."""
+
+
+class FormatError(PmpathError):
+    """A quiz file in a foreign format (GIFT, Moodle XML, Aiken, QTI, CSV) cannot be read."""

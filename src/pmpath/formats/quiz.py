@@ -1,0 +1,129 @@
+"""The interchange model every foreign quiz format is read into and written from.
+
+It is a superset of what GIFT, Moodle XML, Aiken, QTI 1.2/2.1, CSV and Anki express, close
+to Moodle's own question model (the richest of them): answers carry a *fraction* of the grade
+(1.0 = 100 %, negative for penalties) and their own feedback; texts carry their format. A
+format module reads a file into :class:`QuizQuestion` values (with :class:`Warning`s for what
+it had to map or could not keep) and writes them back; :mod:`pmpath.formats.mapping` converts
+between these and pmpath's exam items. Round trips (file -> quiz -> file) keep every question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pmpath.errors import Location
+
+
+class QType(StrEnum):
+    MULTICHOICE = "multichoice"  # one or several right answers (see ``single``)
+    TRUEFALSE = "truefalse"
+    SHORTANSWER = "shortanswer"
+    NUMERICAL = "numerical"
+    MATCHING = "matching"
+    ORDERING = "ordering"
+    ESSAY = "essay"
+    DESCRIPTION = "description"  # text only, no answer (also used for shared scenarios)
+    CLOZE = "cloze"  # embedded answers in the text (Moodle "multianswer")
+
+
+class TextFormat(StrEnum):
+    MOODLE = "moodle"  # Moodle auto-format
+    HTML = "html"
+    PLAIN = "plain"
+    MARKDOWN = "markdown"
+
+
+@dataclass
+class Text:
+    text: str
+    format: TextFormat = TextFormat.MOODLE
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+@dataclass
+class Answer:
+    """A choice (multichoice, true/false), an accepted text (short answer) or number (numerical)."""
+
+    text: Text
+    fraction: float  # share of the grade: 1.0 full, 0.5 half, 0 none, -0.5 a penalty
+    feedback: Text | None = None
+    #: Numerical answers: the value and the absolute tolerance (a range a..b is the midpoint
+    #: with half the width as tolerance). None for other types.
+    value: float | None = None
+    tolerance: float | None = None
+
+
+@dataclass
+class MatchPair:
+    """A matching pair; an empty ``left`` is a right-hand distractor that matches nothing."""
+
+    left: Text
+    right: str
+    feedback: Text | None = None
+
+
+@dataclass
+class Attachment:
+    """An embedded file (Moodle's ``@@PLUGINFILE@@`` files, QTI package resources)."""
+
+    name: str
+    data: bytes
+    path: str = "/"
+
+
+@dataclass
+class QuizQuestion:
+    type: QType
+    text: Text
+    name: str | None = None
+    answers: list[Answer] = field(default_factory=list)
+    single: bool = True  # multichoice: one right answer (radio) or several (checkboxes)
+    pairs: list[MatchPair] = field(default_factory=list)
+    #: Ordering: the items in their correct order.
+    order: list[Text] = field(default_factory=list)
+    #: Cloze: the embedded sub-questions, in the order their blanks appear in the text.
+    blanks: list[QuizQuestion] = field(default_factory=list)
+    general_feedback: Text | None = None
+    hints: list[Text] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    #: Category path, "/"-separated ("Product/Metrics").
+    category: str | None = None
+    id_number: str | None = None
+    default_grade: float = 1.0
+    penalty: float | None = None
+    shuffle: bool | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    #: Format-specific values kept for writing the same format back (e.g. Canvas metadata).
+    extra: dict[str, Any] = field(default_factory=dict)
+    source: Location = field(default_factory=Location, compare=False)
+
+    @property
+    def right_answers(self) -> list[Answer]:
+        return [answer for answer in self.answers if answer.fraction > 0]
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something a reader or writer mapped by a rule, or could not keep; never silent."""
+
+    message: str
+    location: Location = field(default_factory=Location)
+    question: str | None = None  # the question's name or number, when known
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        who = f"question {self.question!r}: " if self.question else ""
+        return f"{where}: {who}{self.message}" if where else f"{who}{self.message}"
+
+
+@dataclass
+class QuizFile:
+    """What a reader returns: the questions, and every warning with its line."""
+
+    questions: list[QuizQuestion]
+    warnings: list[Warning] = field(default_factory=list)
