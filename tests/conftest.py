@@ -94,7 +94,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     database = Database(url)
     database.upgrade()
     with database.transaction() as session:
-        tables = "profiles, assessments, ratings, attempts, responses, review_cards"
+        tables = (
+            "profiles, assessments, ratings, attempts, responses, review_cards, banks, bank_items"
+        )
         session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     database.dispose()
     yield url

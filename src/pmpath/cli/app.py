@@ -10,7 +10,15 @@ import typer
 from typer.core import TyperGroup
 
 from pmpath import __version__
-from pmpath.cli import assess_cmds, bank_cmds, db_cmds, exam_cmds, framework_cmds, ladder_cmds
+from pmpath.cli import (
+    assess_cmds,
+    bank_cmds,
+    db_cmds,
+    exam_cmds,
+    framework_cmds,
+    ladder_cmds,
+    transfer_cmds,
+)
 from pmpath.cli.options import FrameworkOption, JsonOption
 
 EXIT_BAD_INPUT = 2
@@ -106,6 +114,8 @@ app.command(name="report")(assess_cmds.report)
 app.add_typer(framework_cmds.app, name="framework")
 app.command(name="practice")(exam_cmds.practice)
 app.command(name="review")(exam_cmds.review)
+app.command(name="import")(transfer_cmds.import_file)
+app.command(name="export")(transfer_cmds.export)
 app.add_typer(exam_cmds.app, name="exam")
 app.add_typer(bank_cmds.app, name="bank")
 app.add_typer(db_cmds.app, name="db")

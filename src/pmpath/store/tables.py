@@ -170,3 +170,33 @@ class ReviewCardRow(Base):
     due: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     reviews: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BankRow(Base):
+    """A question bank imported into the database (the bundled bank stays a folder of files)."""
+
+    __tablename__ = "banks"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    domains: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    scenarios: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+    items: Mapped[list[BankItemRow]] = relationship(
+        back_populates="bank", cascade="all, delete-orphan", order_by="BankItemRow.position"
+    )
+
+
+class BankItemRow(Base):
+    __tablename__ = "bank_items"
+    __table_args__ = (UniqueConstraint("bank_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[str] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[str] = mapped_column(String(120))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    bank: Mapped[BankRow] = relationship(back_populates="items")

@@ -1,0 +1,144 @@
+"""Importing quiz files into banks and exporting banks to quiz formats.
+
+An import reads the whole file, maps every question, and only then stores the bank in one
+transaction: a file with an error stores nothing, and a dry run stores nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pmpath.errors import FormatError, Location, NotFoundError
+from pmpath.exams.items import Bank
+from pmpath.formats import registry
+from pmpath.formats.mapping import ImportDefaults, bank_to_quiz, quiz_to_bank, slug
+from pmpath.formats.quiz import QuizFile
+from pmpath.framework import Framework
+from pmpath.services.assessments import utc_now
+from pmpath.services.banks import BUNDLED_BANK_ID, open_bank
+from pmpath.store import Database
+from pmpath.store import banks as stored_banks
+
+Json = dict[str, Any]
+
+
+def read_quiz(path: Path, format_name: str | None) -> tuple[str, QuizFile]:
+    """The questions of a quiz file, in the given format or the one detected."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FormatError("no such file", Location(file=str(path))) from None
+    except OSError as exc:
+        raise FormatError(f"cannot read: {exc.strerror}", Location(file=str(path))) from None
+    name = format_name or registry.detect(data, str(path))
+    quiz: QuizFile = registry.module(name).read(data, str(path))
+    return name, quiz
+
+
+class BankLibrary:
+    """Banks: the bundled one, folders of Markdown files, and banks imported into the database."""
+
+    def __init__(
+        self, database: Database, framework: Framework, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.database = database
+        self.framework = framework
+        self.clock = clock
+
+    def open(self, name: str | None) -> Bank:
+        """The bank called ``name``: bundled (default), a folder or file path, or imported."""
+        if name is None or name == BUNDLED_BANK_ID:
+            return open_bank(self.framework)
+        if Path(name).exists():
+            return open_bank(self.framework, Path(name))
+        with self.database.transaction() as session:
+            row = stored_banks.find(session, name)
+            if row is None:
+                raise NotFoundError(
+                    f"no bank {name!r}: not the bundled bank, a folder, or an imported bank"
+                )
+            return stored_banks.load(row)
+
+    def import_file(
+        self,
+        path: Path,
+        format_name: str | None = None,
+        bank_id: str | None = None,
+        defaults: ImportDefaults | None = None,
+        dry_run: bool = False,
+        replace: bool = False,
+    ) -> Json:
+        """Read, map and (unless ``dry_run``) store a quiz file as a bank; returns the report."""
+        name, quiz = read_quiz(path, format_name)
+        target = slug(bank_id or path.stem)
+        if target == BUNDLED_BANK_ID:
+            raise FormatError(f"{BUNDLED_BANK_ID!r} is the bundled bank; choose another --bank")
+        known_levels = {stage.id for stage in self.framework.stages}
+        chosen = defaults or ImportDefaults()
+        if chosen.level not in known_levels:
+            raise NotFoundError(
+                f"unknown level {chosen.level!r}; levels: {', '.join(sorted(known_levels))}"
+            )
+        bank, mapping_warnings = quiz_to_bank(quiz.questions, target, chosen, known_levels)
+        warnings = quiz.warnings + mapping_warnings
+        stored = False
+        if not dry_run and bank.items:
+            with self.database.transaction() as session:
+                if stored_banks.find(session, target) is not None and not replace:
+                    raise FormatError(
+                        f"a bank {target!r} exists already; use --replace to replace it"
+                    )
+                stored_banks.save(session, bank, target, str(path), self.clock())
+                stored = True
+        return {
+            "file": str(path),
+            "format": name,
+            "questions": len(quiz.questions),
+            "by_type": dict(Counter(q.type.value for q in quiz.questions)),
+            "categories": sorted({q.category for q in quiz.questions if q.category}),
+            "warnings": [
+                {
+                    "message": w.message,
+                    "question": w.question,
+                    "file": w.location.file,
+                    "line": w.location.line,
+                }
+                for w in warnings
+            ],
+            "bank": {"id": target, "items": len(bank.items), "scenarios": len(bank.scenarios)},
+            "dry_run": dry_run,
+            "stored": stored,
+        }
+
+    def export(self, bank_name: str | None, format_name: str) -> tuple[bytes, Json]:
+        """A bank written in ``format_name``, and a report with every warning."""
+        bank = self.open(bank_name)
+        questions = bank_to_quiz(bank)
+        data, warnings = registry.module(format_name, writing=True).write(questions)
+        return data, {
+            "bank": bank.id,
+            "format": format_name,
+            "questions": len(questions),
+            "bytes": len(data),
+            "warnings": [{"message": w.message, "question": w.question} for w in warnings],
+        }
+
+    def listing(self) -> Json:
+        with self.database.transaction() as session:
+            rows = stored_banks.listing(session)
+            return {
+                "banks": [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "source": r.source,
+                        "items": len(r.items),
+                        "created_at": r.created_at.isoformat(timespec="seconds"),
+                    }
+                    for r in rows
+                ]
+            }
