@@ -1,11 +1,14 @@
 """``pmpath bank``: check and list question banks."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption
+
+if TYPE_CHECKING:
+    from pmpath.exams.items import Bank
 
 app = typer.Typer(
     help="Check and list question banks (the bundled one, or your own folder of Markdown files).",
@@ -14,23 +17,34 @@ app = typer.Typer(
 )
 
 BankArgument = Annotated[
-    Path | None,
+    str | None,
     typer.Argument(
-        help="A bank folder (or one Markdown file); default: the bundled bank.", show_default=False
+        help="pm-core (the bundled bank, the default), an imported bank's name, or a folder of "
+        "Markdown files.",
+        show_default=False,
     ),
 ]
 
 
+def _open(framework: Path | None, database_url: str | None, bank: str | None) -> "Bank":
+    from pmpath.cli.transfer_cmds import library
+
+    return library(framework, database_url).open(bank)
+
+
 @app.command()
 def lint(
-    bank: BankArgument = None, framework: FrameworkOption = None, as_json: JsonOption = False
+    bank: BankArgument = None,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Check a bank against the item-writing guidelines; exit code 2 when there are errors."""
     from pmpath.cli import render
     from pmpath.errors import BankError, Location
-    from pmpath.services.banks import lint_report, open_bank
+    from pmpath.services.banks import lint_report
 
-    data = lint_report(open_bank(render.framework(framework), bank))
+    data = lint_report(_open(framework, database_url, bank))
     if as_json:
         render.json_out(data)
     else:
@@ -56,13 +70,14 @@ def list_items(
         str | None, typer.Option("--level", help="Only this level (stage id).")
     ] = None,
     framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List the items of a bank; --json prints every field, key and explanations included."""
     from pmpath.cli import render
-    from pmpath.services.banks import bank_summary, item_json, open_bank
+    from pmpath.services.banks import bank_summary, item_json
 
-    loaded = open_bank(render.framework(framework), bank)
+    loaded = _open(framework, database_url, bank)
     items = [
         item
         for item in loaded.items
@@ -115,3 +130,24 @@ def stats(
             for i in data["items"]
         ],
     )
+
+
+@app.command(name="all")
+def all_banks(
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every bank: the bundled one and those imported with pmpath import."""
+    from pmpath.cli import render
+    from pmpath.cli.transfer_cmds import library
+    from pmpath.services.banks import BUNDLED_BANK_ID
+
+    data = library(framework, database_url).listing()
+    data["bundled"] = BUNDLED_BANK_ID
+    if as_json:
+        render.json_out(data)
+        return
+    rows = [[BUNDLED_BANK_ID, "bundled with pmpath", "-", "-"]]
+    rows += [[b["id"], b["source"], str(b["items"]), b["created_at"]] for b in data["banks"]]
+    render.table("Banks", ["Bank", "From", "Items", "Imported"], rows)

@@ -20,27 +20,33 @@ app = typer.Typer(
 )
 
 BankOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
-        "--bank", help="A question-bank folder; default: the bundled bank.", show_default=False
+        "--bank",
+        help="pm-core (the bundled bank, the default), an imported bank, or a bank folder.",
+        show_default=False,
     ),
 ]
 AttemptArgument = Annotated[int, typer.Argument(help="The attempt's number.")]
 
 
 def exam_service(
-    framework: Path | None, database_url: str | None, bank: Path | None
+    framework: Path | None, database_url: str | None, bank: str | None
 ) -> "ExamService":
+    """Exams on ``bank`` (default: the bundled bank, whose blueprints come with it)."""
     from pmpath.cli import render
     from pmpath.exams.blueprints import bundled_blueprints_path, load_blueprints
-    from pmpath.services.banks import open_bank
+    from pmpath.services.banks import BUNDLED_BANK_ID
     from pmpath.services.exams import ExamService
+    from pmpath.services.imports import BankLibrary
     from pmpath.store import Database
 
     fw = render.framework(framework)
-    loaded = open_bank(fw, bank)
-    blueprints = load_blueprints(bundled_blueprints_path(), fw, loaded) if bank is None else []
-    return ExamService(Database.open(database_url), fw, loaded, blueprints)
+    database = Database.open(database_url)
+    loaded = BankLibrary(database, fw).open(bank)
+    bundled = bank in (None, BUNDLED_BANK_ID)
+    blueprints = load_blueprints(bundled_blueprints_path(), fw, loaded) if bundled else []
+    return ExamService(database, fw, loaded, blueprints)
 
 
 @app.command(name="list")

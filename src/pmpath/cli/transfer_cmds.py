@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 FORMAT_HELP = "gift, moodle-xml, aiken, qti12, qti21, csv (import); the same and anki (export)"
 
 
-def _library(framework: Path | None, database_url: str | None) -> "BankLibrary":
+def library(framework: Path | None, database_url: str | None) -> "BankLibrary":
+    """The banks of the bundled content, the user's folders and the database."""
     from pmpath.cli import render
     from pmpath.services.imports import BankLibrary
     from pmpath.store import Database
@@ -53,7 +54,7 @@ def import_file(
     from pmpath.formats.mapping import ImportDefaults, slug
 
     defaults = ImportDefaults(level=level, domain=slug(domain) if domain else None)
-    report = _library(framework, database_url).import_file(
+    report = library(framework, database_url).import_file(
         file, format_name, bank, defaults, dry_run, replace
     )
     if as_json:
@@ -88,7 +89,7 @@ def export(
     from pmpath.cli import render
     from pmpath.errors import PmpathError
 
-    data, report = _library(framework, database_url).export(bank, format_name)
+    data, report = library(framework, database_url).export(bank, format_name)
     try:
         output.write_bytes(data)
     except OSError as exc:
