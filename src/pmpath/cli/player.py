@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.markdown import Markdown
 from rich.prompt import Confirm, Prompt
 from rich.text import Text
 
@@ -80,9 +81,9 @@ def _ask(
     if scenario and scenario["id"] not in shown:
         shown.add(scenario["id"])
         console.print(Text(scenario["title"], style="bold"))
-        console.print(scenario["text"])
+        console.print(Markdown(scenario["text"]))
         console.print()
-    console.print(question["stem"])
+    console.print(Markdown(question["stem"]))
     if question["type"] == "matching":
         for number, left in enumerate(question["lefts"], start=1):
             console.print(f"  {number}. {left}")
