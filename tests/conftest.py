@@ -95,7 +95,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     database.upgrade()
     with database.transaction() as session:
         tables = (
-            "profiles, assessments, ratings, attempts, responses, review_cards, banks, bank_items"
+            "profiles, assessments, ratings, attempts, responses, review_cards, banks, "
+            "bank_items, users, sessions, api_tokens, login_failures"
         )
         session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     database.dispose()

@@ -101,3 +101,15 @@ class AttemptError(PmpathError):
 
 class FormatError(PmpathError):
     """A quiz file in a foreign format (GIFT, Moodle XML, Aiken, QTI, CSV) cannot be read."""
+
+
+class AuthError(PmpathError):
+    """Signing in failed, or the request has no valid session or token (HTTP 401)."""
+
+
+class ForbiddenError(PmpathError):
+    """The signed-in user may not do this (HTTP 403)."""
+
+
+class ThrottledError(PmpathError):
+    """Too many failed sign-ins for this account; try again later (HTTP 429)."""

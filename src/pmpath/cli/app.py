@@ -17,6 +17,7 @@ from pmpath.cli import (
     exam_cmds,
     framework_cmds,
     ladder_cmds,
+    serve_cmds,
     transfer_cmds,
 )
 from pmpath.cli.options import FrameworkOption, JsonOption
@@ -93,6 +94,7 @@ def overview(framework: FrameworkOption = None, as_json: JsonOption = False) -> 
     render.overview(data)
 
 
+app.command(name="serve")(serve_cmds.serve)
 app.command(name="roles")(ladder_cmds.roles)
 app.command(name="role")(ladder_cmds.role)
 app.command(name="path")(ladder_cmds.path)

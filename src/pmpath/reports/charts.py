@@ -207,14 +207,17 @@ class _Node:
     y: float  # centre
 
 
-def ladder_svg(ladder: dict[str, Any], here: str | None, path: list[str]) -> str:
+def ladder_svg(
+    ladder: dict[str, Any], here: str | None, path: list[str], here_label: str = "You are here"
+) -> str:
     """The career ladder as a diagram, as inline SVG.
 
     One column per stage in the order given, each role or exit a rounded box named inside it,
     an arrow per edge. The role ``here`` is filled dark with white text and carries a
-    "You are here" badge; the roles on ``path`` (ids from ``here`` to the target) get a thick
-    border and a light fill, the last one a "Target" badge, and the edges between consecutive
-    path roles are drawn thick. Exits have a dashed border. A legend explains the marks.
+    ``here_label`` badge ("You are here" by default); the roles on ``path`` (ids from ``here``
+    to the target) get a thick border and a light fill, the last one a "Target" badge, and the
+    edges between consecutive path roles are drawn thick. Exits have a dashed border. A legend
+    explains the marks.
 
     For tests and styling: each box is a group with class ``node`` plus its state (``here``,
     ``target``, ``path``, ``exit`` or ``role``) and ``data-id``; each name a group with class
@@ -249,7 +252,7 @@ def ladder_svg(ladder: dict[str, Any], here: str | None, path: list[str]) -> str
         attributes: dict[str, dict[str, str]] = {}
         for index, node in enumerate(nodes):
             state = _state(node, here, target, path)
-            _draw_node(ax, node, state, index)
+            _draw_node(ax, node, state, index, here_label)
             attributes[f"node-{index}"] = {"class": f"node {state}", "data-id": node.id}
             attributes[f"name-{index}"] = {"class": "node-name", "data-id": node.id}
             if state in _BADGES:
@@ -268,11 +271,13 @@ def ladder_svg(ladder: dict[str, Any], here: str | None, path: list[str]) -> str
             }
         _draw_exit_ports(ax, [by_id[i] for i in sorted(merged)])
 
-        _ladder_legend(fig, here is not None, len(path) > 1, any(node.exit for node in nodes))
+        _ladder_legend(
+            fig, here is not None, len(path) > 1, any(node.exit for node in nodes), here_label
+        )
         return inline_svg(
             fig,
             prefix="ladder",
-            title=_ladder_title(len(ladder["stages"]), by_id, here, path),
+            title=_ladder_title(len(ladder["stages"]), by_id, here, path, here_label),
             attributes=attributes,
         )
 
@@ -308,14 +313,16 @@ def _state(node: _Node, here: str | None, target: str | None, path: list[str]) -
     return "exit" if node.exit else "role"
 
 
-def _ladder_title(stages: int, by_id: dict[str, _Node], here: str | None, path: list[str]) -> str:
+def _ladder_title(
+    stages: int, by_id: dict[str, _Node], here: str | None, path: list[str], here_label: str
+) -> str:
     exits = sum(1 for node in by_id.values() if node.exit)
     text = (
         f"Career ladder diagram: {len(by_id) - exits} roles and {exits} exits in {stages} "
         f"stages, from left to right."
     )
     if here is not None:
-        text += f" You are here: {by_id[here].name}."
+        text += f" {here_label}: {by_id[here].name}."
     if len(path) > 1:
         text += " Your path: " + " to ".join(by_id[i].name for i in path) + "."
     return text
@@ -350,7 +357,7 @@ def _draw_stages(ax: Axes, stages: list[dict[str, Any]], height: float) -> None:
         )
 
 
-def _draw_node(ax: Axes, node: _Node, state: str, index: int) -> None:
+def _draw_node(ax: Axes, node: _Node, state: str, index: int, here_label: str) -> None:
     from matplotlib.patches import FancyBboxPatch
 
     ax.add_patch(
@@ -380,6 +387,8 @@ def _draw_node(ax: Axes, node: _Node, state: str, index: int) -> None:
     )
     if state in _BADGES:
         label, colour = _BADGES[state]
+        if state == "here":
+            label = here_label
         # At the top-left corner: clear of arrows, which meet boxes at the middle or the right.
         ax.text(
             node.x - BOX_W / 2 + 0.06,
@@ -455,13 +464,13 @@ def _draw_exit_ports(ax: Axes, exits: list[_Node]) -> None:
         )
 
 
-def _ladder_legend(fig: Figure, here: bool, path: bool, exits: bool) -> None:
+def _ladder_legend(fig: Figure, here: bool, path: bool, exits: bool, here_label: str) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles: list[Artist] = []
     if here:
-        handles.append(Patch(label="You are here", **_BOX_STYLE["here"]))
+        handles.append(Patch(label=here_label, **_BOX_STYLE["here"]))
     if path:
         handles.append(Patch(label="On your path", **_BOX_STYLE["path"]))
     handles.append(Line2D([], [], color=EDGE, linewidth=0.9, label="Usual next step"))

@@ -1,0 +1,239 @@
+"""Accounts, sessions and API tokens for the web app, and the permission checks.
+
+Passwords are hashed with argon2. Session and API tokens are random; only their SHA-256 is
+stored, so a leaked database grants no access. Failed sign-ins are recorded in the database,
+so throttling holds across every app process. Every permission is checked here, never in a
+page or route: a learner reaches only their own data, authors manage banks, admins users.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from pmpath.errors import AuthError, ForbiddenError, Location, PmpathError, ThrottledError
+from pmpath.services.assessments import utc_now
+from pmpath.store import Database
+from pmpath.store.tables import ApiTokenRow, LoginFailureRow, ProfileRow, SessionRow, UserRow
+
+ROLES = ("learner", "author", "admin")
+SESSION_LIFETIME = timedelta(days=14)
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES = 5
+MIN_PASSWORD = 10
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+_hasher = PasswordHasher()
+
+
+class SignUpError(PmpathError):
+    """A sign-up form with a problem in a named field (HTTP 422)."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    name: str
+    role: str
+    profile: str  # the profile name their assessments and attempts are kept under
+
+    def has(self, role: str) -> bool:
+        """True when the user's role is ``role`` or above (learner < author < admin)."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    session_token: str
+    csrf_token: str
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def require(user: User | None, role: str) -> User:
+    """``user`` if they hold ``role`` (or above); otherwise AuthError or ForbiddenError."""
+    if user is None:
+        raise AuthError("sign in first")
+    if not user.has(role):
+        raise ForbiddenError(f"this needs the {role} role")
+    return user
+
+
+class AccountService:
+    def __init__(self, database: Database, clock: Callable[[], datetime] = utc_now) -> None:
+        self.database = database
+        self.clock = clock
+
+    def sign_up(self, email: str, name: str, password: str, role: str = "learner") -> User:
+        email = email.strip().lower()
+        name = name.strip()
+        if not EMAIL.match(email) or len(email) > 254:
+            raise SignUpError("enter a valid email address", Location(field_path=("email",)))
+        if not name or len(name) > 100:
+            raise SignUpError(
+                "enter your name (up to 100 characters)", Location(field_path=("name",))
+            )
+        if len(password) < MIN_PASSWORD:
+            raise SignUpError(
+                f"choose a password of at least {MIN_PASSWORD} characters",
+                Location(field_path=("password",)),
+            )
+        if role not in ROLES:
+            raise SignUpError(f"unknown role {role!r}", Location(field_path=("role",)))
+        now = self.clock()
+        with self.database.transaction() as session:
+            if session.scalars(select(UserRow).where(UserRow.email == email)).first():
+                raise SignUpError(
+                    "an account with this email exists already; sign in instead",
+                    Location(field_path=("email",)),
+                )
+            # A profile of its own, under a name no CLI default uses.
+            profile = ProfileRow(name=f"web-{secrets.token_hex(8)}", created_at=now)
+            session.add(profile)
+            session.flush()
+            row = UserRow(
+                email=email,
+                name=name,
+                password_hash=_hasher.hash(password),
+                role=role,
+                profile_id=profile.id,
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return User(row.id, email, name, role, profile.name)
+
+    def sign_in(self, email: str, password: str) -> SignedIn:
+        email = email.strip().lower()
+        now = self.clock()
+        with self.database.transaction() as session:
+            recent = session.scalar(
+                select(func.count())
+                .select_from(LoginFailureRow)
+                .where(LoginFailureRow.email == email, LoginFailureRow.at > now - FAILURE_WINDOW)
+            )
+            if (recent or 0) >= MAX_FAILURES:
+                raise ThrottledError(
+                    "too many failed sign-ins for this account: wait 15 minutes and try again"
+                )
+            row = session.scalars(select(UserRow).where(UserRow.email == email)).first()
+            if row is None or not _verify(row.password_hash, password):
+                session.add(LoginFailureRow(email=email, at=now))
+                failure = True
+            else:
+                failure = False
+                session.execute(delete(LoginFailureRow).where(LoginFailureRow.email == email))
+                token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+                session.add(
+                    SessionRow(
+                        token_hash=_digest(token),
+                        user_id=row.id,
+                        csrf_token=csrf,
+                        created_at=now,
+                        expires_at=now + SESSION_LIFETIME,
+                    )
+                )
+                user = self._user(session, row)
+        if failure:
+            # Raised after the transaction commits, so the failure is recorded.
+            raise AuthError("wrong email or password")
+        return SignedIn(user, token, csrf)
+
+    def session(self, token: str) -> tuple[User, str] | None:
+        """The user and CSRF token of a live session, or None."""
+        now = self.clock()
+        with self.database.transaction() as session:
+            row = session.get(SessionRow, _digest(token))
+            if row is None or row.expires_at <= now:
+                return None
+            user = session.get(UserRow, row.user_id)
+            return (self._user(session, user), row.csrf_token) if user else None
+
+    def sign_out(self, token: str) -> None:
+        with self.database.transaction() as session:
+            session.execute(delete(SessionRow).where(SessionRow.token_hash == _digest(token)))
+
+    def change_password(self, user: User, old: str, new: str) -> None:
+        if len(new) < MIN_PASSWORD:
+            raise SignUpError(
+                f"choose a password of at least {MIN_PASSWORD} characters",
+                Location(field_path=("new_password",)),
+            )
+        with self.database.transaction() as session:
+            row = session.get(UserRow, user.id)
+            if row is None or not _verify(row.password_hash, old):
+                raise AuthError("the current password is wrong")
+            row.password_hash = _hasher.hash(new)
+            # Every other session ends: a changed password must lock out whoever had the old one.
+            session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+
+    def create_token(self, user: User, name: str) -> str:
+        token = "pmp_" + secrets.token_urlsafe(32)
+        with self.database.transaction() as session:
+            session.add(
+                ApiTokenRow(
+                    token_hash=_digest(token),
+                    user_id=user.id,
+                    name=name[:100] or "token",
+                    created_at=self.clock(),
+                )
+            )
+        return token
+
+    def token_user(self, token: str) -> User | None:
+        with self.database.transaction() as session:
+            row = session.get(ApiTokenRow, _digest(token))
+            if row is None:
+                return None
+            user = session.get(UserRow, row.user_id)
+            return self._user(session, user) if user else None
+
+    def users(self, acting: User) -> list[User]:
+        require(acting, "admin")
+        with self.database.transaction() as session:
+            return [
+                self._user(session, r)
+                for r in session.scalars(select(UserRow).order_by(UserRow.id))
+            ]
+
+    def set_role(self, acting: User, user_id: int, role: str) -> User:
+        require(acting, "admin")
+        if role not in ROLES:
+            raise SignUpError(f"unknown role {role!r}", Location(field_path=("role",)))
+        with self.database.transaction() as session:
+            row = session.get(UserRow, user_id)
+            if row is None:
+                raise ForbiddenError(f"no user {user_id}")
+            row.role = role
+            return self._user(session, row)
+
+    def has_admin(self) -> bool:
+        with self.database.transaction() as session:
+            admins = session.scalar(
+                select(func.count()).select_from(UserRow).where(UserRow.role == "admin")
+            )
+            return (admins or 0) > 0
+
+    def _user(self, session: Session, row: UserRow) -> User:
+        profile = session.get(ProfileRow, row.profile_id)
+        return User(row.id, row.email, row.name, row.role, profile.name if profile else "")
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,48 @@
+"""What every request shares: the database, the framework and the services over them.
+
+Nothing here holds per-user state: sessions, attempts and throttling live in the database,
+so several app processes can serve one PostgreSQL behind a load balancer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pmpath.framework import Framework, bundled_framework_path, load_framework
+from pmpath.services.accounts import AccountService
+from pmpath.services.assessments import AssessmentService
+from pmpath.store import Database
+
+
+@dataclass
+class WebSettings:
+    database_url: str | None = None
+    framework_path: Path | None = None
+    #: "auto": Secure cookies when the request came over HTTPS (directly or per
+    #: X-Forwarded-Proto from a trusted proxy); "always" or "never" to force.
+    secure_cookies: str = "auto"
+    trust_proxy_headers: bool = False
+
+
+@dataclass
+class AppContext:
+    settings: WebSettings
+    database: Database
+    framework: Framework = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.framework = load_framework(self.settings.framework_path or bundled_framework_path())
+
+    @classmethod
+    def open(cls, settings: WebSettings) -> AppContext:
+        return cls(settings, Database.open(settings.database_url))
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        return AccountService(self.database)
+
+    @cached_property
+    def assessments(self) -> AssessmentService:
+        return AssessmentService(self.database, self.framework)

@@ -1,0 +1,94 @@
+"""The ladder explorer: the ladder as a picture, role pages, the diff of two roles, backgrounds
+and certifications. Open to everyone, signed in or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from pmpath.errors import NoPathError
+from pmpath.services import ladder as ladder_service
+from pmpath.web.auth import context
+from pmpath.web.pages.render import page
+
+router = APIRouter()
+
+
+def ladder_chart(
+    request: Request,
+    here: str | None = None,
+    path: list[str] | None = None,
+    here_label: str = "You are here",
+) -> Markup:
+    from pmpath.reports.charts import ladder_svg
+
+    data = ladder_service.roles_by_stage(context(request).framework)
+    graph: dict[str, Any] = {
+        "stages": [
+            {
+                "id": s["id"],
+                "name": s["name"],
+                "roles": [
+                    {"id": r["id"], "name": r["name"], "kind": r["kind"], "track": r["track"]}
+                    for r in s["roles"]
+                ],
+            }
+            for s in data["stages"]
+        ],
+        "edges": [[r["id"], n] for s in data["stages"] for r in s["roles"] for n in r["next"]],
+    }
+    return Markup(ladder_svg(graph, here, path or [], here_label))  # charts.py escapes texts
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    fw = context(request).framework
+    return page(
+        request,
+        "home.html",
+        {"data": ladder_service.roles_by_stage(fw), "chart": ladder_chart(request)},
+    )
+
+
+@router.get("/roles/{role_id}", response_class=HTMLResponse)
+def role(request: Request, role_id: str) -> HTMLResponse:
+    fw = context(request).framework
+    detail = ladder_service.role_detail(fw, role_id)
+    return page(
+        request,
+        "role.html",
+        {"role": detail, "chart": ladder_chart(request, detail["id"], here_label="This role")},
+    )
+
+
+@router.get("/diff", response_class=HTMLResponse)
+def diff(request: Request, start: str | None = None, goal: str | None = None) -> HTMLResponse:
+    fw = context(request).framework
+    values: dict[str, Any] = {
+        "roles": ladder_service.roles_by_stage(fw),
+        "start": start,
+        "goal": goal,
+    }
+    if start and goal:
+        values["diff"] = ladder_service.diff_report(fw, start, goal)
+        try:
+            values["path"] = ladder_service.path_report(fw, start, goal)
+        except NoPathError:  # a diff is still useful between roles no path joins
+            values["path"] = None
+    return page(request, "diff.html", values)
+
+
+@router.get("/backgrounds", response_class=HTMLResponse)
+def backgrounds(request: Request) -> HTMLResponse:
+    fw = context(request).framework
+    details = [ladder_service.background_detail(fw, b.id) for b in fw.backgrounds]
+    return page(request, "backgrounds.html", {"backgrounds": details})
+
+
+@router.get("/certifications", response_class=HTMLResponse)
+def certifications(request: Request) -> HTMLResponse:
+    fw = context(request).framework
+    return page(request, "certifications.html", ladder_service.certifications(fw))

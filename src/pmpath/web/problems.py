@@ -1,0 +1,81 @@
+"""Errors as problem details (RFC 9457) for the API, and as pages for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from pmpath.errors import (
+    AttemptError,
+    AuthError,
+    ForbiddenError,
+    NotFoundError,
+    PmpathError,
+    ThrottledError,
+)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def status_of(exc: PmpathError) -> int:
+    if isinstance(exc, AuthError):
+        return 401
+    if isinstance(exc, ForbiddenError):
+        return 403
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, AttemptError):
+        return 409
+    if isinstance(exc, ThrottledError):
+        return 429
+    return 422 if exc.is_bad_input else 500
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+TITLES = {
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflict",
+    422: "Invalid input",
+    429: "Too many attempts",
+    500: "Server error",
+}
+
+
+def handle(request: Request, exc: PmpathError) -> Response:
+    status = status_of(exc)
+    if request.url.path.startswith("/api/"):
+        errors = [
+            {
+                "detail": p.message,
+                "field": ".".join(map(str, p.location.field_path)) or None,
+                "line": p.location.line,
+            }
+            for p in exc.problems
+        ]
+        return problem(
+            status, TITLES.get(status, "Error"), str(exc.problems[0].message), errors=errors
+        )
+    from pmpath.web.pages.render import page
+
+    return page(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "title": TITLES.get(status, "Error"),
+            "messages": [p.message for p in exc.problems],
+        },
+        status,
+    )
+
+
+def html_not_found(request: Request) -> HTMLResponse:  # pragma: no cover - trivial
+    return HTMLResponse("Not found", status_code=404)
