@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run pmpath from a fresh clone with nothing but Python 3.11+ and pip.
 
-    python3 dev.py start   # create .venv if needed, install pmpath, open the app
+    python3 dev.py start   # create .venv if needed, install pmpath, serve the web app
     python3 dev.py test    # create .venv if needed, install pmpath[dev], run ruff, mypy and pytest
 
 Extra arguments after the command go to the app or to pytest. The virtual environment is
@@ -61,8 +61,9 @@ def _run(*command: str) -> int:
 
 
 def start(args: list[str]) -> int:
+    """Serve the web app (``pmpath serve``); extra arguments go to it, e.g. --port 9000."""
     _ensure_venv("")
-    return _run(str(BIN / "pmpath"), *args)
+    return _run(str(BIN / "pmpath"), "serve", *args)
 
 
 def test(args: list[str]) -> int:

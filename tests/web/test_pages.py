@@ -1,0 +1,46 @@
+"""The ladder explorer pages, open to everyone."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_home_shows_the_ladder_with_every_role(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert "<svg" in html
+    assert 'href="/roles/chief-product-officer"' in html
+    assert "<main" in html
+    assert 'lang="en"' in html
+
+
+def test_a_role_page(client: TestClient) -> None:
+    html = client.get("/roles/senior-product-manager").text
+    assert "<h1>Senior Product Manager</h1>" in html
+    assert "This role" in html
+    assert html.count('<th scope="row">') == 23
+    assert 'href="/diff?start=senior-product-manager&amp;goal=group-product-manager"' in html
+
+
+def test_an_unknown_role_is_a_404_page(client: TestClient) -> None:
+    response = client.get("/roles/astronaut")
+    assert response.status_code == 404
+    assert "unknown role or exit id" in response.text
+
+
+def test_the_diff_page(client: TestClient) -> None:
+    html = client.get(
+        "/diff", params={"start": "product-manager", "goal": "senior-product-manager"}
+    ).text
+    assert "From Product Manager to Senior Product Manager" in html
+    assert "Shortest path: Product Manager → Senior Product Manager" in html
+
+
+def test_backgrounds_and_certifications(client: TestClient) -> None:
+    assert "Software engineering" in client.get("/backgrounds").text
+    assert "Certified ScrumMaster" in client.get("/certifications").text
+
+
+def test_health(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
