@@ -80,9 +80,11 @@ def test_interactive_answers_are_committed_one_by_one_and_resume(
     service: AssessmentService, fw: Framework
 ) -> None:
     assessment_id = service.start("sam", SelfAssessment({}, background="finance"))
-    service.answer(assessment_id, Rating("prioritisation", 2))
-    service.answer(assessment_id, Rating("leadership", 3))
-    service.answer(assessment_id, Rating("leadership", 4))  # a changed answer replaces the first
+    service.answer("sam", assessment_id, Rating("prioritisation", 2))
+    service.answer("sam", assessment_id, Rating("leadership", 3))
+    service.answer(
+        "sam", assessment_id, Rating("leadership", 4)
+    )  # a changed answer replaces the first
     # A new service (a new process, after the terminal closed) finds the work so far.
     again = AssessmentService(Database.open(service.database.url), fw)
     unfinished = again.unfinished("sam")
@@ -94,7 +96,7 @@ def test_interactive_answers_are_committed_one_by_one_and_resume(
     }
     assert unfinished.assessment.background == "finance"
     assert again.history("sam") == []
-    again.finish(assessment_id)
+    again.finish("sam", assessment_id)
     assert again.unfinished("sam") is None
     assert again.latest("sam").id == assessment_id
     again.database.dispose()
@@ -105,15 +107,15 @@ def test_answers_to_a_finished_assessment_are_refused(
 ) -> None:
     assessment_id = service.record("alex", at(fw, 2))
     with pytest.raises(NotFoundError):
-        service.answer(assessment_id, Rating("leadership", 3))
+        service.answer("alex", assessment_id, Rating("leadership", 3))
 
 
 def test_bad_ratings_are_refused_and_nothing_changes(service: AssessmentService) -> None:
     assessment_id = service.start("sam", SelfAssessment({}))
     with pytest.raises(AssessmentError, match="unknown competency id 'golf'"):
-        service.answer(assessment_id, Rating("golf", 3))
+        service.answer("sam", assessment_id, Rating("golf", 3))
     with pytest.raises(AssessmentError, match="outside the scale"):
-        service.answer(assessment_id, Rating("leadership", 9))
+        service.answer("sam", assessment_id, Rating("leadership", 9))
     unfinished = service.unfinished("sam")
     assert unfinished is not None
     assert unfinished.assessment.ratings == {}
@@ -163,3 +165,11 @@ def test_the_report_data_has_every_section(service: AssessmentService, fw: Frame
     assert len(data["gaps"]) == len(fw.competencies)
     assert ["senior-product-manager", "group-product-manager"] in data["ladder"]["edges"]
     assert sum(len(s["roles"]) for s in data["ladder"]["stages"]) == 16
+
+
+def test_another_profile_cannot_answer_an_assessment(service: AssessmentService) -> None:
+    assessment_id = service.start("sam", SelfAssessment({}))
+    with pytest.raises(NotFoundError, match="for profile 'alex'"):
+        service.answer("alex", assessment_id, Rating("leadership", 3))
+    with pytest.raises(NotFoundError):
+        service.finish("alex", assessment_id)

@@ -69,10 +69,10 @@ def run(service: AssessmentService, profile: str) -> tuple[int, SelfAssessment]:
         rating = Rating(
             comp.id, level, Confidence(confidence), (evidence.strip(),) if evidence.strip() else ()
         )
-        service.answer(assessment_id, rating)
+        service.answer(profile, assessment_id, rating)
         answered[comp.id] = rating
         console.print()
-    service.finish(assessment_id)
+    service.finish(profile, assessment_id)
     stored = service.history(profile)[-1]
     return assessment_id, stored.assessment
 

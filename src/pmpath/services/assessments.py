@@ -88,25 +88,26 @@ class AssessmentService:
             )
             return row.id
 
-    def answer(self, assessment_id: int, rating: Rating) -> None:
+    def answer(self, profile: str, assessment_id: int, rating: Rating) -> None:
         """Store one rating of an unfinished assessment, committed at once."""
         if rating.competency_id not in self._competency_ids:
             raise AssessmentError(f"unknown competency id {rating.competency_id!r}")
         if rating.level not in self.framework.levels:
             raise AssessmentError(f"level {rating.level} is outside the scale")
         with self.database.transaction() as session:
-            row = self._unfinished_row(session, assessment_id)
+            row = self._unfinished_row(session, profile, assessment_id)
             queries.save_rating(session, row, rating, self.clock())
 
-    def finish(self, assessment_id: int) -> None:
+    def finish(self, profile: str, assessment_id: int) -> None:
         with self.database.transaction() as session:
-            row = self._unfinished_row(session, assessment_id)
+            row = self._unfinished_row(session, profile, assessment_id)
             row.completed_at = self.clock()
 
-    def _unfinished_row(self, session: Any, assessment_id: int) -> AssessmentRow:
+    def _unfinished_row(self, session: Any, profile: str, assessment_id: int) -> AssessmentRow:
         row = session.get(AssessmentRow, assessment_id)
-        if row is None or row.completed_at is not None:
-            raise NotFoundError(f"no unfinished assessment with id {assessment_id}")
+        # Another profile's assessment looks exactly like a missing one.
+        if row is None or row.completed_at is not None or row.profile.name != profile:
+            raise NotFoundError(f"no unfinished assessment {assessment_id} for profile {profile!r}")
         return row  # type: ignore[no-any-return]
 
     # -- reading ---------------------------------------------------------------------------
