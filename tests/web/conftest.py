@@ -38,3 +38,24 @@ def sign_up(client: TestClient, email: str = "ana@example.org", name: str = "Ana
     response = client.post("/signup", data={"email": email, "name": name, "password": PASSWORD})
     assert response.status_code == 200, response.text  # redirected to the home page
     return csrf_of(client.get("/account").text)
+
+
+def profile_of(context: AppContext, email: str) -> str:
+    """The profile name behind an account (what the services key a user's data by)."""
+    from sqlalchemy import select
+
+    from pmpath.store.tables import ProfileRow, UserRow
+
+    with context.database.transaction() as session:
+        user = session.scalars(select(UserRow).where(UserRow.email == email)).one()
+        return session.get(ProfileRow, user.profile_id).name  # type: ignore[union-attr]
+
+
+def form_for(question: dict, response: object) -> dict:  # type: ignore[type-arg]
+    """The form fields the question page posts for ``response``."""
+    kind = question["type"]
+    if kind == "ordering":
+        return {f"order-{n}": option for n, option in enumerate(response)}  # type: ignore[arg-type]
+    if kind == "matching":
+        return {f"match-{n}": response[left] for n, left in enumerate(question["lefts"])}  # type: ignore[index]
+    return {"response": response if isinstance(response, list) else str(response)}

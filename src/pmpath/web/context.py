@@ -13,6 +13,7 @@ from pathlib import Path
 from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.services.accounts import AccountService
 from pmpath.services.assessments import AssessmentService
+from pmpath.services.exams import ExamService
 from pmpath.store import Database
 
 
@@ -46,3 +47,13 @@ class AppContext:
     @cached_property
     def assessments(self) -> AssessmentService:
         return AssessmentService(self.database, self.framework)
+
+    @cached_property
+    def exams(self) -> ExamService:
+        """Exams on the bundled bank; the bank and blueprints are read once per process."""
+        from pmpath.exams.blueprints import bundled_blueprints_path, load_blueprints
+        from pmpath.services.banks import open_bank
+
+        bank = open_bank(self.framework)
+        blueprints = load_blueprints(bundled_blueprints_path(), self.framework, bank)
+        return ExamService(self.database, self.framework, bank, blueprints)

@@ -8,10 +8,22 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from pmpath.web.auth import current
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
+# Question stems and scenarios are Markdown. Raw HTML in them is not passed through (html
+# False), so content from an imported bank cannot inject markup into the page.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def markdown(text: str) -> Markup:
+    return Markup(_MARKDOWN.render(text or ""))
+
+
+TEMPLATES.env.filters["markdown"] = markdown
 
 
 def page(

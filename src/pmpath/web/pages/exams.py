@@ -1,0 +1,231 @@
+"""Exams in the browser: the list, the player, results and review, practice and spaced review.
+
+The player works without JavaScript: each question is a form, every answer is saved when it
+is given, and reloading or coming back later resumes the attempt. The timer is the server's;
+the page only counts down what the server said, and announces it to screen readers every
+five minutes rather than every second.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from pmpath.errors import AttemptError, PmpathError
+from pmpath.exams.scoring import ResponseError
+from pmpath.services.accounts import User
+from pmpath.web.auth import context, user
+from pmpath.web.pages.render import page
+
+router = APIRouter()
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _me(request: Request, path: str) -> User | RedirectResponse:
+    me = user(request)
+    return me if me is not None else RedirectResponse(f"/login?next={path}", status_code=303)
+
+
+@router.get("/exams", response_class=HTMLResponse)
+def exams(request: Request) -> Response:
+    ctx = context(request)
+    me = user(request)
+    open_attempts = ctx.exams.unfinished(me.profile) if me else []
+    history = ctx.exams.history(me.profile)["attempts"] if me else []
+    return page(
+        request,
+        "exams.html",
+        {
+            "blueprints": list(ctx.exams.blueprints.values()),
+            "open": open_attempts,
+            "history": history,
+        },
+    )
+
+
+@router.post("/exams/{blueprint_id}/start")
+def start(request: Request, blueprint_id: str) -> Response:
+    me = _me(request, "/exams")
+    if isinstance(me, RedirectResponse):
+        return me
+    attempt = context(request).exams.start_mock(me.profile, blueprint_id)
+    return RedirectResponse(f"/attempts/{attempt}", status_code=303)
+
+
+@router.get("/practice", response_class=HTMLResponse)
+def practice_form(request: Request) -> Response:
+    me = _me(request, "/practice")
+    if isinstance(me, RedirectResponse):
+        return me
+    ctx = context(request)
+    return page(
+        request,
+        "practice.html",
+        {"domains": ctx.exams.bank.domains, "stages": ctx.framework.stages[:-1]},
+    )
+
+
+@router.post("/practice")
+async def practice(request: Request) -> Response:
+    me = _me(request, "/practice")
+    if isinstance(me, RedirectResponse):
+        return me
+    form = await request.form()
+    domains = [str(d) for d in form.getlist("domains")] or None
+    levels = [str(level) for level in form.getlist("levels")] or None
+    try:
+        count = max(1, min(50, int(str(form.get("count") or 10))))
+    except ValueError:
+        count = 10
+    attempt = context(request).exams.start_practice(me.profile, domains, levels, count)
+    return RedirectResponse(f"/attempts/{attempt}", status_code=303)
+
+
+@router.get("/attempts/{attempt_id}", response_class=HTMLResponse)
+def attempt(request: Request, attempt_id: int) -> Response:
+    me = _me(request, f"/attempts/{attempt_id}")
+    if isinstance(me, RedirectResponse):
+        return me
+    view = context(request).exams.view(attempt_id, me.profile)
+    if view["finished_at"] is not None:
+        return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+    pending = [q["position"] for q in view["questions"] if q["response"] is None]
+    position = pending[0] if pending else 0
+    return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
+
+
+@router.get("/attempts/{attempt_id}/q/{position}", response_class=HTMLResponse)
+def question(
+    request: Request, attempt_id: int, position: int, error: str | None = None
+) -> Response:
+    me = _me(request, f"/attempts/{attempt_id}")
+    if isinstance(me, RedirectResponse):
+        return me
+    view = context(request).exams.view(attempt_id, me.profile)
+    if view["finished_at"] is not None:
+        return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+    questions = view["questions"]
+    if not 0 <= position < len(questions):
+        raise AttemptError(f"attempt {attempt_id} has no question {position + 1}")
+    return page(
+        request,
+        "question.html",
+        {"view": view, "q": questions[position], "letters": LETTERS, "error": error},
+    )
+
+
+def _response(question: dict[str, Any], form: Any) -> Any:
+    kind = question["type"]
+    if kind in ("single", "true-false"):
+        return str(form.get("response") or "")
+    if kind == "multiple":
+        return [str(v) for v in form.getlist("response")]
+    if kind == "numeric":
+        text = str(form.get("response") or "").replace(",", "").strip()
+        try:
+            return float(text)
+        except ValueError:
+            return text  # refused by the scorer with a clear message
+    if kind == "short-answer":
+        return str(form.get("response") or "")
+    if kind == "ordering":
+        return [str(form.get(f"order-{n}") or "") for n in range(len(question["options"]))]
+    return {left: str(form.get(f"match-{n}") or "") for n, left in enumerate(question["lefts"])}
+
+
+@router.post("/attempts/{attempt_id}/q/{position}")
+async def answer(request: Request, attempt_id: int, position: int) -> Response:
+    me = _me(request, f"/attempts/{attempt_id}")
+    if isinstance(me, RedirectResponse):
+        return me
+    exams = context(request).exams
+    form = await request.form()
+    action = str(form.get("action") or "save")
+    view = exams.view(attempt_id, me.profile)
+    questions = view["questions"]
+    if not 0 <= position < len(questions):
+        raise AttemptError(f"attempt {attempt_id} has no question {position + 1}")
+    current = questions[position]
+    try:
+        if action in ("flag", "unflag"):
+            exams.flag(attempt_id, me.profile, position, action == "flag")
+            return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
+        if action == "save":
+            exams.answer(attempt_id, me.profile, position, _response(current, form))
+    except ResponseError as exc:
+        return question(request, attempt_id, position, error=str(exc.problems[0].message))
+    except AttemptError:
+        return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+    if view["mode"] == "practice" and action == "save":
+        return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
+    following = position + 1 if position + 1 < len(questions) else position
+    return RedirectResponse(f"/attempts/{attempt_id}/q/{following}", status_code=303)
+
+
+@router.post("/attempts/{attempt_id}/finish")
+def finish(request: Request, attempt_id: int) -> Response:
+    me = _me(request, f"/attempts/{attempt_id}")
+    if isinstance(me, RedirectResponse):
+        return me
+    context(request).exams.finish(attempt_id, me.profile)
+    return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+
+
+@router.get("/attempts/{attempt_id}/results", response_class=HTMLResponse)
+def results(request: Request, attempt_id: int) -> Response:
+    me = _me(request, f"/attempts/{attempt_id}")
+    if isinstance(me, RedirectResponse):
+        return me
+    data = context(request).exams.results(attempt_id, me.profile)
+    return page(request, "results.html", {"r": data, "letters": LETTERS})
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review(request: Request) -> Response:
+    me = _me(request, "/review")
+    if isinstance(me, RedirectResponse):
+        return me
+    queue = context(request).exams.review_queue(me.profile)
+    return page(
+        request,
+        "review.html",
+        {
+            "queue": queue,
+            "q": queue["due"][0] if queue["due"] else None,
+            "letters": LETTERS,
+            "feedback": None,
+        },
+    )
+
+
+@router.post("/review/{item_id}", response_class=HTMLResponse)
+async def review_answer(request: Request, item_id: str) -> Response:
+    me = _me(request, "/review")
+    if isinstance(me, RedirectResponse):
+        return me
+    exams = context(request).exams
+    queue = exams.review_queue(me.profile)
+    due = next((q for q in queue["due"] if q["item_id"] == item_id), None)
+    if due is None:
+        return RedirectResponse("/review", status_code=303)
+    form = await request.form()
+    try:
+        reply = exams.review_answer(me.profile, item_id, _response(due, form))
+    except PmpathError as exc:
+        return page(
+            request,
+            "review.html",
+            {
+                "queue": queue,
+                "q": due,
+                "letters": LETTERS,
+                "feedback": None,
+                "error": str(exc.problems[0].message),
+            },
+            422,
+        )
+    return page(
+        request, "review.html", {"queue": queue, "q": due, "letters": LETTERS, "feedback": reply}
+    )

@@ -1,0 +1,114 @@
+"""Exams in the browser: start, answer, resume, finish, review; keys never shown early."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from pmpath.exams.scoring import correct_response
+from pmpath.web.context import AppContext
+from tests.web.conftest import form_for, profile_of, sign_up
+
+
+def start(client: TestClient, csrf: str, blueprint: str = "scrum-master") -> int:
+    response = client.post(
+        f"/exams/{blueprint}/start", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def test_a_mock_exam_in_the_browser(client: TestClient, context: AppContext) -> None:
+    csrf = sign_up(client)
+    attempt = start(client, csrf)
+    page = client.get(f"/attempts/{attempt}").text
+    assert "Question 1 of 30" in page
+    assert 'id="timer"' in page
+    view = context.exams.view(attempt, profile_of(context, "ana@example.org"))
+    first = context.exams.bank.item(view["questions"][0]["item_id"])
+    # No rationale or explanation of the item is in the page before the end.
+    assert first.explanation not in page
+    assert all(o.rationale not in page for o in first.options if o.rationale)
+    field = re.search(r'name="(response|order-0|match-0)"', page)
+    assert field
+    saved = client.post(
+        f"/attempts/{attempt}/q/0",
+        data={"csrf_token": csrf, "action": "flag"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    # Reloading the attempt resumes at the first unanswered question; the flag is kept.
+    resumed = client.get(f"/attempts/{attempt}/q/0").text
+    assert "flagged" in resumed
+    client.post(f"/attempts/{attempt}/finish", data={"csrf_token": csrf})
+    results = client.get(f"/attempts/{attempt}/results").text
+    assert "Score 0.0%" in results
+    assert first.explanation.split("\n")[0][:40] in results.replace("&#39;", "'").replace(
+        "&quot;", '"'
+    )
+
+
+def test_another_learner_cannot_open_the_attempt(client: TestClient) -> None:
+    csrf = sign_up(client, "ana@example.org", "Ana")
+    attempt = start(client, csrf)
+    client.cookies.clear()
+    other = sign_up(client, "ben@example.org", "Ben")
+    assert client.get(f"/attempts/{attempt}/q/0").status_code == 404
+    assert (
+        client.post(
+            f"/attempts/{attempt}/q/0",
+            data={"csrf_token": other, "action": "save", "response": "a"},
+        ).status_code
+        == 404
+    )
+    assert client.post(f"/attempts/{attempt}/finish", data={"csrf_token": other}).status_code == 404
+
+
+def test_practice_shows_feedback_at_once(client: TestClient, context: AppContext) -> None:
+    csrf = sign_up(client)
+    response = client.post(
+        "/practice",
+        data={
+            "csrf_token": csrf,
+            "domains": ["agile-and-scrum"],
+            "levels": ["entry"],
+            "count": "2",
+        },
+        follow_redirects=False,
+    )
+    attempt = int(response.headers["location"].rsplit("/", 1)[1])
+    question = context.exams.view(attempt, profile_of(context, "ana@example.org"))["questions"][0]
+    item = context.exams.bank.item(question["item_id"])
+    answered = client.post(
+        f"/attempts/{attempt}/q/0",
+        data={"csrf_token": csrf, "action": "save", **form_for(question, correct_response(item))},
+    )
+    assert answered.status_code == 200
+    assert "<h3" in answered.text
+    assert ">Correct</h3>" in answered.text
+
+
+def test_a_wrongly_shaped_answer_is_explained_not_stored(
+    client: TestClient, context: AppContext
+) -> None:
+    csrf = sign_up(client)
+    attempt = start(client, csrf)
+    question = context.exams.view(attempt, profile_of(context, "ana@example.org"))["questions"][0]
+    bad = {"response": "zzz"} if question["type"] != "ordering" else {"order-0": "zzz"}
+    page = client.post(
+        f"/attempts/{attempt}/q/0", data={"csrf_token": csrf, "action": "save", **bad}
+    )
+    assert 'role="alert"' in page.text
+    assert (
+        context.exams.view(attempt, profile_of(context, "ana@example.org"))["questions"][0][
+            "response"
+        ]
+        is None
+    )
+
+
+def test_exams_page_lists_the_blueprints(client: TestClient) -> None:
+    page = client.get("/exams").text
+    assert "PM foundations" in page
+    assert "Sign in" in page
