@@ -58,7 +58,8 @@ def detect(data: bytes, source: str) -> str:
         return "gift"
     if "ANSWER:" in text.upper():
         return "aiken"
-    if "," in text.splitlines()[0] if text else False:
+    header = text.splitlines()[0].lower() if text else ""
+    if ("," in header or ";" in header) and ("type" in header or "option_a" in header):
         return "csv"
     raise FormatError(
         "cannot tell the file's format from its content; give --format", Location(file=source)
