@@ -71,7 +71,9 @@ def parse_xml(data: bytes, source: str) -> Any:
         raise FormatError(f"invalid XML: {exc.msg}", Location(file=source, line=line)) from None
     except (LookupError, ValueError) as exc:
         # An unknown or unsupported encoding declared in the XML prolog.
-        raise FormatError(f"unreadable XML encoding: {exc}", Location(file=source)) from None
+        raise FormatError(
+            f"unreadable XML encoding: {exc}", Location(file=source, line=1)
+        ) from None
 
 
 def open_zip(data: bytes, source: str) -> dict[str, bytes]:

@@ -27,7 +27,9 @@ def upgrade() -> None:
         sa.Column("profile_id", sa.Integer(), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["profile_id"], ["profiles.id"], name=op.f("fk_users_profile_id_profiles"),
+            ["profile_id"],
+            ["profiles.id"],
+            name=op.f("fk_users_profile_id_profiles"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
