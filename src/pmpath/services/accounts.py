@@ -201,7 +201,7 @@ class AccountService:
             user = session.get(UserRow, row.user_id)
             return self._user(session, user) if user else None
 
-    def users(self, acting: User) -> list[User]:
+    def users(self, acting: User | None) -> list[User]:
         require(acting, "admin")
         with self.database.transaction() as session:
             return [
@@ -209,7 +209,7 @@ class AccountService:
                 for r in session.scalars(select(UserRow).order_by(UserRow.id))
             ]
 
-    def set_role(self, acting: User, user_id: int, role: str) -> User:
+    def set_role(self, acting: User | None, user_id: int, role: str) -> User:
         require(acting, "admin")
         if role not in ROLES:
             raise SignUpError(f"unknown role {role!r}", Location(field_path=("role",)))

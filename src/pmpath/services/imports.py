@@ -18,6 +18,7 @@ from pmpath.formats import registry
 from pmpath.formats.mapping import ImportDefaults, bank_to_quiz, quiz_to_bank, slug
 from pmpath.formats.quiz import QuizFile
 from pmpath.framework import Framework
+from pmpath.services.accounts import User, require
 from pmpath.services.assessments import utc_now
 from pmpath.services.banks import BUNDLED_BANK_ID, open_bank
 from pmpath.store import Database
@@ -26,16 +27,19 @@ from pmpath.store import banks as stored_banks
 Json = dict[str, Any]
 
 
-def read_quiz(path: Path, format_name: str | None) -> tuple[str, QuizFile]:
-    """The questions of a quiz file, in the given format or the one detected."""
+def read_file(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise FormatError("no such file", Location(file=str(path))) from None
     except OSError as exc:
         raise FormatError(f"cannot read: {exc.strerror}", Location(file=str(path))) from None
-    name = format_name or registry.detect(data, str(path))
-    quiz: QuizFile = registry.module(name).read(data, str(path))
+
+
+def read_quiz(data: bytes, source: str, format_name: str | None) -> tuple[str, QuizFile]:
+    """The questions of a quiz file, in the given format or the one detected."""
+    name = format_name or registry.detect(data, source)
+    quiz: QuizFile = registry.module(name).read(data, source)
     return name, quiz
 
 
@@ -73,8 +77,23 @@ class BankLibrary:
         replace: bool = False,
     ) -> Json:
         """Read, map and (unless ``dry_run``) store a quiz file as a bank; returns the report."""
-        name, quiz = read_quiz(path, format_name)
-        target = slug(bank_id or path.stem)
+        return self.import_data(
+            read_file(path), str(path), format_name, bank_id, defaults, dry_run, replace
+        )
+
+    def import_data(
+        self,
+        data: bytes,
+        source: str,
+        format_name: str | None = None,
+        bank_id: str | None = None,
+        defaults: ImportDefaults | None = None,
+        dry_run: bool = False,
+        replace: bool = False,
+    ) -> Json:
+        """Like :meth:`import_file`, for bytes that came from elsewhere (an upload)."""
+        name, quiz = read_quiz(data, source, format_name)
+        target = slug(bank_id or Path(source).stem)
         if target == BUNDLED_BANK_ID:
             raise FormatError(f"{BUNDLED_BANK_ID!r} is the bundled bank; choose another --bank")
         known_levels = {stage.id for stage in self.framework.stages}
@@ -92,10 +111,10 @@ class BankLibrary:
                     raise FormatError(
                         f"a bank {target!r} exists already; use --replace to replace it"
                     )
-                stored_banks.save(session, bank, target, str(path), self.clock())
+                stored_banks.save(session, bank, target, source, self.clock())
                 stored = True
         return {
-            "file": str(path),
+            "file": source,
             "format": name,
             "questions": len(quiz.questions),
             "by_type": dict(Counter(q.type.value for q in quiz.questions)),
@@ -142,3 +161,27 @@ class BankLibrary:
                     for r in rows
                 ]
             }
+
+
+class AuthorService:
+    """What authors may do with banks: import, export, lint, item statistics. Checks the role."""
+
+    def __init__(self, library: BankLibrary, acting: User | None) -> None:
+        self.library = library
+        self.user = require(acting, "author")
+
+    def banks(self) -> Json:
+        listing = self.library.listing()
+        listing["bundled"] = BUNDLED_BANK_ID
+        return listing
+
+    def import_data(self, data: bytes, source: str, **options: Any) -> Json:
+        return self.library.import_data(data, source, **options)
+
+    def export(self, bank: str, format_name: str) -> tuple[bytes, Json]:
+        return self.library.export(bank, format_name)
+
+    def lint(self, bank: str) -> Json:
+        from pmpath.services.banks import lint_report
+
+        return lint_report(self.library.open(bank))

@@ -57,3 +57,22 @@ class AppContext:
         bank = open_bank(self.framework)
         blueprints = load_blueprints(bundled_blueprints_path(), self.framework, bank)
         return ExamService(self.database, self.framework, bank, blueprints)
+
+    def exams_for(self, bank_id: str | None) -> ExamService:
+        """Exams on ``bank_id``: the bundled bank, or a bank imported into the database."""
+        from pmpath.services.banks import BUNDLED_BANK_ID
+        from pmpath.services.imports import BankLibrary
+
+        if bank_id in (None, BUNDLED_BANK_ID):
+            return self.exams
+        bank = BankLibrary(self.database, self.framework).open(bank_id)
+        return ExamService(self.database, self.framework, bank, [])
+
+    def exams_for_attempt(self, attempt_id: int) -> ExamService:
+        """The exam service of the bank an attempt was drawn from (ownership is checked there)."""
+        from pmpath.store.tables import AttemptRow
+
+        with self.database.transaction() as session:
+            row = session.get(AttemptRow, attempt_id)
+            bank_id = row.bank_id if row is not None else None
+        return self.exams_for(bank_id)

@@ -60,10 +60,13 @@ def practice_form(request: Request) -> Response:
     if isinstance(me, RedirectResponse):
         return me
     ctx = context(request)
+    from pmpath.services.imports import BankLibrary
+
+    imported = BankLibrary(ctx.database, ctx.framework).listing()["banks"]
     return page(
         request,
         "practice.html",
-        {"domains": ctx.exams.bank.domains, "stages": ctx.framework.stages[:-1]},
+        {"domains": ctx.exams.bank.domains, "stages": ctx.framework.stages[:-1], "banks": imported},
     )
 
 
@@ -79,7 +82,11 @@ async def practice(request: Request) -> Response:
         count = max(1, min(50, int(str(form.get("count") or 10))))
     except ValueError:
         count = 10
-    attempt = context(request).exams.start_practice(me.profile, domains, levels, count)
+    bank = str(form.get("bank") or "") or None
+    exams = context(request).exams_for(bank)
+    if bank is not None:
+        domains = None  # the bundled bank's domains do not apply to an imported one
+    attempt = exams.start_practice(me.profile, domains, levels, count)
     return RedirectResponse(f"/attempts/{attempt}", status_code=303)
 
 
@@ -88,7 +95,7 @@ def attempt(request: Request, attempt_id: int) -> Response:
     me = _me(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    view = context(request).exams.view(attempt_id, me.profile)
+    view = context(request).exams_for_attempt(attempt_id).view(attempt_id, me.profile)
     if view["finished_at"] is not None:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
     pending = [q["position"] for q in view["questions"] if q["response"] is None]
@@ -103,7 +110,7 @@ def question(
     me = _me(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    view = context(request).exams.view(attempt_id, me.profile)
+    view = context(request).exams_for_attempt(attempt_id).view(attempt_id, me.profile)
     if view["finished_at"] is not None:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
     questions = view["questions"]
@@ -140,7 +147,7 @@ async def answer(request: Request, attempt_id: int, position: int) -> Response:
     me = _me(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    exams = context(request).exams
+    exams = context(request).exams_for_attempt(attempt_id)
     form = await request.form()
     action = str(form.get("action") or "save")
     view = exams.view(attempt_id, me.profile)
@@ -169,7 +176,7 @@ def finish(request: Request, attempt_id: int) -> Response:
     me = _me(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    context(request).exams.finish(attempt_id, me.profile)
+    context(request).exams_for_attempt(attempt_id).finish(attempt_id, me.profile)
     return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
 
 
@@ -178,7 +185,7 @@ def results(request: Request, attempt_id: int) -> Response:
     me = _me(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    data = context(request).exams.results(attempt_id, me.profile)
+    data = context(request).exams_for_attempt(attempt_id).results(attempt_id, me.profile)
     return page(request, "results.html", {"r": data, "letters": LETTERS})
 
 

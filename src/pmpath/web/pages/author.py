@@ -1,0 +1,161 @@
+"""For authors: banks, import with the dry-run report before committing, export, lint and item
+statistics. For admins: users and their roles. The services check every role."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from pmpath.errors import FormatError, PmpathError
+from pmpath.formats.mapping import ImportDefaults, slug
+from pmpath.formats.registry import FORMATS
+from pmpath.services.imports import AuthorService, BankLibrary
+from pmpath.web.auth import context, user
+from pmpath.web.pages.render import page
+
+router = APIRouter(prefix="/author")
+admin_router = APIRouter(prefix="/admin")
+#: Uploads travel back in the dry-run page so the import stays stateless; keep them modest.
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def _author(request: Request) -> AuthorService:
+    ctx = context(request)
+    return AuthorService(BankLibrary(ctx.database, ctx.framework), user(request))
+
+
+@router.get("/banks", response_class=HTMLResponse)
+def banks(request: Request) -> Response:
+    author = _author(request)
+    formats = [name for name, (_, _, writes, _) in FORMATS.items() if writes]
+    return page(request, "author_banks.html", {"banks": author.banks(), "formats": formats})
+
+
+@router.get("/banks/{bank_id}/lint", response_class=HTMLResponse)
+def lint(request: Request, bank_id: str) -> Response:
+    return page(
+        request, "author_lint.html", {"bank_id": bank_id, "report": _author(request).lint(bank_id)}
+    )
+
+
+@router.get("/banks/{bank_id}/export")
+def export(request: Request, bank_id: str, format: str) -> Response:
+    data, report = _author(request).export(bank_id, format)
+    extension = FORMATS[format][3] if format in FORMATS else ""
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{slug(bank_id)}{extension}"',
+            "X-Pmpath-Warnings": str(len(report["warnings"])),
+        },
+    )
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(request: Request) -> Response:
+    _author(request)
+    return page(
+        request,
+        "author_import.html",
+        {
+            "report": None,
+            "payload": None,
+            "values": {},
+            "levels": context(request).framework.stages,
+        },
+    )
+
+
+@router.post("/import", response_class=HTMLResponse)
+async def import_file(
+    request: Request,
+    upload: UploadFile | None = None,
+    payload: str = Form(""),
+    filename: str = Form(""),
+    bank: str = Form(""),
+    level: str = Form("mid-career"),
+    format: str = Form(""),
+    commit: str = Form(""),
+    replace: str = Form(""),
+) -> Response:
+    author = _author(request)
+    if upload is not None and upload.filename:
+        data = await upload.read(MAX_UPLOAD + 1)
+        filename = upload.filename
+    else:
+        try:
+            data = base64.b64decode(payload.encode(), validate=True)
+        except (binascii.Error, ValueError):
+            data = b""
+    values = {"bank": bank, "level": level, "format": format, "filename": filename}
+    levels = context(request).framework.stages
+    if not data:
+        return page(
+            request,
+            "author_import.html",
+            {
+                "report": None,
+                "payload": None,
+                "values": values,
+                "levels": levels,
+                "error": "choose a file to import",
+            },
+            422,
+        )
+    if len(data) > MAX_UPLOAD:
+        raise FormatError("uploads are limited to 10 MiB here; use pmpath import for larger files")
+    try:
+        report = author.import_data(
+            data,
+            filename or "upload",
+            format_name=format or None,
+            bank_id=bank or None,
+            defaults=ImportDefaults(level=level),
+            dry_run=not commit,
+            replace=bool(replace),
+        )
+    except PmpathError as exc:
+        return page(
+            request,
+            "author_import.html",
+            {
+                "report": None,
+                "payload": None,
+                "values": values,
+                "levels": levels,
+                "error": "; ".join(str(p) for p in exc.problems),
+            },
+            422,
+        )
+    if report["stored"]:
+        return RedirectResponse(f"/author/banks/{report['bank']['id']}/lint", status_code=303)
+    encoded = base64.b64encode(data).decode()
+    return page(
+        request,
+        "author_import.html",
+        {"report": report, "payload": encoded, "values": values, "levels": levels},
+    )
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def stats(request: Request, min_responses: int = 20) -> Response:
+    _author(request)
+    data = context(request).exams.item_statistics(min_responses)
+    return page(request, "author_stats.html", {"stats": data})
+
+
+@admin_router.get("/users", response_class=HTMLResponse)
+def users(request: Request) -> Response:
+    accounts = context(request).accounts
+    me = user(request)
+    return page(request, "admin_users.html", {"users": accounts.users(me)})
+
+
+@admin_router.post("/users/{user_id}/role")
+def set_role(request: Request, user_id: int, role: str = Form(...)) -> Response:
+    context(request).accounts.set_role(user(request), user_id, role)
+    return RedirectResponse("/admin/users", status_code=303)
