@@ -1,0 +1,208 @@
+"""The main journeys in a real browser (Debian's chromium, headless, driven by Playwright),
+with screenshots in test-artifacts/, and an axe-core accessibility check of the main pages."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from pmpath.web.app import create_app
+from pmpath.web.context import AppContext, WebSettings
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "correct-horse-battery"
+GIFT = """// A small team quiz.
+::sprint-goal:: Which Scrum artifact's commitment is the Sprint Goal?
+{=Sprint Backlog#Right: the Sprint Goal is the Sprint Backlog's commitment.
+~Product Backlog#No: its commitment is the Product Goal.
+~Increment#No: its commitment is the Definition of Done.}
+
+::daily:: The Daily Scrum is timeboxed to 15 minutes. {TRUE}
+"""
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("PMPATH_REQUIRE_BROWSER"),
+    reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    database = tmp_path_factory.mktemp("web") / "pmpath.db"
+    context = AppContext.open(WebSettings(database_url=f"sqlite:///{database}"))
+    context.accounts.sign_up("author@example.org", "Ada Author", PASSWORD, role="author")
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(context=context), host="127.0.0.1", port=port, log_level="warning"
+    )
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if instance.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=5)
+    context.database.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def sign_up(page: Page, base: str, email: str, name: str) -> None:
+    page.goto(f"{base}/signup")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+
+
+def test_sign_up_assess_and_read_the_plan_and_report(browser: Browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    sign_up(page, server, "ana@example.org", "Ana")
+    page.get_by_role("link", name="Assess").click()
+    page.get_by_label("The career you come from").select_option("design")
+    page.get_by_role("button", name="Start").click()
+    for number in range(1, 24):
+        expect(page.get_by_text(f"Competency {number} of 23")).to_be_visible()
+        if number == 1:
+            shot(page, "journey-assess-question")
+        page.get_by_label("3 · Proficient", exact=False).check()
+        page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Finish and see my profile").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Where you stand")
+    expect(page.get_by_role("heading", name="Growth plan", exact=False)).to_be_visible()
+    shot(page, "journey-profile")
+    page.get_by_role("link", name="Open the printable report").click()
+    expect(page.locator("#gap-table")).to_be_visible()
+    expect(page.locator("svg#radar")).to_be_visible()
+    shot(page, "journey-report")
+    page.close()
+
+
+def test_mock_exam_reload_resume_finish_and_review(browser: Browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    sign_up(page, server, "ben@example.org", "Ben")
+    page.goto(f"{server}/exams")
+    page.get_by_role("button", name="Start Scrum Master practice").click()
+    expect(page.get_by_text("Question 1 of 30")).to_be_visible()
+    expect(page.locator("#timer")).to_be_visible()
+    page.get_by_role("button", name="Flag to revisit").click()
+    expect(page.get_by_text("flagged", exact=True)).to_be_visible()
+    shot(page, "journey-exam-question")
+    # Answer the first question whatever its type, by the first control offered.
+    first = page.locator('input[name="response"]').first
+    if first.count():
+        if first.get_attribute("type") in ("radio", "checkbox"):
+            first.check()
+        else:
+            first.fill("1")
+    page.get_by_role("button", name="Save answer and go on").click()
+    expect(page.get_by_text("Question 2 of 30")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("Question 2 of 30")).to_be_visible()
+    page.goto(f"{server}/exams")
+    page.get_by_role("link", name="Scrum Master practice").click()
+    expect(page.get_by_text("of 30")).to_be_visible()
+    page.get_by_role("button", name="Hand in the exam").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Score")
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    shot(page, "journey-exam-results")
+    page.close()
+
+
+def test_an_author_imports_gift_and_a_learner_practises_it(
+    browser: Browser, server: str, tmp_path: Path
+) -> None:
+    quiz = tmp_path / "team-quiz.gift"
+    quiz.write_text(GIFT, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(f"{server}/login")
+    page.get_by_label("Email").fill("author@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Banks").click()
+    page.get_by_role("link", name="Import a quiz file").click()
+    page.get_by_label("File", exact=True).set_input_files(str(quiz))
+    page.get_by_label("Bank name", exact=False).fill("team quiz")
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="Dry run", exact=False)).to_be_visible()
+    shot(page, "journey-import-preview")
+    page.get_by_role("button", name="Import these questions").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("team-quiz")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_up(page, server, "cy@example.org", "Cy")
+    page.goto(f"{server}/practice")
+    page.get_by_label("Bank").select_option("team-quiz")
+    page.get_by_role("button", name="Start practising").click()
+    expect(page.get_by_text("Question 1 of", exact=False)).to_be_visible()
+    page.locator('input[name="response"]').first.check()
+    page.get_by_role("button", name="Save answer").click()
+    expect(page.locator(".feedback")).to_be_visible()
+    shot(page, "journey-practice-feedback")
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/roles/product-manager",
+        "/diff?start=product-manager&goal=senior-product-manager",
+        "/exams",
+        "/signup",
+        "/login",
+    ],
+)
+def test_main_pages_have_no_serious_accessibility_violations(
+    browser: Browser, server: str, path: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(f"{server}{path}")
+    results = Axe().run(page)
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    page.close()
+    assert serious == []
