@@ -9,6 +9,7 @@ maps any field path back to the line of the deepest node on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -110,9 +111,7 @@ class YamlDocument:
         try:
             return model.model_validate(self.data)
         except ValidationError as exc:
-            raise self.error(
-                [self.problem(_clean_loc(err["loc"]), _message(err)) for err in exc.errors()]
-            ) from None
+            raise self.error(validation_problems(exc, self.problem)) from None
 
     def _compose(self, text: str) -> yaml.Node | None:
         # libyaml composes several times faster (a 600-question bank has 700 front matters);
@@ -170,6 +169,13 @@ class YamlDocument:
             for index, item in enumerate(node.value):
                 problems += self._duplicate_keys(item, (*path, index))
         return problems
+
+
+def validation_problems(
+    exc: ValidationError, locate: Callable[[FieldPath, str], Problem]
+) -> list[Problem]:
+    """pydantic's errors as problems, with friendlier messages; ``locate`` places each one."""
+    return [locate(_clean_loc(err["loc"]), _message(err)) for err in exc.errors()]
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> FieldPath:

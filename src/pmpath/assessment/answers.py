@@ -15,16 +15,24 @@ reported with the file, line and field, and nothing is stored from a file with a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from pmpath.assessment.placement import place, starting_role
 from pmpath.assessment.profile import Confidence, Rating, SelfAssessment
-from pmpath.errors import AssessmentError, FieldPath, NoPathError
+from pmpath.errors import AssessmentError, FieldPath, Location, NoPathError, Problem
 from pmpath.framework import Framework, Ladder
-from pmpath.yamldoc import YamlDocument
+from pmpath.yamldoc import YamlDocument, validation_problems
 
 Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -71,11 +79,32 @@ def parse_answers(text: str, framework: Framework, source: str = "<answers>") ->
     return _checked(YamlDocument(text, source, AssessmentError), framework)
 
 
+def answers_from_data(data: Any, framework: Framework) -> SelfAssessment:
+    """The assessment in already-parsed data (an API request body), located by field path."""
+
+    def locate(path: FieldPath, message: str) -> Problem:
+        return Problem(message, Location(field_path=path))
+
+    if not isinstance(data, dict):
+        raise AssessmentError("the answers must be a JSON object of fields")
+    try:
+        answers = AnswersFile.model_validate(data)
+    except ValidationError as exc:
+        raise AssessmentError(validation_problems(exc, locate)) from None
+    return _assessment(answers, framework, locate)
+
+
 def _checked(document: YamlDocument, framework: Framework) -> SelfAssessment:
     answers = document.validate(AnswersFile, "an answers file")
+    return _assessment(answers, framework, document.problem)
+
+
+def _assessment(
+    answers: AnswersFile, framework: Framework, locate: Callable[[FieldPath, str], Problem]
+) -> SelfAssessment:
     findings = check_answers(answers, framework)
     if findings:
-        raise AssessmentError([document.problem(path, message) for path, message in findings])
+        raise AssessmentError([locate(path, message) for path, message in findings])
     assessment = to_assessment(answers, framework)
     if assessment.target is not None:
         # Reachability depends on the placement, so it is checked on the whole assessment.
@@ -85,7 +114,7 @@ def _checked(document: YamlDocument, framework: Framework) -> SelfAssessment:
         except NoPathError:
             raise AssessmentError(
                 [
-                    document.problem(
+                    locate(
                         ("target",),
                         f"no path of next-role steps leads from {start!r} to "
                         f"{assessment.target!r}; pick a role ahead of you",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from pmpath.errors import PmpathError
 from pmpath.framework import Track
@@ -68,3 +69,221 @@ def me(request: Request) -> Json:
 def create_token(request: Request, name: str = "script") -> Json:
     current = require(user(request), "learner")
     return {"token": context(request).accounts.create_token(current, name), "name": name}
+
+
+# -- self-assessment ---------------------------------------------------------------------------
+
+
+@router.post("/assessments", status_code=201, summary="Record a whole self-assessment")
+async def record_assessment(request: Request) -> Json:
+    """The body is the answers file as JSON: ``{"ratings": {...}, "background": ...}``."""
+    from pmpath.assessment.answers import answers_from_data
+    from pmpath.services.guidance import guidance
+
+    current = require(user(request), "learner")
+    ctx = context(request)
+    assessment = answers_from_data(await _json(request), ctx.framework)
+    assessment_id = ctx.assessments.record(current.profile, assessment, source="api")
+    return {"assessment_id": assessment_id, **guidance(ctx.framework, assessment)}
+
+
+@router.get("/assessments", summary="Your assessments, with progress per competency")
+def assessments(request: Request) -> Json:
+    current = require(user(request), "learner")
+    data = context(request).assessments.progress(current.profile)
+    data["profile"] = "me"
+    return data
+
+
+@router.get("/profile", summary="Placement, direction, gaps and plan of your newest assessment")
+def profile(request: Request, target: str | None = None) -> Json:
+    from pmpath.services.guidance import guidance
+
+    current = require(user(request), "learner")
+    ctx = context(request)
+    latest = ctx.assessments.latest(current.profile)
+    return guidance(ctx.framework, latest.assessment, target)
+
+
+@router.get("/report", summary="The report's data (as pmpath report --json)")
+def report(request: Request, target: str | None = None) -> Json:
+    current = require(user(request), "learner")
+    data = context(request).assessments.report(current.profile, target)
+    data["profile"]["name"] = current.name
+    return data
+
+
+# -- exams -------------------------------------------------------------------------------------
+
+
+@router.get("/exams", summary="The exams (blueprints) you can take")
+def exams(request: Request) -> Json:
+    return {
+        "blueprints": [
+            {
+                "id": b.id,
+                "name": b.name,
+                "summary": b.summary,
+                "items": b.items,
+                "minutes": b.minutes,
+                "pass_mark": b.pass_mark,
+                "levels": list(b.levels),
+            }
+            for b in context(request).exams.blueprints.values()
+        ]
+    }
+
+
+@router.post("/exams/{blueprint_id}/attempts", status_code=201, summary="Start a timed mock exam")
+def start_attempt(request: Request, blueprint_id: str) -> Json:
+    current = require(user(request), "learner")
+    exams_service = context(request).exams
+    attempt = exams_service.start_mock(current.profile, blueprint_id)
+    return exams_service.view(attempt, current.profile)
+
+
+@router.get("/attempts/{attempt_id}", summary="An attempt as you see it (no keys before the end)")
+def attempt(request: Request, attempt_id: int) -> Json:
+    current = require(user(request), "learner")
+    return context(request).exams_for_attempt(attempt_id).view(attempt_id, current.profile)
+
+
+@router.put("/attempts/{attempt_id}/answers/{position}", summary="Answer one question")
+async def answer(request: Request, attempt_id: int, position: int) -> Json:
+    """The body is the response as JSON: "b", ["a","c"], 12.5, ["c","a","b"], {"Left": "a"}."""
+    current = require(user(request), "learner")
+    response = await _json(request)
+    return (
+        context(request)
+        .exams_for_attempt(attempt_id)
+        .answer(attempt_id, current.profile, position, response)
+    )
+
+
+@router.put("/attempts/{attempt_id}/flags/{position}", summary="Flag a question to revisit")
+def flag(request: Request, attempt_id: int, position: int, flagged: bool = True) -> Json:
+    current = require(user(request), "learner")
+    context(request).exams_for_attempt(attempt_id).flag(
+        attempt_id, current.profile, position, flagged
+    )
+    return {"position": position, "flagged": flagged}
+
+
+@router.post("/attempts/{attempt_id}/finish", summary="Hand in an attempt; returns its results")
+def finish(request: Request, attempt_id: int) -> Json:
+    current = require(user(request), "learner")
+    return context(request).exams_for_attempt(attempt_id).finish(attempt_id, current.profile)
+
+
+@router.get("/attempts/{attempt_id}/results", summary="Results and review of a finished attempt")
+def results(request: Request, attempt_id: int) -> Json:
+    current = require(user(request), "learner")
+    return context(request).exams_for_attempt(attempt_id).results(attempt_id, current.profile)
+
+
+@router.get("/review", summary="Questions due for spaced review")
+def review_queue(request: Request) -> Json:
+    current = require(user(request), "learner")
+    return context(request).exams.review_queue(current.profile)
+
+
+@router.post("/review/{item_id}", summary="Answer a question of the review queue")
+async def review_answer(request: Request, item_id: str) -> Json:
+    current = require(user(request), "learner")
+    return context(request).exams.review_answer(current.profile, item_id, await _json(request))
+
+
+@router.get("/history", summary="Your exam attempts with score trends per domain")
+def exam_history(request: Request) -> Json:
+    current = require(user(request), "learner")
+    data = context(request).exams.history(current.profile)
+    data["profile"] = "me"
+    return data
+
+
+# -- banks (authors) and users (admins) ---------------------------------------------------------
+
+
+def _author(request: Request) -> Any:
+    from pmpath.services.imports import AuthorService, BankLibrary
+
+    ctx = context(request)
+    return AuthorService(BankLibrary(ctx.database, ctx.framework), user(request))
+
+
+@router.get("/banks", summary="The bundled bank and the imported ones (authors)")
+def banks(request: Request) -> Json:
+    result: Json = _author(request).banks()
+    return result
+
+
+@router.post("/banks/import", summary="Import a quiz file into a bank (authors)")
+async def import_bank(
+    request: Request,
+    filename: str,
+    bank: str | None = None,
+    format: str | None = None,
+    level: str = "mid-career",
+    dry_run: bool = True,
+    replace: bool = False,
+) -> Json:
+    """The body is the file itself. ``dry_run`` (default true) reports without storing."""
+    from pmpath.formats.mapping import ImportDefaults
+
+    author = _author(request)
+    data = await request.body()
+    result: Json = author.import_data(
+        data,
+        filename,
+        format_name=format,
+        bank_id=bank,
+        defaults=ImportDefaults(level=level),
+        dry_run=dry_run,
+        replace=replace,
+    )
+    return result
+
+
+@router.get("/banks/{bank_id}/lint", summary="Lint a bank (authors)")
+def lint_bank(request: Request, bank_id: str) -> Json:
+    result: Json = _author(request).lint(bank_id)
+    return result
+
+
+@router.get("/banks/{bank_id}/export", summary="Export a bank to a quiz format (authors)")
+def export_bank(request: Request, bank_id: str, format: str) -> Response:
+    data, report = _author(request).export(bank_id, format)
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"X-Pmpath-Warnings": str(len(report["warnings"]))},
+    )
+
+
+@router.get("/banks/stats", summary="Item statistics of the bundled bank (authors)")
+def bank_stats(request: Request, min_responses: int = 20) -> Json:
+    _author(request)
+    return context(request).exams.item_statistics(min_responses)
+
+
+@router.get("/users", summary="Every user (admins)")
+def users(request: Request) -> Json:
+    listed = context(request).accounts.users(user(request))
+    return {
+        "users": [{"id": u.id, "email": u.email, "name": u.name, "role": u.role} for u in listed]
+    }
+
+
+@router.put("/users/{user_id}/role", summary="Change a user's role (admins)")
+def set_role(request: Request, user_id: int, role: str) -> Json:
+    changed = context(request).accounts.set_role(user(request), user_id, role)
+    return {"id": changed.id, "role": changed.role}
+
+
+async def _json(request: Request) -> Any:
+    import json
+
+    try:
+        return json.loads(await request.body() or b"null")
+    except json.JSONDecodeError as exc:
+        raise PmpathError(f"the request body is not JSON: {exc.msg} at line {exc.lineno}") from None
