@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from pmpath.errors import AttemptError, NotFoundError
 from pmpath.exams.blueprints import Blueprint
@@ -249,3 +250,41 @@ def test_exam_results_become_competency_evidence_beside_self_ratings(exams: Exam
     rows = {g["competency"]: g for g in guidance(FRAMEWORK, ratings, None, evidence)["gaps"]}
     assert rows["leadership"]["exam"] == evidence["leadership"]
     assert rows["vision-setting"]["exam"] is None
+
+
+def test_two_tabs_answering_at_once_leave_one_answer(
+    exams: ExamService, database: Database
+) -> None:
+    import threading
+
+    attempt = exams.start_mock("ana", "mock", seed=3)
+    items = [BANK.item(q["item_id"]) for q in questions(exams, attempt)]
+    errors: list[BaseException] = []
+    tabs = [ExamService(database, FRAMEWORK, BANK, [MOCK], clock=exams.clock) for _ in range(4)]
+
+    def tab(service: ExamService, response: Any) -> None:
+        try:
+            for _ in range(10):
+                service.answer(attempt, "ana", 0, response)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=tab, args=(service, right(items[0]) if n % 2 else wrong(items[0])))
+        for n, service in enumerate(tabs)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with database.transaction() as session:
+        from sqlalchemy import func
+
+        from pmpath.store.tables import ResponseRow
+
+        count = session.scalar(
+            select(func.count()).select_from(ResponseRow).where(ResponseRow.attempt_id == attempt)
+        )
+    assert count == 1
+    assert questions(exams, attempt)[0]["response"] in (right(items[0]), wrong(items[0]))

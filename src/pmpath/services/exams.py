@@ -12,9 +12,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pmpath.errors import AttemptError, NotFoundError
@@ -32,6 +33,7 @@ from pmpath.store import assessments as profiles
 from pmpath.store.tables import AttemptRow, ProfileRow, ResponseRow, ReviewCardRow
 
 Json = dict[str, Any]
+T = TypeVar("T")
 
 #: Items seen in attempts started within this window are avoided by new forms.
 RECENT = timedelta(days=30)
@@ -185,8 +187,13 @@ class ExamService:
         """Store the answer at ``position`` (replacing an earlier one); committed at once.
 
         A mock exam answer is acknowledged only; a practice answer comes back with its credit,
-        the key and the explanations.
+        the key and the explanations. Two tabs answering the same question at once cannot
+        corrupt the attempt: one response row per position is enforced by the database, and
+        the request that loses the race retries as an update.
         """
+        return _once_more_on_conflict(lambda: self._answer(attempt_id, profile, position, response))
+
+    def _answer(self, attempt_id: int, profile: str, position: int, response: Any) -> Json:
         with self.database.transaction() as session:
             row = self._attempt(session, attempt_id, profile)
             if self._still_open(session, row):
@@ -205,6 +212,9 @@ class ExamService:
 
     def flag(self, attempt_id: int, profile: str, position: int, flagged: bool = True) -> None:
         """Mark an item to revisit (or clear the mark)."""
+        _once_more_on_conflict(lambda: self._flag(attempt_id, profile, position, flagged))
+
+    def _flag(self, attempt_id: int, profile: str, position: int, flagged: bool) -> None:
         with self.database.transaction() as session:
             row = self._attempt(session, attempt_id, profile)
             if self._still_open(session, row):
@@ -589,6 +599,14 @@ class ExamService:
 
 def _share(share: Share) -> Json:
     return {"percent": share.percent, "earned": share.earned, "asked": share.asked}
+
+
+def _once_more_on_conflict(action: Callable[[], T]) -> T:
+    """Run ``action``; if a concurrent request inserted the same row first, run it again."""
+    try:
+        return action()
+    except IntegrityError:
+        return action()
 
 
 def _seed(seed: int | None) -> int:
