@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from typing import Any
 
 from pmpath.errors import FormatError, Location
@@ -114,7 +115,7 @@ def open_zip(data: bytes, source: str) -> dict[str, bytes]:
             )
         try:
             content = archive.read(member)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
             raise FormatError(
                 f"cannot read the archive entry {name!r}: {exc}", Location(file=source)
             ) from None
