@@ -7,7 +7,6 @@ people to look at.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,23 +15,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from pmpath.reports import render_report
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-# CI installs chromium and sets PMPATH_REQUIRE_BROWSER, so there a missing browser fails.
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and not os.environ.get("PMPATH_REQUIRE_BROWSER"),
-    reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")

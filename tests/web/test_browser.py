@@ -3,7 +3,6 @@ with screenshots in test-artifacts/, and an axe-core accessibility check of the 
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -16,17 +15,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from pmpath.web.app import create_app
 from pmpath.web.context import AppContext, WebSettings
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "correct-horse-battery"
 GIFT = """// A small team quiz.
 ::sprint-goal:: Which Scrum artifact's commitment is the Sprint Goal?
@@ -37,10 +27,7 @@ GIFT = """// A small team quiz.
 ::daily:: The Daily Scrum is timeboxed to 15 minutes. {TRUE}
 """
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and not os.environ.get("PMPATH_REQUIRE_BROWSER"),
-    reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)",
-)
+pytestmark = needs_chromium
 
 
 def free_port() -> int:
@@ -74,7 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
