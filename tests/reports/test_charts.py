@@ -196,3 +196,14 @@ def test_labels_with_dollar_signs_stay_plain_text(sample: dict[str, Any]) -> Non
     root = parse(radar(sample["gaps"], labels))
 
     assert text_of(groups(root, "axis-label")[0]) == "Revenue in $ and $$ terms"
+
+
+def test_trend_chart_draws_every_series_deterministically() -> None:
+    from pmpath.reports import trend_svg
+
+    series = {"Overall": [40.0, 55.5, 70.0], "Metrics": [30.0, 80.0]}
+    first = trend_svg(series, "Scores")
+    assert first == trend_svg(series, "Scores")
+    assert "Overall" in first
+    assert "Metrics" in first
+    assert 'aria-label="Scores"' in first

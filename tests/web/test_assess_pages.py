@@ -97,3 +97,10 @@ def test_bad_intake_is_refused_with_the_field_named(client: TestClient) -> None:
     response = client.post("/assess", data={"csrf_token": csrf, "years": "lots"})
     assert response.status_code == 422
     assert 'id="years-error"' in response.text
+
+
+def test_the_profile_shows_a_radar_chart(client: TestClient) -> None:
+    csrf = sign_up(client)
+    assessment = answer_everything(client, csrf)
+    client.post(f"/assess/{assessment}/finish", data={"csrf_token": csrf})
+    assert 'id="radar"' in client.get("/profile").text

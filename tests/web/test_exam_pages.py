@@ -112,3 +112,13 @@ def test_exams_page_lists_the_blueprints(client: TestClient) -> None:
     page = client.get("/exams").text
     assert "PM foundations" in page
     assert "Sign in" in page
+
+
+def test_the_exams_page_charts_score_trends(client: TestClient) -> None:
+    csrf = sign_up(client)
+    for _ in range(2):
+        number = start(client, csrf)
+        client.post(f"/attempts/{number}/finish", data={"csrf_token": csrf})
+    page = client.get("/exams").text
+    assert '<svg id="trend"' in page or 'id="trend"' in page
+    assert "Your scores over your attempts" in page

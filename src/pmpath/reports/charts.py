@@ -484,3 +484,43 @@ def _ladder_legend(fig: Figure, here: bool, path: bool, exits: bool, here_label:
         fontsize=9,
         bbox_to_anchor=(0.5, 0.0),
     )
+
+
+def trend_svg(series: dict[str, list[float]], title: str) -> str:
+    """Scores (0-100) over successive attempts, one line per series, as inline SVG.
+
+    Each series is a list of percents, oldest first; series may differ in length (a domain
+    that was not asked in every attempt). Same input, same bytes.
+    """
+    if not series:
+        raise ValueError("a trend chart needs at least one series")
+    from matplotlib.figure import Figure as _Figure
+
+    with drawing():
+        fig = _Figure(figsize=(7.4, 3.8))
+        fig.subplots_adjust(left=0.09, right=0.98, top=0.95, bottom=0.34)
+        ax = fig.add_subplot()
+        longest = max(len(values) for values in series.values())
+        markers = "osD^vP*Xh"
+        for index, (name, values) in enumerate(sorted(series.items())):
+            ax.plot(
+                range(1, len(values) + 1),
+                values,
+                marker=markers[index % len(markers)],
+                linewidth=1.6,
+                markersize=4.5,
+                label=name,
+                gid=f"line-{index}",
+            )
+        ax.set_ylim(0, 100)
+        ax.set_xlim(0.8, max(longest, 2) + 0.2)
+        ax.set_xticks(range(1, longest + 1))
+        ax.set_xlabel("Attempt", color=MUTED)
+        ax.set_ylabel("Score (%)", color=MUTED)
+        ax.grid(color=GRID, linewidth=0.6)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, frameon=False, fontsize=8
+        )
+        return inline_svg(fig, prefix="trend", title=title)

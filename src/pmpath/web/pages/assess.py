@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from pmpath.assessment import Confidence, Rating, SelfAssessment
 from pmpath.errors import NotFoundError
@@ -156,7 +157,26 @@ def profile(request: Request, target: str | None = None) -> Response:
     latest = done[-1]
     data = guidance(ctx.framework, latest.assessment, target)
     progress = ctx.assessments.progress(me.profile)
-    return page(request, "profile.html", {"data": data, "latest": latest, "progress": progress})
+    return page(
+        request,
+        "profile.html",
+        {"data": data, "latest": latest, "progress": progress, "radar": _radar(ctx, data)},
+    )
+
+
+def _radar(ctx: Any, data: dict[str, Any]) -> Markup:
+    from pmpath.reports import radar_svg
+
+    gaps = sorted(data["gaps"], key=lambda g: (g["area"], g["name"]))
+    svg = radar_svg(
+        [g["name"] for g in gaps],
+        [float(g["current"]) for g in gaps],
+        [float(g["expected"]) for g in gaps],
+        ctx.framework.levels.stop - 1,
+        "Your levels",
+        f"Expected for {data['target']['role']['name']}",
+    )
+    return Markup(svg)  # built by charts.py with every text escaped
 
 
 @router.get("/report", response_class=HTMLResponse)

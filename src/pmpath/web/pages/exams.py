@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from pmpath.errors import AttemptError, PmpathError
 from pmpath.exams.scoring import ResponseError
@@ -33,7 +34,18 @@ def exams(request: Request) -> Response:
     ctx = context(request)
     me = user(request)
     open_attempts = ctx.exams.unfinished(me.profile) if me else []
-    history = ctx.exams.history(me.profile)["attempts"] if me else []
+    past = ctx.exams.history(me.profile) if me else {"attempts": [], "domain_trends": {}}
+    history = past["attempts"]
+    chart: Markup | None = None
+    if history:
+        from pmpath.reports import trend_svg
+
+        names = {d.id: d.name for d in ctx.exams.bank.domains}
+        series = {"Overall": [a["score"] for a in history]}
+        series |= {names.get(d, d): scores for d, scores in past["domain_trends"].items()}
+        chart = Markup(
+            trend_svg(series, "Your exam scores over your attempts, overall and by domain.")
+        )
     return page(
         request,
         "exams.html",
@@ -41,6 +53,7 @@ def exams(request: Request) -> Response:
             "blueprints": list(ctx.exams.blueprints.values()),
             "open": open_attempts,
             "history": history,
+            "chart": chart,
         },
     )
 
