@@ -36,7 +36,7 @@ class TextFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
-@dataclass
+@dataclass(slots=True)
 class Text:
     text: str
     format: TextFormat = TextFormat.MOODLE
@@ -45,7 +45,7 @@ class Text:
         return bool(self.text)
 
 
-@dataclass
+@dataclass(slots=True)
 class Answer:
     """A choice (multichoice, true/false), an accepted text (short answer) or number (numerical)."""
 
@@ -58,7 +58,7 @@ class Answer:
     tolerance: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class MatchPair:
     """A matching pair; an empty ``left`` is a right-hand distractor that matches nothing."""
 
@@ -67,7 +67,7 @@ class MatchPair:
     feedback: Text | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Attachment:
     """An embedded file (Moodle's ``@@PLUGINFILE@@`` files, QTI package resources)."""
 
@@ -76,7 +76,7 @@ class Attachment:
     path: str = "/"
 
 
-@dataclass
+@dataclass(slots=True)
 class QuizQuestion:
     type: QType
     text: Text
@@ -121,7 +121,7 @@ class Warning:
         return f"{where}: {who}{self.message}" if where else f"{who}{self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class QuizFile:
     """What a reader returns: the questions, and every warning with its line."""
 
