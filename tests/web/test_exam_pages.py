@@ -94,18 +94,37 @@ def test_a_wrongly_shaped_answer_is_explained_not_stored(
 ) -> None:
     csrf = sign_up(client)
     attempt = start(client, csrf)
-    question = context.exams.view(attempt, profile_of(context, "ana@example.org"))["questions"][0]
-    bad = {"response": "zzz"} if question["type"] != "ordering" else {"order-0": "zzz"}
+    profile = profile_of(context, "ana@example.org")
+    questions = context.exams.view(attempt, profile)["questions"]
+    # Any text is a well-shaped short answer, so test on the first question of another type.
+    bad_fields = {
+        "single": {"response": "zzz"},
+        "true-false": {"response": "zzz"},
+        "multiple": {"response": "zzz"},
+        "numeric": {"response": "twelve"},
+        "ordering": {"order-0": "zzz"},
+        "matching": {"match-0": "zzz"},
+    }
+    question = next(q for q in questions if q["type"] in bad_fields)
+    position = question["position"]
     page = client.post(
-        f"/attempts/{attempt}/q/0", data={"csrf_token": csrf, "action": "save", **bad}
+        f"/attempts/{attempt}/q/{position}",
+        data={"csrf_token": csrf, "action": "save", **bad_fields[question["type"]]},
     )
     assert 'role="alert"' in page.text
-    assert (
-        context.exams.view(attempt, profile_of(context, "ana@example.org"))["questions"][0][
-            "response"
-        ]
-        is None
+    assert context.exams.view(attempt, profile)["questions"][position]["response"] is None
+
+
+def test_saving_without_an_answer_moves_on(client: TestClient) -> None:
+    csrf = sign_up(client)
+    attempt = start(client, csrf)
+    moved = client.post(
+        f"/attempts/{attempt}/q/0",
+        data={"csrf_token": csrf, "action": "save"},
+        follow_redirects=False,
     )
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/attempts/{attempt}/q/1"
 
 
 def test_exams_page_lists_the_blueprints(client: TestClient) -> None:

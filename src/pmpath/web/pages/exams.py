@@ -136,6 +136,16 @@ def question(
     )
 
 
+def _blank(question: dict[str, Any], form: Any) -> bool:
+    """True when the form carries no answer at all: saving then just moves on."""
+    kind = question["type"]
+    if kind == "matching":
+        return not any(form.get(f"match-{n}") for n in range(len(question["lefts"])))
+    if kind == "ordering":
+        return False  # the selects always hold an order
+    return not [v for v in form.getlist("response") if str(v).strip()]
+
+
 def _response(question: dict[str, Any], form: Any) -> Any:
     kind = question["type"]
     if kind in ("single", "true-false"):
@@ -172,13 +182,13 @@ async def answer(request: Request, attempt_id: int, position: int) -> Response:
         if action in ("flag", "unflag"):
             exams.flag(attempt_id, me.profile, position, action == "flag")
             return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
-        if action == "save":
+        if action == "save" and not _blank(current, form):
             exams.answer(attempt_id, me.profile, position, _response(current, form))
     except ResponseError as exc:
         return question(request, attempt_id, position, error=str(exc.problems[0].message))
     except AttemptError:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
-    if view["mode"] == "practice" and action == "save":
+    if view["mode"] == "practice" and action == "save" and not _blank(current, form):
         return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
     following = position + 1 if position + 1 < len(questions) else position
     return RedirectResponse(f"/attempts/{attempt_id}/q/{following}", status_code=303)
