@@ -138,3 +138,26 @@ def pmpath(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
         return Outcome(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+def assert_no_answers_revealed(questions: list[dict[str, Any]]) -> None:
+    """Questions as a learner sees them before the end: no key, feedback or rationale fields."""
+    shown = {
+        "position",
+        "item_id",
+        "type",
+        "domain",
+        "level",
+        "stem",
+        "scenario",
+        "options",
+        "lefts",
+        "unit",
+        "response",
+        "flagged",
+        "due",
+        "reviews",
+    }
+    for question in questions:
+        assert set(question) <= shown, set(question) - shown
+        assert all(set(option) == {"id", "text"} for option in question["options"])

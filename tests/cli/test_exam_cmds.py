@@ -9,6 +9,7 @@ from typing import Any
 from pmpath.exams.scoring import correct_response
 from pmpath.framework import bundled_framework_path, load_framework
 from pmpath.services.banks import open_bank
+from tests.conftest import assert_no_answers_revealed
 
 Run = Callable[..., Any]
 BANK = open_bank(load_framework(bundled_framework_path()))
@@ -32,7 +33,7 @@ def test_a_scripted_mock_exam_by_json(pmpath: Run) -> None:
     assert 45 * 60 - 5 <= attempt["seconds_left"] <= 45 * 60
     questions = attempt["questions"]
     assert len(questions) == 30
-    assert "key" not in json.dumps(questions)
+    assert_no_answers_revealed(questions)
     number = str(attempt["attempt_id"])
     for question in questions[:20]:
         reply = pmpath(

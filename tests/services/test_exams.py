@@ -19,6 +19,7 @@ from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.services.banks import key_of
 from pmpath.services.exams import ExamService
 from pmpath.store import Database
+from tests.conftest import assert_no_answers_revealed
 
 FRAMEWORK: Framework = load_framework(bundled_framework_path())
 BANK: Bank = synthetic_bank(
@@ -144,7 +145,7 @@ def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clo
     clock.advance(minutes=2)
     queue = resumed.review_queue("ana")
     assert len(queue["due"]) == 8
-    assert all("feedback" not in q and "key" not in q for q in queue["due"])
+    assert_no_answers_revealed(queue["due"])
 
 
 def test_submitting_before_the_deadline(exams: ExamService) -> None:

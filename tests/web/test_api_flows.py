@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from pmpath.exams.scoring import correct_response
 from pmpath.web.context import AppContext
+from tests.conftest import assert_no_answers_revealed
 
 PASSWORD = "correct-horse-battery"
 
@@ -59,8 +60,7 @@ def test_a_mock_exam_over_the_api(client: TestClient, context: AppContext) -> No
     started = client.post("/api/v1/exams/scrum-master/attempts", headers=me)
     assert started.status_code == 201
     attempt = started.json()
-    assert "key" not in json.dumps(attempt["questions"])
-    assert "explanation" not in json.dumps(attempt["questions"])
+    assert_no_answers_revealed(attempt["questions"])
     number = attempt["attempt_id"]
     first = attempt["questions"][0]
     response = correct_response(context.exams.bank.item(first["item_id"]))
