@@ -20,6 +20,7 @@ from pmpath.formats.quiz import (
     Text,
     TextFormat,
 )
+from tests.formats.fuzzing import assert_only_format_errors
 
 FIXTURES = Path(__file__).parent / "fixtures" / "aiken"
 GOOD = sorted(FIXTURES.glob("*.txt"))
@@ -385,19 +386,8 @@ def test_weights_and_everything_else_aiken_lacks_are_reported() -> None:
 # -- never anything but FormatError -------------------------------------------------------------
 
 
-def _outcome(data: bytes) -> QuizFile | FormatError:
-    try:
-        return aiken.read(data, "fuzz.txt")
-    except FormatError as exc:
-        return exc
-
-
 def _only_format_errors(data: bytes) -> None:
-    result = _outcome(data)
-    if isinstance(result, FormatError):
-        assert all(p.location.file == "fuzz.txt" for p in result.problems)
-    else:
-        assert isinstance(result, QuizFile)
+    assert_only_format_errors(aiken.read, data, "fuzz.txt")
 
 
 @settings(max_examples=300, deadline=None)

@@ -23,6 +23,7 @@ from pmpath.formats.quiz import (
 )
 from pmpath.framework import bundled_framework_path, load_framework
 from pmpath.services.banks import open_bank
+from tests.formats.fuzzing import assert_only_format_errors
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 GOOD = sorted(FIXTURES.glob("*.csv"))
@@ -396,19 +397,8 @@ def test_what_csv_cannot_hold_is_reported() -> None:
 # -- never anything but FormatError -------------------------------------------------------------
 
 
-def _outcome(data: bytes) -> QuizFile | FormatError:
-    try:
-        return quiz_csv.read(data, "fuzz.csv")
-    except FormatError as exc:
-        return exc
-
-
 def _only_format_errors(data: bytes) -> None:
-    result = _outcome(data)
-    if isinstance(result, FormatError):
-        assert all(p.location.file == "fuzz.csv" for p in result.problems)
-    else:
-        assert isinstance(result, QuizFile)
+    assert_only_format_errors(quiz_csv.read, data, "fuzz.csv")
 
 
 @settings(max_examples=300, deadline=None)
