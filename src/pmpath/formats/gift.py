@@ -466,14 +466,7 @@ class _Reader:
                             self._piece_line(at, pieces, index, choices=True),
                         )
                     continue
-            feedback = None
-            if cut:
-                rest = rest.strip(_WS)
-                if plain and "\n" not in rest:
-                    if rest:
-                        feedback = Text(rest, fmt)
-                else:
-                    feedback = self._feedback(rest, fmt)
+            feedback = self._answer_feedback(rest, fmt, plain) if cut else None
             answers.append(Answer(text, fraction, feedback))
         if len(answers) < 2:
             raise _BlockError(
@@ -487,6 +480,13 @@ class _Reader:
                     "Moodle refuses such a multiple-response question"
                 )
         return answers
+
+    def _answer_feedback(self, rest: str, fmt: TextFormat, plain: bool) -> Text | None:
+        """The feedback after an answer's ``#``; plain one-line text skips the full text pass."""
+        rest = rest.strip(_WS)
+        if plain and "\n" not in rest:
+            return Text(rest, fmt) if rest else None
+        return self._feedback(rest, fmt)
 
     def _shortanswers(self, block: str, at: int, fmt: TextFormat) -> list[Answer]:
         pieces = block.split("=")
@@ -511,14 +511,7 @@ class _Reader:
                             self._piece_line(at, pieces, index),
                         )
                     continue
-            feedback = None
-            if cut:
-                rest = rest.strip(_WS)
-                if plain and "\n" not in rest:
-                    if rest:
-                        feedback = Text(rest, fmt)
-                else:
-                    feedback = self._feedback(rest, fmt)
+            feedback = self._answer_feedback(rest, fmt, plain) if cut else None
             answers.append(Answer(text, fraction, feedback))
         if not answers:
             raise _BlockError("a short-answer question needs an answer", self._line(at))
