@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,12 +59,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def report(name: str, latencies: list[float], errors: int) -> None:
+def report(name: str, latencies: list[float], errors: Counter[str]) -> None:
     ms = [v * 1000 for v in latencies]
+    kinds = ", ".join(f"{kind} x{count}" for kind, count in errors.most_common())
     print(
-        f"{name:<22} count {len(latencies):>7}  errors {errors:>5}  "
+        f"{name:<22} count {len(latencies):>7}  errors {errors.total():>5}  "
         f"p50 {percentile(ms, 0.50):8.1f} ms  p95 {percentile(ms, 0.95):8.1f} ms  "
-        f"p99 {percentile(ms, 0.99):8.1f} ms"
+        f"p99 {percentile(ms, 0.99):8.1f} ms" + (f"  ({kinds})" if kinds else "")
     )
 
 
@@ -187,9 +189,9 @@ async def learner(
     until: float,
     think: tuple[float, float],
     starts: list[float],
-    start_errors: list[int],
+    start_errors: Counter[str],
     answers: list[float],
-    answer_errors: list[int],
+    answer_errors: Counter[str],
     acknowledged: list[tuple[int, int, str]],
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
@@ -197,12 +199,12 @@ async def learner(
     began = time.perf_counter()
     try:
         response = await client.post(f"/api/v1/exams/{BLUEPRINT}/attempts", headers=headers)
-    except httpx.HTTPError:
-        start_errors.append(1)
+    except httpx.HTTPError as error:
+        start_errors[type(error).__name__] += 1
         return
     starts.append(time.perf_counter() - began)
     if response.status_code != 201:
-        start_errors.append(1)
+        start_errors[f"HTTP {response.status_code}"] += 1
         return
     attempt = response.json()
     for position, question in enumerate(attempt["questions"][:ANSWERS_PER_LEARNER]):
@@ -217,14 +219,14 @@ async def learner(
                 content=body,
                 headers=headers,
             )
-        except httpx.HTTPError:
-            answer_errors.append(1)
+        except httpx.HTTPError as error:
+            answer_errors[type(error).__name__] += 1
             continue
         answers.append(time.perf_counter() - began)
         if saved.status_code == 200 and saved.json().get("saved"):
             acknowledged.append((attempt["attempt_id"], position, body))
         else:
-            answer_errors.append(1)
+            answer_errors[f"HTTP {saved.status_code}"] += 1
 
 
 async def open_loop(
@@ -232,9 +234,9 @@ async def open_loop(
 ) -> tuple[list[tuple[int, int, str]], int]:
     limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
     starts: list[float] = []
-    start_errors: list[int] = []
+    start_errors: Counter[str] = Counter()
     answers: list[float] = []
-    answer_errors: list[int] = []
+    answer_errors: Counter[str] = Counter()
     acknowledged: list[tuple[int, int, str]] = []
     go = asyncio.Event()
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
@@ -259,9 +261,9 @@ async def open_loop(
         await asyncio.sleep(0.5)
         go.set()  # the synchronised start
         await asyncio.gather(*tasks)
-    report("start an attempt", starts, len(start_errors))
-    report("submit an answer", answers, len(answer_errors))
-    return acknowledged, len(start_errors) + len(answer_errors)
+    report("start an attempt", starts, start_errors)
+    report("submit an answer", answers, answer_errors)
+    return acknowledged, start_errors.total() + answer_errors.total()
 
 
 async def closed_loop(base: str, tokens: list[str], clients: int, seconds: float) -> float:

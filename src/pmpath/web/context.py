@@ -16,6 +16,9 @@ from pmpath.services.assessments import AssessmentService
 from pmpath.services.exams import ExamService
 from pmpath.store import Database
 
+#: How many attempts' banks a process remembers before starting over (a few MB at most).
+ATTEMPT_BANKS_REMEMBERED = 200_000
+
 
 @dataclass
 class WebSettings:
@@ -32,6 +35,7 @@ class AppContext:
     settings: WebSettings
     database: Database
     framework: Framework = field(init=False)
+    _attempt_banks: dict[int, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.framework = load_framework(self.settings.framework_path or bundled_framework_path())
@@ -69,10 +73,25 @@ class AppContext:
         return ExamService(self.database, self.framework, bank, [])
 
     def exams_for_attempt(self, attempt_id: int) -> ExamService:
-        """The exam service of the bank an attempt was drawn from (ownership is checked there)."""
+        """The exam service of the bank an attempt was drawn from (ownership is checked there).
+
+        An attempt's bank never changes, so the answer is remembered in this process: the
+        lookup would otherwise cost every answer a second transaction. Nothing is lost when
+        another process answers instead; it simply looks the bank up once itself.
+        """
+        from sqlalchemy import select
+
         from pmpath.store.tables import AttemptRow
 
-        with self.database.transaction() as session:
-            row = session.get(AttemptRow, attempt_id)
-            bank_id = row.bank_id if row is not None else None
+        bank_id = self._attempt_banks.get(attempt_id)
+        if bank_id is None:
+            with self.database.transaction() as session:
+                bank_id = session.scalar(
+                    select(AttemptRow.bank_id).where(AttemptRow.id == attempt_id)
+                )
+            if bank_id is None:
+                return self.exams  # no such attempt: the service reports it as not found
+            if len(self._attempt_banks) >= ATTEMPT_BANKS_REMEMBERED:
+                self._attempt_banks.clear()
+            self._attempt_banks[attempt_id] = bank_id
         return self.exams_for(bank_id)

@@ -137,9 +137,7 @@ def exams(request: Request) -> Json:
 @router.post("/exams/{blueprint_id}/attempts", status_code=201, summary="Start a timed mock exam")
 def start_attempt(request: Request, blueprint_id: str) -> Json:
     current = require(user(request), "learner")
-    exams_service = context(request).exams
-    attempt = exams_service.start_mock(current.profile, blueprint_id)
-    return exams_service.view(attempt, current.profile)
+    return context(request).exams.begin_mock(current.profile, blueprint_id)
 
 
 @router.get("/attempts/{attempt_id}", summary="An attempt as you see it (no keys before the end)")
