@@ -51,7 +51,7 @@ def assemble(bank: Bank, blueprint: Blueprint, seed: int, recent: Collection[str
         chosen_units += units
     rng.shuffle(chosen_units)
     items = [item for unit in chosen_units for item in unit]
-    return Form(blueprint.id, seed, tuple(FormItem(i.id, _option_order(i, rng)) for i in items))
+    return Form(blueprint.id, seed, tuple(FormItem(i.id, option_order(i, rng)) for i in items))
 
 
 def _units(items: list[Item]) -> list[list[Item]]:
@@ -98,7 +98,7 @@ def _fill(
     return None
 
 
-def _option_order(item: Item, rng: random.Random) -> tuple[str, ...]:
+def option_order(item: Item, rng: random.Random) -> tuple[str, ...]:
     ids = [option.id for option in item.options]
     if item.type is ItemType.TRUE_FALSE or not ids:
         return tuple(ids)

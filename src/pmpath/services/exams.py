@@ -39,6 +39,8 @@ T = TypeVar("T")
 #: Items seen in attempts started within this window are avoided by new forms.
 RECENT = timedelta(days=30)
 MOCK, PRACTICE = "mock", "practice"
+#: Adaptive tests live beside mock exams and practice, driven by pmpath.services.psychometrics.
+ADAPTIVE = "adaptive"
 
 
 class ExamService:
@@ -176,7 +178,11 @@ class ExamService:
                 return []
             rows = session.scalars(
                 select(AttemptRow)
-                .where(AttemptRow.profile_id == owner.id, AttemptRow.finished_at.is_(None))
+                .where(
+                    AttemptRow.profile_id == owner.id,
+                    AttemptRow.finished_at.is_(None),
+                    AttemptRow.mode != ADAPTIVE,  # resumed on their own page and command
+                )
                 .order_by(AttemptRow.id.desc())
             ).all()
             open_rows = [row for row in rows if not self._expire(session, row)]
@@ -264,6 +270,7 @@ class ExamService:
                         .where(
                             AttemptRow.profile_id == owner.id,
                             AttemptRow.finished_at.is_not(None),
+                            AttemptRow.mode != ADAPTIVE,  # no fixed form: no score trend
                         )
                         .order_by(AttemptRow.finished_at, AttemptRow.id)
                     )
@@ -303,7 +310,7 @@ class ExamService:
                 "profile": profile,
                 "due": [
                     {
-                        **self._question(self._items[card.item_id], None),
+                        **self.question(self._items[card.item_id], None),
                         "due": _iso(card.due),
                         "reviews": card.reviews,
                     }
@@ -520,7 +527,7 @@ class ExamService:
             "seed": row.seed,
         }
 
-    def _question(self, item: Item, order: tuple[str, ...] | None) -> Json:
+    def question(self, item: Item, order: tuple[str, ...] | None) -> Json:
         """What a learner may see of an item: never its key or explanations."""
         scenario = self.bank.scenario(item.scenario) if item.scenario else None
         ids = list(order) if order else [o.id for o in item.options]
@@ -561,7 +568,7 @@ class ExamService:
             stored = responses.get(position)
             shown: Json = {
                 "position": position,
-                **self._question(item, tuple(entry["option_order"])),
+                **self.question(item, tuple(entry["option_order"])),
                 "response": stored.response if stored else None,
                 "flagged": bool(stored and stored.flagged),
             }

@@ -128,6 +128,8 @@ class AttemptRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     finish_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: What an adaptive test concluded when it finished (its estimates, kept as they were).
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     responses: Mapped[list[ResponseRow]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", order_by="ResponseRow.position"
@@ -247,3 +249,20 @@ class LoginFailureRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ParameterSetRow(Base):
+    """One version of a bank's IRT item parameters; the newest version of a bank is used."""
+
+    __tablename__ = "irt_parameter_sets"
+    __table_args__ = (UniqueConstraint("bank_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    model: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: {item_id: {"a", "d", "c", "se_a", "se_d", "se_c", "responses", "source"}}
+    items: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: How it was made: data source, persons, convergence, fit flags.
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from pmpath.errors import PmpathError
 from pmpath.framework import Track
@@ -135,9 +135,9 @@ def exams(request: Request) -> Json:
 
 
 @router.post("/exams/{blueprint_id}/attempts", status_code=201, summary="Start a timed mock exam")
-def start_attempt(request: Request, blueprint_id: str) -> Json:
+def start_attempt(request: Request, blueprint_id: str) -> JSONResponse:
     current = require(user(request), "learner")
-    return context(request).exams.begin_mock(current.profile, blueprint_id)
+    return _plain_json(context(request).exams.begin_mock(current.profile, blueprint_id), 201)
 
 
 @router.get("/attempts/{attempt_id}", summary="An attempt as you see it (no keys before the end)")
@@ -147,15 +147,12 @@ def attempt(request: Request, attempt_id: int) -> Json:
 
 
 @router.put("/attempts/{attempt_id}/answers/{position}", summary="Answer one question")
-async def answer(request: Request, attempt_id: int, position: int) -> Json:
+async def answer(request: Request, attempt_id: int, position: int) -> JSONResponse:
     """The body is the response as JSON: "b", ["a","c"], 12.5, ["c","a","b"], {"Left": "a"}."""
     current = require(user(request), "learner")
     response = await _json(request)
-    return (
-        context(request)
-        .exams_for_attempt(attempt_id)
-        .answer(attempt_id, current.profile, position, response)
-    )
+    exams = context(request).exams_for_attempt(attempt_id)
+    return _plain_json(exams.answer(attempt_id, current.profile, position, response))
 
 
 @router.put("/attempts/{attempt_id}/flags/{position}", summary="Flag a question to revisit")
@@ -276,6 +273,12 @@ def users(request: Request) -> Json:
 def set_role(request: Request, user_id: int, role: str) -> Json:
     changed = context(request).accounts.set_role(user(request), user_id, role)
     return {"id": changed.id, "role": changed.role}
+
+
+def _plain_json(data: Json, status_code: int = 200) -> JSONResponse:
+    """The services return plain JSON types already: skip FastAPI's generic encoder, which
+    walks every value again (about 1 ms for an exam's 30 questions, on the hottest routes)."""
+    return JSONResponse(data, status_code=status_code)
 
 
 async def _json(request: Request) -> Any:
