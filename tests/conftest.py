@@ -100,7 +100,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with database.transaction() as session:
         tables = (
             "profiles, assessments, ratings, attempts, responses, review_cards, banks, "
-            "bank_items, users, sessions, api_tokens, login_failures"
+            "bank_items, users, sessions, api_tokens, login_failures, irt_parameter_sets"
         )
         session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     database.dispose()

@@ -16,6 +16,7 @@ from pmpath.cli import (
     db_cmds,
     exam_cmds,
     framework_cmds,
+    irt_cmds,
     ladder_cmds,
     serve_cmds,
     transfer_cmds,
@@ -118,6 +119,12 @@ app.command(name="practice")(exam_cmds.practice)
 app.command(name="review")(exam_cmds.review)
 app.command(name="import")(transfer_cmds.import_file)
 app.command(name="export")(transfer_cmds.export)
+exam_cmds.app.command(name="placement")(irt_cmds.placement)
+exam_cmds.app.command(name="placement-answer")(irt_cmds.placement_answer)
+exam_cmds.app.command(name="readiness")(irt_cmds.readiness)
+exam_cmds.app.command(name="ability")(irt_cmds.ability)
+bank_cmds.app.command(name="calibrate")(irt_cmds.calibrate)
+bank_cmds.app.command(name="parameters")(irt_cmds.parameters)
 app.add_typer(exam_cmds.app, name="exam")
 app.add_typer(bank_cmds.app, name="bank")
 app.add_typer(db_cmds.app, name="db")

@@ -14,6 +14,7 @@ from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.services.accounts import AccountService
 from pmpath.services.assessments import AssessmentService
 from pmpath.services.exams import ExamService
+from pmpath.services.psychometrics import PsychometricsService
 from pmpath.store import Database
 
 #: How many attempts' banks a process remembers before starting over (a few MB at most).
@@ -61,6 +62,14 @@ class AppContext:
         bank = open_bank(self.framework)
         blueprints = load_blueprints(bundled_blueprints_path(), self.framework, bank)
         return ExamService(self.database, self.framework, bank, blueprints)
+
+    @cached_property
+    def psychometrics(self) -> PsychometricsService:
+        """IRT on the bundled bank: parameters, ability, readiness, the placement test."""
+        exams = self.exams
+        return PsychometricsService(
+            self.database, self.framework, exams.bank, list(exams.blueprints.values())
+        )
 
     def exams_for(self, bank_id: str | None) -> ExamService:
         """Exams on ``bank_id``: the bundled bank, or a bank imported into the database."""

@@ -1,0 +1,318 @@
+"""IRT commands: ``pmpath bank calibrate|parameters``, ``pmpath exam placement|readiness|ability``.
+
+They are registered on the ``bank`` and ``exam`` groups (see cli/app.py); the work is done by
+:class:`pmpath.services.psychometrics.PsychometricsService` on the bundled bank.
+"""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption, ProfileOption
+
+if TYPE_CHECKING:
+    from pmpath.services.psychometrics import PsychometricsService
+
+DEFAULT_PROFILE = "me"
+
+
+def psychometrics_service(
+    framework: Path | None, database_url: str | None
+) -> "PsychometricsService":
+    from pmpath.cli.exam_cmds import exam_service
+    from pmpath.services.psychometrics import PsychometricsService
+
+    exams = exam_service(framework, database_url, None)
+    return PsychometricsService(
+        exams.database, exams.framework, exams.bank, list(exams.blueprints.values())
+    )
+
+
+def calibrate(
+    model: Annotated[str, typer.Option("--model", help="1pl (common slope), 2pl or 3pl.")] = "2pl",
+    responses: Annotated[
+        Path | None,
+        typer.Option(
+            "--responses",
+            help="A CSV of 0/1 responses (header: item ids; one row per person; empty cells for "
+            "items not seen) instead of the stored attempts.",
+            show_default=False,
+        ),
+    ] = None,
+    min_responses: Annotated[
+        int,
+        typer.Option(
+            "--min-responses",
+            min=2,
+            help="From stored attempts: items with fewer responses keep their authored prior.",
+        ),
+    ] = 50,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Calibrate the bundled bank's items (IRT) and store them as a new parameter version."""
+    from pmpath.cli import render
+    from pmpath.errors import PmpathError
+    from pmpath.psychometrics.irt import Model
+
+    try:
+        chosen = Model(model.lower())
+    except ValueError:
+        raise PmpathError(f"--model must be 1pl, 2pl or 3pl, not {model!r}") from None
+    service = psychometrics_service(framework, database_url)
+    data = service.calibrate(chosen, responses, min_responses)
+    if as_json:
+        render.json_out(data)
+        return
+    stored = (
+        f"stored as version {data['version']}"
+        if data["stored"]
+        else f"not stored: {data['why_not_stored']}"
+    )
+    render.heading(f"{data['model'].upper()} calibration of {data['calibrated']} items: {stored}")
+    render.say(
+        f"{data['persons']} persons from {data['source']}; "
+        f"{'converged' if data['converged'] else 'NOT converged'} in {data['cycles']} EM cycles; "
+        f"log-likelihood {data['log_likelihood']}."
+    )
+    if data["kept_prior"]:
+        kept = len(data["kept_prior"])
+        render.say(f"{kept} items keep their authored prior (too few responses).")
+    has_c = data["model"] == "3pl"
+    render.table(
+        "Items",
+        ["Item", "a (SE)", "b (SE)", *(["c (SE)"] if has_c else []), "n", "S-X2 (p)", "Flags"],
+        [
+            [
+                item["id"],
+                _with_se(item["a"], item["se_a"]),
+                _with_se(item["b"], item["se_b"]),
+                *([_with_se(item["c"], item["se_c"])] if has_c else []),
+                str(item["responses"]),
+                "-" if item["s_x2"] is None else f"{item['s_x2']:.2f} ({item['p_value']:.3f})",
+                ", ".join(item["flags"]),
+            ]
+            for item in data["items"]
+        ],
+    )
+
+
+def parameters(
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The IRT parameters in use for the bundled bank: calibrated, or authored priors."""
+    from pmpath.cli import render
+
+    data = psychometrics_service(framework, database_url).parameters_report()
+    if as_json:
+        render.json_out(data)
+        return
+    version = (
+        "authored priors (never calibrated)"
+        if data["version"] is None
+        else f"version {data['version']} ({data['model']}, {data['created_at']})"
+    )
+    render.heading(f"Bank {data['bank']}: {version}; {data['calibrated']} items calibrated")
+    render.table(
+        None,
+        ["Item", "a", "b", "c", "Source"],
+        [
+            [i["id"], f"{i['a']:.3f}", f"{i['b']:.3f}", f"{i['c']:.3f}", i["source"]]
+            for i in data["items"]
+        ],
+    )
+
+
+def placement(
+    resume: Annotated[
+        int | None,
+        typer.Option("--resume", help="Continue this placement test instead of a new one."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed the item choice.")] = None,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Start (or show) the test, print its state as JSON and exit; answer with "
+            "pmpath exam placement-answer, for scripts.",
+        ),
+    ] = False,
+) -> None:
+    """The adaptive placement test: 24 to 48 questions, chosen one at a time for you."""
+    from pmpath.cli import render
+
+    service = psychometrics_service(framework, database_url)
+    if resume is None:
+        resume = None if as_json else service.unfinished_placement(profile)
+    if resume is not None:
+        view = service.placement(resume, profile)
+    else:
+        view = service.start_placement(profile, seed)
+    if as_json:
+        render.json_out(view)
+        return
+    render.say(
+        f"Placement test {view['attempt_id']}: questions are chosen by your answers so far; "
+        "every answer is saved as you give it. Enter p to pause."
+    )
+    while not view["finished"]:
+        view = _ask(service, profile, view)
+        if view is None:
+            return
+    show_placement(view)
+
+
+def placement_answer(
+    attempt: Annotated[int, typer.Argument(help="The placement test's number.")],
+    response: Annotated[str, typer.Argument(help="The answer as JSON, as for pmpath exam answer.")],
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Answer the current question of a placement test (for scripts); prints the next state."""
+    import json
+
+    from pmpath.cli import render
+    from pmpath.errors import PmpathError
+
+    try:
+        value = json.loads(response)
+    except json.JSONDecodeError:
+        raise PmpathError(f"the answer must be JSON, e.g. '\"b\"', not {response!r}") from None
+    service = psychometrics_service(framework, database_url)
+    render.json_out(service.answer_placement(attempt, profile, value))
+
+
+def _ask(service: "PsychometricsService", profile: str, view: dict[str, Any]) -> Any:
+    from rich.markdown import Markdown
+    from rich.prompt import Prompt
+    from rich.text import Text
+
+    from pmpath.cli import render
+    from pmpath.cli.answers_input import LETTERS, letters_help, parse
+    from pmpath.errors import PmpathError
+
+    question = view["question"]
+    console = render.console
+    console.print(
+        Text(f"Question {view['answered'] + 1} (at most {view['max_items']})", style="bold reverse")
+    )
+    if question["scenario"]:
+        console.print(Text(question["scenario"]["title"], style="bold"))
+        console.print(Markdown(question["scenario"]["text"]))
+    console.print(Markdown(question["stem"]))
+    if question["type"] == "matching":
+        for number, left in enumerate(question["lefts"], start=1):
+            console.print(f"  {number}. {left}")
+        console.print("  Match with:")
+    for index, option in enumerate(question["options"]):
+        console.print(Text.assemble((f"  {LETTERS[index]}. ", "bold"), option["text"]))
+    while True:
+        typed = Prompt.ask(f"Answer ({letters_help(question)}; p pauses)", console=console)
+        if typed.strip().lower() == "p":
+            resume = f"pmpath exam placement --resume {view['attempt_id']}"
+            console.print(f"Paused. Resume with: {resume}")
+            return None
+        try:
+            return service.answer_placement(view["attempt_id"], profile, parse(question, typed))
+        except PmpathError as exc:
+            console.print(Text(f"{exc} — try again.", style="red"))
+
+
+def show_placement(view: dict[str, Any]) -> None:
+    from pmpath.cli import render
+
+    overall = view["overall"]
+    low, high = overall["level_range"]
+    render.heading(f"Placement: {overall['level']} (likely between {low} and {high})")
+    render.say(
+        f"Ability {overall['theta']:+.2f} on the scale where 0 is the average learner, give or "
+        f"take {overall['se']:.2f}, from {overall['items']} answers "
+        f"(stopped: {view['stop_reason']})."
+    )
+    render.table(
+        "By domain",
+        ["Domain", "Level", "Likely range", "Ability (SE)", "Items"],
+        [
+            [
+                d["name"],
+                d["level"],
+                f"{d['level_range'][0]} - {d['level_range'][1]}",
+                f"{d['theta']:+.2f} ({d['se']:.2f})",
+                str(d["items"]),
+            ]
+            for d in view["domains"].values()
+        ],
+    )
+
+
+def readiness(
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Your chance of passing each mock exam now, from every answer you have given."""
+    from pmpath.cli import render
+
+    data = psychometrics_service(framework, database_url).readiness(profile)
+    if as_json:
+        render.json_out(data)
+        return
+    render.say(readiness_basis(data))
+    render.table(
+        "Readiness",
+        ["Exam", "Pass mark", "Chance of passing (95% range)", "Expected score (95% range)"],
+        [
+            [
+                e["name"],
+                f"{e['pass_mark']:g}%",
+                f"{e['probability']:.0%} ({e['interval'][0]:.0%}-{e['interval'][1]:.0%})",
+                f"{e['expected_percent']:.0f}% ({e['expected_percent_interval'][0]:.0f}-"
+                f"{e['expected_percent_interval'][1]:.0f}%)",
+            ]
+            for e in data["exams"]
+        ],
+    )
+
+
+def readiness_basis(data: dict[str, Any]) -> str:
+    """One sentence saying what a readiness estimate rests on."""
+    if data["answered"] == 0:
+        return (
+            "No answers yet: these are the chances of an average learner. Take the placement "
+            "test (pmpath exam placement) or a mock exam to make them yours."
+        )
+    return (
+        f"Based on your answers to {data['answered']} questions (ability {data['theta']:+.2f}, "
+        f"give or take {data['se']:.2f}); it updates with every answer you give."
+    )
+
+
+def ability(
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Your ability estimate overall and per domain, with the career level it corresponds to."""
+    from pmpath.cli import render
+
+    data = psychometrics_service(framework, database_url).ability(profile)
+    if as_json:
+        render.json_out(data)
+        return
+    show_placement({**data, "stop_reason": "every answer so far"})
+
+
+def _with_se(value: float | None, se: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" + (f" ({se:.3f})" if se is not None else "")
