@@ -151,7 +151,8 @@ def test_calibration_from_stored_answers_is_versioned_and_recovers_difficulty(
 ) -> None:
     truth = seed_finished_attempts(database, 900)  # 120 answers per item on average
     report = irt.calibrate(Model.TWO_PL, min_responses=50)
-    assert report["stored"] and report["version"] == 1
+    assert report["stored"]
+    assert report["version"] == 1
     assert report["persons"] == 900
     assert report["calibrated"] + len(report["kept_prior"]) == len(BANK.items)
     assert report["calibrated"] > 250
@@ -209,7 +210,8 @@ def test_a_csv_of_bank_items_is_stored(irt: PsychometricsService, tmp_path: Path
     path = tmp_path / "bank.csv"
     path.write_text("\n".join(lines))
     report = irt.calibrate(Model.TWO_PL, path)
-    assert report["stored"] and report["version"] == 1
+    assert report["stored"]
+    assert report["version"] == 1
     current = irt.parameter_set()
     assert current.sources[:6] == ("calibrated",) * 6
     assert set(current.sources[6:]) == {"prior"}
@@ -239,7 +241,7 @@ def test_calibration_refuses_a_constant_column_naming_the_item(
 ) -> None:
     path = tmp_path / "constant.csv"
     path.write_text("x,y\n1,0\n1,1\n1,0\n1,1\n")
-    with pytest.raises(CalibrationInputError, match="'x'.*got it right"):
+    with pytest.raises(CalibrationInputError, match=r"'x'.*got it right"):
         irt.calibrate(Model.TWO_PL, path)
 
 
