@@ -85,7 +85,7 @@ def test_calibrating_an_unused_bank_explains_why_it_cannot(pmpath: Run) -> None:
     assert "authored priors" in pmpath("bank", "parameters").stdout
 
 
-def test_a_scripted_placement_test_then_readiness_and_ability(pmpath: Run) -> None:
+def test_a_scripted_placement_test_then_readiness_and_ability(pmpath: Run, tmp_path: Path) -> None:
     before = pmpath("exam", "readiness", "--json").json()
     assert before["answered"] == 0
     assert "No answers yet" in pmpath("exam", "readiness").stdout
@@ -110,6 +110,21 @@ def test_a_scripted_placement_test_then_readiness_and_ability(pmpath: Run) -> No
     foundations = next(e for e in after["exams"] if e["blueprint"] == "pm-foundations")
     leadership = next(e for e in after["exams"] if e["blueprint"] == "product-leadership-readiness")
     assert foundations["probability"] > leadership["probability"]
+    # The tested levels sit beside the self-ratings in the gaps, and the report shows
+    # readiness.
+    assert pmpath("assess", "--answers", str(EXAMPLES / "engineer-answers.yaml")).exit_code == 0
+    gaps = pmpath("gaps", "--json").json()["gaps"]
+    tested = [g["tested"] for g in gaps if g["tested"]]
+    assert len(tested) == len(gaps)
+    assert all(t["rating_range"][0] <= t["rating"] <= t["rating_range"][1] for t in tested)
+    assert "Tested" in pmpath("gaps").stdout
+    report_path = tmp_path / "report.html"
+    assert pmpath("report", "-o", str(report_path)).exit_code == 0
+    html = report_path.read_text()
+    assert "Exam readiness" in html
+    assert f"from your answers to\n  {answered} questions" in html
+    assert ">Tested</th>" in html
+
     ability = pmpath("exam", "ability", "--json").json()
     assert ability["overall"]["level"] == view["overall"]["level"]
     assert "Placement:" in pmpath("exam", "ability").stdout

@@ -20,10 +20,19 @@ DEFAULT_PROFILE = "me"
 
 
 def _evidence(framework: Path | None, database_url: str | None, profile: str) -> dict[str, Any]:
-    """Exam evidence per competency for the profile (empty before any finished exam)."""
+    """Exam evidence per competency for the profile (empty before any answer): the share of
+    credit on finished exams and, on the bundled ladder, the rating its tested ability points
+    to (the bundled bank's levels are the bundled ladder's stages)."""
     from pmpath.cli.exam_cmds import exam_service
 
-    return exam_service(framework, database_url, None).competency_evidence(profile)
+    evidence = exam_service(framework, database_url, None).competency_evidence(profile)
+    if framework is None:
+        from pmpath.cli.irt_cmds import psychometrics_service
+
+        tested = psychometrics_service(framework, database_url).competency_evidence(profile)
+        for competency, found in tested.items():
+            evidence.setdefault(competency, {})["tested"] = found
+    return evidence
 
 
 def _latest_guidance(
@@ -246,6 +255,10 @@ def report(
     data = _service(framework, database_url).report(
         profile, target, _evidence(framework, database_url, profile)
     )
+    if framework is None:
+        from pmpath.cli.irt_cmds import psychometrics_service
+
+        data["readiness"] = psychometrics_service(framework, database_url).readiness(profile)
     if as_json:
         render.json_out(data)
         return
@@ -259,6 +272,14 @@ def report(
     except OSError as exc:
         raise PmpathError(f"cannot write the report to {output}: {exc.strerror}") from None
     render.say(f"Report written to {output} ({len(html.encode()) // 1024} KiB).")
+
+
+def _tested(found: dict[str, Any] | None) -> str:
+    """The rating tests point to, with its range: "3 (2-4)"."""
+    if not found:
+        return "-"
+    low, high = found["rating_range"]
+    return f"{found['rating']} ({low}-{high})" if low != high else str(found["rating"])
 
 
 def _level(value: Any) -> str:
@@ -320,6 +341,7 @@ def _show_gaps(data: dict[str, Any], limit: int | None = None) -> None:
             f"{g['gap']:+d}",
             f"{g['impact']:g}",
             f"{g['exam']['percent']:g}% of {g['exam']['items']}" if g.get("exam") else "-",
+            _tested(g.get("tested")),
         ]
         for g in data["gaps"]
         if g["gap"] > 0
@@ -327,7 +349,7 @@ def _show_gaps(data: dict[str, Any], limit: int | None = None) -> None:
     if rows:
         render.table(
             "Gaps, biggest impact first",
-            ["Competency", "You", "Target", "Gap", "Impact", "Exams"],
+            ["Competency", "You", "Target", "Gap", "Impact", "Exams", "Tested"],
             rows,
         )
     else:

@@ -47,7 +47,9 @@ def stage_centres(
 
 
 def level_at(theta: float, centres: dict[str, float]) -> str:
-    placed = next(iter(centres))
+    """The highest stage whose centre is at or below ``theta`` ("" when no stage has items:
+    a bank written for another ladder)."""
+    placed = next(iter(centres), "")
     for stage, centre in centres.items():
         if centre <= theta:
             placed = stage

@@ -42,6 +42,8 @@ GUESS_ALPHA, GUESS_BETA = 5.0, 17.0
 def level_positions(stage_order: Sequence[str], used: set[str]) -> dict[str, float]:
     """Where each stage that has items sits on the ability scale, evenly from -SPAN to SPAN."""
     stages = [stage for stage in stage_order if stage in used]
+    if not stages:
+        return {}
     if len(stages) == 1:
         return {stages[0]: 0.0}
     step = 2 * SPAN / (len(stages) - 1)
@@ -51,8 +53,13 @@ def level_positions(stage_order: Sequence[str], used: set[str]) -> dict[str, flo
 def authored_difficulty(items: Sequence[Item], stage_order: Sequence[str]) -> np.ndarray:
     """The prior location ``b`` of every item, from its level and authored difficulty."""
     positions = level_positions(stage_order, {item.level for item in items})
+    # A level the framework does not know (a bank written for another ladder) sits at the
+    # population mean: nothing better is known about it.
     return np.array(
-        [positions[item.level] + DIFFICULTY_STEP * (item.difficulty - 3) for item in items],
+        [
+            positions.get(item.level, 0.0) + DIFFICULTY_STEP * (item.difficulty - 3)
+            for item in items
+        ],
         dtype=np.float64,
     )
 

@@ -76,6 +76,8 @@ def _view(data: Json) -> Json:
         "names": names,
         # Exam evidence beside self-ratings, when the learner has finished exams.
         "has_exam_evidence": any(gap.get("exam") for gap in gaps),
+        "has_tested": any(gap.get("tested") for gap in gaps),
+        "readiness": data.get("readiness"),
         "stages": {stage["id"]: stage["name"] for stage in data["ladder"]["stages"]},
         "levels": {step["level"]: step["name"] for step in data["scale"]},
         # A radar needs an area: a framework with one or two competencies gets the table only.

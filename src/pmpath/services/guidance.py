@@ -55,8 +55,10 @@ def guidance(
 
     ``target`` overrides the assessment's own target; without either, the next role on the
     suggested track. A target no path reaches from the person's role is bad input.
-    ``evidence`` (competency id -> {percent, items}) is exam evidence shown beside each
-    self-rating in the gap rows; it informs the conversation but does not move the placement.
+    ``evidence`` (competency id -> {percent, items, tested}) is exam evidence shown beside each
+    self-rating in the gap rows: the share of credit on exam items, and ``tested``, the rating
+    the learner's IRT ability points to (see PsychometricsService.competency_evidence). It
+    informs the conversation but does not move the placement.
     """
     ladder = Ladder(framework)
     placement = place(framework, assessment)
@@ -182,10 +184,18 @@ def _gap_rows(framework: Framework, gaps: GapAnalysis, evidence: dict[str, Json]
             "weight": row.weight,
             "must_have": row.must_have,
             "impact": row.impact,
-            "exam": evidence.get(row.competency_id),
+            "exam": _exam_part(evidence.get(row.competency_id)),
+            "tested": (evidence.get(row.competency_id) or {}).get("tested"),
         }
         for row in gaps.rows
     ]
+
+
+def _exam_part(found: Json | None) -> Json | None:
+    """Exam scores on a competency ({percent, items}), without the tested rating beside them."""
+    if not found or "percent" not in found:
+        return None
+    return {"percent": found["percent"], "items": found["items"]}
 
 
 def _plan(framework: Framework, plan: Any) -> Json:

@@ -324,6 +324,102 @@ class PsychometricsService:
             "domains": self._by_domain(responses, current.parameters, centres),
         }
 
+    def competency_evidence(self, profile: str) -> dict[str, Json]:
+        """Per competency, the self-rating the learner's tested ability points to.
+
+        A competency's ability is the mean of its domains' estimates, weighted by how many of
+        the bank's items on the competency each domain holds; its career level (with the 80%
+        range) is read from the stage centres, and the rating is what roles at that stage
+        expect of the competency (the median over the stage's roles). Empty before any answer.
+        """
+        current = self.parameter_set()
+        responses = self._learner_responses(profile)
+        if np.all(np.isnan(responses)):
+            return {}
+        centres = self._centres(current.parameters)
+        domains = self._by_domain(responses, current.parameters, centres)
+        found: dict[str, Json] = {}
+        for competency, weights in self._competency_domains.items():
+            total = sum(weights.values())
+            theta = sum(w * domains[d]["theta"] for d, w in weights.items()) / total
+            se = float(np.sqrt(sum(w * domains[d]["se"] ** 2 for d, w in weights.items()) / total))
+            level = level_estimate(theta, se, centres)
+            ratings = [
+                self._expected(competency, stage) for stage in (level.low, level.level, level.high)
+            ]
+            if None in ratings:
+                continue
+            low, rating, high = sorted(r for r in ratings if r is not None)
+            found[competency] = {
+                "rating": rating,
+                "rating_range": [low, high],
+                "level": level.level,
+                "level_range": [level.low, level.high],
+                "theta": round(theta, 3),
+                "se": round(se, 3),
+            }
+        return found
+
+    def tested_placement(self, profile: str) -> Json | None:
+        """Where the ladder's placement model puts the ratings the tests point to (None before
+        any answer): the same model as for self-assessments, with confidence from each
+        rating's range (one level either way is medium, wider is low)."""
+        from pmpath.assessment.placement import place
+        from pmpath.assessment.profile import Confidence, Rating, SelfAssessment
+
+        evidence = self.competency_evidence(profile)
+        if not evidence:
+            return None
+        ratings = {}
+        for competency, found in evidence.items():
+            low, high = found["rating_range"]
+            confidence = (
+                Confidence.HIGH
+                if low == high
+                else Confidence.MEDIUM
+                if high - low <= 2
+                else Confidence.LOW
+            )
+            ratings[competency] = Rating(competency, found["rating"], confidence)
+        # Competencies no item covers take the overall estimate's level, with low confidence:
+        # better than the floor of the scale, which would cap the placement for no reason.
+        overall = self.ability(profile)["overall"]["level"]
+        unrated = []
+        for uncovered in self.framework.competencies:
+            if uncovered.id in ratings:
+                continue
+            expected = self._expected(uncovered.id, overall)
+            if expected is None:
+                unrated.append(uncovered.id)
+            else:
+                ratings[uncovered.id] = Rating(uncovered.id, expected, Confidence.LOW)
+        placement = place(self.framework, SelfAssessment(ratings, unrated=tuple(unrated)))
+        role = self.framework.role(placement.role_id)
+        return {
+            "role": {"id": role.id, "name": role.name, "stage": role.stage},
+            "status": placement.status,
+            "range": [placement.low_role_id, placement.high_role_id],
+            "rated": len(ratings),
+        }
+
+    @cached_property
+    def _competency_domains(self) -> dict[str, dict[str, int]]:
+        """For each competency the bank's items cover: how many of them each domain holds."""
+        counts: dict[str, dict[str, int]] = {}
+        for item in self.items:
+            for competency in item.competencies:
+                per_domain = counts.setdefault(competency, {})
+                per_domain[item.domain] = per_domain.get(item.domain, 0) + 1
+        return counts
+
+    def _expected(self, competency: str, stage: str) -> int | None:
+        levels = sorted(
+            role.expectations[competency].level
+            for role in self.framework.roles
+            if role.stage == stage and competency in role.expectations
+        )
+        return levels[len(levels) // 2] if levels else None
+
     def readiness(self, profile: str) -> Json:
         """For every blueprint, the chance of passing its mock exam now, with an interval."""
         current = self.parameter_set()
