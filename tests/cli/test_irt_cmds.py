@@ -127,7 +127,10 @@ def test_a_scripted_placement_test_then_readiness_and_ability(pmpath: Run, tmp_p
 
     ability = pmpath("exam", "ability", "--json").json()
     assert ability["overall"]["level"] == view["overall"]["level"]
-    assert "Placement:" in pmpath("exam", "ability").stdout
+    assert ability["ladder"]["role"]["stage"] in {"early-career", "mid-career", "senior"}
+    shown = pmpath("exam", "ability").stdout
+    assert "Placement:" in shown
+    assert "On the ladder, the ratings your answers point to place you at" in shown
 
 
 def test_the_interactive_placement_test_pauses_and_resumes(pmpath: Run) -> None:

@@ -352,3 +352,19 @@ def test_old_attempts_count_for_ability_with_the_newest_answer_per_item(
         row = session.scalars(select(ResponseRow)).one()
         row.credit, row.answered_at = 1.0, NOW + timedelta(minutes=1)
     assert irt.ability("ana")["overall"]["theta"] > first["theta"]
+
+
+def test_the_exam_service_never_touches_a_placement_test(
+    irt: PsychometricsService, database: Database
+) -> None:
+    view = irt.start_placement("ana", seed=6)
+    exams = ExamService(database, FRAMEWORK, BANK, [EXAM])
+    for action in (
+        lambda: exams.view(view["attempt_id"], "ana"),
+        lambda: exams.finish(view["attempt_id"], "ana"),
+        lambda: exams.answer(view["attempt_id"], "ana", 0, "a"),
+        lambda: exams.flag(view["attempt_id"], "ana", 0),
+    ):
+        with pytest.raises(NotFoundError):
+            action()
+    assert irt.placement(view["attempt_id"], "ana")["finished"] is False

@@ -167,6 +167,48 @@ def test_an_author_imports_gift_and_a_learner_practises_it(
     page.close()
 
 
+def test_a_placement_test_from_start_to_result(browser: Browser, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    sign_up(page, server, "dee@example.org", "Dee")
+    page.get_by_role("link", name="Placement test").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Adaptive placement test")
+    shot(page, "journey-placement-intro")
+    page.get_by_role("button", name="Start the placement test").click()
+    result = page.get_by_role("heading", level=1, name="Your placement", exact=False)
+    for number in range(1, 50):
+        if result.count():
+            break
+        assert number <= 48, "the placement test did not stop within 48 questions"
+        expect(page.get_by_text(f"Question {number} (up to 48)")).to_be_visible()
+        if number == 1:
+            shot(page, "journey-placement-question")
+            assert serious_violations(page) == []
+        # Answer whatever the type, with the first choice each control offers.
+        first = page.locator('input[name="response"]').first
+        if first.count():
+            if first.get_attribute("type") in ("radio", "checkbox"):
+                first.check()
+            else:
+                first.fill("1")
+        for match in page.locator('select[name^="match-"]').all():
+            match.select_option(index=1)
+        page.get_by_role("button", name="Save answer and go on").click()
+        page.wait_for_load_state()
+    expect(result).to_be_visible()
+    expect(page.get_by_role("heading", name="By domain")).to_be_visible()
+    domains = page.locator("table").first.locator("tbody tr")
+    assert domains.count() == 12
+    expect(page.get_by_role("heading", name="Exam readiness")).to_be_visible()
+    expect(page.get_by_role("link", name="Your profile and gap analysis")).to_be_visible()
+    shot(page, "journey-placement-result")
+    assert serious_violations(page) == []
+    page.goto(f"{server}/exams")
+    expect(page.get_by_text("Chance of passing now").first).to_be_visible()
+    shot(page, "journey-placement-readiness")
+    assert serious_violations(page) == []
+    page.close()
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -174,6 +216,7 @@ def test_an_author_imports_gift_and_a_learner_practises_it(
         "/roles/product-manager",
         "/diff?start=product-manager&goal=senior-product-manager",
         "/exams",
+        "/placement",
         "/signup",
         "/login",
     ],
@@ -181,15 +224,20 @@ def test_an_author_imports_gift_and_a_learner_practises_it(
 def test_main_pages_have_no_serious_accessibility_violations(
     browser: Browser, server: str, path: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     page.goto(f"{server}{path}")
+    serious = serious_violations(page)
+    page.close()
+    assert serious == []
+
+
+def serious_violations(page: Page) -> list[tuple[str, str, int]]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
     results = Axe().run(page)
-    serious = [
+    return [
         (v["id"], v["impact"], len(v["nodes"]))
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    page.close()
-    assert serious == []

@@ -305,11 +305,20 @@ def ability(
     """Your ability estimate overall and per domain, with the career level it corresponds to."""
     from pmpath.cli import render
 
-    data = psychometrics_service(framework, database_url).ability(profile)
+    service = psychometrics_service(framework, database_url)
+    data = {**service.ability(profile), "ladder": service.tested_placement(profile)}
     if as_json:
         render.json_out(data)
         return
     show_placement({**data, "stop_reason": "every answer so far"})
+    ladder = data["ladder"]
+    if ladder is not None:
+        low, high = ladder["range"]
+        render.say(
+            f"On the ladder, the ratings your answers point to place you at "
+            f"{ladder['role']['name']} ({ladder['status']}; from {low} to {high} within the "
+            "ratings' ranges)."
+        )
 
 
 def _with_se(value: float | None, se: float | None) -> str:

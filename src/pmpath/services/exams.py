@@ -53,7 +53,12 @@ class ExamService:
         bank: Bank,
         blueprints: list[Blueprint],
         clock: Callable[[], datetime] = utc_now,
+        adaptive: bool = False,
     ) -> None:
+        """``adaptive``: this service answers adaptive tests (for the psychometrics service)
+        and no other attempts; otherwise it never touches an adaptive test, whose form grows
+        with each answer and must only change through its own service."""
+        self.adaptive = adaptive
         self.database = database
         self.framework = framework
         self.bank = bank
@@ -415,6 +420,7 @@ class ExamService:
                 AttemptRow.id == attempt_id,
                 ProfileRow.name == check_profile_name(profile),
                 AttemptRow.bank_id == self.bank.id,
+                (AttemptRow.mode == ADAPTIVE) if self.adaptive else (AttemptRow.mode != ADAPTIVE),
             )
         ).first()
         # Someone else's attempt looks exactly like a missing one: ids reveal nothing.

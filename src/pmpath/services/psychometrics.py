@@ -517,7 +517,7 @@ class PsychometricsService:
 
     @cached_property
     def _exams(self) -> ExamService:
-        return ExamService(self.database, self.framework, self.bank, [], self.clock)
+        return ExamService(self.database, self.framework, self.bank, [], self.clock, adaptive=True)
 
     def _config(self) -> CatConfig:
         domains = {domain.id: 1.0 for domain in self.bank.domains}

@@ -20,7 +20,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 def create_app(settings: WebSettings | None = None, context: AppContext | None = None) -> FastAPI:
     """The app over ``context`` (or one opened from ``settings``: database migrated if SQLite)."""
     from pmpath.web.api import v1
-    from pmpath.web.pages import accounts, assess, author, exams, ladder
+    from pmpath.web.pages import accounts, assess, author, exams, ladder, placement
 
     app = FastAPI(
         title="pmpath",
@@ -46,6 +46,7 @@ def create_app(settings: WebSettings | None = None, context: AppContext | None =
     app.include_router(accounts.router)
     app.include_router(assess.router)
     app.include_router(exams.router)
+    app.include_router(placement.router)
     app.include_router(author.router)
     app.include_router(author.admin_router)
     app.include_router(v1.router)

@@ -196,6 +196,50 @@ def exam_history(request: Request) -> Json:
     return data
 
 
+# -- the adaptive placement test, ability and readiness ---------------------------------------
+
+
+@router.post("/placement", status_code=201, summary="Start an adaptive placement test")
+def start_placement(request: Request) -> JSONResponse:
+    """Returns the first question. Answer each one with PUT .../answer until ``finished``."""
+    current = require(user(request), "learner")
+    return _plain_json(context(request).psychometrics.start_placement(current.profile), 201)
+
+
+@router.get(
+    "/placement/{attempt_id}", summary="A placement test: the current question, or the result"
+)
+def placement(request: Request, attempt_id: int) -> JSONResponse:
+    current = require(user(request), "learner")
+    return _plain_json(context(request).psychometrics.placement(attempt_id, current.profile))
+
+
+@router.put("/placement/{attempt_id}/answer", summary="Answer the current placement question")
+async def answer_placement(request: Request, attempt_id: int) -> JSONResponse:
+    """The body is the response as JSON, as for an exam answer. Returns the next question, or
+    the result once the test stops."""
+    current = require(user(request), "learner")
+    response = await _json(request)
+    psychometrics = context(request).psychometrics
+    return _plain_json(psychometrics.answer_placement(attempt_id, current.profile, response))
+
+
+@router.get("/ability", summary="Your ability estimate, overall and per domain, with its SE")
+def ability(request: Request) -> Json:
+    current = require(user(request), "learner")
+    data = context(request).psychometrics.ability(current.profile)
+    data["profile"] = "me"
+    return data
+
+
+@router.get("/readiness", summary="Your chance of passing each mock exam now")
+def exam_readiness(request: Request) -> Json:
+    current = require(user(request), "learner")
+    data = context(request).psychometrics.readiness(current.profile)
+    data["profile"] = "me"
+    return data
+
+
 # -- banks (authors) and users (admins) ---------------------------------------------------------
 
 
@@ -259,6 +303,29 @@ def export_bank(request: Request, bank_id: str, format: str) -> Response:
 def bank_stats(request: Request, min_responses: int = 20) -> Json:
     _author(request)
     return context(request).exams.item_statistics(min_responses)
+
+
+@router.get("/banks/parameters", summary="IRT parameters of the bundled bank in use (authors)")
+def bank_parameters(request: Request) -> JSONResponse:
+    require(user(request), "author")
+    return _plain_json(context(request).psychometrics.parameters_report())
+
+
+@router.post("/banks/calibrate", summary="Calibrate the bundled bank on stored responses (authors)")
+def calibrate_bank(request: Request, model: str = "2pl", min_responses: int = 50) -> JSONResponse:
+    """Stores a new parameter version and returns the report. Items with fewer than
+    ``min_responses`` responses keep their prior; too little data is a 422 problem."""
+    from pmpath.psychometrics.irt import Model
+
+    require(user(request), "author")
+    try:
+        chosen = Model(model)
+    except ValueError:
+        raise PmpathError(f"model must be 1pl, 2pl or 3pl, not {model!r}") from None
+    if min_responses < 1:
+        raise PmpathError(f"min_responses must be 1 or more, not {min_responses}")
+    psychometrics = context(request).psychometrics
+    return _plain_json(psychometrics.calibrate(chosen, min_responses=min_responses))
 
 
 @router.get("/users", summary="Every user (admins)")

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pmpath.errors import FormatError, PmpathError
+from pmpath.errors import FormatError, NotFoundError, PmpathError
 from pmpath.formats.mapping import ImportDefaults, slug
 from pmpath.formats.registry import FORMATS
+from pmpath.psychometrics.irt import Model
+from pmpath.services.banks import BUNDLED_BANK_ID
 from pmpath.services.imports import AuthorService, BankLibrary
+from pmpath.services.psychometrics import MIN_RESPONSES, CalibrationInputError
 from pmpath.web.auth import context, user
 from pmpath.web.pages.render import page
 
@@ -20,6 +24,11 @@ router = APIRouter(prefix="/author")
 admin_router = APIRouter(prefix="/admin")
 #: Uploads travel back in the dry-run page so the import stays stateless; keep them modest.
 MAX_UPLOAD = 10 * 1024 * 1024
+MODEL_NAMES = {
+    Model.RASCH: "1PL (Rasch): difficulty only",
+    Model.TWO_PL: "2PL: difficulty and discrimination",
+    Model.THREE_PL: "3PL: difficulty, discrimination and guessing",
+}
 
 
 def _author(request: Request) -> AuthorService:
@@ -29,9 +38,60 @@ def _author(request: Request) -> AuthorService:
 
 @router.get("/banks", response_class=HTMLResponse)
 def banks(request: Request) -> Response:
-    author = _author(request)
+    return _banks_page(request, _author(request))
+
+
+def _banks_page(
+    request: Request, author: AuthorService, status: int = 200, **calibration: Any
+) -> Response:
     formats = [name for name, (_, _, writes, _) in FORMATS.items() if writes]
-    return page(request, "author_banks.html", {"banks": author.banks(), "formats": formats})
+    values = {
+        "banks": author.banks(),
+        "formats": formats,
+        "parameters": context(request).psychometrics.parameters_report(),
+        "models": [(model.value, MODEL_NAMES[model]) for model in Model],
+        "min_responses": MIN_RESPONSES,
+        "calibration": None,
+        "calibration_error": None,
+        "chosen_model": Model.TWO_PL.value,
+        **calibration,
+    }
+    return page(request, "author_banks.html", values, status)
+
+
+@router.post("/banks/{bank_id}/calibrate", response_class=HTMLResponse)
+def calibrate(
+    request: Request,
+    bank_id: str,
+    model: str = Form(Model.TWO_PL.value),
+    min_responses: str = Form(str(MIN_RESPONSES)),
+) -> Response:
+    """Calibrate the bundled bank on the stored responses; shows the report, or why not."""
+    author = _author(request)
+    if bank_id != BUNDLED_BANK_ID:
+        raise NotFoundError(f"calibration is available for the bundled bank {BUNDLED_BANK_ID!r}")
+    try:
+        chosen = Model(model)
+    except ValueError:
+        raise PmpathError(f"model must be 1pl, 2pl or 3pl, not {model!r}") from None
+    try:
+        fewest = max(1, int(min_responses))
+    except ValueError:
+        raise PmpathError(f"min_responses must be a whole number, not {min_responses!r}") from None
+    try:
+        report = context(request).psychometrics.calibrate(chosen, min_responses=fewest)
+    except CalibrationInputError as exc:
+        return _banks_page(
+            request,
+            author,
+            422,
+            calibration_error="; ".join(p.message for p in exc.problems),
+            chosen_model=chosen.value,
+            min_responses=fewest,
+        )
+    return _banks_page(
+        request, author, calibration=report, chosen_model=chosen.value, min_responses=fewest
+    )
 
 
 @router.get("/banks/{bank_id}/lint", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ router = APIRouter()
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _me(request: Request, path: str) -> User | RedirectResponse:
+def signed_in(request: Request, path: str) -> User | RedirectResponse:
     me = user(request)
     return me if me is not None else RedirectResponse(f"/login?next={path}", status_code=303)
 
@@ -36,6 +36,7 @@ def exams(request: Request) -> Response:
     open_attempts = ctx.exams.unfinished(me.profile) if me else []
     past = ctx.exams.history(me.profile) if me else {"attempts": [], "domain_trends": {}}
     history = past["attempts"]
+    readiness = ctx.psychometrics.readiness(me.profile) if me else None
     chart: Markup | None = None
     if history:
         from pmpath.reports import trend_svg
@@ -54,13 +55,15 @@ def exams(request: Request) -> Response:
             "open": open_attempts,
             "history": history,
             "chart": chart,
+            "readiness": readiness,
+            "ready": {e["blueprint"]: e for e in readiness["exams"]} if readiness else {},
         },
     )
 
 
 @router.post("/exams/{blueprint_id}/start")
 def start(request: Request, blueprint_id: str) -> Response:
-    me = _me(request, "/exams")
+    me = signed_in(request, "/exams")
     if isinstance(me, RedirectResponse):
         return me
     attempt = context(request).exams.start_mock(me.profile, blueprint_id)
@@ -69,7 +72,7 @@ def start(request: Request, blueprint_id: str) -> Response:
 
 @router.get("/practice", response_class=HTMLResponse)
 def practice_form(request: Request) -> Response:
-    me = _me(request, "/practice")
+    me = signed_in(request, "/practice")
     if isinstance(me, RedirectResponse):
         return me
     ctx = context(request)
@@ -85,7 +88,7 @@ def practice_form(request: Request) -> Response:
 
 @router.post("/practice")
 async def practice(request: Request) -> Response:
-    me = _me(request, "/practice")
+    me = signed_in(request, "/practice")
     if isinstance(me, RedirectResponse):
         return me
     form = await request.form()
@@ -105,7 +108,7 @@ async def practice(request: Request) -> Response:
 
 @router.get("/attempts/{attempt_id}", response_class=HTMLResponse)
 def attempt(request: Request, attempt_id: int) -> Response:
-    me = _me(request, f"/attempts/{attempt_id}")
+    me = signed_in(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
     view = context(request).exams_for_attempt(attempt_id).view(attempt_id, me.profile)
@@ -120,7 +123,7 @@ def attempt(request: Request, attempt_id: int) -> Response:
 def question(
     request: Request, attempt_id: int, position: int, error: str | None = None
 ) -> Response:
-    me = _me(request, f"/attempts/{attempt_id}")
+    me = signed_in(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
     view = context(request).exams_for_attempt(attempt_id).view(attempt_id, me.profile)
@@ -136,7 +139,7 @@ def question(
     )
 
 
-def _blank(question: dict[str, Any], form: Any) -> bool:
+def is_blank(question: dict[str, Any], form: Any) -> bool:
     """True when the form carries no answer at all: saving then just moves on."""
     kind = question["type"]
     if kind == "matching":
@@ -146,7 +149,7 @@ def _blank(question: dict[str, Any], form: Any) -> bool:
     return not [v for v in form.getlist("response") if str(v).strip()]
 
 
-def _response(question: dict[str, Any], form: Any) -> Any:
+def form_response(question: dict[str, Any], form: Any) -> Any:
     kind = question["type"]
     if kind in ("single", "true-false"):
         return str(form.get("response") or "")
@@ -167,7 +170,7 @@ def _response(question: dict[str, Any], form: Any) -> Any:
 
 @router.post("/attempts/{attempt_id}/q/{position}")
 async def answer(request: Request, attempt_id: int, position: int) -> Response:
-    me = _me(request, f"/attempts/{attempt_id}")
+    me = signed_in(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
     exams = context(request).exams_for_attempt(attempt_id)
@@ -182,13 +185,13 @@ async def answer(request: Request, attempt_id: int, position: int) -> Response:
         if action in ("flag", "unflag"):
             exams.flag(attempt_id, me.profile, position, action == "flag")
             return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
-        if action == "save" and not _blank(current, form):
-            exams.answer(attempt_id, me.profile, position, _response(current, form))
+        if action == "save" and not is_blank(current, form):
+            exams.answer(attempt_id, me.profile, position, form_response(current, form))
     except ResponseError as exc:
         return question(request, attempt_id, position, error=str(exc.problems[0].message))
     except AttemptError:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
-    if view["mode"] == "practice" and action == "save" and not _blank(current, form):
+    if view["mode"] == "practice" and action == "save" and not is_blank(current, form):
         return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
     following = position + 1 if position + 1 < len(questions) else position
     return RedirectResponse(f"/attempts/{attempt_id}/q/{following}", status_code=303)
@@ -196,7 +199,7 @@ async def answer(request: Request, attempt_id: int, position: int) -> Response:
 
 @router.post("/attempts/{attempt_id}/finish")
 def finish(request: Request, attempt_id: int) -> Response:
-    me = _me(request, f"/attempts/{attempt_id}")
+    me = signed_in(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
     context(request).exams_for_attempt(attempt_id).finish(attempt_id, me.profile)
@@ -205,7 +208,7 @@ def finish(request: Request, attempt_id: int) -> Response:
 
 @router.get("/attempts/{attempt_id}/results", response_class=HTMLResponse)
 def results(request: Request, attempt_id: int) -> Response:
-    me = _me(request, f"/attempts/{attempt_id}")
+    me = signed_in(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
     data = context(request).exams_for_attempt(attempt_id).results(attempt_id, me.profile)
@@ -214,7 +217,7 @@ def results(request: Request, attempt_id: int) -> Response:
 
 @router.get("/review", response_class=HTMLResponse)
 def review(request: Request) -> Response:
-    me = _me(request, "/review")
+    me = signed_in(request, "/review")
     if isinstance(me, RedirectResponse):
         return me
     queue = context(request).exams.review_queue(me.profile)
@@ -232,7 +235,7 @@ def review(request: Request) -> Response:
 
 @router.post("/review/{item_id}", response_class=HTMLResponse)
 async def review_answer(request: Request, item_id: str) -> Response:
-    me = _me(request, "/review")
+    me = signed_in(request, "/review")
     if isinstance(me, RedirectResponse):
         return me
     exams = context(request).exams
@@ -242,7 +245,7 @@ async def review_answer(request: Request, item_id: str) -> Response:
         return RedirectResponse("/review", status_code=303)
     form = await request.form()
     try:
-        reply = exams.review_answer(me.profile, item_id, _response(due, form))
+        reply = exams.review_answer(me.profile, item_id, form_response(due, form))
     except PmpathError as exc:
         return page(
             request,

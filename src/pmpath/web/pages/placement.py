@@ -1,0 +1,127 @@
+"""The adaptive placement test in the browser: what it is, start or resume, one question at a
+time, and the result with the ability estimate, its uncertainty and exam readiness.
+
+Like the exam player it works without JavaScript. Every answer is a POST that the service
+stores at once, followed by a redirect back to the test's page (post/redirect/get), so a
+reload shows the next question and never answers twice. The position of the question being
+answered travels in a hidden field: a form posted again from an old tab is ignored rather than
+taken as the answer to the question that follows it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from pmpath.errors import AttemptError
+from pmpath.exams.scoring import ResponseError
+from pmpath.services.psychometrics import PLACEMENT_MAX_ITEMS
+from pmpath.web.auth import context, user
+from pmpath.web.pages.exams import LETTERS, form_response, is_blank, signed_in
+from pmpath.web.pages.render import page
+
+router = APIRouter()
+
+STOP_REASONS = {
+    "precision": "it stopped once your estimate was precise enough",
+    "max-length": f"it stopped after the most questions it asks ({PLACEMENT_MAX_ITEMS})",
+    "classified": "it stopped once your level was clear",
+    "exhausted": "it stopped because no suitable question was left",
+}
+
+
+def _stage_names(request: Request) -> dict[str, str]:
+    return {stage.id: stage.name for stage in context(request).framework.stages}
+
+
+@router.get("/placement", response_class=HTMLResponse)
+def placement_home(request: Request) -> Response:
+    me = user(request)
+    psychometrics = context(request).psychometrics
+    latest = psychometrics.latest_placement(me.profile) if me else None
+    unfinished = psychometrics.unfinished_placement(me.profile) if me else None
+    return page(
+        request,
+        "placement.html",
+        {
+            "latest": latest,
+            "unfinished": unfinished,
+            "stages": _stage_names(request),
+            # Two questions per domain at least (as the service's stop rule), 48 at most.
+            "min_items": min(2 * len(psychometrics.bank.domains), PLACEMENT_MAX_ITEMS),
+            "max_items": PLACEMENT_MAX_ITEMS,
+        },
+    )
+
+
+@router.post("/placement")
+def start(request: Request) -> Response:
+    me = signed_in(request, "/placement")
+    if isinstance(me, RedirectResponse):
+        return me
+    started = context(request).psychometrics.start_placement(me.profile)
+    return RedirectResponse(f"/placement/{started['attempt_id']}", status_code=303)
+
+
+@router.get("/placement/{attempt_id}", response_class=HTMLResponse)
+def test(request: Request, attempt_id: int) -> Response:
+    me = signed_in(request, f"/placement/{attempt_id}")
+    if isinstance(me, RedirectResponse):
+        return me
+    view = context(request).psychometrics.placement(attempt_id, me.profile)
+    return _show(request, view, me.profile)
+
+
+def _show(
+    request: Request, view: dict[str, Any], profile: str, error: str | None = None
+) -> Response:
+    if view["finished"]:
+        readiness = context(request).psychometrics.readiness(profile)
+        return page(
+            request,
+            "placement_result.html",
+            {
+                "r": view,
+                "readiness": readiness,
+                "stages": _stage_names(request),
+                "stop_reason": STOP_REASONS.get(str(view.get("stop_reason")), ""),
+            },
+        )
+    return page(
+        request,
+        "placement_question.html",
+        {
+            "view": view,
+            "q": {**view["question"], "response": None},  # answers are never changed
+            "letters": LETTERS,
+            "error": error,
+        },
+        422 if error else 200,
+    )
+
+
+@router.post("/placement/{attempt_id}")
+async def answer(request: Request, attempt_id: int) -> Response:
+    me = signed_in(request, f"/placement/{attempt_id}")
+    if isinstance(me, RedirectResponse):
+        return me
+    psychometrics = context(request).psychometrics
+    back = RedirectResponse(f"/placement/{attempt_id}", status_code=303)
+    form = await request.form()
+    view = psychometrics.placement(attempt_id, me.profile)
+    if view["finished"]:
+        return back
+    current = view["question"]
+    if str(form.get("position") or "") != str(current["position"]):
+        return back  # a form from an earlier question (another tab, the back button): ignored
+    if is_blank(current, form):
+        return _show(request, view, me.profile, "Give an answer to go on: your best guess is fine.")
+    try:
+        psychometrics.answer_placement(attempt_id, me.profile, form_response(current, form))
+    except ResponseError as exc:
+        return _show(request, view, me.profile, str(exc.problems[0].message))
+    except AttemptError:
+        pass  # finished meanwhile (another tab): the page shows the result
+    return back
