@@ -27,6 +27,18 @@ def letters_help(question: dict[str, Any]) -> str:
     }[kind]
 
 
+def parse_json(text: str) -> Any:
+    """An answer given as JSON on the command line (for scripts)."""
+    import json
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise PmpathError(
+            f'the answer must be JSON, e.g. \'"b"\' or \'["a", "c"]\', not {text!r}'
+        ) from None
+
+
 def parse(question: dict[str, Any], typed: str) -> Any:
     """The response for ``question`` (as the service shows it) from the learner's text."""
     kind = question["type"]

@@ -1,6 +1,5 @@
 """``pmpath exam``, ``practice`` and ``review``: practice exams in the terminal or by script."""
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -168,14 +167,9 @@ def answer(
 ) -> None:
     """Answer one question of an attempt (for scripts); prints the service's reply as JSON."""
     from pmpath.cli import render
-    from pmpath.errors import PmpathError
+    from pmpath.cli.answers_input import parse_json
 
-    try:
-        value = json.loads(response)
-    except json.JSONDecodeError:
-        raise PmpathError(
-            f'the answer must be JSON, e.g. \'"b"\' or \'["a", "c"]\', not {response!r}'
-        ) from None
+    value = parse_json(response)
     render.json_out(
         exam_service(framework, database_url, None).answer(attempt, profile, position, value)
     )

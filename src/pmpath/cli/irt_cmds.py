@@ -177,26 +177,22 @@ def placement_answer(
     database_url: DatabaseOption = None,
 ) -> None:
     """Answer the current question of a placement test (for scripts); prints the next state."""
-    import json
-
     from pmpath.cli import render
-    from pmpath.errors import PmpathError
+    from pmpath.cli.answers_input import parse_json
 
-    try:
-        value = json.loads(response)
-    except json.JSONDecodeError:
-        raise PmpathError(f"the answer must be JSON, e.g. '\"b\"', not {response!r}") from None
+    value = parse_json(response)
     service = psychometrics_service(framework, database_url)
     render.json_out(service.answer_placement(attempt, profile, value))
 
 
 def _ask(service: "PsychometricsService", profile: str, view: dict[str, Any]) -> Any:
-    from rich.markdown import Markdown
+    """Show the current question and send the typed answer; None when the learner pauses."""
     from rich.prompt import Prompt
     from rich.text import Text
 
     from pmpath.cli import render
-    from pmpath.cli.answers_input import LETTERS, letters_help, parse
+    from pmpath.cli.answers_input import letters_help, parse
+    from pmpath.cli.player import show_question
     from pmpath.errors import PmpathError
 
     question = view["question"]
@@ -204,16 +200,7 @@ def _ask(service: "PsychometricsService", profile: str, view: dict[str, Any]) ->
     console.print(
         Text(f"Question {view['answered'] + 1} (at most {view['max_items']})", style="bold reverse")
     )
-    if question["scenario"]:
-        console.print(Text(question["scenario"]["title"], style="bold"))
-        console.print(Markdown(question["scenario"]["text"]))
-    console.print(Markdown(question["stem"]))
-    if question["type"] == "matching":
-        for number, left in enumerate(question["lefts"], start=1):
-            console.print(f"  {number}. {left}")
-        console.print("  Match with:")
-    for index, option in enumerate(question["options"]):
-        console.print(Text.assemble((f"  {LETTERS[index]}. ", "bold"), option["text"]))
+    show_question(question, set())
     while True:
         typed = Prompt.ask(f"Answer ({letters_help(question)}; p pauses)", console=console)
         if typed.strip().lower() == "p":

@@ -77,19 +77,7 @@ def _ask(
     if question["flagged"]:
         header += " · flagged"
     console.print(Text(header, style="bold reverse"))
-    scenario = question["scenario"]
-    if scenario and scenario["id"] not in shown:
-        shown.add(scenario["id"])
-        console.print(Text(scenario["title"], style="bold"))
-        console.print(Markdown(scenario["text"]))
-        console.print()
-    console.print(Markdown(question["stem"]))
-    if question["type"] == "matching":
-        for number, left in enumerate(question["lefts"], start=1):
-            console.print(f"  {number}. {left}")
-        console.print("  Match with:")
-    for index, option in enumerate(question["options"]):
-        console.print(Text.assemble((f"  {LETTERS[index]}. ", "bold"), option["text"]))
+    show_question(question, shown)
     if question["response"] is not None:
         console.print(
             Text(
@@ -135,6 +123,23 @@ def _ask(
             _feedback(question, saved)
         console.print()
         return "next"
+
+
+def show_question(question: dict[str, Any], shown: set[str]) -> None:
+    """A question's scenario (the first time it comes up), stem and lettered options."""
+    scenario = question["scenario"]
+    if scenario and scenario["id"] not in shown:
+        shown.add(scenario["id"])
+        console.print(Text(scenario["title"], style="bold"))
+        console.print(Markdown(scenario["text"]))
+        console.print()
+    console.print(Markdown(question["stem"]))
+    if question["type"] == "matching":
+        for number, left in enumerate(question["lefts"], start=1):
+            console.print(f"  {number}. {left}")
+        console.print("  Match with:")
+    for index, option in enumerate(question["options"]):
+        console.print(Text.assemble((f"  {LETTERS[index]}. ", "bold"), option["text"]))
 
 
 def _feedback(question: dict[str, Any], saved: dict[str, Any]) -> None:

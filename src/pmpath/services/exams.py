@@ -196,7 +196,7 @@ class ExamService:
     def view(self, attempt_id: int, profile: str) -> Json:
         """The attempt as the learner sees it: items in order, their answers, flags, time left."""
         with self.database.transaction() as session:
-            row = self._attempt(session, attempt_id, profile)
+            row = self.owned_attempt(session, attempt_id, profile)
             self._expire(session, row)
             return self._view(row)
 
@@ -212,7 +212,7 @@ class ExamService:
 
     def _answer(self, attempt_id: int, profile: str, position: int, response: Any) -> Json:
         with self.database.transaction() as session:
-            row = self._attempt(session, attempt_id, profile)
+            row = self.owned_attempt(session, attempt_id, profile)
             if self._still_open(session, row):
                 item, _ = self._form_item(row, position)
                 credit = score(item, response)  # refuses responses of the wrong shape
@@ -235,7 +235,7 @@ class ExamService:
 
     def _flag(self, attempt_id: int, profile: str, position: int, flagged: bool) -> None:
         with self.database.transaction() as session:
-            row = self._attempt(session, attempt_id, profile)
+            row = self.owned_attempt(session, attempt_id, profile)
             if self._still_open(session, row):
                 item, _ = self._form_item(row, position)
                 self._response_row(session, row, position, item.id).flagged = flagged
@@ -245,7 +245,7 @@ class ExamService:
     def finish(self, attempt_id: int, profile: str) -> Json:
         """Hand the attempt in; returns its results. Finishing twice changes nothing."""
         with self.database.transaction() as session:
-            row = self._attempt(session, attempt_id, profile)
+            row = self.owned_attempt(session, attempt_id, profile)
             if row.finished_at is None and not self._expire(session, row):
                 self._close(session, row, "submitted")
             return self._results(row)
@@ -253,7 +253,7 @@ class ExamService:
     def results(self, attempt_id: int, profile: str) -> Json:
         """Score, pass or fail, breakdowns and the full review, once the attempt is finished."""
         with self.database.transaction() as session:
-            row = self._attempt(session, attempt_id, profile)
+            row = self.owned_attempt(session, attempt_id, profile)
             self._expire(session, row)
             if row.finished_at is None:
                 raise AttemptError(
@@ -411,7 +411,9 @@ class ExamService:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _attempt(self, session: Session, attempt_id: int, profile: str) -> AttemptRow:
+    def owned_attempt(self, session: Session, attempt_id: int, profile: str) -> AttemptRow:
+        """The attempt if it belongs to ``profile`` and this service's bank and kind (adaptive
+        or not); NotFoundError otherwise."""
         # One query for the attempt and its owner: every answer starts here.
         row = session.scalars(
             select(AttemptRow)

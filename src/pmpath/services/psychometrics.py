@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from pmpath.errors import AttemptError, BankError, Location, NotFoundError, Problem
 from pmpath.exams.blueprints import Blueprint
@@ -519,7 +518,8 @@ class PsychometricsService:
     def _exams(self) -> ExamService:
         return ExamService(self.database, self.framework, self.bank, [], self.clock, adaptive=True)
 
-    def _config(self) -> CatConfig:
+    def placement_config(self) -> CatConfig:
+        """How the placement test runs (see the module docstring)."""
         domains = {domain.id: 1.0 for domain in self.bank.domains}
         return CatConfig(
             se_target=PLACEMENT_SE,
@@ -536,7 +536,7 @@ class PsychometricsService:
         """Start an adaptive placement test; returns its first question."""
         chosen_seed = seed if seed is not None else secrets.randbelow(2**31)
         now = self.clock()
-        test = AdaptiveTest(self._pool(self.parameter_set()), self._config(), chosen_seed)
+        test = AdaptiveTest(self._pool(self.parameter_set()), self.placement_config(), chosen_seed)
         first = test.next_item()
         if first is None:
             raise NotFoundError(f"bank {self.bank.id!r} has no items for a placement test")
@@ -575,7 +575,7 @@ class PsychometricsService:
         """
         current = self.parameter_set()
         with self.database.transaction() as session:
-            row = self._placement_row(session, attempt_id, profile)
+            row = self._exams.owned_attempt(session, attempt_id, profile)
             if row.finished_at is not None:
                 return _placement_done(row)
             credits = {r.position: r.credit for r in row.responses if r.credit is not None}
@@ -630,21 +630,6 @@ class PsychometricsService:
             ).first()
             return _placement_done(row) if row is not None else None
 
-    def _placement_row(self, session: Session, attempt_id: int, profile: str) -> AttemptRow:
-        row = session.scalars(
-            select(AttemptRow)
-            .join(ProfileRow, ProfileRow.id == AttemptRow.profile_id)
-            .where(
-                AttemptRow.id == attempt_id,
-                ProfileRow.name == check_profile_name(profile),
-                AttemptRow.mode == ADAPTIVE,
-                AttemptRow.bank_id == self.bank.id,
-            )
-        ).first()
-        if row is None:
-            raise NotFoundError(f"no placement test {attempt_id} for profile {profile!r}")
-        return row
-
     def _replay(
         self, row: AttemptRow, credits: dict[int, float], current: ParameterSet
     ) -> AdaptiveTest:
@@ -654,7 +639,7 @@ class PsychometricsService:
             "items": ids,
             "responses": [int(_scored(credits.get(k))) for k in range(len(ids))],
         }
-        return AdaptiveTest.from_dict(self._pool(current), state, self._config())
+        return AdaptiveTest.from_dict(self._pool(current), state, self.placement_config())
 
     def _finish_placement(self, row: AttemptRow, test: AdaptiveTest, current: ParameterSet) -> None:
         centres = self._centres(current.parameters)
