@@ -266,7 +266,9 @@ async def open_loop(
     return acknowledged, start_errors.total() + answer_errors.total()
 
 
-async def closed_loop(base: str, tokens: list[str], clients: int, seconds: float) -> float:
+async def closed_loop(
+    base: str, tokens: list[str], clients: int, seconds: float, errors: Counter[str]
+) -> float:
     """Answers per second with no think time, over ``clients`` concurrent learners."""
     done = 0
     limits = httpx.Limits(max_connections=clients)
@@ -283,21 +285,27 @@ async def closed_loop(base: str, tokens: list[str], clients: int, seconds: float
             while time.perf_counter() < end:
                 slot = position % len(attempt["questions"])
                 question = attempt["questions"][slot]
-                saved = await client.put(
-                    f"/api/v1/attempts/{attempt['attempt_id']}/answers/{slot}",
-                    content=json.dumps(first_option(question)),
-                    headers=headers,
-                )
+                position += 1
+                try:
+                    saved = await client.put(
+                        f"/api/v1/attempts/{attempt['attempt_id']}/answers/{slot}",
+                        content=json.dumps(first_option(question)),
+                        headers=headers,
+                    )
+                except httpx.HTTPError as error:
+                    errors[type(error).__name__] += 1
+                    continue
                 if saved.status_code == 200:
                     done += 1
-                position += 1
+                else:
+                    errors[f"HTTP {saved.status_code}"] += 1
 
         end = time.perf_counter() + seconds
         await asyncio.gather(*(worker(h, a) for h, a in attempts))
     return done / seconds
 
 
-async def trivial_loop(base: str, clients: int, seconds: float) -> float:
+async def trivial_loop(base: str, clients: int, seconds: float, errors: Counter[str]) -> float:
     done = 0
     async with httpx.AsyncClient(
         base_url=base, limits=httpx.Limits(max_connections=clients), timeout=60
@@ -306,8 +314,15 @@ async def trivial_loop(base: str, clients: int, seconds: float) -> float:
         async def worker() -> None:
             nonlocal done
             while time.perf_counter() < end:
-                if (await client.get("/healthz")).status_code == 200:
+                try:
+                    reply = await client.get("/healthz")
+                except httpx.HTTPError as error:
+                    errors[type(error).__name__] += 1
+                    continue
+                if reply.status_code == 200:
                     done += 1
+                else:
+                    errors[f"HTTP {reply.status_code}"] += 1
 
         end = time.perf_counter() + seconds
         await asyncio.gather(*(worker() for _ in range(clients)))
@@ -333,13 +348,16 @@ def main() -> int:
     parser.add_argument("--think", type=float, nargs=2, default=(30.0, 90.0))
     parser.add_argument("--closed", type=int, default=50, help="clients in the closed loop")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="app processes (default: 1 SQLite, 2 PostgreSQL)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
         url = make_database(args.database, Path(folder))
         try:
             tokens = create_learners(url, max(args.learners, args.closed))
-            workers = 2 if args.database == "postgresql" else 1
+            workers = args.workers or (2 if args.database == "postgresql" else 1)
             port = free_port()
             server = start_server(url, port, workers)
             base = f"http://127.0.0.1:{port}"
@@ -351,12 +369,16 @@ def main() -> int:
                 acknowledged, errors = asyncio.run(
                     open_loop(base, tokens[: args.learners], args.duration, tuple(args.think))
                 )
-                answers = asyncio.run(closed_loop(base, tokens, args.closed, 20))
-                trivial = asyncio.run(trivial_loop(base, args.closed, 20))
+                loop_errors: Counter[str] = Counter()
+                answers = asyncio.run(closed_loop(base, tokens, args.closed, 20, loop_errors))
+                trivial = asyncio.run(trivial_loop(base, args.closed, 20, loop_errors))
+                kinds = ", ".join(f"{kind} x{n}" for kind, n in loop_errors.most_common())
                 print(
                     f"closed loop: {answers:.0f} answers/s, /healthz {trivial:.0f} requests/s, "
-                    f"ratio {answers / trivial:.2f}"
+                    f"ratio {answers / trivial:.2f}; errors {loop_errors.total()}"
+                    + (f" ({kinds})" if kinds else "")
                 )
+                errors += loop_errors.total()
             finally:
                 server.terminate()
                 server.wait(timeout=30)
