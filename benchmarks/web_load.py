@@ -263,6 +263,11 @@ async def open_loop(
         await asyncio.gather(*tasks)
     report("start an attempt", starts, start_errors)
     report("submit an answer", answers, answer_errors)
+    if starts:
+        print(
+            f"synchronised start: {len(starts)} attempts started within {max(starts):.1f} s, "
+            f"{len(starts) / max(starts):.0f} starts/s"
+        )
     return acknowledged, start_errors.total() + answer_errors.total()
 
 
@@ -379,6 +384,12 @@ def main() -> int:
                     + (f" ({kinds})" if kinds else "")
                 )
                 errors += loop_errors.total()
+                # The same server cannot even *receive* N requests of any kind faster than its
+                # trivial endpoint's rate: the floor under the synchronised start's p99.
+                print(
+                    f"floor: {args.learners} requests at the /healthz rate take "
+                    f"{args.learners / trivial:.1f} s"
+                )
             finally:
                 server.terminate()
                 server.wait(timeout=30)

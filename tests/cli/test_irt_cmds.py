@@ -149,3 +149,21 @@ def test_answering_a_placement_test_refuses_bad_json(pmpath: Run) -> None:
     outcome = pmpath("exam", "placement-answer", str(view["attempt_id"]), "b,c")
     assert outcome.exit_code == 2
     assert "must be JSON" in outcome.stderr
+
+
+def test_a_scripted_adaptive_exam_classifies_a_strong_learner(pmpath: Run) -> None:
+    view = pmpath("exam", "adaptive", "pm-foundations", "--seed", "2", "--json").json()
+    assert view["test"] == "pm-foundations"
+    assert view["max_items"] == 40
+    while not view["finished"]:
+        assert_no_answers_revealed([view["question"]])
+        response = correct_response(BANK.item(view["question"]["item_id"]))
+        view = pmpath(
+            "exam", "placement-answer", str(view["attempt_id"]), json.dumps(response)
+        ).json()
+    assert view["exam"]["passed"] is True
+    assert view["stop_reason"] == "classified"
+    assert view["overall"]["items"] < 40
+    unknown = pmpath("exam", "adaptive", "no-such-exam")
+    assert unknown.exit_code == 2
+    assert "unknown exam 'no-such-exam'; known: " in unknown.stderr

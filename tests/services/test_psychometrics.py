@@ -3,6 +3,7 @@ and the adaptive placement test, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -368,3 +369,46 @@ def test_the_exam_service_never_touches_a_placement_test(
         with pytest.raises(NotFoundError):
             action()
     assert irt.placement(view["attempt_id"], "ana")["finished"] is False
+
+
+def take_adaptive_exam(irt: PsychometricsService, profile: str, learner: Any) -> dict[str, Any]:
+    view = irt.start_adaptive_exam(profile, "exam", seed=8)
+    asked = []
+    while not view["finished"]:
+        assert_no_answers_revealed([view["question"]])
+        assert view["max_items"] == EXAM.items
+        item = BANK.item(view["question"]["item_id"])
+        asked.append(item)
+        view = irt.answer_placement(view["attempt_id"], profile, learner(item))
+    assert all(item.level in EXAM.levels for item in asked)  # the blueprint's pool only
+    view["asked"] = asked
+    return view
+
+
+def test_an_adaptive_exam_stops_once_pass_or_fail_is_clear(irt: PsychometricsService) -> None:
+    strong = take_adaptive_exam(irt, "ana", knows_up_to("senior"))
+    weak = take_adaptive_exam(irt, "ben", lambda item: wrong(item))
+    assert strong["exam"]["passed"] is True
+    assert strong["exam"]["pass_probability"] > 0.95
+    assert weak["exam"]["passed"] is False
+    assert weak["exam"]["pass_probability"] < 0.05
+    for result in (strong, weak):
+        assert result["test"] == "exam"
+        # Clear cases stop well before the fixed form's 20 items, never before 10.
+        assert result["stop_reason"] == "classified"
+        assert 10 <= len(result["asked"]) < EXAM.items
+        per_domain = Counter(item.domain for item in result["asked"])
+        assert max(per_domain.values()) - min(per_domain.values()) <= 1  # equal weights
+    # The cut is where the blueprint's expected score meets its pass mark.
+    readiness = irt.readiness("ana")["exams"][0]
+    assert readiness["probability"] > 0.9
+    # Adaptive exams and placement tests are kept apart.
+    assert irt.latest_placement("ana") is None
+    assert irt.latest_placement("ana", "exam") == {
+        k: v for k, v in strong.items() if k != "asked"
+    }
+
+
+def test_an_adaptive_exam_of_an_unknown_blueprint_is_refused(irt: PsychometricsService) -> None:
+    with pytest.raises(NotFoundError, match="unknown exam 'nope'; known: exam"):
+        irt.start_adaptive_exam("ana", "nope")

@@ -16,7 +16,7 @@ from tests.web.test_api_flows import token_for
 from tests.web.test_placement_pages import placement_response, seed_finished_attempts
 
 #: A running test shows exactly this, and its question no key: nothing more.
-RUNNING = {"attempt_id", "finished", "answered", "max_items", "question"}
+RUNNING = {"attempt_id", "test", "finished", "answered", "max_items", "question"}
 
 
 def test_a_whole_placement_test_over_the_api(client: TestClient, context: AppContext) -> None:
@@ -181,3 +181,25 @@ def test_the_openapi_schema_documents_the_routes(client: TestClient) -> None:
     for path in ("/api/v1/ability", "/api/v1/readiness", "/api/v1/banks/parameters"):
         assert paths[path]["get"]["summary"], path
     assert paths["/api/v1/banks/calibrate"]["post"]["summary"]
+
+
+def test_an_adaptive_exam_over_the_api(client: TestClient, context: AppContext) -> None:
+    me = token_for(client, context, "ana@example.org")
+    started = client.post("/api/v1/exams/pm-foundations/adaptive", headers=me)
+    assert started.status_code == 201
+    body = started.json()
+    assert body["test"] == "pm-foundations"
+    bank = context.psychometrics.bank
+    while not body["finished"]:
+        assert_no_answers_revealed([body["question"]])
+        item = bank.item(body["question"]["item_id"])
+        body = client.put(
+            f"/api/v1/placement/{body['attempt_id']}/answer",
+            content=json.dumps(placement_response(item)),
+            headers=me,
+        ).json()
+    assert body["exam"]["blueprint"] == "pm-foundations"
+    assert body["exam"]["passed"] is True
+    assert 10 <= body["overall"]["items"] <= 40
+    missing = client.post("/api/v1/exams/no-such-exam/adaptive", headers=me)
+    assert missing.status_code == 404

@@ -384,3 +384,31 @@ def test_only_authors_may_calibrate(
     assert posted.status_code == status  # an author gets the "not enough data" page
     assert client.get("/author/banks").status_code == (403 if role == "learner" else 200)
     assert context.psychometrics.parameter_set().version is None
+
+
+def test_an_adaptive_exam_from_the_exams_page(client: TestClient, context: AppContext) -> None:
+    csrf = sign_up(client)
+    profile = profile_of(context, "ana@example.org")
+    exams_page = client.get("/exams").text
+    assert 'action="/exams/pm-foundations/adaptive"' in exams_page
+    started = client.post(
+        "/exams/pm-foundations/adaptive", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert started.status_code == 303
+    attempt = int(started.headers["location"].rsplit("/", 1)[1])
+    first = client.get(f"/placement/{attempt}").text
+    assert "PM foundations, adaptive" in first
+    assert "(up to 40)" in first
+    for _ in range(40):
+        view = context.psychometrics.placement(attempt, profile)
+        if view["finished"]:
+            break
+        answer_current(client, context, csrf, attempt, profile)
+    result = html.unescape(client.get(f"/placement/{attempt}").text)
+    assert view["finished"]
+    # The easy levels are answered right and PM foundations covers them: a clear pass.
+    assert view["exam"]["passed"] is True
+    assert "PM foundations: a pass" in result
+    assert client.post("/exams/pm-foundations/adaptive", data={}).status_code == 403
+    unknown = client.post("/exams/no-such-exam/adaptive", data={"csrf_token": csrf})
+    assert unknown.status_code == 404

@@ -146,27 +146,85 @@ def placement(
     ] = False,
 ) -> None:
     """The adaptive placement test: 24 to 48 questions, chosen one at a time for you."""
-    from pmpath.cli import render
+    from pmpath.services.psychometrics import PLACEMENT_ID
 
     service = psychometrics_service(framework, database_url)
-    if resume is None:
-        resume = None if as_json else service.unfinished_placement(profile)
+    _run(service, profile, PLACEMENT_ID, resume, seed, as_json)
+
+
+def adaptive(
+    blueprint: Annotated[str, typer.Argument(help="The exam's id (pmpath exam list).")],
+    resume: Annotated[
+        int | None,
+        typer.Option("--resume", help="Continue this adaptive exam instead of a new one."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed the item choice.")] = None,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Start (or show) the exam, print its state as JSON and exit; answer with "
+            "pmpath exam placement-answer, for scripts.",
+        ),
+    ] = False,
+) -> None:
+    """An adaptive version of a mock exam: it stops as soon as pass or fail is clear."""
+    from pmpath.errors import NotFoundError
+
+    service = psychometrics_service(framework, database_url)
+    if blueprint not in service.blueprints:
+        known = ", ".join(service.blueprints)
+        raise NotFoundError(f"unknown exam {blueprint!r}; known: {known}")
+    _run(service, profile, blueprint, resume, seed, as_json)
+
+
+def _run(
+    service: "PsychometricsService",
+    profile: str,
+    test_id: str,
+    resume: int | None,
+    seed: int | None,
+    as_json: bool,
+) -> None:
+    from pmpath.cli import render
+    from pmpath.services.psychometrics import PLACEMENT_ID
+
+    if resume is None and not as_json:
+        resume = service.unfinished_placement(profile, test_id)
     if resume is not None:
         view = service.placement(resume, profile)
-    else:
+    elif test_id == PLACEMENT_ID:
         view = service.start_placement(profile, seed)
+    else:
+        view = service.start_adaptive_exam(profile, test_id, seed)
     if as_json:
         render.json_out(view)
         return
+    kind = "Placement test" if test_id == PLACEMENT_ID else f"Adaptive exam {test_id!r}"
     render.say(
-        f"Placement test {view['attempt_id']}: questions are chosen by your answers so far; "
+        f"{kind} {view['attempt_id']}: questions are chosen by your answers so far; "
         "every answer is saved as you give it. Enter p to pause."
     )
     while not view["finished"]:
         view = _ask(service, profile, view)
         if view is None:
             return
+    if "exam" in view:
+        show_exam_outcome(view["exam"])
     show_placement(view)
+
+
+def show_exam_outcome(exam: dict[str, Any]) -> None:
+    from pmpath.cli import render
+
+    if exam["passed"] is None:
+        render.heading("No pass mark within reach of this exam's questions: see your level below.")
+        return
+    verdict = "Pass" if exam["passed"] else "Not yet a pass"
+    render.heading(f"{verdict}: chance of a pass {exam['pass_probability']:.0%}")
 
 
 def placement_answer(
@@ -204,7 +262,8 @@ def _ask(service: "PsychometricsService", profile: str, view: dict[str, Any]) ->
     while True:
         typed = Prompt.ask(f"Answer ({letters_help(question)}; p pauses)", console=console)
         if typed.strip().lower() == "p":
-            resume = f"pmpath exam placement --resume {view['attempt_id']}"
+            command = "placement" if view["test"] == "placement" else f"adaptive {view['test']}"
+            resume = f"pmpath exam {command} --resume {view['attempt_id']}"
             console.print(f"Paused. Resume with: {resume}")
             return None
         try:

@@ -76,11 +76,11 @@ def readiness(
         expected_percent=float(percent[1]),
         expected_percent_low=float(percent[0]),
         expected_percent_high=float(percent[2]),
-        cut_theta=_cut(parameters, weights, pass_mark),
+        cut_theta=cut_theta(parameters, weights, pass_mark),
     )
 
 
-def _cut(parameters: ItemParameters, weights: Vector, pass_mark: float) -> float:
+def cut_theta(parameters: ItemParameters, weights: Vector, pass_mark: float) -> float:
     """Where the expected score crosses the pass mark (bisection: the curve is increasing
     for items with positive slopes; +/-inf when the mark is out of the curve's reach)."""
     low, high = -8.0, 8.0

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import ndtr
 from sqlalchemy import func, select
 
 from pmpath.errors import AttemptError, BankError, Location, NotFoundError, Problem
@@ -39,13 +40,13 @@ from pmpath.exams.items import Bank, Item
 from pmpath.framework import Framework
 from pmpath.psychometrics.ability import eap_single
 from pmpath.psychometrics.calibration import Calibration, CalibrationError, calibrate
-from pmpath.psychometrics.cat import AdaptiveTest, CatConfig, ItemPool
+from pmpath.psychometrics.cat import AdaptiveTest, CatConfig, Estimate, ItemPool
 from pmpath.psychometrics.domains import domain_estimates
 from pmpath.psychometrics.fit import item_fit
 from pmpath.psychometrics.irt import ItemParameters, Model
 from pmpath.psychometrics.levels import level_estimate, stage_centres
 from pmpath.psychometrics.priors import calibration_priors, prior_parameters
-from pmpath.psychometrics.readiness import readiness
+from pmpath.psychometrics.readiness import cut_theta, readiness
 from pmpath.services.assessments import check_profile_name, utc_now
 from pmpath.services.exams import ADAPTIVE, ExamService
 from pmpath.store import Database
@@ -61,6 +62,8 @@ MIN_RESPONSES = 50
 PLACEMENT_ID = "placement"
 PLACEMENT_SE = 0.3
 PLACEMENT_MAX_ITEMS = 48
+#: An adaptive exam asks at least this many questions before it may stop.
+ADAPTIVE_EXAM_MIN_ITEMS = 10
 FULL_CREDIT = 0.999
 
 
@@ -529,24 +532,60 @@ class PsychometricsService:
             content=domains,
         )
 
-    def _pool(self, current: ParameterSet) -> ItemPool:
-        return ItemPool(current.parameters, [item.domain for item in self.items])
+    def adaptive_exam_config(self, blueprint: Blueprint, cut: float | None) -> CatConfig:
+        """An adaptive version of a blueprint's mock exam: its domains in its proportions, at
+        most its length, stopping early once pass or fail is clear at 95% (or SE <= 0.3)."""
+        return CatConfig(
+            se_target=PLACEMENT_SE,
+            min_items=min(ADAPTIVE_EXAM_MIN_ITEMS, blueprint.items),
+            max_items=blueprint.items,
+            cut=cut,
+            randomesque=3,
+            content=dict(blueprint.domains),
+        )
+
+    def _setup(
+        self, test_id: str, current: ParameterSet
+    ) -> tuple[ItemPool, CatConfig, float | None]:
+        """The item pool, configuration and theta cut of the placement test or of the adaptive
+        exam of blueprint ``test_id``."""
+        if test_id == PLACEMENT_ID:
+            pool = ItemPool(current.parameters, [item.domain for item in self.items])
+            return pool, self.placement_config(), None
+        blueprint = self.blueprints.get(test_id)
+        if blueprint is None:
+            raise NotFoundError(
+                f"unknown exam {test_id!r}; known: {', '.join(self.blueprints) or 'none'}"
+            )
+        chosen, weights = self._blueprint_pool(blueprint)
+        parameters = current.parameters.take(chosen)
+        cut = cut_theta(parameters, weights, blueprint.pass_mark)
+        pool = ItemPool(parameters, [self.items[j].domain for j in chosen])
+        finite = cut if np.isfinite(cut) else None
+        return pool, self.adaptive_exam_config(blueprint, finite), finite
 
     def start_placement(self, profile: str, seed: int | None = None) -> Json:
         """Start an adaptive placement test; returns its first question."""
+        return self._start(profile, PLACEMENT_ID, seed)
+
+    def start_adaptive_exam(self, profile: str, blueprint_id: str, seed: int | None = None) -> Json:
+        """Start the adaptive version of a blueprint's mock exam; returns its first question."""
+        return self._start(profile, blueprint_id, seed)
+
+    def _start(self, profile: str, test_id: str, seed: int | None) -> Json:
         chosen_seed = seed if seed is not None else secrets.randbelow(2**31)
         now = self.clock()
-        test = AdaptiveTest(self._pool(self.parameter_set()), self.placement_config(), chosen_seed)
-        first = test.next_item()
+        pool, config, _ = self._setup(test_id, self.parameter_set())
+        first = AdaptiveTest(pool, config, chosen_seed).next_item()
         if first is None:
-            raise NotFoundError(f"bank {self.bank.id!r} has no items for a placement test")
+            raise NotFoundError(f"bank {self.bank.id!r} has no items for this adaptive test")
         with self.database.transaction() as session:
             owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
             row = AttemptRow(
                 profile_id=owner.id,
                 mode=ADAPTIVE,
                 bank_id=self.bank.id,
-                blueprint_id=PLACEMENT_ID,
+                blueprint_id=test_id,
                 seed=chosen_seed,
                 form=[self._entry(first, chosen_seed, 0)],
                 pass_mark=None,
@@ -579,11 +618,12 @@ class PsychometricsService:
             if row.finished_at is not None:
                 return _placement_done(row)
             credits = {r.position: r.credit for r in row.responses if r.credit is not None}
+            pool, config, cut = self._setup(row.blueprint_id or PLACEMENT_ID, current)
             if len(row.form) - 1 in credits:
-                test = self._replay(row, credits, current)
+                test = self._replay(row, credits, pool, config)
                 following = None if test.stop_reason() is not None else test.next_item()
                 if following is None:
-                    self._finish_placement(row, test, current)
+                    self._finish_adaptive(row, test, current, cut)
                     return _placement_done(row)
                 row.form = [*row.form, self._entry(following, row.seed, len(row.form))]
             entry = row.form[-1]
@@ -591,14 +631,15 @@ class PsychometricsService:
             question = self._exams.question(item, tuple(entry["option_order"]))
             return {
                 "attempt_id": row.id,
+                "test": row.blueprint_id,
                 "finished": False,
                 "answered": len(credits),
-                "max_items": PLACEMENT_MAX_ITEMS,
+                "max_items": config.max_items,
                 "question": {"position": len(row.form) - 1, **question},
             }
 
-    def unfinished_placement(self, profile: str) -> int | None:
-        """The learner's newest placement test still running, if any."""
+    def unfinished_placement(self, profile: str, test_id: str = PLACEMENT_ID) -> int | None:
+        """The learner's newest placement test (or adaptive exam ``test_id``) still running."""
         with self.database.transaction() as session:
             return session.scalar(
                 select(AttemptRow.id)
@@ -606,6 +647,7 @@ class PsychometricsService:
                 .where(
                     ProfileRow.name == check_profile_name(profile),
                     AttemptRow.mode == ADAPTIVE,
+                    AttemptRow.blueprint_id == test_id,
                     AttemptRow.bank_id == self.bank.id,
                     AttemptRow.finished_at.is_(None),
                 )
@@ -613,8 +655,8 @@ class PsychometricsService:
                 .limit(1)
             )
 
-    def latest_placement(self, profile: str) -> Json | None:
-        """The result of the learner's newest finished placement test, if any."""
+    def latest_placement(self, profile: str, test_id: str = PLACEMENT_ID) -> Json | None:
+        """The result of the learner's newest finished placement test (or adaptive exam)."""
         with self.database.transaction() as session:
             row = session.scalars(
                 select(AttemptRow)
@@ -622,6 +664,7 @@ class PsychometricsService:
                 .where(
                     ProfileRow.name == check_profile_name(profile),
                     AttemptRow.mode == ADAPTIVE,
+                    AttemptRow.blueprint_id == test_id,
                     AttemptRow.bank_id == self.bank.id,
                     AttemptRow.finished_at.is_not(None),
                 )
@@ -631,7 +674,7 @@ class PsychometricsService:
             return _placement_done(row) if row is not None else None
 
     def _replay(
-        self, row: AttemptRow, credits: dict[int, float], current: ParameterSet
+        self, row: AttemptRow, credits: dict[int, float], pool: ItemPool, config: CatConfig
     ) -> AdaptiveTest:
         ids = [entry["item_id"] for entry in row.form]
         state = {
@@ -639,9 +682,11 @@ class PsychometricsService:
             "items": ids,
             "responses": [int(_scored(credits.get(k))) for k in range(len(ids))],
         }
-        return AdaptiveTest.from_dict(self._pool(current), state, self.placement_config())
+        return AdaptiveTest.from_dict(pool, state, config)
 
-    def _finish_placement(self, row: AttemptRow, test: AdaptiveTest, current: ParameterSet) -> None:
+    def _finish_adaptive(
+        self, row: AttemptRow, test: AdaptiveTest, current: ParameterSet, cut: float | None
+    ) -> None:
         centres = self._centres(current.parameters)
         responses = np.full(len(self.items), np.nan)
         for item_id, right in zip(test.items, test.responses, strict=True):
@@ -659,6 +704,8 @@ class PsychometricsService:
             "overall": {**values, **_level(values, centres)},
             "domains": self._by_domain(responses, current.parameters, centres),
         }
+        if row.blueprint_id != PLACEMENT_ID:
+            row.result["exam"] = _classification(row.blueprint_id or "", overall, cut)
         right = sum(test.responses)
         row.score = round(100.0 * right / max(1, len(test.responses)), 1)
         row.finished_at, row.finish_reason = self.clock(), "completed"
@@ -670,8 +717,26 @@ class PsychometricsService:
         return {"item_id": item_id, "option_order": list(shuffled)}
 
 
+def _classification(blueprint_id: str, estimate: Estimate, cut: float | None) -> Json:
+    """Pass or fail against the exam's cut on the theta scale, with the chance of a pass."""
+    if cut is None:
+        return {
+            "blueprint": blueprint_id,
+            "cut_theta": None,
+            "passed": None,
+            "pass_probability": None,
+        }
+    chance = float(ndtr((estimate.theta - cut) / max(estimate.se, 1e-9)))
+    return {
+        "blueprint": blueprint_id,
+        "cut_theta": round(cut, 3),
+        "passed": estimate.theta >= cut,
+        "pass_probability": round(chance, 3),
+    }
+
+
 def _placement_done(row: AttemptRow) -> Json:
-    return {"attempt_id": row.id, "finished": True, **(row.result or {})}
+    return {"attempt_id": row.id, "test": row.blueprint_id, "finished": True, **(row.result or {})}
 
 
 def _estimate(responses: np.ndarray, parameters: ItemParameters) -> Json:

@@ -218,6 +218,19 @@ def start_placement(request: Request) -> JSONResponse:
     return _plain_json(context(request).psychometrics.start_placement(current.profile), 201)
 
 
+@router.post(
+    "/exams/{blueprint_id}/adaptive",
+    status_code=201,
+    summary="Start the adaptive version of a mock exam (answer it like a placement test)",
+)
+def start_adaptive_exam(request: Request, blueprint_id: str) -> JSONResponse:
+    """Returns the first question; the test stops once pass or fail is clear. Answer with
+    PUT /placement/{id}/answer; the result adds ``exam: {passed, pass_probability, ...}``."""
+    current = require(user(request), "learner")
+    psychometrics = context(request).psychometrics
+    return _plain_json(psychometrics.start_adaptive_exam(current.profile, blueprint_id), 201)
+
+
 @router.get(
     "/placement/{attempt_id}", summary="A placement test: the current question, or the result"
 )

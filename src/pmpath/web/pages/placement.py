@@ -27,9 +27,15 @@ router = APIRouter()
 STOP_REASONS = {
     "precision": "it stopped once your estimate was precise enough",
     "max-length": f"it stopped after the most questions it asks ({PLACEMENT_MAX_ITEMS})",
-    "classified": "it stopped once your level was clear",
+    "classified": "it stopped once pass or fail was clear",
     "exhausted": "it stopped because no suitable question was left",
 }
+
+
+def _exam_name(request: Request, view: dict[str, Any]) -> str | None:
+    """The blueprint's name for an adaptive exam; None for the placement test."""
+    blueprint = context(request).psychometrics.blueprints.get(str(view.get("test")))
+    return blueprint.name if blueprint else None
 
 
 def _stage_names(request: Request) -> dict[str, str]:
@@ -65,6 +71,16 @@ def start(request: Request) -> Response:
     return RedirectResponse(f"/placement/{started['attempt_id']}", status_code=303)
 
 
+@router.post("/exams/{blueprint_id}/adaptive")
+def start_adaptive_exam(request: Request, blueprint_id: str) -> Response:
+    """The adaptive version of a mock exam runs on the placement test's pages."""
+    me = signed_in(request, "/exams")
+    if isinstance(me, RedirectResponse):
+        return me
+    started = context(request).psychometrics.start_adaptive_exam(me.profile, blueprint_id)
+    return RedirectResponse(f"/placement/{started['attempt_id']}", status_code=303)
+
+
 @router.get("/placement/{attempt_id}", response_class=HTMLResponse)
 def test(request: Request, attempt_id: int) -> Response:
     me = signed_in(request, f"/placement/{attempt_id}")
@@ -87,6 +103,7 @@ def _show(
                 "readiness": readiness,
                 "stages": _stage_names(request),
                 "stop_reason": STOP_REASONS.get(str(view.get("stop_reason")), ""),
+                "exam_name": _exam_name(request, view),
             },
         )
     return page(
@@ -94,6 +111,7 @@ def _show(
         "placement_question.html",
         {
             "view": view,
+            "exam_name": _exam_name(request, view),
             "q": {**view["question"], "response": None},  # answers are never changed
             "letters": LETTERS,
             "error": error,
