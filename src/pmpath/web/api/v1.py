@@ -6,10 +6,11 @@ account page or POST /api/v1/tokens). Errors are problem details (RFC 9457).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import ClientDisconnect
 
@@ -20,6 +21,8 @@ from pmpath.services.accounts import require
 from pmpath.web.auth import context, user
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
+#: Threads saving answers at once on PostgreSQL, apart from the shared pool (see answer()).
+ANSWER_THREADS = 8
 Json = dict[str, Any]
 
 
@@ -159,12 +162,13 @@ async def answer(request: Request, attempt_id: int, position: int) -> JSONRespon
         return exams.answer(attempt_id, current.profile, position, response)
 
     # The hottest route. SQLite work is local and takes turns anyway: done inline, it saves a
-    # thread hop. PostgreSQL work waits on the network and the commit's flush: in the thread
-    # pool those waits overlap (and commits can be flushed together) instead of stalling the
-    # event loop.
+    # thread hop. PostgreSQL work waits on the network and the commit's flush: in threads
+    # those waits overlap (and commits can be flushed together) instead of stalling the event
+    # loop. Answers get threads of their own, so that a burst of exam starts (which fill the
+    # shared pool) does not queue them.
     if context(request).database.is_sqlite:
         return _plain_json(save())
-    return _plain_json(await run_in_threadpool(save))
+    return _plain_json(await anyio.to_thread.run_sync(save, limiter=_answer_threads()))
 
 
 @router.put("/attempts/{attempt_id}/flags/{position}", summary="Flag a question to revisit")
@@ -365,6 +369,12 @@ def users(request: Request) -> Json:
 def set_role(request: Request, user_id: int, role: str) -> Json:
     changed = context(request).accounts.set_role(user(request), user_id, role)
     return {"id": changed.id, "role": changed.role}
+
+
+@cache
+def _answer_threads() -> anyio.CapacityLimiter:
+    """The threads that save answers on PostgreSQL (made in the event loop, on first use)."""
+    return anyio.CapacityLimiter(ANSWER_THREADS)
 
 
 def _plain_json(data: Json, status_code: int = 200) -> JSONResponse:
