@@ -21,8 +21,10 @@ from pmpath.services.accounts import require
 from pmpath.web.auth import context, user
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
-#: Threads saving answers at once on PostgreSQL, apart from the shared pool (see answer()).
-ANSWER_THREADS = 8
+#: Exams started at once by one process. Starting is mostly CPU work (assembling and showing
+#: a form): more threads only contend for the interpreter and the database connections, and
+#: answers, which are quick, would queue behind them (see start_attempt()).
+START_THREADS = 4
 Json = dict[str, Any]
 
 
@@ -140,9 +142,14 @@ def exams(request: Request) -> Json:
 
 
 @router.post("/exams/{blueprint_id}/attempts", status_code=201, summary="Start a timed mock exam")
-def start_attempt(request: Request, blueprint_id: str) -> JSONResponse:
-    current = require(user(request), "learner")
-    return _plain_json(context(request).exams.begin_mock(current.profile, blueprint_id), 201)
+async def start_attempt(request: Request, blueprint_id: str) -> JSONResponse:
+    def begin() -> Json:
+        current = require(user(request), "learner")
+        return context(request).exams.begin_mock(current.profile, blueprint_id)
+
+    # A synchronised start sends thousands at once: a few at a time leaves threads and
+    # connections free for the answers arriving meanwhile.
+    return _plain_json(await anyio.to_thread.run_sync(begin, limiter=_start_threads()), 201)
 
 
 @router.get("/attempts/{attempt_id}", summary="An attempt as you see it (no keys before the end)")
@@ -162,13 +169,12 @@ async def answer(request: Request, attempt_id: int, position: int) -> JSONRespon
         return exams.answer(attempt_id, current.profile, position, response)
 
     # The hottest route. SQLite work is local and takes turns anyway: done inline, it saves a
-    # thread hop. PostgreSQL work waits on the network and the commit's flush: in threads
-    # those waits overlap (and commits can be flushed together) instead of stalling the event
-    # loop. Answers get threads of their own, so that a burst of exam starts (which fill the
-    # shared pool) does not queue them.
+    # thread hop. PostgreSQL work waits on the network and the commit's flush: in the thread
+    # pool those waits overlap (and commits can be flushed together) instead of stalling the
+    # event loop.
     if context(request).database.is_sqlite:
         return _plain_json(save())
-    return _plain_json(await anyio.to_thread.run_sync(save, limiter=_answer_threads()))
+    return _plain_json(await anyio.to_thread.run_sync(save))
 
 
 @router.put("/attempts/{attempt_id}/flags/{position}", summary="Flag a question to revisit")
@@ -372,9 +378,9 @@ def set_role(request: Request, user_id: int, role: str) -> Json:
 
 
 @cache
-def _answer_threads() -> anyio.CapacityLimiter:
-    """The threads that save answers on PostgreSQL (made in the event loop, on first use)."""
-    return anyio.CapacityLimiter(ANSWER_THREADS)
+def _start_threads() -> anyio.CapacityLimiter:
+    """The threads that start exams (made in the event loop, on first use)."""
+    return anyio.CapacityLimiter(START_THREADS)
 
 
 def _plain_json(data: Json, status_code: int = 200) -> JSONResponse:
