@@ -6,11 +6,10 @@ account page or POST /api/v1/tokens). Errors are problem details (RFC 9457).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-import anyio
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import ClientDisconnect
 
@@ -21,10 +20,6 @@ from pmpath.services.accounts import require
 from pmpath.web.auth import context, user
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
-#: Exams started at once by one process. Starting is mostly CPU work (assembling and showing
-#: a form): more threads only contend for the interpreter and the database connections, and
-#: answers, which are quick, would queue behind them (see start_attempt()).
-START_THREADS = 4
 Json = dict[str, Any]
 
 
@@ -142,14 +137,9 @@ def exams(request: Request) -> Json:
 
 
 @router.post("/exams/{blueprint_id}/attempts", status_code=201, summary="Start a timed mock exam")
-async def start_attempt(request: Request, blueprint_id: str) -> JSONResponse:
-    def begin() -> Json:
-        current = require(user(request), "learner")
-        return context(request).exams.begin_mock(current.profile, blueprint_id)
-
-    # A synchronised start sends thousands at once: a few at a time leaves threads and
-    # connections free for the answers arriving meanwhile.
-    return _plain_json(await anyio.to_thread.run_sync(begin, limiter=_start_threads()), 201)
+def start_attempt(request: Request, blueprint_id: str) -> JSONResponse:
+    current = require(user(request), "learner")
+    return _plain_json(context(request).exams.begin_mock(current.profile, blueprint_id), 201)
 
 
 @router.get("/attempts/{attempt_id}", summary="An attempt as you see it (no keys before the end)")
@@ -174,7 +164,7 @@ async def answer(request: Request, attempt_id: int, position: int) -> JSONRespon
     # event loop.
     if context(request).database.is_sqlite:
         return _plain_json(save())
-    return _plain_json(await anyio.to_thread.run_sync(save))
+    return _plain_json(await run_in_threadpool(save))
 
 
 @router.put("/attempts/{attempt_id}/flags/{position}", summary="Flag a question to revisit")
@@ -375,12 +365,6 @@ def users(request: Request) -> Json:
 def set_role(request: Request, user_id: int, role: str) -> Json:
     changed = context(request).accounts.set_role(user(request), user_id, role)
     return {"id": changed.id, "role": changed.role}
-
-
-@cache
-def _start_threads() -> anyio.CapacityLimiter:
-    """The threads that start exams (made in the event loop, on first use)."""
-    return anyio.CapacityLimiter(START_THREADS)
 
 
 def _plain_json(data: Json, status_code: int = 200) -> JSONResponse:
