@@ -11,7 +11,7 @@ from pmpath.services.banks import key_of
 from pmpath.services.psychometrics import PLACEMENT_MAX_ITEMS
 from pmpath.web.context import AppContext
 from tests.conftest import assert_no_answers_revealed
-from tests.web.conftest import sign_up
+from tests.web.conftest import PASSWORD, sign_up
 from tests.web.test_api_flows import token_for
 from tests.web.test_placement_pages import placement_response, seed_finished_attempts
 
@@ -203,3 +203,39 @@ def test_an_adaptive_exam_over_the_api(client: TestClient, context: AppContext) 
     assert 10 <= body["overall"]["items"] <= 40
     missing = client.post("/api/v1/exams/no-such-exam/adaptive", headers=me)
     assert missing.status_code == 404
+
+
+def test_tested_levels_reach_the_profile_and_the_report(
+    client: TestClient, context: AppContext
+) -> None:
+    me = token_for(client, context, "ana@example.org")
+    ratings = {c.id: 1 for c in context.framework.competencies}
+    body = {"background": "design", "ratings": ratings}
+    assert client.post("/api/v1/assessments", content=json.dumps(body), headers=me).is_success
+    before = client.get("/api/v1/profile", headers=me).json()
+    assert all(gap["tested"] is None for gap in before["gaps"])
+    started = client.post("/api/v1/placement", headers=me).json()
+    bank = context.psychometrics.bank
+    while not started["finished"]:
+        item = bank.item(started["question"]["item_id"])
+        started = client.put(
+            f"/api/v1/placement/{started['attempt_id']}/answer",
+            content=json.dumps(placement_response(item)),
+            headers=me,
+        ).json()
+    gaps = client.get("/api/v1/profile", headers=me).json()["gaps"]
+    tested = [gap["tested"] for gap in gaps if gap["tested"]]
+    assert len(tested) == len(gaps)
+    # Right up to mid-career: the tests point well above the self-ratings of 1 (a few
+    # competencies, such as managing people, are expected at 1 of mid-career roles too).
+    assert sum(t["rating"] > 1 for t in tested) > len(tested) / 2
+    assert all(t["level"] in {"early-career", "mid-career", "senior"} for t in tested)
+    report = client.get("/api/v1/report", headers=me).json()
+    assert report["readiness"]["answered"] == started["overall"]["items"]
+    assert any(gap["tested"] for gap in report["gaps"])
+    # The same on the pages, for a signed-in browser of the same learner.
+    client.cookies.clear()
+    client.post("/login", data={"email": "ana@example.org", "password": PASSWORD})
+    page = client.get("/profile").text
+    assert '<th scope="col">Tested</th>' in page
+    assert "Exam readiness" in client.get("/report").text

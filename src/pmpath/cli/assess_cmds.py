@@ -25,14 +25,14 @@ def _evidence(framework: Path | None, database_url: str | None, profile: str) ->
     to (the bundled bank's levels are the bundled ladder's stages)."""
     from pmpath.cli.exam_cmds import exam_service
 
-    evidence = exam_service(framework, database_url, None).competency_evidence(profile)
-    if framework is None:
-        from pmpath.cli.irt_cmds import psychometrics_service
+    exams = exam_service(framework, database_url, None)
+    if framework is not None:
+        return exams.competency_evidence(profile)
+    from pmpath.cli.irt_cmds import psychometrics_service
+    from pmpath.services.psychometrics import competency_evidence
 
-        tested = psychometrics_service(framework, database_url).competency_evidence(profile)
-        for competency, found in tested.items():
-            evidence.setdefault(competency, {})["tested"] = found
-    return evidence
+    irt = psychometrics_service(framework, database_url)
+    return competency_evidence(exams, irt, profile)
 
 
 def _latest_guidance(

@@ -735,6 +735,16 @@ def _classification(blueprint_id: str, estimate: Estimate, cut: float | None) ->
     }
 
 
+def competency_evidence(exams: ExamService, irt: PsychometricsService, profile: str) -> Json:
+    """Per competency, what the learner's answers say beside their self-rating: the share of
+    credit on finished exams (``percent``, ``items``) and the rating their tested ability
+    points to (``tested``). Empty before any answer."""
+    evidence: Json = exams.competency_evidence(profile)
+    for competency, found in irt.competency_evidence(profile).items():
+        evidence.setdefault(competency, {})["tested"] = found
+    return evidence
+
+
 def _placement_done(row: AttemptRow) -> Json:
     return {"attempt_id": row.id, "test": row.blueprint_id, "finished": True, **(row.result or {})}
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.services.accounts import AccountService
 from pmpath.services.assessments import AssessmentService
 from pmpath.services.exams import ExamService
-from pmpath.services.psychometrics import PsychometricsService
+from pmpath.services.psychometrics import PsychometricsService, competency_evidence
 from pmpath.store import Database
 
 #: How many attempts' banks a process remembers before starting over (a few MB at most).
@@ -70,6 +71,10 @@ class AppContext:
         return PsychometricsService(
             self.database, self.framework, exams.bank, list(exams.blueprints.values())
         )
+
+    def evidence(self, profile: str) -> dict[str, Any]:
+        """What the learner's answers say beside each self-rating (see competency_evidence)."""
+        return competency_evidence(self.exams, self.psychometrics, profile)
 
     def exams_for(self, bank_id: str | None) -> ExamService:
         """Exams on ``bank_id``: the bundled bank, or a bank imported into the database."""

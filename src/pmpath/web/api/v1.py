@@ -104,13 +104,15 @@ def profile(request: Request, target: str | None = None) -> Json:
     current = require(user(request), "learner")
     ctx = context(request)
     latest = ctx.assessments.latest(current.profile)
-    return guidance(ctx.framework, latest.assessment, target)
+    return guidance(ctx.framework, latest.assessment, target, ctx.evidence(current.profile))
 
 
 @router.get("/report", summary="The report's data (as pmpath report --json)")
 def report(request: Request, target: str | None = None) -> Json:
     current = require(user(request), "learner")
-    data = context(request).assessments.report(current.profile, target)
+    ctx = context(request)
+    data = ctx.assessments.report(current.profile, target, ctx.evidence(current.profile))
+    data["readiness"] = ctx.psychometrics.readiness(current.profile)
     data["profile"]["name"] = current.name
     return data
 

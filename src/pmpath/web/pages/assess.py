@@ -155,7 +155,7 @@ def profile(request: Request, target: str | None = None) -> Response:
     if not done:
         return page(request, "profile_empty.html", {})
     latest = done[-1]
-    data = guidance(ctx.framework, latest.assessment, target)
+    data = guidance(ctx.framework, latest.assessment, target, ctx.evidence(me.profile))
     progress = ctx.assessments.progress(me.profile)
     return page(
         request,
@@ -186,6 +186,8 @@ def report(request: Request, target: str | None = None) -> Response:
         return _login("/report")
     from pmpath.reports import render_report
 
-    data = context(request).assessments.report(me.profile, target)
+    ctx = context(request)
+    data = ctx.assessments.report(me.profile, target, ctx.evidence(me.profile))
+    data["readiness"] = ctx.psychometrics.readiness(me.profile)
     data["profile"]["name"] = me.name
     return HTMLResponse(render_report(data))
