@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pmpath.errors import PmpathError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+POOL_SIZE, POOL_OVERFLOW = 10, 20
 
 
 class DatabaseError(PmpathError):
@@ -44,7 +45,12 @@ class Database:
         if self.is_sqlite:
             self.engine = _sqlite_engine(url)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True)
+            # Up to 30 connections a process: the web app runs requests in 40 threads, and a
+            # thread that waits for a connection stalls its request (answers queued behind a
+            # burst of exam starts). Four app processes stay within PostgreSQL's default 100.
+            self.engine = create_engine(
+                url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+            )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._turns = threading.RLock() if self.is_sqlite else None
 
