@@ -47,7 +47,7 @@ class Database:
         else:
             # Up to 30 connections a process: the web app runs requests in 40 threads, and a
             # thread that waits for a connection stalls its request (answers queued behind a
-            # burst of exam starts). Four app processes stay within PostgreSQL's default 100.
+            # burst of exam starts). Three app processes stay within PostgreSQL's default 100.
             self.engine = create_engine(
                 url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
             )
