@@ -412,3 +412,17 @@ def test_an_adaptive_exam_from_the_exams_page(client: TestClient, context: AppCo
     assert client.post("/exams/pm-foundations/adaptive", data={}).status_code == 403
     unknown = client.post("/exams/no-such-exam/adaptive", data={"csrf_token": csrf})
     assert unknown.status_code == 404
+
+
+def test_an_adaptive_exam_result_is_titled_by_its_exam(
+    client: TestClient, context: AppContext
+) -> None:
+    csrf = sign_up(client)
+    profile = profile_of(context, "ana@example.org")
+    started = client.post(
+        "/exams/pm-foundations/adaptive", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    attempt = int(started.headers["location"].rsplit("/", 1)[1])
+    while not context.psychometrics.placement(attempt, profile)["finished"]:
+        answer_current(client, context, csrf, attempt, profile)
+    assert "<title>PM foundations: adaptive result" in client.get(f"/placement/{attempt}").text
