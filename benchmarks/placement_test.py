@@ -16,13 +16,11 @@ import time
 
 import numpy as np
 
-from pmpath.exams.blueprints import bundled_blueprints_path, load_blueprints
 from pmpath.framework import bundled_framework_path, load_framework
 from pmpath.psychometrics.cat import simulate
 from pmpath.psychometrics.priors import prior_parameters
 from pmpath.services.banks import open_bank
-from pmpath.services.psychometrics import PsychometricsService
-from pmpath.store import Database
+from pmpath.services.psychometrics import placement_config
 
 
 def main() -> None:
@@ -33,9 +31,6 @@ def main() -> None:
 
     framework = load_framework(bundled_framework_path())
     bank = open_bank(framework)
-    blueprints = load_blueprints(bundled_blueprints_path(), framework, bank)
-    # The service is used only for its configuration: no database work.
-    service = PsychometricsService(Database("sqlite://"), framework, bank, blueprints)
     parameters = prior_parameters(bank.items, [stage.id for stage in framework.stages])
     rng = np.random.default_rng(args.seed)
     thetas = rng.normal(size=args.learners)
@@ -44,7 +39,7 @@ def main() -> None:
         parameters,
         [item.domain for item in bank.items],
         thetas,
-        service.placement_config(),
+        placement_config(bank),
         rng,
     )
     seconds = time.perf_counter() - began

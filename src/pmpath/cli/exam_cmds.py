@@ -113,10 +113,10 @@ def start(
     from pmpath.cli import player, render
 
     exams = exam_service(framework, database_url, None)
-    attempt = exams.start_mock(profile, blueprint, seed)
     if as_json:
-        render.json_out(exams.view(attempt, profile))
+        render.json_out(exams.begin_mock(profile, blueprint, seed))
         return
+    attempt = exams.start_mock(profile, blueprint, seed)
     bp = exams.blueprint(blueprint)
     render.heading(
         f"{bp.name}: {bp.items} questions, {bp.minutes} minutes, pass mark {bp.pass_mark:g}%"

@@ -127,23 +127,28 @@ def parameters(
     )
 
 
+ResumeOption = Annotated[
+    int | None,
+    typer.Option("--resume", help="Continue this test (its number) instead of a new one."),
+]
+SeedOption = Annotated[int | None, typer.Option("--seed", help="Seed the item choice.")]
+ScriptOption = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Start (or show) the test, print its state as JSON and exit; answer with "
+        "pmpath exam placement-answer, for scripts.",
+    ),
+]
+
+
 def placement(
-    resume: Annotated[
-        int | None,
-        typer.Option("--resume", help="Continue this placement test instead of a new one."),
-    ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed the item choice.")] = None,
+    resume: ResumeOption = None,
+    seed: SeedOption = None,
     profile: ProfileOption = DEFAULT_PROFILE,
     framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
-    as_json: Annotated[
-        bool,
-        typer.Option(
-            "--json",
-            help="Start (or show) the test, print its state as JSON and exit; answer with "
-            "pmpath exam placement-answer, for scripts.",
-        ),
-    ] = False,
+    as_json: ScriptOption = False,
 ) -> None:
     """The adaptive placement test: 24 to 48 questions, chosen one at a time for you."""
     from pmpath.services.psychometrics import PLACEMENT_ID
@@ -154,31 +159,16 @@ def placement(
 
 def adaptive(
     blueprint: Annotated[str, typer.Argument(help="The exam's id (pmpath exam list).")],
-    resume: Annotated[
-        int | None,
-        typer.Option("--resume", help="Continue this adaptive exam instead of a new one."),
-    ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed the item choice.")] = None,
+    resume: ResumeOption = None,
+    seed: SeedOption = None,
     profile: ProfileOption = DEFAULT_PROFILE,
     framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
-    as_json: Annotated[
-        bool,
-        typer.Option(
-            "--json",
-            help="Start (or show) the exam, print its state as JSON and exit; answer with "
-            "pmpath exam placement-answer, for scripts.",
-        ),
-    ] = False,
+    as_json: ScriptOption = False,
 ) -> None:
     """An adaptive version of a mock exam: it stops as soon as pass or fail is clear."""
-    from pmpath.errors import NotFoundError
-
-    service = psychometrics_service(framework, database_url)
-    if blueprint not in service.blueprints:
-        known = ", ".join(service.blueprints)
-        raise NotFoundError(f"unknown exam {blueprint!r}; known: {known}")
-    _run(service, profile, blueprint, resume, seed, as_json)
+    # An unknown exam is refused by the service, with the list of known ones.
+    _run(psychometrics_service(framework, database_url), profile, blueprint, resume, seed, as_json)
 
 
 def _run(

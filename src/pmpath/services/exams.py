@@ -79,17 +79,22 @@ class ExamService:
 
     def start_mock(self, profile: str, blueprint_id: str, seed: int | None = None) -> int:
         """Assemble a form for ``blueprint_id`` and start its clock; returns the attempt id."""
-        return int(self.begin_mock(profile, blueprint_id, seed)["attempt_id"])
+        with self.database.transaction() as session:
+            return self._start_mock(session, profile, blueprint_id, seed).id
 
     def begin_mock(self, profile: str, blueprint_id: str, seed: int | None = None) -> Json:
         """Start a mock exam and return it as the learner sees it, in one transaction."""
+        with self.database.transaction() as session:
+            return self._view(self._start_mock(session, profile, blueprint_id, seed))
+
+    def _start_mock(
+        self, session: Session, profile: str, blueprint_id: str, seed: int | None
+    ) -> AttemptRow:
         blueprint = self.blueprint(blueprint_id)
         now = self.clock()
-        with self.database.transaction() as session:
-            owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
-            form = assemble(self.bank, blueprint, _seed(seed), self._recent(session, owner, now))
-            row = self._new_attempt(session, owner, form, MOCK, now, blueprint)
-            return self._view(row)
+        owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
+        form = assemble(self.bank, blueprint, _seed(seed), self._recent(session, owner, now))
+        return self._new_attempt(session, owner, form, MOCK, now, blueprint)
 
     def start_practice(
         self,

@@ -99,21 +99,34 @@ class PsychometricsService:
         self.items: tuple[Item, ...] = bank.items
         self._index = {item.id: j for j, item in enumerate(self.items)}
         self._stage_order = [stage.id for stage in framework.stages]
+        self._sets: dict[int, ParameterSet] = {}
+        self._setups: dict[tuple[str, int | None], tuple[ItemPool, CatConfig, float | None]] = {}
 
     # -- parameters ------------------------------------------------------------------------------
 
     def parameter_set(self) -> ParameterSet:
-        """The newest stored parameters of the bank, or the authored priors."""
+        """The newest stored parameters of the bank, or the authored priors.
+
+        Every placement request needs them: only the newest version number is read each time;
+        a version's items are read and built once per process (versions never change).
+        """
         with self.database.transaction() as session:
-            row = session.scalars(
-                select(ParameterSetRow)
-                .where(ParameterSetRow.bank_id == self.bank.id)
-                .order_by(ParameterSetRow.version.desc())
-                .limit(1)
-            ).first()
-            if row is None:
+            version = session.scalar(
+                select(func.max(ParameterSetRow.version)).where(
+                    ParameterSetRow.bank_id == self.bank.id
+                )
+            )
+            if version is None:
                 return self._priors
-            return self._from_row(row)
+            if version not in self._sets:
+                row = session.scalars(
+                    select(ParameterSetRow).where(
+                        ParameterSetRow.bank_id == self.bank.id,
+                        ParameterSetRow.version == version,
+                    )
+                ).one()
+                self._sets[version] = self._from_row(row)
+            return self._sets[version]
 
     @cached_property
     def _priors(self) -> ParameterSet:
@@ -334,12 +347,17 @@ class PsychometricsService:
         range) is read from the stage centres, and the rating is what roles at that stage
         expect of the competency (the median over the stage's roles). Empty before any answer.
         """
+        return self._tested(profile)[0]
+
+    def _tested(self, profile: str) -> tuple[dict[str, Json], str | None]:
+        """The competency evidence and the overall level (None before any answer)."""
         current = self.parameter_set()
         responses = self._learner_responses(profile)
         if np.all(np.isnan(responses)):
-            return {}
+            return {}, None
         centres = self._centres(current.parameters)
         domains = self._by_domain(responses, current.parameters, centres)
+        overall = _level(_estimate(responses, current.parameters), centres)["level"]
         found: dict[str, Json] = {}
         for competency, weights in self._competency_domains.items():
             total = sum(weights.values())
@@ -360,7 +378,7 @@ class PsychometricsService:
                 "theta": round(theta, 3),
                 "se": round(se, 3),
             }
-        return found
+        return found, overall
 
     def tested_placement(self, profile: str) -> Json | None:
         """Where the ladder's placement model puts the ratings the tests point to (None before
@@ -369,8 +387,8 @@ class PsychometricsService:
         from pmpath.assessment.placement import place
         from pmpath.assessment.profile import Confidence, Rating, SelfAssessment
 
-        evidence = self.competency_evidence(profile)
-        if not evidence:
+        evidence, overall = self._tested(profile)
+        if overall is None:
             return None
         ratings = {}
         for competency, found in evidence.items():
@@ -385,7 +403,6 @@ class PsychometricsService:
             ratings[competency] = Rating(competency, found["rating"], confidence)
         # Competencies no item covers take the overall estimate's level, with low confidence:
         # better than the floor of the scale, which would cap the placement for no reason.
-        overall = self.ability(profile)["overall"]["level"]
         unrated = []
         for uncovered in self.framework.competencies:
             if uncovered.id in ratings:
@@ -521,17 +538,6 @@ class PsychometricsService:
     def _exams(self) -> ExamService:
         return ExamService(self.database, self.framework, self.bank, [], self.clock, adaptive=True)
 
-    def placement_config(self) -> CatConfig:
-        """How the placement test runs (see the module docstring)."""
-        domains = {domain.id: 1.0 for domain in self.bank.domains}
-        return CatConfig(
-            se_target=PLACEMENT_SE,
-            min_items=min(2 * len(domains), PLACEMENT_MAX_ITEMS),
-            max_items=PLACEMENT_MAX_ITEMS,
-            randomesque=3,  # a little variety between learners for little loss of precision
-            content=domains,
-        )
-
     def adaptive_exam_config(self, blueprint: Blueprint, cut: float | None) -> CatConfig:
         """An adaptive version of a blueprint's mock exam: its domains in its proportions, at
         most its length, stopping early once pass or fail is clear at 95% (or SE <= 0.3)."""
@@ -548,10 +554,18 @@ class PsychometricsService:
         self, test_id: str, current: ParameterSet
     ) -> tuple[ItemPool, CatConfig, float | None]:
         """The item pool, configuration and theta cut of the placement test or of the adaptive
-        exam of blueprint ``test_id``."""
+        exam of blueprint ``test_id`` (built once per parameter version)."""
+        key = (test_id, current.version)
+        if key not in self._setups:
+            self._setups[key] = self._build_setup(test_id, current)
+        return self._setups[key]
+
+    def _build_setup(
+        self, test_id: str, current: ParameterSet
+    ) -> tuple[ItemPool, CatConfig, float | None]:
         if test_id == PLACEMENT_ID:
             pool = ItemPool(current.parameters, [item.domain for item in self.items])
-            return pool, self.placement_config(), None
+            return pool, placement_config(self.bank), None
         blueprint = self.blueprints.get(test_id)
         if blueprint is None:
             raise NotFoundError(
@@ -733,6 +747,18 @@ def _classification(blueprint_id: str, estimate: Estimate, cut: float | None) ->
         "passed": estimate.theta >= cut,
         "pass_probability": round(chance, 3),
     }
+
+
+def placement_config(bank: Bank) -> CatConfig:
+    """How the placement test runs on ``bank`` (see the module docstring)."""
+    domains = {domain.id: 1.0 for domain in bank.domains}
+    return CatConfig(
+        se_target=PLACEMENT_SE,
+        min_items=min(2 * len(domains), PLACEMENT_MAX_ITEMS),
+        max_items=PLACEMENT_MAX_ITEMS,
+        randomesque=3,  # a little variety between learners for little loss of precision
+        content=domains,
+    )
 
 
 def competency_evidence(exams: ExamService, irt: PsychometricsService, profile: str) -> Json:
