@@ -140,3 +140,26 @@ def test_the_exams_page_charts_score_trends(client: TestClient) -> None:
     page = client.get("/exams").text
     assert '<svg id="trend"' in page or 'id="trend"' in page
     assert "Your scores over your attempts" in page
+
+
+def test_saving_an_ordering_question_without_its_order_moves_on(
+    client: TestClient, context: AppContext
+) -> None:
+    # A form assembled at random put an ordering item first now and then, and a save without
+    # any field was then refused instead of moving on.
+    csrf = sign_up(client)
+    profile = profile_of(context, "ana@example.org")
+    for _ in range(40):
+        attempt = start(client, csrf)
+        questions = context.exams.view(attempt, profile)["questions"]
+        ordering = [q for q in questions if q["type"] == "ordering"]
+        if ordering:
+            break
+    position = ordering[0]["position"]
+    moved = client.post(
+        f"/attempts/{attempt}/q/{position}",
+        data={"csrf_token": csrf, "action": "save"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303
+    assert context.exams.view(attempt, profile)["questions"][position]["response"] is None

@@ -145,7 +145,9 @@ def is_blank(question: dict[str, Any], form: Any) -> bool:
     if kind == "matching":
         return not any(form.get(f"match-{n}") for n in range(len(question["lefts"])))
     if kind == "ordering":
-        return False  # the selects always hold an order
+        # A browser always sends the selects' order; a form without any (a script, or a
+        # save with nothing on the page) carries no answer.
+        return not any(form.get(f"order-{n}") for n in range(len(question["options"])))
     return not [v for v in form.getlist("response") if str(v).strip()]
 
 
