@@ -18,7 +18,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from pmpath.errors import AuthError, ForbiddenError, Location, PmpathError, ThrottledError
@@ -156,12 +156,8 @@ class AccountService:
     def session(self, token: str) -> tuple[User, str] | None:
         """The user and CSRF token of a live session, or None."""
         now = self.clock()
-        with self.database.transaction() as session:
-            found = session.execute(
-                _USER_COLUMNS.add_columns(SessionRow.expires_at, SessionRow.csrf_token)
-                .join(SessionRow, SessionRow.user_id == UserRow.id)
-                .where(SessionRow.token_hash == _digest(token))
-            ).first()
+        with self.database.read() as session:
+            found = session.execute(_SESSION_USER, {"token_hash": _digest(token)}).first()
             if found is None or found.expires_at <= now:
                 return None
             return _user_from(found), found.csrf_token
@@ -199,12 +195,8 @@ class AccountService:
 
     def token_user(self, token: str) -> User | None:
         # One query: every API request starts here, so it must be cheap.
-        with self.database.transaction() as session:
-            found = session.execute(
-                _USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
-                    ApiTokenRow.token_hash == _digest(token)
-                )
-            ).first()
+        with self.database.read() as session:
+            found = session.execute(_TOKEN_USER, {"token_hash": _digest(token)}).first()
             return _user_from(found) if found is not None else None
 
     def users(self, acting: User | None) -> list[User]:
@@ -242,6 +234,17 @@ class AccountService:
 _USER_COLUMNS = select(
     UserRow.id, UserRow.email, UserRow.name, UserRow.role, ProfileRow.name.label("profile")
 ).join(ProfileRow, ProfileRow.id == UserRow.profile_id)
+
+# Every request starts with one of these two lookups. Built once: building a statement costs
+# more than running it on SQLite.
+_SESSION_USER = (
+    _USER_COLUMNS.add_columns(SessionRow.expires_at, SessionRow.csrf_token)
+    .join(SessionRow, SessionRow.user_id == UserRow.id)
+    .where(SessionRow.token_hash == bindparam("token_hash"))
+)
+_TOKEN_USER = _USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
+    ApiTokenRow.token_hash == bindparam("token_hash")
+)
 
 
 def _user_from(found: Any) -> User:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from pmpath.assessment import Confidence, Rating, SelfAssessment
 from pmpath.store.tables import AssessmentRow, ProfileRow, RatingRow
 
+#: Built once: every exam start and most pages look a profile up.
+_PROFILE_NAMED = select(ProfileRow).where(ProfileRow.name == bindparam("name"))
+
 
 def find_profile(session: Session, name: str) -> ProfileRow | None:
-    return session.scalars(select(ProfileRow).where(ProfileRow.name == name)).one_or_none()
+    return session.scalars(_PROFILE_NAMED, {"name": name}).one_or_none()
 
 
 def get_or_create_profile(session: Session, name: str, now: datetime) -> ProfileRow:

@@ -26,12 +26,34 @@ def save_response(
     once leave one row, the later answer, without a retry and without loading the attempt's
     other responses.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = {"response": response, "credit": credit, "answered_at": answered_at}
-    statement = insert(ResponseRow).values(
-        attempt_id=attempt_id, position=position, item_id=item_id, flagged=False, **values
+    # Core on the session's connection: the ORM's bulk-insert handling is not needed here.
+    connection = session.connection()
+    connection.execute(
+        _UPSERT[connection.dialect.name],
+        {
+            "attempt_id": attempt_id,
+            "position": position,
+            "item_id": item_id,
+            "flagged": False,
+            "response": response,
+            "credit": credit,
+            "answered_at": answered_at,
+        },
     )
-    session.execute(
-        statement.on_conflict_do_update(index_elements=["attempt_id", "position"], set_=values)
+
+
+def _upsert(insert: Any) -> Any:
+    statement = insert(ResponseRow.__table__)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=["attempt_id", "position"],
+        set_={
+            "response": excluded.response,
+            "credit": excluded.credit,
+            "answered_at": excluded.answered_at,
+        },
     )
+
+
+#: Built once per dialect: building the statement cost more than running it.
+_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}

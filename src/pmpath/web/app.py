@@ -42,6 +42,9 @@ def create_app(settings: WebSettings | None = None, context: AppContext | None =
         app.state.context.database.ping()
         return JSONResponse({"status": "ok"})
 
+    # The API first: its routes are the hot ones (every answer of every exam), and routes are
+    # matched in order.
+    app.include_router(v1.router)
     app.include_router(ladder.router)
     app.include_router(accounts.router)
     app.include_router(assess.router)
@@ -49,5 +52,4 @@ def create_app(settings: WebSettings | None = None, context: AppContext | None =
     app.include_router(placement.router)
     app.include_router(author.router)
     app.include_router(author.admin_router)
-    app.include_router(v1.router)
     return app
