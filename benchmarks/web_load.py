@@ -2,16 +2,21 @@
 
     python benchmarks/web_load.py [--learners 5000] [--duration 180] [--database sqlite|postgresql]
 
-Shape: every learner starts the same 30-question mock exam at one synchronised moment, then
-answers questions with 30-90 s of thinking between answers, for ``--duration`` seconds after
-the start (16 answers at most, as in the Moodle test). Then a closed loop: ``--closed``
-clients answer with no think time for 20 s, beside the same number hitting the trivial
-/healthz endpoint for 20 s, for the ratio of the two rates. Finally every answer the server
-acknowledged is looked up in the database.
+Shape: every learner opens the exam list, then all start the same 30-question mock exam at one
+synchronised moment and answer questions with 30-90 s of thinking between answers, for
+``--duration`` seconds after the start (16 answers at most, as in the Moodle test). Then a
+closed loop: ``--closed`` clients answer with no think time for 20 s, then as many clients hit
+the trivial /healthz endpoint for 20 s, for the ratio of the two rates. Finally every answer the
+server acknowledged is looked up in the database.
+
+Each learner has their own httpx client and connection, like their own browser. Before the real
+run, the same synchronised start is sent to a server that replies at once with a real start
+reply and does nothing else: the client floor, the best start latency this client can measure
+on this machine, printed beside the server's.
 
 Learners and their API tokens are created directly in the database (hashing 5,000 passwords
 with argon2 would take minutes and is not what is being measured). The server runs in its own
-process (uvicorn; 2 workers on PostgreSQL, 1 on SQLite, which has one writer). Prints, for
+processes (uvicorn; 3 workers on PostgreSQL, 1 on SQLite, which has one writer). Prints, for
 starting an attempt and for submitting an answer: count, errors, p50/p95/p99 latency.
 """
 
@@ -25,6 +30,7 @@ import os
 import random
 import secrets
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -39,6 +45,7 @@ import httpx
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
+from pmpath.cli.serve_cmds import KEEP_ALIVE_SECONDS
 from pmpath.store import Database
 from pmpath.store.tables import ApiTokenRow, ProfileRow, ResponseRow, UserRow
 
@@ -153,6 +160,8 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
             "warning",
             "--backlog",
             "8192",
+            "--timeout-keep-alive",
+            str(KEEP_ALIVE_SECONDS),  # as pmpath serve
         ],
         env=env,
     )
@@ -183,6 +192,9 @@ def first_option(question: dict) -> object:  # type: ignore[type-arg]
     return "answer"
 
 
+_TLS = ssl.create_default_context()
+
+
 class Learner:
     """One simulated learner: their own connection, like their own browser.
 
@@ -197,6 +209,7 @@ class Learner:
             headers={"Authorization": f"Bearer {token}"},
             limits=httpx.Limits(max_connections=1),
             timeout=120,
+            verify=_TLS,  # never used over http://, but built per client unless shared: 38 ms
         )
 
     async def open_page(self) -> None:
@@ -232,7 +245,8 @@ async def open_all(learners: list[Learner]) -> None:
 
 async def synchronised_start(
     learners: list[Learner], starts: list[float], errors: Counter[str]
-) -> list[dict | None]:  # type: ignore[type-arg]
+) -> tuple[float, list[dict | None]]:  # type: ignore[type-arg]
+    """Start every learner's attempt at once; returns when that was, and the attempts."""
     await open_all(learners)
     go = asyncio.Event()
 
@@ -243,7 +257,8 @@ async def synchronised_start(
     tasks = [asyncio.create_task(start_one(one)) for one in learners]
     await asyncio.sleep(0.5)
     go.set()  # the synchronised start
-    return list(await asyncio.gather(*tasks))
+    started = time.time()
+    return started, list(await asyncio.gather(*tasks))
 
 
 async def answer_questions(
@@ -286,8 +301,8 @@ async def open_loop(
     acknowledged: list[tuple[int, int, str]] = []
     learners = [Learner(base, t) for t in tokens]
     try:
-        until = time.time() + duration
-        attempts = await synchronised_start(learners, starts, start_errors)
+        started, attempts = await synchronised_start(learners, starts, start_errors)
+        until = started + duration
         await asyncio.gather(
             *(
                 answer_questions(one, attempt, until, think, answers, answer_errors, acknowledged)
@@ -472,7 +487,7 @@ def main() -> int:
     parser.add_argument("--closed", type=int, default=50, help="clients in the closed loop")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument(
-        "--workers", type=int, default=None, help="app processes (default: 1 SQLite, 2 PostgreSQL)"
+        "--workers", type=int, default=None, help="app processes (default: 1 SQLite, 3 PostgreSQL)"
     )
     parser.add_argument("--canned-reply", nargs=2, metavar=("PORT", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -484,7 +499,7 @@ def main() -> int:
         url = make_database(args.database, Path(folder))
         try:
             tokens = create_learners(url, max(args.learners, args.closed) + 1)  # the last: a spare
-            workers = args.workers or (2 if args.database == "postgresql" else 1)
+            workers = args.workers or (3 if args.database == "postgresql" else 1)
             port = free_port()
             server = start_server(url, port, workers)
             base = f"http://127.0.0.1:{port}"
