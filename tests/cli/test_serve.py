@@ -16,7 +16,10 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     import uvicorn
 
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append({"app": app, **options}))
+    def record(app: str, **options: Any) -> None:
+        calls.append({"app": app, **options})
+
+    monkeypatch.setattr(uvicorn, "run", record)
     monkeypatch.delenv("PMPATH_ADMIN_EMAIL", raising=False)
     monkeypatch.delenv("PMPATH_ADMIN_PASSWORD", raising=False)
     return calls
