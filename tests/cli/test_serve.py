@@ -16,6 +16,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     import uvicorn
 
     calls: list[dict[str, Any]] = []
+
     def record(app: str, **options: Any) -> None:
         calls.append({"app": app, **options})
 
