@@ -1,6 +1,7 @@
 """The ASGI application uvicorn serves: configured from the environment, so every worker
 process builds the same app (``uvicorn pmpath.web.server:app``)."""
 
+import gc
 import os
 from pathlib import Path
 
@@ -16,3 +17,8 @@ app = create_app(
         trust_proxy_headers=os.environ.get("PMPATH_TRUST_PROXY", "") == "1",
     )
 )
+
+# What is loaded by now (the framework, the bank, the app) lives as long as the process. Out of
+# the collector's sight it is not walked again: a full collection of it took 83 ms, during
+# which a process serving exams inline answers nobody.
+gc.freeze()
