@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import gc
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -38,7 +39,9 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -345,67 +348,69 @@ async def client_floor(base: str, learners: int) -> float:
     return percentile(starts, 0.99)
 
 
+async def requests_until(
+    end: float, send: Callable[[], Awaitable[httpx.Response]], errors: Counter[str]
+) -> int:
+    """Send requests back to back until ``end``; returns how many succeeded (HTTP 200)."""
+    done = 0
+    while time.perf_counter() < end:
+        try:
+            reply = await send()
+        except httpx.HTTPError as error:
+            errors[type(error).__name__] += 1
+            continue
+        if reply.status_code == 200:
+            done += 1
+        else:
+            errors[f"HTTP {reply.status_code}"] += 1
+    return done
+
+
+def answering(one: Learner, attempt: dict) -> Callable[[], Awaitable[httpx.Response]]:  # type: ignore[type-arg]
+    """Answers to ``attempt``'s questions in turn, round and round."""
+    positions = itertools.count()
+
+    def send() -> Awaitable[httpx.Response]:
+        slot = next(positions) % len(attempt["questions"])
+        return one.client.put(
+            f"/api/v1/attempts/{attempt['attempt_id']}/answers/{slot}",
+            content=json.dumps(first_option(attempt["questions"][slot])),
+        )
+
+    return send
+
+
 async def closed_loop(
     base: str, tokens: list[str], clients: int, seconds: float, errors: Counter[str]
 ) -> float:
     """Answers per second with no think time, over ``clients`` concurrent learners."""
-    done = 0
     learners = [Learner(base, t) for t in tokens[:clients]]
     try:
         attempts = [await one.start([], errors) for one in learners]
-
-        async def worker(one: Learner, attempt: dict) -> None:  # type: ignore[type-arg]
-            nonlocal done
-            position = 0
-            while time.perf_counter() < end:
-                slot = position % len(attempt["questions"])
-                question = attempt["questions"][slot]
-                position += 1
-                try:
-                    saved = await one.client.put(
-                        f"/api/v1/attempts/{attempt['attempt_id']}/answers/{slot}",
-                        content=json.dumps(first_option(question)),
-                    )
-                except httpx.HTTPError as error:
-                    errors[type(error).__name__] += 1
-                    continue
-                if saved.status_code == 200:
-                    done += 1
-                else:
-                    errors[f"HTTP {saved.status_code}"] += 1
-
         end = time.perf_counter() + seconds
-        await asyncio.gather(
-            *(worker(one, a) for one, a in zip(learners, attempts, strict=True) if a)
+        done = await asyncio.gather(
+            *(
+                requests_until(end, answering(one, attempt), errors)
+                for one, attempt in zip(learners, attempts, strict=True)
+                if attempt
+            )
         )
     finally:
         await asyncio.gather(*(one.client.aclose() for one in learners))
-    return done / seconds
+    return sum(done) / seconds
 
 
 async def trivial_loop(base: str, clients: int, seconds: float, errors: Counter[str]) -> float:
-    done = 0
+    """Requests per second to /healthz, over ``clients`` concurrent clients."""
     learners = [Learner(base, "none") for _ in range(clients)]
-
-    async def worker(one: Learner) -> None:
-        nonlocal done
-        while time.perf_counter() < end:
-            try:
-                reply = await one.client.get("/healthz")
-            except httpx.HTTPError as error:
-                errors[type(error).__name__] += 1
-                continue
-            if reply.status_code == 200:
-                done += 1
-            else:
-                errors[f"HTTP {reply.status_code}"] += 1
-
-    end = time.perf_counter() + seconds
     try:
-        await asyncio.gather(*(worker(one) for one in learners))
+        end = time.perf_counter() + seconds
+        done = await asyncio.gather(
+            *(requests_until(end, partial(one.client.get, "/healthz"), errors) for one in learners)
+        )
     finally:
         await asyncio.gather(*(one.client.aclose() for one in learners))
-    return done / seconds
+    return sum(done) / seconds
 
 
 def verify(url: str, acknowledged: list[tuple[int, int, str]]) -> int:
