@@ -362,11 +362,10 @@ def set_role(request: Request, user_id: int, role: str) -> Json:
 
 
 # _INLINE: starting an attempt and answering run their database work on the event loop, not
-# in FastAPI's thread pool. Each takes a few milliseconds of work that holds Python's GIL most
-# of the time; in 40 threads per process the threads mostly wait for the GIL and for each
-# other. Run inline, one at a time per process, they were twice as fast on PostgreSQL
-# (benchmarks/web_load.py closed loop, 3 processes: 477 answers/s against 170 in threads).
-# Concurrency comes from app processes (`pmpath serve --workers`) instead.
+# in FastAPI's thread pool. Each is a few milliseconds of work that holds Python's GIL most of
+# the time, so in 40 threads per process requests contend rather than overlap
+# (benchmarks/web_load.py closed loop, PostgreSQL: 170 answers/s in threads with 2 processes,
+# 477 inline with 3). Concurrency comes from app processes (`pmpath serve --workers`) instead.
 
 
 def _plain_json(data: Json, status_code: int = 200) -> JSONResponse:
