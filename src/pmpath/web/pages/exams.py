@@ -62,7 +62,8 @@ def exams(request: Request) -> Response:
 
 
 @router.post("/exams/{blueprint_id}/start")
-def start(request: Request, blueprint_id: str) -> Response:
+async def start(request: Request, blueprint_id: str) -> Response:
+    # Inline on the event loop, as the API's start (see pmpath.web.api.v1, _INLINE).
     me = signed_in(request, "/exams")
     if isinstance(me, RedirectResponse):
         return me
