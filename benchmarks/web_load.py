@@ -39,7 +39,8 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -236,6 +237,18 @@ class Learner:
         return attempt
 
 
+@asynccontextmanager
+async def learners_for(base: str, tokens: list[str]) -> AsyncIterator[list[Learner]]:
+    """A learner (their own client) per token, closed afterwards; the garbage collector is on
+    again afterwards too (``synchronised_start`` turns it off while it measures)."""
+    learners = [Learner(base, token) for token in tokens]
+    try:
+        yield learners
+    finally:
+        await asyncio.gather(*(one.client.aclose() for one in learners))
+        gc.enable()
+
+
 async def open_all(learners: list[Learner]) -> None:
     """Every learner opens their page before the synchronised start, 100 at a time."""
     gate = asyncio.Semaphore(100)
@@ -308,8 +321,7 @@ async def open_loop(
     answers: list[float] = []
     answer_errors: Counter[str] = Counter()
     acknowledged: list[tuple[int, int, str]] = []
-    learners = [Learner(base, t) for t in tokens]
-    try:
+    async with learners_for(base, tokens) as learners:
         started, attempts = await synchronised_start(learners, starts, start_errors)
         until = started + duration
         await asyncio.gather(
@@ -319,9 +331,6 @@ async def open_loop(
                 if attempt is not None
             )
         )
-    finally:
-        await asyncio.gather(*(one.client.aclose() for one in learners))
-        gc.enable()
     report("start an attempt", starts, start_errors)
     report("submit an answer", answers, answer_errors)
     if starts:
@@ -337,12 +346,8 @@ async def client_floor(base: str, learners: int) -> float:
     reply, see ``canned_reply``): what this client on this machine can measure at best."""
     starts: list[float] = []
     errors: Counter[str] = Counter()
-    clients = [Learner(base, "none") for _ in range(learners)]
-    try:
+    async with learners_for(base, ["none"] * learners) as clients:
         await synchronised_start(clients, starts, errors)
-    finally:
-        await asyncio.gather(*(one.client.aclose() for one in clients))
-        gc.enable()
     if errors:
         raise SystemExit(f"the canned server failed: {dict(errors)}")
     return percentile(starts, 0.99)
@@ -384,8 +389,7 @@ async def closed_loop(
     base: str, tokens: list[str], clients: int, seconds: float, errors: Counter[str]
 ) -> float:
     """Answers per second with no think time, over ``clients`` concurrent learners."""
-    learners = [Learner(base, t) for t in tokens[:clients]]
-    try:
+    async with learners_for(base, tokens[:clients]) as learners:
         attempts = [await one.start([], errors) for one in learners]
         end = time.perf_counter() + seconds
         done = await asyncio.gather(
@@ -395,21 +399,16 @@ async def closed_loop(
                 if attempt
             )
         )
-    finally:
-        await asyncio.gather(*(one.client.aclose() for one in learners))
     return sum(done) / seconds
 
 
 async def trivial_loop(base: str, clients: int, seconds: float, errors: Counter[str]) -> float:
     """Requests per second to /healthz, over ``clients`` concurrent clients."""
-    learners = [Learner(base, "none") for _ in range(clients)]
-    try:
+    async with learners_for(base, ["none"] * clients) as learners:
         end = time.perf_counter() + seconds
         done = await asyncio.gather(
             *(requests_until(end, partial(one.client.get, "/healthz"), errors) for one in learners)
         )
-    finally:
-        await asyncio.gather(*(one.client.aclose() for one in learners))
     return sum(done) / seconds
 
 

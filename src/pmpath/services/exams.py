@@ -37,6 +37,13 @@ Json = dict[str, Any]
 T = TypeVar("T")
 
 
+#: Items seen in attempts started within this window are avoided by new forms.
+RECENT = timedelta(days=30)
+MOCK, PRACTICE = "mock", "practice"
+#: Adaptive tests live beside mock exams and practice, driven by pmpath.services.psychometrics.
+ADAPTIVE = "adaptive"
+
+
 def _owned_attempt_query(adaptive: bool) -> Select[AttemptRow]:
     return (
         select(AttemptRow)
@@ -50,11 +57,6 @@ def _owned_attempt_query(adaptive: bool) -> Select[AttemptRow]:
     )
 
 
-#: Items seen in attempts started within this window are avoided by new forms.
-RECENT = timedelta(days=30)
-MOCK, PRACTICE = "mock", "practice"
-#: Adaptive tests live beside mock exams and practice, driven by pmpath.services.psychometrics.
-ADAPTIVE = "adaptive"
 #: Built once (adaptive or not): building the statement cost more than running it.
 _OWNED_ATTEMPT = {adaptive: _owned_attempt_query(adaptive) for adaptive in (False, True)}
 _INSERT_ATTEMPT = insert(AttemptRow).returning(AttemptRow.id)
