@@ -75,6 +75,9 @@ class PmpathError(Exception):
         return self.problems[0].location
 
 
+# -- bad input (CLI exit code 2, HTTP 4xx) -----------------------------------------------------
+
+
 class FrameworkError(PmpathError):
     """A career framework file is unreadable or breaks the format's rules."""
 
@@ -95,8 +98,23 @@ class BankError(PmpathError):
     """A question bank or blueprint file is unreadable or breaks the authoring rules."""
 
 
+class ResponseError(PmpathError):
+    """A response that does not fit its item (an unknown option, a text for a number, ...)."""
+
+
 class AttemptError(PmpathError):
     """An exam attempt cannot take this action (finished, out of time, not the learner's)."""
+
+
+class CalibrationError(PmpathError, ValueError):
+    """Responses cannot be calibrated; the message names the row, item and reason.
+
+    Also a ValueError: the IRT functions raise it for arguments no caller should pass.
+    """
+
+
+class CalibrationInputError(BankError):
+    """Stored or given responses that cannot be calibrated (exit code 2, nothing stored)."""
 
 
 class FormatError(PmpathError):
@@ -107,9 +125,26 @@ class AuthError(PmpathError):
     """Signing in failed, or the request has no valid session or token (HTTP 401)."""
 
 
+class SignUpError(PmpathError):
+    """A sign-up form with a problem in a named field (HTTP 422)."""
+
+
 class ForbiddenError(PmpathError):
     """The signed-in user may not do this (HTTP 403)."""
 
 
+class CsrfError(ForbiddenError):
+    """A state-changing form without the session's CSRF token (HTTP 403)."""
+
+
 class ThrottledError(PmpathError):
     """Too many failed sign-ins for this account; try again later (HTTP 429)."""
+
+
+# -- not the user's fault (CLI exit code 1, HTTP 500) ------------------------------------------
+
+
+class DatabaseError(PmpathError):
+    """The database cannot be used as it is (e.g. its schema is behind this version)."""
+
+    is_bad_input = False

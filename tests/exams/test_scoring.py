@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pmpath.errors import ResponseError
 from pmpath.exams.authoring import parse_bank
 from pmpath.exams.items import Bank, Item
-from pmpath.exams.scoring import ResponseError, is_correct, score
+from pmpath.exams.scoring import is_correct, score
 from pmpath.framework import bundled_framework_path, load_framework
 from tests.exams.conftest import example_bank_text
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from pmpath.errors import CalibrationError
 from pmpath.psychometrics import calibration
 from pmpath.psychometrics.calibration import (
-    CalibrationError,
     ItemPriors,
     calibrate,
     validate_responses,

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from pmpath.errors import AttemptError, NotFoundError
+from pmpath.errors import AttemptError, NotFoundError, ResponseError
 from pmpath.exams.blueprints import Blueprint
 from pmpath.exams.items import Bank, Item, ItemType
-from pmpath.exams.scoring import ResponseError, correct_response
+from pmpath.exams.scoring import correct_response
 from pmpath.exams.synthetic import synthetic_bank
 from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.services.banks import key_of

@@ -13,18 +13,14 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from pmpath.errors import AttemptError, NotFoundError
+from pmpath.errors import AttemptError, CalibrationInputError, NotFoundError
 from pmpath.exams.blueprints import Blueprint
 from pmpath.exams.items import Bank, Item
 from pmpath.exams.synthetic import synthetic_bank
 from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.psychometrics.irt import Model
 from pmpath.services.exams import ExamService
-from pmpath.services.psychometrics import (
-    CalibrationInputError,
-    PsychometricsService,
-    read_response_csv,
-)
+from pmpath.services.psychometrics import PsychometricsService, read_response_csv
 from pmpath.store import Database
 from pmpath.store.tables import AttemptRow, ParameterSetRow, ProfileRow, ResponseRow
 from tests.conftest import assert_no_answers_revealed

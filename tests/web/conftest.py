@@ -8,22 +8,23 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from pmpath.app import Pmpath
+from pmpath.settings import Settings
 from pmpath.web.app import create_app
-from pmpath.web.context import AppContext, WebSettings
 
 PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
-def context(database_url: str) -> Iterator[AppContext]:
-    ctx = AppContext.open(WebSettings(database_url=database_url))
+def context(database_url: str) -> Iterator[Pmpath]:
+    ctx = Pmpath(Settings(database_url=database_url))
     yield ctx
     ctx.database.dispose()
 
 
 @pytest.fixture
-def client(context: AppContext) -> Iterator[TestClient]:
-    with TestClient(create_app(context=context)) as test_client:
+def client(context: Pmpath) -> Iterator[TestClient]:
+    with TestClient(create_app(pmpath=context)) as test_client:
         yield test_client
 
 
@@ -40,7 +41,7 @@ def sign_up(client: TestClient, email: str = "ana@example.org", name: str = "Ana
     return csrf_of(client.get("/account").text)
 
 
-def profile_of(context: AppContext, email: str) -> str:
+def profile_of(context: Pmpath, email: str) -> str:
     """The profile name behind an account (what the services key a user's data by)."""
     from sqlalchemy import select
 

@@ -7,21 +7,21 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from pmpath.app import Pmpath
 from pmpath.exams.scoring import correct_response
-from pmpath.web.context import AppContext
 from tests.conftest import assert_no_answers_revealed
 
 PASSWORD = "correct-horse-battery"
 
 
 def token_for(
-    client: TestClient, context: AppContext, email: str, role: str = "learner"
+    client: TestClient, context: Pmpath, email: str, role: str = "learner"
 ) -> dict[str, str]:
     user = context.accounts.sign_up(email, email.split("@")[0], PASSWORD, role=role)
     return {"Authorization": f"Bearer {context.accounts.create_token(user, 'test')}"}
 
 
-def test_record_an_assessment_and_read_the_profile(client: TestClient, context: AppContext) -> None:
+def test_record_an_assessment_and_read_the_profile(client: TestClient, context: Pmpath) -> None:
     me = token_for(client, context, "ana@example.org")
     body = {"background": "design", "ratings": {c.id: 3 for c in context.framework.competencies}}
     created = client.post("/api/v1/assessments", content=json.dumps(body), headers=me)
@@ -34,7 +34,7 @@ def test_record_an_assessment_and_read_the_profile(client: TestClient, context: 
 
 
 def test_bad_answers_are_problem_details_naming_the_field(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     me = token_for(client, context, "ana@example.org")
     response = client.post(
@@ -55,7 +55,7 @@ def test_bad_answers_are_problem_details_naming_the_field(
     assert "not JSON" in broken.json()["detail"]
 
 
-def test_a_mock_exam_over_the_api(client: TestClient, context: AppContext) -> None:
+def test_a_mock_exam_over_the_api(client: TestClient, context: Pmpath) -> None:
     me = token_for(client, context, "ana@example.org")
     started = client.post("/api/v1/exams/scrum-master/attempts", headers=me)
     assert started.status_code == 201
@@ -80,7 +80,7 @@ def test_a_mock_exam_over_the_api(client: TestClient, context: AppContext) -> No
     assert client.get("/api/v1/history", headers=me).json()["attempts"][0]["attempt_id"] == number
 
 
-def test_another_learner_gets_404_on_my_attempt(client: TestClient, context: AppContext) -> None:
+def test_another_learner_gets_404_on_my_attempt(client: TestClient, context: Pmpath) -> None:
     mine = token_for(client, context, "ana@example.org")
     theirs = token_for(client, context, "ben@example.org")
     number = client.post("/api/v1/exams/scrum-master/attempts", headers=mine).json()["attempt_id"]
@@ -98,7 +98,7 @@ def test_another_learner_gets_404_on_my_attempt(client: TestClient, context: App
     ("role", "banks", "users"), [("learner", 403, 403), ("author", 200, 403), ("admin", 200, 200)]
 )
 def test_the_api_permission_matrix(
-    client: TestClient, context: AppContext, role: str, banks: int, users: int
+    client: TestClient, context: Pmpath, role: str, banks: int, users: int
 ) -> None:
     headers = token_for(client, context, f"{role}@example.org", role)
     assert client.get("/api/v1/banks", headers=headers).status_code == banks
@@ -106,7 +106,7 @@ def test_the_api_permission_matrix(
     assert client.get("/api/v1/users", headers=headers).status_code == users
 
 
-def test_an_author_imports_over_the_api(client: TestClient, context: AppContext) -> None:
+def test_an_author_imports_over_the_api(client: TestClient, context: Pmpath) -> None:
     from pathlib import Path
 
     author = token_for(client, context, "ada@example.org", "author")

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from pmpath.app import Pmpath
 from pmpath.services.accounts import User
-from pmpath.web.context import AppContext
 from tests.web.conftest import sign_up
 
 AIKEN = Path(__file__).resolve().parents[1] / "formats" / "fixtures" / "aiken" / "basic.txt"
 
 
-def make(context: AppContext, email: str, role: str) -> None:
+def make(context: Pmpath, email: str, role: str) -> None:
     context.accounts.sign_up(email, role.title(), "correct-horse-battery", role=role)
 
 
@@ -32,7 +32,7 @@ def sign_in(client: TestClient, email: str) -> str:
     [("learner", 403, 403), ("author", 200, 403), ("admin", 200, 200)],
 )
 def test_the_permission_matrix(
-    client: TestClient, context: AppContext, role: str, author_status: int, admin_status: int
+    client: TestClient, context: Pmpath, role: str, author_status: int, admin_status: int
 ) -> None:
     make(context, f"{role}@example.org", role)
     sign_in(client, f"{role}@example.org")
@@ -46,7 +46,7 @@ def test_signed_out_visitors_get_401_on_author_pages(client: TestClient) -> None
 
 
 def test_an_author_previews_then_imports_and_a_learner_practises(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     make(context, "author@example.org", "author")
     csrf = sign_in(client, "author@example.org")
@@ -94,7 +94,7 @@ def test_an_author_previews_then_imports_and_a_learner_practises(
     assert "Question 1 of 1" in question.text
 
 
-def test_an_admin_changes_a_role(client: TestClient, context: AppContext) -> None:
+def test_an_admin_changes_a_role(client: TestClient, context: Pmpath) -> None:
     make(context, "admin@example.org", "admin")
     make(context, "lea@example.org", "learner")
     csrf = sign_in(client, "admin@example.org")

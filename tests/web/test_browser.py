@@ -13,8 +13,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from pmpath.app import Pmpath
+from pmpath.settings import Settings
 from pmpath.web.app import create_app
-from pmpath.web.context import AppContext, WebSettings
 from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 PASSWORD = "correct-horse-battery"
@@ -39,11 +40,11 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database = tmp_path_factory.mktemp("web") / "pmpath.db"
-    context = AppContext.open(WebSettings(database_url=f"sqlite:///{database}"))
+    context = Pmpath(Settings(database_url=f"sqlite:///{database}"))
     context.accounts.sign_up("author@example.org", "Ada Author", PASSWORD, role="author")
     port = free_port()
     config = uvicorn.Config(
-        create_app(context=context), host="127.0.0.1", port=port, log_level="warning"
+        create_app(pmpath=context), host="127.0.0.1", port=port, log_level="warning"
     )
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)

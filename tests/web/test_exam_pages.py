@@ -7,8 +7,8 @@ import re
 
 from fastapi.testclient import TestClient
 
+from pmpath.app import Pmpath
 from pmpath.exams.scoring import correct_response
-from pmpath.web.context import AppContext
 from tests.web.conftest import form_for, profile_of, sign_up
 
 
@@ -20,7 +20,7 @@ def start(client: TestClient, csrf: str, blueprint: str = "scrum-master") -> int
     return int(response.headers["location"].rsplit("/", 1)[1])
 
 
-def test_a_mock_exam_in_the_browser(client: TestClient, context: AppContext) -> None:
+def test_a_mock_exam_in_the_browser(client: TestClient, context: Pmpath) -> None:
     csrf = sign_up(client)
     attempt = start(client, csrf)
     page = client.get(f"/attempts/{attempt}").text
@@ -64,7 +64,7 @@ def test_another_learner_cannot_open_the_attempt(client: TestClient) -> None:
     assert client.post(f"/attempts/{attempt}/finish", data={"csrf_token": other}).status_code == 404
 
 
-def test_practice_shows_feedback_at_once(client: TestClient, context: AppContext) -> None:
+def test_practice_shows_feedback_at_once(client: TestClient, context: Pmpath) -> None:
     csrf = sign_up(client)
     response = client.post(
         "/practice",
@@ -89,7 +89,7 @@ def test_practice_shows_feedback_at_once(client: TestClient, context: AppContext
 
 
 def test_a_wrongly_shaped_answer_is_explained_not_stored(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     csrf = sign_up(client)
     attempt = start(client, csrf)
@@ -143,7 +143,7 @@ def test_the_exams_page_charts_score_trends(client: TestClient) -> None:
 
 
 def test_saving_an_ordering_question_without_its_order_moves_on(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     # A form assembled at random put an ordering item first now and then, and a save without
     # any field was then refused instead of moving on.

@@ -7,9 +7,9 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from pmpath.app import Pmpath
 from pmpath.services.banks import key_of
 from pmpath.services.psychometrics import PLACEMENT_MAX_ITEMS
-from pmpath.web.context import AppContext
 from tests.conftest import assert_no_answers_revealed
 from tests.web.conftest import PASSWORD, sign_up
 from tests.web.test_api_flows import token_for
@@ -19,7 +19,7 @@ from tests.web.test_placement_pages import placement_response, seed_finished_att
 RUNNING = {"attempt_id", "test", "finished", "answered", "max_items", "question"}
 
 
-def test_a_whole_placement_test_over_the_api(client: TestClient, context: AppContext) -> None:
+def test_a_whole_placement_test_over_the_api(client: TestClient, context: Pmpath) -> None:
     me = token_for(client, context, "ana@example.org")
     before = client.get("/api/v1/readiness", headers=me).json()
     assert before["answered"] == 0
@@ -72,7 +72,7 @@ def test_a_whole_placement_test_over_the_api(client: TestClient, context: AppCon
 
 
 def test_a_malformed_answer_is_a_problem_and_not_stored(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     me = token_for(client, context, "ana@example.org")
     body = client.post("/api/v1/placement", headers=me).json()
@@ -89,7 +89,7 @@ def test_a_malformed_answer_is_a_problem_and_not_stored(
 
 
 def test_another_learner_gets_404_on_my_placement_test(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     mine = token_for(client, context, "ana@example.org")
     theirs = token_for(client, context, "ben@example.org")
@@ -132,7 +132,7 @@ def test_a_session_cookie_needs_the_csrf_token_to_start_a_test(client: TestClien
     [("learner", 403, 403), ("author", 200, 422), ("admin", 200, 422)],
 )
 def test_the_calibration_permission_matrix(
-    client: TestClient, context: AppContext, role: str, parameters: int, calibrate: int
+    client: TestClient, context: Pmpath, role: str, parameters: int, calibrate: int
 ) -> None:
     headers = token_for(client, context, f"{role}@example.org", role)
     assert client.get("/api/v1/banks/parameters", headers=headers).status_code == parameters
@@ -144,7 +144,7 @@ def test_the_calibration_permission_matrix(
     assert context.psychometrics.parameter_set().version is None
 
 
-def test_an_author_calibrates_over_the_api(client: TestClient, context: AppContext) -> None:
+def test_an_author_calibrates_over_the_api(client: TestClient, context: Pmpath) -> None:
     author = token_for(client, context, "ada@example.org", "author")
     before = client.get("/api/v1/banks/parameters", headers=author).json()
     assert before["version"] is None
@@ -183,7 +183,7 @@ def test_the_openapi_schema_documents_the_routes(client: TestClient) -> None:
     assert paths["/api/v1/banks/calibrate"]["post"]["summary"]
 
 
-def test_an_adaptive_exam_over_the_api(client: TestClient, context: AppContext) -> None:
+def test_an_adaptive_exam_over_the_api(client: TestClient, context: Pmpath) -> None:
     me = token_for(client, context, "ana@example.org")
     started = client.post("/api/v1/exams/pm-foundations/adaptive", headers=me)
     assert started.status_code == 201
@@ -206,7 +206,7 @@ def test_an_adaptive_exam_over_the_api(client: TestClient, context: AppContext) 
 
 
 def test_tested_levels_reach_the_profile_and_the_report(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     me = token_for(client, context, "ana@example.org")
     ratings = {c.id: 1 for c in context.framework.competencies}

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from pmpath.app import Pmpath
 from pmpath.exams.items import Item, ItemType
 from pmpath.services.banks import key_of
 from pmpath.services.psychometrics import PLACEMENT_MAX_ITEMS
-from pmpath.web.context import AppContext
 from tests.conftest import assert_no_answers_revealed
 from tests.web.conftest import csrf_of, form_for, profile_of, sign_up
 
@@ -53,7 +53,7 @@ def start(client: TestClient, csrf: str) -> int:
 
 
 def answer_current(
-    client: TestClient, context: AppContext, csrf: str, attempt: int, profile: str
+    client: TestClient, context: Pmpath, csrf: str, attempt: int, profile: str
 ) -> dict[str, Any]:
     """Answer the question the page shows now; returns that question (as the service has it)."""
     question = context.psychometrics.placement(attempt, profile)["question"]
@@ -77,7 +77,7 @@ def assert_page_reveals_nothing(page: str, item: Item) -> None:
     assert 'class="feedback' not in text
 
 
-def test_a_whole_placement_test_in_the_browser(client: TestClient, context: AppContext) -> None:
+def test_a_whole_placement_test_in_the_browser(client: TestClient, context: Pmpath) -> None:
     csrf = sign_up(client)
     profile = profile_of(context, "ana@example.org")
     intro = client.get("/placement").text
@@ -141,7 +141,7 @@ def test_a_whole_placement_test_in_the_browser(client: TestClient, context: AppC
 
 
 def test_a_reload_after_answering_shows_the_next_question(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     csrf = sign_up(client)
     profile = profile_of(context, "ana@example.org")
@@ -173,7 +173,7 @@ def test_a_reload_after_answering_shows_the_next_question(
 
 
 def test_an_empty_or_malformed_answer_is_explained_not_stored(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     csrf = sign_up(client)
     profile = profile_of(context, "ana@example.org")
@@ -205,7 +205,7 @@ def test_an_empty_or_malformed_answer_is_explained_not_stored(
 
 
 def test_another_learner_gets_404_on_my_placement_test(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     csrf = sign_up(client, "ana@example.org", "Ana")
     attempt = start(client, csrf)
@@ -235,7 +235,7 @@ def test_signed_out_visitors_read_about_the_test_and_are_sent_to_sign_in(
     assert opened.headers["location"] == "/login?next=/placement/1"
 
 
-def test_posts_without_the_csrf_token_are_refused(client: TestClient, context: AppContext) -> None:
+def test_posts_without_the_csrf_token_are_refused(client: TestClient, context: Pmpath) -> None:
     csrf = sign_up(client)
     assert client.post("/placement").status_code == 403
     assert client.post("/placement", data={"csrf_token": "forged"}).status_code == 403
@@ -251,7 +251,7 @@ def test_posts_without_the_csrf_token_are_refused(client: TestClient, context: A
     assert calibrated.status_code == 403
 
 
-def test_the_exams_page_shows_readiness(client: TestClient, context: AppContext) -> None:
+def test_the_exams_page_shows_readiness(client: TestClient, context: Pmpath) -> None:
     signed_out = client.get("/exams").text
     assert "Chance of passing now" not in signed_out
     csrf = sign_up(client)
@@ -274,7 +274,7 @@ def test_the_exams_page_shows_readiness(client: TestClient, context: AppContext)
 # -- calibration by authors -------------------------------------------------------------------
 
 
-def make(context: AppContext, email: str, role: str) -> None:
+def make(context: Pmpath, email: str, role: str) -> None:
     context.accounts.sign_up(email, role.title(), "correct-horse-battery", role=role)
 
 
@@ -285,7 +285,7 @@ def sign_in(client: TestClient, email: str) -> str:
     return csrf_of(client.get("/account").text)
 
 
-def seed_finished_attempts(context: AppContext, persons: int = 60, items: int = 5) -> list[str]:
+def seed_finished_attempts(context: Pmpath, persons: int = 60, items: int = 5) -> list[str]:
     """Finished practice attempts of ``persons`` learners on the bank's first ``items`` items,
     answered right or wrong as a 2PL model with spread difficulties would have them."""
     from pmpath.store.tables import AttemptRow, ProfileRow, ResponseRow
@@ -332,7 +332,7 @@ def seed_finished_attempts(context: AppContext, persons: int = 60, items: int = 
 
 
 def test_an_author_calibrating_without_enough_responses_reads_why(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     make(context, "author@example.org", "author")
     csrf = sign_in(client, "author@example.org")
@@ -351,7 +351,7 @@ def test_an_author_calibrating_without_enough_responses_reads_why(
     assert context.psychometrics.parameter_set().version is None
 
 
-def test_an_author_calibrates_the_stored_responses(client: TestClient, context: AppContext) -> None:
+def test_an_author_calibrates_the_stored_responses(client: TestClient, context: Pmpath) -> None:
     chosen = seed_finished_attempts(context)
     make(context, "author@example.org", "author")
     csrf = sign_in(client, "author@example.org")
@@ -376,7 +376,7 @@ def test_an_author_calibrates_the_stored_responses(client: TestClient, context: 
 
 @pytest.mark.parametrize(("role", "status"), [("learner", 403), ("author", 422)])
 def test_only_authors_may_calibrate(
-    client: TestClient, context: AppContext, role: str, status: int
+    client: TestClient, context: Pmpath, role: str, status: int
 ) -> None:
     make(context, f"{role}@example.org", role)
     csrf = sign_in(client, f"{role}@example.org")
@@ -386,7 +386,7 @@ def test_only_authors_may_calibrate(
     assert context.psychometrics.parameter_set().version is None
 
 
-def test_an_adaptive_exam_from_the_exams_page(client: TestClient, context: AppContext) -> None:
+def test_an_adaptive_exam_from_the_exams_page(client: TestClient, context: Pmpath) -> None:
     csrf = sign_up(client)
     profile = profile_of(context, "ana@example.org")
     exams_page = client.get("/exams").text
@@ -415,7 +415,7 @@ def test_an_adaptive_exam_from_the_exams_page(client: TestClient, context: AppCo
 
 
 def test_an_adaptive_exam_result_is_titled_by_its_exam(
-    client: TestClient, context: AppContext
+    client: TestClient, context: Pmpath
 ) -> None:
     csrf = sign_up(client)
     profile = profile_of(context, "ana@example.org")

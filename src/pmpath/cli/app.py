@@ -21,6 +21,7 @@ from pmpath.cli import (
     serve_cmds,
     transfer_cmds,
 )
+from pmpath.cli.application import application
 from pmpath.cli.options import FrameworkOption, JsonOption
 
 EXIT_BAD_INPUT = 2
@@ -33,6 +34,9 @@ class _PmpathGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # a click Context; typer does not re-export its type
         from pmpath.errors import PmpathError
 
+        # One application object per command run: a file or database changed between two
+        # runs in one process (tests, scripts calling main()) is read afresh.
+        application.cache_clear()
         try:
             return super().invoke(ctx)
         except PmpathError as exc:
@@ -87,7 +91,7 @@ def overview(framework: FrameworkOption = None, as_json: JsonOption = False) -> 
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    fw = render.framework(framework)
+    fw = application(framework).framework
     data = ladder.roles_by_stage(fw)
     if as_json:
         render.json_out(data)

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pmpath.cli.application import application
 from pmpath.cli.options import (
     DatabaseOption,
     FrameworkOption,
@@ -14,7 +15,7 @@ from pmpath.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from pmpath.services.assessments import AssessmentService, StoredAssessment
+    from pmpath.services.assessments import StoredAssessment
 
 DEFAULT_PROFILE = "me"
 
@@ -23,15 +24,13 @@ def _evidence(framework: Path | None, database_url: str | None, profile: str) ->
     """Exam evidence per competency for the profile (empty before any answer): the share of
     credit on finished exams and, on the bundled ladder, the rating its tested ability points
     to (the bundled bank's levels are the bundled ladder's stages)."""
-    from pmpath.cli.exam_cmds import exam_service
 
-    exams = exam_service(framework, database_url, None)
+    exams = application(framework, database_url).exams
     if framework is not None:
         return exams.competency_evidence(profile)
-    from pmpath.cli.irt_cmds import psychometrics_service
     from pmpath.services.psychometrics import competency_evidence
 
-    irt = psychometrics_service(framework, database_url)
+    irt = application(framework, database_url).psychometrics
     return competency_evidence(exams, irt, profile)
 
 
@@ -41,18 +40,10 @@ def _latest_guidance(
     """The newest assessment of ``profile`` and its guidance, with exam evidence."""
     from pmpath.services.guidance import guidance
 
-    service = _service(framework, database_url)
+    service = application(framework, database_url).assessments
     stored = service.latest(profile)
     evidence = _evidence(framework, database_url, profile)
     return stored, guidance(service.framework, stored.assessment, target, evidence)
-
-
-def _service(framework: Path | None, database_url: str | None) -> "AssessmentService":
-    from pmpath.cli import render
-    from pmpath.services.assessments import AssessmentService
-    from pmpath.store import Database
-
-    return AssessmentService(Database.open(database_url), render.framework(framework))
 
 
 def assess(
@@ -80,7 +71,7 @@ def assess(
     from pmpath.cli import interview, render
     from pmpath.services.guidance import guidance
 
-    service = _service(framework, database_url)
+    service = application(framework, database_url).assessments
     if answers is not None:
         assessment = read_answers(answers, service.framework)
         assessment_id = service.record(profile, assessment)
@@ -142,10 +133,9 @@ def history(
 ) -> None:
     """Your assessments with per-competency progress, and your exams with score trends."""
     from pmpath.cli import render
-    from pmpath.cli.exam_cmds import exam_service
 
-    data = _service(framework, database_url).progress(profile)
-    exams = exam_service(framework, database_url, None).history(profile)
+    data = application(framework, database_url).assessments.progress(profile)
+    exams = application(framework, database_url).exams.history(profile)
     data["exams"] = exams["attempts"]
     data["domain_trends"] = exams["domain_trends"]
     if as_json:
@@ -252,13 +242,12 @@ def report(
     from pmpath.cli import render
     from pmpath.errors import PmpathError
 
-    data = _service(framework, database_url).report(
+    data = application(framework, database_url).assessments.report(
         profile, target, _evidence(framework, database_url, profile)
     )
     if framework is None:
-        from pmpath.cli.irt_cmds import psychometrics_service
 
-        data["readiness"] = psychometrics_service(framework, database_url).readiness(profile)
+        data["readiness"] = application(framework, database_url).psychometrics.readiness(profile)
     if as_json:
         render.json_out(data)
         return

@@ -1,14 +1,14 @@
 """``pmpath bank``: check and list question banks."""
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption
 
 if TYPE_CHECKING:
-    from pmpath.exams.items import Bank
+    pass
 
 app = typer.Typer(
     help="Check and list question banks (the bundled one, or your own folder of Markdown files).",
@@ -26,12 +26,6 @@ BankArgument = Annotated[
 ]
 
 
-def _open(framework: Path | None, database_url: str | None, bank: str | None) -> "Bank":
-    from pmpath.cli.transfer_cmds import library
-
-    return library(framework, database_url).open(bank)
-
-
 @app.command()
 def lint(
     bank: BankArgument = None,
@@ -44,7 +38,7 @@ def lint(
     from pmpath.errors import BankError, Location
     from pmpath.services.banks import lint_report
 
-    data = lint_report(_open(framework, database_url, bank))
+    data = lint_report(application(framework, database_url).banks.open(bank))
     if as_json:
         render.json_out(data)
     else:
@@ -77,7 +71,7 @@ def list_items(
     from pmpath.cli import render
     from pmpath.services.banks import bank_summary, item_json
 
-    loaded = _open(framework, database_url, bank)
+    loaded = application(framework, database_url).banks.open(bank)
     items = [
         item
         for item in loaded.items
@@ -107,9 +101,8 @@ def stats(
 ) -> None:
     """Item analysis of the bundled bank from stored attempts: difficulty, discrimination, flags."""
     from pmpath.cli import render
-    from pmpath.cli.exam_cmds import exam_service
 
-    data = exam_service(framework, database_url, None).item_statistics(min_responses)
+    data = application(framework, database_url).exams.item_statistics(min_responses)
     if flagged:
         data["items"] = [i for i in data["items"] if i["flags"] and i["difficulty"] is not None]
     if as_json:
@@ -140,10 +133,9 @@ def all_banks(
 ) -> None:
     """List every bank: the bundled one and those imported with pmpath import."""
     from pmpath.cli import render
-    from pmpath.cli.transfer_cmds import library
     from pmpath.services.banks import BUNDLED_BANK_ID
 
-    data = library(framework, database_url).listing()
+    data = application(framework, database_url).banks.listing()
     data["bundled"] = BUNDLED_BANK_ID
     if as_json:
         render.json_out(data)

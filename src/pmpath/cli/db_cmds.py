@@ -13,13 +13,10 @@ app = typer.Typer(help="Manage the database schema.", rich_markup_mode=None, no_
 def upgrade(database_url: DatabaseOption = None) -> None:
     """Apply every migration the database lacks (needed for PostgreSQL after an upgrade)."""
     from pmpath.cli import render
-    from pmpath.store import Database
-    from pmpath.store import database_url as resolve
+    from pmpath.cli.application import application
 
-    database = Database(resolve(database_url))
-    database.upgrade()
-    current, _ = database.revisions()
-    render.say(f"{_display(database.url)} is at revision {current}.")
+    data = application(database_url=database_url).schema.upgrade()
+    render.say(f"{data['url']} is at revision {data['revision']}.")
 
 
 @app.command()
@@ -29,25 +26,13 @@ def status(
 ) -> None:
     """Show which database is used and whether its schema is current."""
     from pmpath.cli import render
-    from pmpath.store import Database
-    from pmpath.store import database_url as resolve
+    from pmpath.cli.application import application
 
-    database = Database(resolve(database_url))
-    current, head = database.revisions()
-    data = {
-        "url": _display(database.url),
-        "revision": current,
-        "head": head,
-        "current": current == head,
-    }
+    data = application(database_url=database_url).schema.status()
+    current, head = data["revision"], data["head"]
     if as_json:
         render.json_out(data)
         return
     state = "current" if current == head else "behind: run `pmpath db upgrade`"
     render.say(f"{data['url']}: revision {current or 'none'} of {head} ({state})")
 
-
-def _display(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

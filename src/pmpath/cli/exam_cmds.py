@@ -1,14 +1,14 @@
 """``pmpath exam``, ``practice`` and ``review``: practice exams in the terminal or by script."""
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption, ProfileOption
 
 if TYPE_CHECKING:
-    from pmpath.services.exams import ExamService
+    pass
 
 DEFAULT_PROFILE = "me"
 
@@ -29,25 +29,6 @@ BankOption = Annotated[
 AttemptArgument = Annotated[int, typer.Argument(help="The attempt's number.")]
 
 
-def exam_service(
-    framework: Path | None, database_url: str | None, bank: str | None
-) -> "ExamService":
-    """Exams on ``bank`` (default: the bundled bank, whose blueprints come with it)."""
-    from pmpath.cli import render
-    from pmpath.exams.blueprints import bundled_blueprints_path, load_blueprints
-    from pmpath.services.banks import BUNDLED_BANK_ID
-    from pmpath.services.exams import ExamService
-    from pmpath.services.imports import BankLibrary
-    from pmpath.store import Database
-
-    fw = render.framework(framework)
-    database = Database.open(database_url)
-    loaded = BankLibrary(database, fw).open(bank)
-    bundled = bank in (None, BUNDLED_BANK_ID)
-    blueprints = load_blueprints(bundled_blueprints_path(), fw, loaded) if bundled else []
-    return ExamService(database, fw, loaded, blueprints)
-
-
 @app.command(name="list")
 def list_blueprints(
     framework: FrameworkOption = None,
@@ -57,7 +38,7 @@ def list_blueprints(
     """List the exams you can take (the bundled blueprints)."""
     from pmpath.cli import render
 
-    exams = exam_service(framework, database_url, None)
+    exams = application(framework, database_url).exams
     data: dict[str, list[dict[str, Any]]] = {
         "blueprints": [
             {
@@ -112,7 +93,7 @@ def start(
     """Start a timed mock exam; the clock runs on the server from now on."""
     from pmpath.cli import player, render
 
-    exams = exam_service(framework, database_url, None)
+    exams = application(framework, database_url).exams
     if as_json:
         render.json_out(exams.begin_mock(profile, blueprint, seed))
         return
@@ -141,7 +122,7 @@ def resume(
     from pmpath.cli import player, render
     from pmpath.errors import NotFoundError
 
-    exams = exam_service(framework, database_url, None)
+    exams = application(framework, database_url).exams
     if attempt is None:
         open_attempts = exams.unfinished(profile)
         if not open_attempts:
@@ -171,7 +152,7 @@ def answer(
 
     value = parse_json(response)
     render.json_out(
-        exam_service(framework, database_url, None).answer(attempt, profile, position, value)
+        application(framework, database_url).exams.answer(attempt, profile, position, value)
     )
 
 
@@ -186,7 +167,7 @@ def finish(
     """Hand in an attempt and show its results."""
     from pmpath.cli import player, render
 
-    data = exam_service(framework, database_url, None).finish(attempt, profile)
+    data = application(framework, database_url).exams.finish(attempt, profile)
     if as_json:
         render.json_out(data)
         return
@@ -207,7 +188,7 @@ def results(
     """Show a finished attempt's score, breakdowns and (with --review) every explanation."""
     from pmpath.cli import player, render
 
-    data = exam_service(framework, database_url, None).results(attempt, profile)
+    data = application(framework, database_url).exams.results(attempt, profile)
     if as_json:
         render.json_out(data)
         return
@@ -237,7 +218,7 @@ def practice(
     """Practise: questions from the domains and levels you pick, each explained at once."""
     from pmpath.cli import player
 
-    exams = exam_service(framework, database_url, bank)
+    exams = application(framework, database_url).exams_for(bank)
     attempt = exams.start_practice(profile, domain, level, count, seed)
     _finish_output(player.play(exams, profile, attempt))
 
@@ -255,7 +236,7 @@ def review(
     from pmpath.cli.answers_input import LETTERS, letters_help, parse
     from pmpath.errors import PmpathError
 
-    exams = exam_service(framework, database_url, None)
+    exams = application(framework, database_url).exams
     queue = exams.review_queue(profile)
     if as_json:
         render.json_out(queue)

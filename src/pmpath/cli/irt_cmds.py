@@ -9,24 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption, ProfileOption
 
 if TYPE_CHECKING:
     from pmpath.services.psychometrics import PsychometricsService
 
 DEFAULT_PROFILE = "me"
-
-
-def psychometrics_service(
-    framework: Path | None, database_url: str | None
-) -> "PsychometricsService":
-    from pmpath.cli.exam_cmds import exam_service
-    from pmpath.services.psychometrics import PsychometricsService
-
-    exams = exam_service(framework, database_url, None)
-    return PsychometricsService(
-        exams.database, exams.framework, exams.bank, list(exams.blueprints.values())
-    )
 
 
 def calibrate(
@@ -61,7 +50,7 @@ def calibrate(
         chosen = Model(model.lower())
     except ValueError:
         raise PmpathError(f"--model must be 1pl, 2pl or 3pl, not {model!r}") from None
-    service = psychometrics_service(framework, database_url)
+    service = application(framework, database_url).psychometrics
     data = service.calibrate(chosen, responses, min_responses)
     if as_json:
         render.json_out(data)
@@ -107,7 +96,7 @@ def parameters(
     """The IRT parameters in use for the bundled bank: calibrated, or authored priors."""
     from pmpath.cli import render
 
-    data = psychometrics_service(framework, database_url).parameters_report()
+    data = application(framework, database_url).psychometrics.parameters_report()
     if as_json:
         render.json_out(data)
         return
@@ -153,7 +142,7 @@ def placement(
     """The adaptive placement test: 24 to 48 questions, chosen one at a time for you."""
     from pmpath.services.psychometrics import PLACEMENT_ID
 
-    service = psychometrics_service(framework, database_url)
+    service = application(framework, database_url).psychometrics
     _run(service, profile, PLACEMENT_ID, resume, seed, as_json)
 
 
@@ -168,7 +157,14 @@ def adaptive(
 ) -> None:
     """An adaptive version of a mock exam: it stops as soon as pass or fail is clear."""
     # An unknown exam is refused by the service, with the list of known ones.
-    _run(psychometrics_service(framework, database_url), profile, blueprint, resume, seed, as_json)
+    _run(
+        application(framework, database_url).psychometrics,
+        profile,
+        blueprint,
+        resume,
+        seed,
+        as_json,
+    )
 
 
 def _run(
@@ -229,7 +225,7 @@ def placement_answer(
     from pmpath.cli.answers_input import parse_json
 
     value = parse_json(response)
-    service = psychometrics_service(framework, database_url)
+    service = application(framework, database_url).psychometrics
     render.json_out(service.answer_placement(attempt, profile, value))
 
 
@@ -298,7 +294,7 @@ def readiness(
     """Your chance of passing each mock exam now, from every answer you have given."""
     from pmpath.cli import render
 
-    data = psychometrics_service(framework, database_url).readiness(profile)
+    data = application(framework, database_url).psychometrics.readiness(profile)
     if as_json:
         render.json_out(data)
         return
@@ -341,7 +337,7 @@ def ability(
     """Your ability estimate overall and per domain, with the career level it corresponds to."""
     from pmpath.cli import render
 
-    service = psychometrics_service(framework, database_url)
+    service = application(framework, database_url).psychometrics
     data = {**service.ability(profile), "ladder": service.tested_placement(profile)}
     if as_json:
         render.json_out(data)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from pmpath.cli.application import application
 from pmpath.cli.options import FrameworkOption, JsonOption
 
 RoleArg = Annotated[str, typer.Argument(help="A role or exit id, e.g. senior-product-manager.")]
@@ -21,7 +22,7 @@ def roles(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.roles_by_stage(render.framework(framework))
+    data = ladder.roles_by_stage(application(framework).framework)
     if as_json:
         render.json_out(data)
         return
@@ -43,7 +44,7 @@ def role(role_id: RoleArg, framework: FrameworkOption = None, as_json: JsonOptio
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.role_detail(render.framework(framework), role_id)
+    data = ladder.role_detail(application(framework).framework, role_id)
     if as_json:
         render.json_out(data)
         return
@@ -103,7 +104,7 @@ def path(
             raise PmpathError(
                 f"--track must be individual-contributor, people-leader or both, not {track!r}"
             ) from None
-    data = ladder.path_report(render.framework(framework), from_role, to_role, chosen)
+    data = ladder.path_report(application(framework).framework, from_role, to_role, chosen)
     if as_json:
         render.json_out(data)
         return
@@ -130,7 +131,7 @@ def diff(
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.diff_report(render.framework(framework), from_role, to_role)
+    data = ladder.diff_report(application(framework).framework, from_role, to_role)
     if as_json:
         render.json_out(data)
         return
@@ -158,7 +159,7 @@ def stages(framework: FrameworkOption = None, as_json: JsonOption = False) -> No
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.stages(render.framework(framework))
+    data = ladder.stages(application(framework).framework)
     if as_json:
         render.json_out(data)
         return
@@ -175,7 +176,7 @@ def competencies(framework: FrameworkOption = None, as_json: JsonOption = False)
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.competencies(render.framework(framework))
+    data = ladder.competencies(application(framework).framework)
     if as_json:
         render.json_out(data)
         return
@@ -200,7 +201,7 @@ def backgrounds(framework: FrameworkOption = None, as_json: JsonOption = False) 
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.backgrounds(render.framework(framework))
+    data = ladder.backgrounds(application(framework).framework)
     if as_json:
         render.json_out(data)
         return
@@ -225,7 +226,7 @@ def background(
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.background_detail(render.framework(framework), background_id)
+    data = ladder.background_detail(application(framework).framework, background_id)
     if as_json:
         render.json_out(data)
         return
@@ -257,7 +258,7 @@ def certifications(
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.certifications(render.framework(framework), stage, competency)
+    data = ladder.certifications(application(framework).framework, stage, competency)
     if as_json:
         render.json_out(data)
         return
@@ -286,7 +287,7 @@ def actions(
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.development_actions(render.framework(framework), stage, competency)
+    data = ladder.development_actions(application(framework).framework, stage, competency)
     if as_json:
         render.json_out(data)
         return
@@ -305,7 +306,7 @@ def specialisations(framework: FrameworkOption = None, as_json: JsonOption = Fal
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.specialisations(render.framework(framework))
+    data = ladder.specialisations(application(framework).framework)
     if as_json:
         render.json_out(data)
         return
@@ -324,7 +325,7 @@ def exits(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.exits(render.framework(framework))
+    data = ladder.exits(application(framework).framework)
     if as_json:
         render.json_out(data)
         return

@@ -28,6 +28,11 @@ def framework(path: Path | None) -> Framework:
 
 
 def json_out(data: Any) -> None:
+    """Print ``data`` (a service's result model, or plain JSON types) as indented JSON."""
+    from pydantic import BaseModel
+
+    if isinstance(data, BaseModel):
+        data = data.model_dump(mode="json")
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 

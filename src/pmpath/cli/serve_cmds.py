@@ -36,25 +36,23 @@ def serve(
     import uvicorn
 
     from pmpath.cli import render
+    from pmpath.cli.application import application
     from pmpath.errors import PmpathError
-    from pmpath.services.accounts import AccountService
-    from pmpath.store import Database
-    from pmpath.store import database_url as resolve
 
-    url = resolve(database_url)
-    database = Database.open(url)
+    database = application(framework, database_url).database
     if workers > 1 and database.is_sqlite:
         raise PmpathError(
             "several workers need PostgreSQL (PMPATH_DATABASE_URL): SQLite has one writer"
         )
-    accounts = AccountService(database)
+    accounts = application(framework, database_url).accounts
     if not accounts.has_admin():
         _first_admin(accounts)
     database.dispose()
-    os.environ["PMPATH_DATABASE_URL"] = url
+    # The app processes uvicorn starts read their settings from the environment.
+    os.environ["PMPATH_DATABASE_URL"] = database.url
     if framework is not None:
         os.environ["PMPATH_FRAMEWORK"] = str(framework)
-    render.say(f"pmpath is serving on http://{host}:{port} (database: {_display(url)})")
+    render.say(f"pmpath is serving on http://{host}:{port} (database: {database.display_url})")
     uvicorn.run(
         "pmpath.web.server:app",
         host=host,
@@ -92,8 +90,3 @@ def _first_admin(accounts: "AccountService") -> None:
         "to create one; learners can sign up meanwhile."
     )
 
-
-def _display(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

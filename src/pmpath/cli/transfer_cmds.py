@@ -5,21 +5,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption
 
 if TYPE_CHECKING:
-    from pmpath.services.imports import BankLibrary
+    pass
 
 FORMAT_HELP = "gift, moodle-xml, aiken, qti12, qti21, csv (import); the same and anki (export)"
-
-
-def library(framework: Path | None, database_url: str | None) -> "BankLibrary":
-    """The banks of the bundled content, the user's folders and the database."""
-    from pmpath.cli import render
-    from pmpath.services.imports import BankLibrary
-    from pmpath.store import Database
-
-    return BankLibrary(Database.open(database_url), render.framework(framework))
 
 
 def import_file(
@@ -54,7 +46,7 @@ def import_file(
     from pmpath.formats.mapping import ImportDefaults, slug
 
     defaults = ImportDefaults(level=level, domain=slug(domain) if domain else None)
-    report = library(framework, database_url).import_file(
+    report = application(framework, database_url).banks.import_file(
         file, format_name, bank, defaults, dry_run, replace
     )
     if as_json:
@@ -89,7 +81,7 @@ def export(
     from pmpath.cli import render
     from pmpath.errors import PmpathError
 
-    data, report = library(framework, database_url).export(bank, format_name)
+    data, report = application(framework, database_url).banks.export(bank, format_name)
     try:
         output.write_bytes(data)
     except OSError as exc:

@@ -29,15 +29,12 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pmpath.errors import PmpathError
+from pmpath.errors import ResponseError
 from pmpath.exams.items import Item, ItemType
 
 #: Numeric answers are compared with this much slack for floating-point rounding.
 FLOAT_SLACK = 1e-9
 
-
-class ResponseError(PmpathError):
-    """A response that does not fit its item (an unknown option, a text for a number, ...)."""
 
 
 def score(item: Item, response: Any) -> float:

@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit, ndtri
 
+from pmpath.errors import CalibrationError
 from pmpath.psychometrics.irt import ItemParameters, Matrix, Model, Vector, normal_grid, probability
 
 #: Guessing is kept in (0, 0.5): beyond one half an item is not a test of anything.
@@ -58,10 +59,6 @@ PARAMETER_LIMIT = 30.0
 EXACT_SE_WORK = 1e9  # about 3 s here; 900 attempts x 300 items would take a minute
 #: Scaling between the normal-ogive and logistic metrics, only for start values.
 OGIVE = 1.702
-
-
-class CalibrationError(ValueError):
-    """The responses cannot be calibrated; the message names the row, item and reason."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
-from pmpath.errors import AuthError, ForbiddenError, Location, PmpathError, ThrottledError
+from pmpath.errors import (
+    AuthError,
+    ForbiddenError,
+    Location,
+    SignUpError,
+    ThrottledError,
+)
 from pmpath.services.assessments import utc_now
 from pmpath.store import Database
 from pmpath.store.tables import ApiTokenRow, LoginFailureRow, ProfileRow, SessionRow, UserRow
@@ -35,9 +41,6 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 _hasher = PasswordHasher()
 
-
-class SignUpError(PmpathError):
-    """A sign-up form with a problem in a named field (HTTP 422)."""
 
 
 @dataclass(frozen=True)

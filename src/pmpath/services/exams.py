@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,8 +29,10 @@ from pmpath.services.assessments import check_profile_name, utc_now
 from pmpath.services.banks import key_of
 from pmpath.store import Database
 from pmpath.store import assessments as profiles
+from pmpath.store import attempts as attempt_store
+from pmpath.store.attempts import MOCK, PRACTICE
 from pmpath.store.responses import save_response
-from pmpath.store.tables import AttemptRow, ProfileRow, ResponseRow, ReviewCardRow
+from pmpath.store.tables import AttemptRow, ProfileRow
 
 Json = dict[str, Any]
 T = TypeVar("T")
@@ -39,36 +40,14 @@ T = TypeVar("T")
 
 #: Items seen in attempts started within this window are avoided by new forms.
 RECENT = timedelta(days=30)
-MOCK, PRACTICE = "mock", "practice"
-#: Adaptive tests live beside mock exams and practice, driven by pmpath.services.psychometrics.
-ADAPTIVE = "adaptive"
-
-
-def _owned_attempt_query(adaptive: bool) -> Select[AttemptRow]:
-    return (
-        select(AttemptRow)
-        .join(ProfileRow, ProfileRow.id == AttemptRow.profile_id)
-        .where(
-            AttemptRow.id == bindparam("attempt_id"),
-            ProfileRow.name == bindparam("profile"),
-            AttemptRow.bank_id == bindparam("bank_id"),
-            (AttemptRow.mode == ADAPTIVE) if adaptive else (AttemptRow.mode != ADAPTIVE),
-        )
-    )
-
-
-#: Built once (adaptive or not): building the statement cost more than running it.
-_OWNED_ATTEMPT = {adaptive: _owned_attempt_query(adaptive) for adaptive in (False, True)}
-_INSERT_ATTEMPT = insert(AttemptRow).returning(AttemptRow.id)
-_RECENT_FORMS = select(AttemptRow.form).where(
-    AttemptRow.profile_id == bindparam("profile_id"),
-    AttemptRow.bank_id == bindparam("bank_id"),
-    AttemptRow.started_at >= bindparam("since"),
-)
 
 
 class ExamService:
-    """Exams on one bank, for the learners of one database."""
+    """Mock exams, practice and spaced review on one bank, for the learners of one database.
+
+    It serves fixed-form attempts only: an adaptive test's form grows with each answer and
+    changes only through :class:`pmpath.services.psychometrics.PsychometricsService`.
+    """
 
     def __init__(
         self,
@@ -77,12 +56,7 @@ class ExamService:
         bank: Bank,
         blueprints: list[Blueprint],
         clock: Callable[[], datetime] = utc_now,
-        adaptive: bool = False,
     ) -> None:
-        """``adaptive``: this service answers adaptive tests (for the psychometrics service)
-        and no other attempts; otherwise it never touches an adaptive test, whose form grows
-        with each answer and must only change through its own service."""
-        self.adaptive = adaptive
         self.database = database
         self.framework = framework
         self.bank = bank
@@ -189,16 +163,15 @@ class ExamService:
             "started_at": now,
             "deadline": now + timedelta(minutes=blueprint.minutes) if blueprint else None,
         }
-        # One INSERT ... RETURNING rather than the ORM's unit of work (a third of a start's
-        # time). The row handed back is a copy that no session tracks: callers read it only.
-        attempt_id = session.connection().execute(_INSERT_ATTEMPT, values).scalar_one()
-        return AttemptRow(id=attempt_id, responses=[], **values)
+        return attempt_store.insert_attempt(session, values)
 
     def _recent(self, session: Session, owner: ProfileRow, now: datetime) -> set[str]:
-        rows = session.scalars(
-            _RECENT_FORMS, {"profile_id": owner.id, "bank_id": self.bank.id, "since": now - RECENT}
-        )
-        return {entry["item_id"] for form in rows for entry in form}
+        return attempt_store.recent_item_ids(session, owner.id, self.bank.id, now - RECENT)
+
+    def bank_of(self, attempt_id: int) -> str | None:
+        """The bank attempt ``attempt_id`` (anyone's) was drawn from; None if there is none."""
+        with self.database.transaction() as session:
+            return attempt_store.bank_of(session, attempt_id)
 
     # -- taking --------------------------------------------------------------------------------
 
@@ -208,15 +181,7 @@ class ExamService:
             owner = profiles.find_profile(session, check_profile_name(profile))
             if owner is None:
                 return []
-            rows = session.scalars(
-                select(AttemptRow)
-                .where(
-                    AttemptRow.profile_id == owner.id,
-                    AttemptRow.finished_at.is_(None),
-                    AttemptRow.mode != ADAPTIVE,  # resumed on their own page and command
-                )
-                .order_by(AttemptRow.id.desc())
-            ).all()
+            rows = attempt_store.open_fixed_form(session, owner.id)
             open_rows = [row for row in rows if not self._expire(session, row)]
             return [self._summary(row) for row in open_rows]
 
@@ -248,7 +213,7 @@ class ExamService:
                     # The hot path of a mock exam: one statement, whatever was there before.
                     save_response(session, row.id, position, item.id, response, credit, now)
                     return {"saved": True, "position": position}
-                stored = self._response_row(session, row, position, item.id)
+                stored = attempt_store.response_at(session, row, position, item.id)
                 stored.response, stored.credit, stored.answered_at = response, credit, now
                 self._review(session, row.profile_id, item.id, credit, now, always=False)
                 feedback = self._feedback(item, response, credit)
@@ -265,7 +230,7 @@ class ExamService:
             row = self.owned_attempt(session, attempt_id, profile)
             if self._still_open(session, row):
                 item, _ = self._form_item(row, position)
-                self._response_row(session, row, position, item.id).flagged = flagged
+                attempt_store.response_at(session, row, position, item.id).flagged = flagged
                 return
         raise _time_up(attempt_id)
 
@@ -296,17 +261,7 @@ class ExamService:
             owner = profiles.find_profile(session, check_profile_name(profile))
             rows: list[AttemptRow] = []
             if owner is not None:
-                rows = list(
-                    session.scalars(
-                        select(AttemptRow)
-                        .where(
-                            AttemptRow.profile_id == owner.id,
-                            AttemptRow.finished_at.is_not(None),
-                            AttemptRow.mode != ADAPTIVE,  # no fixed form: no score trend
-                        )
-                        .order_by(AttemptRow.finished_at, AttemptRow.id)
-                    )
-                )
+                rows = list(attempt_store.finished_fixed_form(session, owner.id))
             attempts = []
             trends: dict[str, list[float]] = {}
             for row in rows:
@@ -328,13 +283,10 @@ class ExamService:
         now = self.clock()
         with self.database.transaction() as session:
             owner = profiles.find_profile(session, check_profile_name(profile))
-            cards: list[ReviewCardRow] = []
+            cards = []
             upcoming = None
             if owner is not None:
-                query = select(ReviewCardRow).where(
-                    ReviewCardRow.profile_id == owner.id, ReviewCardRow.bank_id == self.bank.id
-                )
-                every = list(session.scalars(query.order_by(ReviewCardRow.due)))
+                every = attempt_store.review_cards(session, owner.id, self.bank.id)
                 cards = [card for card in every if card.due <= now and card.item_id in self._items]
                 later = [card.due for card in every if card.due > now]
                 upcoming = min(later) if later else None
@@ -342,7 +294,7 @@ class ExamService:
                 "profile": profile,
                 "due": [
                     {
-                        **self.question(self._items[card.item_id], None),
+                        **question_view(self.bank, self._items[card.item_id], None),
                         "due": _iso(card.due),
                         "reviews": card.reviews,
                     }
@@ -372,13 +324,7 @@ class ExamService:
             owner = profiles.find_profile(session, check_profile_name(profile))
             if owner is None:
                 return {}
-            rows = session.scalars(
-                select(AttemptRow).where(
-                    AttemptRow.profile_id == owner.id,
-                    AttemptRow.bank_id == self.bank.id,
-                    AttemptRow.finished_at.is_not(None),
-                )
-            ).all()
+            rows = attempt_store.finished_on_bank(session, self.bank.id, owner.id)
             for row in rows:
                 credits = {r.position: r.credit or 0.0 for r in row.responses}
                 for position, entry in enumerate(row.form):
@@ -403,11 +349,7 @@ class ExamService:
         from pmpath.psychometrics.classical import Answer, analyse
 
         with self.database.transaction() as session:
-            rows = session.scalars(
-                select(AttemptRow).where(
-                    AttemptRow.bank_id == self.bank.id, AttemptRow.finished_at.is_not(None)
-                )
-            ).all()
+            rows = attempt_store.finished_on_bank(session, self.bank.id)
             attempts = [
                 {entry["item_id"]: Answer(0.0, None) for entry in row.form}
                 | {
@@ -439,17 +381,12 @@ class ExamService:
     # -- internals -----------------------------------------------------------------------------
 
     def owned_attempt(self, session: Session, attempt_id: int, profile: str) -> AttemptRow:
-        """The attempt if it belongs to ``profile`` and this service's bank and kind (adaptive
-        or not); NotFoundError otherwise."""
+        """The mock exam or practice session if ``profile`` owns it on this service's bank;
+        NotFoundError otherwise."""
         # One query for the attempt and its owner: every answer starts here.
-        row = session.scalars(
-            _OWNED_ATTEMPT[self.adaptive],
-            {
-                "attempt_id": attempt_id,
-                "profile": check_profile_name(profile),
-                "bank_id": self.bank.id,
-            },
-        ).first()
+        row = attempt_store.owned_fixed_form(
+            session, attempt_id, check_profile_name(profile), self.bank.id
+        )
         # Someone else's attempt looks exactly like a missing one: ids reveal nothing.
         if row is None:
             raise NotFoundError(f"no attempt {attempt_id} for profile {profile!r}")
@@ -495,21 +432,12 @@ class ExamService:
         now: datetime,
         always: bool,
     ) -> datetime | None:
-        card = session.scalars(
-            select(ReviewCardRow).where(
-                ReviewCardRow.profile_id == profile_id,
-                ReviewCardRow.bank_id == self.bank.id,
-                ReviewCardRow.item_id == item_id,
-            )
-        ).one_or_none()
+        card = attempt_store.review_card(session, profile_id, self.bank.id, item_id)
         if card is None and not (always or needs_review(credit)):
             return None  # a known item that was never missed needs no review
         state, due = schedule(card.card if card else None, credit, now)
         if card is None:
-            card = ReviewCardRow(
-                profile_id=profile_id, bank_id=self.bank.id, item_id=item_id, reviews=0
-            )
-            session.add(card)
+            card = attempt_store.new_review_card(session, profile_id, self.bank.id, item_id)
         card.card, card.due, card.updated_at = state, due, now
         card.reviews = (card.reviews or 0) + 1
         session.flush()
@@ -525,18 +453,6 @@ class ExamService:
         if item is None:
             raise AttemptError(f"item {entry['item_id']!r} is no longer in bank {self.bank.id!r}")
         return item, FormItem(entry["item_id"], tuple(entry["option_order"]))
-
-    def _response_row(
-        self, session: Session, row: AttemptRow, position: int, item_id: str
-    ) -> ResponseRow:
-        for existing in row.responses:
-            if existing.position == position:
-                return existing
-        created = ResponseRow(attempt_id=row.id, position=position, item_id=item_id, flagged=False)
-        session.add(created)
-        row.responses.append(created)
-        session.flush()
-        return created
 
     def _outcome(self, row: AttemptRow) -> Results:
         items = [
@@ -558,24 +474,6 @@ class ExamService:
             "finished_at": _iso(row.finished_at),
             "finish_reason": row.finish_reason,
             "seed": row.seed,
-        }
-
-    def question(self, item: Item, order: tuple[str, ...] | None) -> Json:
-        """What a learner may see of an item: never its key or explanations."""
-        scenario = self.bank.scenario(item.scenario) if item.scenario else None
-        ids = list(order) if order else [o.id for o in item.options]
-        return {
-            "item_id": item.id,
-            "type": item.type.value,
-            "domain": item.domain,
-            "level": item.level,
-            "stem": item.stem,
-            "scenario": {"id": scenario.id, "title": scenario.title, "text": scenario.text}
-            if scenario
-            else None,
-            "options": [{"id": i, "text": item.option(i).text} for i in ids],
-            "lefts": [pair.left for pair in item.pairs if pair.left is not None],
-            "unit": item.numeric.unit if item.numeric else None,
         }
 
     def _feedback(self, item: Item, response: Any, credit: float) -> Json:
@@ -601,7 +499,7 @@ class ExamService:
             stored = responses.get(position)
             shown: Json = {
                 "position": position,
-                **self.question(item, tuple(entry["option_order"])),
+                **question_view(self.bank, item, tuple(entry["option_order"])),
                 "response": stored.response if stored else None,
                 "flagged": bool(stored and stored.flagged),
             }
@@ -646,6 +544,25 @@ class ExamService:
         if self.framework.has("competency", competency_id):
             return self.framework.competency(competency_id).name
         return competency_id
+
+
+def question_view(bank: Bank, item: Item, order: tuple[str, ...] | None) -> Json:
+    """What a learner may see of an item: never its key or explanations."""
+    scenario = bank.scenario(item.scenario) if item.scenario else None
+    ids = list(order) if order else [o.id for o in item.options]
+    return {
+        "item_id": item.id,
+        "type": item.type.value,
+        "domain": item.domain,
+        "level": item.level,
+        "stem": item.stem,
+        "scenario": {"id": scenario.id, "title": scenario.title, "text": scenario.text}
+        if scenario
+        else None,
+        "options": [{"id": i, "text": item.option(i).text} for i in ids],
+        "lefts": [pair.left for pair in item.pairs if pair.left is not None],
+        "unit": item.numeric.unit if item.numeric else None,
+    }
 
 
 def _share(share: Share) -> Json:

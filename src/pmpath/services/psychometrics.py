@@ -31,15 +31,23 @@ from typing import Any
 
 import numpy as np
 from scipy.special import ndtr
-from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from pmpath.errors import AttemptError, BankError, Location, NotFoundError, Problem
+from pmpath.errors import (
+    AttemptError,
+    CalibrationError,
+    CalibrationInputError,
+    Location,
+    NotFoundError,
+    Problem,
+)
 from pmpath.exams.blueprints import Blueprint
 from pmpath.exams.forms import option_order
 from pmpath.exams.items import Bank, Item
+from pmpath.exams.scoring import score
 from pmpath.framework import Framework
 from pmpath.psychometrics.ability import eap_single
-from pmpath.psychometrics.calibration import Calibration, CalibrationError, calibrate
+from pmpath.psychometrics.calibration import Calibration, calibrate
 from pmpath.psychometrics.cat import AdaptiveTest, CatConfig, Estimate, ItemPool
 from pmpath.psychometrics.domains import domain_estimates
 from pmpath.psychometrics.fit import item_fit
@@ -48,10 +56,14 @@ from pmpath.psychometrics.levels import level_estimate, stage_centres
 from pmpath.psychometrics.priors import calibration_priors, prior_parameters
 from pmpath.psychometrics.readiness import cut_theta, readiness
 from pmpath.services.assessments import check_profile_name, utc_now
-from pmpath.services.exams import ADAPTIVE, ExamService
+from pmpath.services.exams import ExamService, question_view
 from pmpath.store import Database
 from pmpath.store import assessments as profiles
-from pmpath.store.tables import AttemptRow, ParameterSetRow, ProfileRow, ResponseRow
+from pmpath.store import attempts as attempt_store
+from pmpath.store import parameters as parameters_store
+from pmpath.store.attempts import ADAPTIVE
+from pmpath.store.responses import save_response
+from pmpath.store.tables import AttemptRow, ParameterSetRow
 
 Json = dict[str, Any]
 
@@ -66,9 +78,6 @@ PLACEMENT_MAX_ITEMS = 48
 ADAPTIVE_EXAM_MIN_ITEMS = 10
 FULL_CREDIT = 0.999
 
-
-class CalibrationInputError(BankError):
-    """Responses that cannot be calibrated (exit code 2, nothing stored)."""
 
 
 @dataclass(frozen=True)
@@ -111,20 +120,11 @@ class PsychometricsService:
         a version's items are read and built once per process (versions never change).
         """
         with self.database.transaction() as session:
-            version = session.scalar(
-                select(func.max(ParameterSetRow.version)).where(
-                    ParameterSetRow.bank_id == self.bank.id
-                )
-            )
+            version = parameters_store.newest_version(session, self.bank.id)
             if version is None:
                 return self._priors
             if version not in self._sets:
-                row = session.scalars(
-                    select(ParameterSetRow).where(
-                        ParameterSetRow.bank_id == self.bank.id,
-                        ParameterSetRow.version == version,
-                    )
-                ).one()
+                row = parameters_store.parameter_set(session, self.bank.id, version)
                 self._sets[version] = self._from_row(row)
             return self._sets[version]
 
@@ -151,21 +151,9 @@ class PsychometricsService:
     def stored_responses(self) -> np.ndarray:
         """Attempts x bank items: 1 full credit, 0 otherwise, NaN not asked (finished only)."""
         with self.database.transaction() as session:
-            attempts = session.scalars(
-                select(AttemptRow.id).where(
-                    AttemptRow.bank_id == self.bank.id, AttemptRow.finished_at.is_not(None)
-                )
-            ).all()
-            by_attempt = {attempt: np.full(len(self.items), np.nan) for attempt in attempts}
-            answered = session.execute(
-                select(ResponseRow.attempt_id, ResponseRow.item_id, ResponseRow.credit)
-                .join(AttemptRow, AttemptRow.id == ResponseRow.attempt_id)
-                .where(
-                    AttemptRow.bank_id == self.bank.id,
-                    AttemptRow.finished_at.is_not(None),
-                    ResponseRow.credit.is_not(None),
-                )
-            )
+            finished = parameters_store.finished_attempt_ids(session, self.bank.id)
+            by_attempt = {attempt: np.full(len(self.items), np.nan) for attempt in finished}
+            answered = parameters_store.finished_credits(session, self.bank.id)
             for attempt_id, item_id, credit in answered:
                 j = self._index.get(item_id)
                 if j is not None:
@@ -284,21 +272,8 @@ class PsychometricsService:
             stored[item_id] = {"source": "prior"}
         summary = {key: value for key, value in report.items() if key != "items"}
         with self.database.transaction() as session:
-            latest = session.scalar(
-                select(func.max(ParameterSetRow.version)).where(
-                    ParameterSetRow.bank_id == self.bank.id
-                )
-            )
-            version = (latest or 0) + 1
-            session.add(
-                ParameterSetRow(
-                    bank_id=self.bank.id,
-                    version=version,
-                    model=model.value,
-                    created_at=self.clock(),
-                    items=stored,
-                    summary=summary,
-                )
+            version = parameters_store.add_parameter_set(
+                session, self.bank.id, model.value, stored, summary, self.clock()
             )
         return {**report, "stored": True, "version": version}
 
@@ -501,16 +476,8 @@ class PsychometricsService:
         """The newest 0/1 answer of the learner to each bank item; NaN where none."""
         values = np.full(len(self.items), np.nan)
         with self.database.transaction() as session:
-            answered = session.execute(
-                select(ResponseRow.item_id, ResponseRow.credit)
-                .join(AttemptRow, AttemptRow.id == ResponseRow.attempt_id)
-                .join(ProfileRow, ProfileRow.id == AttemptRow.profile_id)
-                .where(
-                    ProfileRow.name == check_profile_name(profile),
-                    AttemptRow.bank_id == self.bank.id,
-                    ResponseRow.credit.is_not(None),
-                )
-                .order_by(ResponseRow.answered_at)
+            answered = parameters_store.learner_credits(
+                session, check_profile_name(profile), self.bank.id
             )
             for item_id, credit in answered:
                 j = self._index.get(item_id)
@@ -533,10 +500,6 @@ class PsychometricsService:
         return stage_centres(parameters, [item.level for item in self.items], self._stage_order)
 
     # -- the adaptive placement test -----------------------------------------------------------
-
-    @cached_property
-    def _exams(self) -> ExamService:
-        return ExamService(self.database, self.framework, self.bank, [], self.clock, adaptive=True)
 
     def adaptive_exam_config(self, blueprint: Blueprint, cut: float | None) -> CatConfig:
         """An adaptive version of a blueprint's mock exam: its domains in its proportions, at
@@ -595,20 +558,21 @@ class PsychometricsService:
             raise NotFoundError(f"bank {self.bank.id!r} has no items for this adaptive test")
         with self.database.transaction() as session:
             owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
-            row = AttemptRow(
-                profile_id=owner.id,
-                mode=ADAPTIVE,
-                bank_id=self.bank.id,
-                blueprint_id=test_id,
-                seed=chosen_seed,
-                form=[self._entry(first, chosen_seed, 0)],
-                pass_mark=None,
-                started_at=now,
-                deadline=None,
-                responses=[],
+            row = attempt_store.add_attempt(
+                session,
+                AttemptRow(
+                    profile_id=owner.id,
+                    mode=ADAPTIVE,
+                    bank_id=self.bank.id,
+                    blueprint_id=test_id,
+                    seed=chosen_seed,
+                    form=[self._entry(first, chosen_seed, 0)],
+                    pass_mark=None,
+                    started_at=now,
+                    deadline=None,
+                    responses=[],
+                ),
             )
-            session.add(row)
-            session.flush()
             attempt_id = row.id
         return self.placement(attempt_id, profile)
 
@@ -617,8 +581,23 @@ class PsychometricsService:
         view = self.placement(attempt_id, profile)
         if view["finished"]:
             raise AttemptError(f"placement test {attempt_id} is finished; it cannot change")
-        self._exams.answer(attempt_id, profile, view["question"]["position"], response)
+        position = view["question"]["position"]
+        item = self.items[self._index[view["question"]["item_id"]]]
+        credit = score(item, response)  # refuses responses of the wrong shape
+        with self.database.transaction() as session:
+            self._owned(session, attempt_id, profile)
+            save_response(session, attempt_id, position, item.id, response, credit, self.clock())
         return self.placement(attempt_id, profile)
+
+    def _owned(self, session: Session, attempt_id: int, profile: str) -> AttemptRow:
+        """The adaptive test if ``profile`` owns it on this bank; NotFoundError otherwise."""
+        row = attempt_store.owned_adaptive(
+            session, attempt_id, check_profile_name(profile), self.bank.id
+        )
+        # Someone else's test looks exactly like a missing one: ids reveal nothing.
+        if row is None:
+            raise NotFoundError(f"no attempt {attempt_id} for profile {profile!r}")
+        return row
 
     def placement(self, attempt_id: int, profile: str) -> Json:
         """The test as it stands: the question to answer now, or the result once it stopped.
@@ -628,7 +607,7 @@ class PsychometricsService:
         """
         current = self.parameter_set()
         with self.database.transaction() as session:
-            row = self._exams.owned_attempt(session, attempt_id, profile)
+            row = self._owned(session, attempt_id, profile)
             if row.finished_at is not None:
                 return _placement_done(row)
             credits = {r.position: r.credit for r in row.responses if r.credit is not None}
@@ -642,7 +621,7 @@ class PsychometricsService:
                 row.form = [*row.form, self._entry(following, row.seed, len(row.form))]
             entry = row.form[-1]
             item = self.items[self._index[entry["item_id"]]]
-            question = self._exams.question(item, tuple(entry["option_order"]))
+            question = question_view(self.bank, item, tuple(entry["option_order"]))
             return {
                 "attempt_id": row.id,
                 "test": row.blueprint_id,
@@ -655,36 +634,17 @@ class PsychometricsService:
     def unfinished_placement(self, profile: str, test_id: str = PLACEMENT_ID) -> int | None:
         """The learner's newest placement test (or adaptive exam ``test_id``) still running."""
         with self.database.transaction() as session:
-            return session.scalar(
-                select(AttemptRow.id)
-                .join(ProfileRow, ProfileRow.id == AttemptRow.profile_id)
-                .where(
-                    ProfileRow.name == check_profile_name(profile),
-                    AttemptRow.mode == ADAPTIVE,
-                    AttemptRow.blueprint_id == test_id,
-                    AttemptRow.bank_id == self.bank.id,
-                    AttemptRow.finished_at.is_(None),
-                )
-                .order_by(AttemptRow.id.desc())
-                .limit(1)
+            row = attempt_store.newest_adaptive(
+                session, check_profile_name(profile), self.bank.id, test_id, finished=False
             )
+            return row.id if row is not None else None
 
     def latest_placement(self, profile: str, test_id: str = PLACEMENT_ID) -> Json | None:
         """The result of the learner's newest finished placement test (or adaptive exam)."""
         with self.database.transaction() as session:
-            row = session.scalars(
-                select(AttemptRow)
-                .join(ProfileRow, ProfileRow.id == AttemptRow.profile_id)
-                .where(
-                    ProfileRow.name == check_profile_name(profile),
-                    AttemptRow.mode == ADAPTIVE,
-                    AttemptRow.blueprint_id == test_id,
-                    AttemptRow.bank_id == self.bank.id,
-                    AttemptRow.finished_at.is_not(None),
-                )
-                .order_by(AttemptRow.finished_at.desc(), AttemptRow.id.desc())
-                .limit(1)
-            ).first()
+            row = attempt_store.newest_adaptive(
+                session, check_profile_name(profile), self.bank.id, test_id, finished=True
+            )
             return _placement_done(row) if row is not None else None
 
     def _replay(

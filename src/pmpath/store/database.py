@@ -14,16 +14,11 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pmpath.errors import PmpathError
+from pmpath.errors import DatabaseError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 POOL_SIZE, POOL_OVERFLOW = 10, 20
 
-
-class DatabaseError(PmpathError):
-    """The database cannot be used as it is (e.g. its schema is behind this version)."""
-
-    is_bad_input = False
 
 
 def default_database_url() -> str:
@@ -136,6 +131,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
 
 
 def _alembic_config() -> Any:

@@ -5,21 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from pmpath import __version__
+from pmpath.app import Pmpath
 from pmpath.errors import PmpathError
+from pmpath.settings import Settings
 from pmpath.web.auth import check_csrf
-from pmpath.web.context import AppContext, WebSettings
-from pmpath.web.problems import handle
+from pmpath.web.problems import from_validation, handle
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def create_app(settings: WebSettings | None = None, context: AppContext | None = None) -> FastAPI:
-    """The app over ``context`` (or one opened from ``settings``: database migrated if SQLite)."""
-    from pmpath.web.api import v1
+def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -> FastAPI:
+    """The web app over ``pmpath`` (or one built from ``settings``). The database is opened
+    (and SQLite migrated) and the content loaded here, before the first request."""
+    from pmpath.web.api import router as api_router
     from pmpath.web.pages import accounts, assess, author, exams, ladder, placement
 
     app = FastAPI(
@@ -28,23 +31,30 @@ def create_app(settings: WebSettings | None = None, context: AppContext | None =
         summary="A career-path navigator for product managers, with a practice-exam engine.",
         dependencies=[Depends(check_csrf)],
     )
-    app.state.context = context or AppContext.open(settings or WebSettings())
+    application = pmpath or Pmpath(settings or Settings())
+    # Load now what every request needs, so no request pays for it (or finds it broken).
+    application.database, application.framework  # noqa: B018
+    app.state.pmpath = application
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(PmpathError)
     async def _pmpath_error(request: Request, exc: PmpathError) -> Response:
         return handle(request, exc)
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return handle(request, from_validation(exc))
+
     @app.get("/healthz", include_in_schema=False)
     def health() -> JSONResponse:
         # For load balancers: the process answers and the database is reachable. Cheap on
         # purpose: it is polled every few seconds.
-        app.state.context.database.ping()
+        application.database.ping()
         return JSONResponse({"status": "ok"})
 
     # The API first: its routes are the hot ones (every answer of every exam), and routes are
     # matched in order.
-    app.include_router(v1.router)
+    app.include_router(api_router)
     app.include_router(ladder.router)
     app.include_router(accounts.router)
     app.include_router(assess.router)

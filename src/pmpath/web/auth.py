@@ -6,20 +6,18 @@ import secrets
 
 from fastapi import Request
 
-from pmpath.errors import ForbiddenError
+from pmpath.app import Pmpath
+from pmpath.errors import CsrfError
 from pmpath.services.accounts import User
-from pmpath.web.context import AppContext
 
 SESSION_COOKIE = "pmpath_session"
 
 
-class CsrfError(ForbiddenError):
-    """A state-changing form without the session's CSRF token (HTTP 403)."""
 
-
-def context(request: Request) -> AppContext:
-    ctx: AppContext = request.app.state.context
-    return ctx
+def application(request: Request) -> Pmpath:
+    """The application object this app was built over (routes take it as ``deps.App``)."""
+    found: Pmpath = request.app.state.pmpath
+    return found
 
 
 def current(request: Request) -> tuple[User | None, str | None]:
@@ -27,7 +25,7 @@ def current(request: Request) -> tuple[User | None, str | None]:
     cached = getattr(request.state, "auth", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    ctx = context(request)
+    ctx = application(request)
     found: tuple[User | None, str | None] = (None, None)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
@@ -67,7 +65,7 @@ async def check_csrf(request: Request) -> None:
 
 
 def secure(request: Request) -> bool:
-    settings = context(request).settings
+    settings = application(request).settings
     if settings.secure_cookies == "always":
         return True
     if settings.secure_cookies == "never":

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from pmpath.errors import (
     AttemptError,
     AuthError,
     ForbiddenError,
+    Location,
     NotFoundError,
     PmpathError,
+    Problem,
     ThrottledError,
 )
 
@@ -79,3 +82,20 @@ def handle(request: Request, exc: PmpathError) -> Response:
 
 def html_not_found(request: Request) -> HTMLResponse:  # pragma: no cover - trivial
     return HTMLResponse("Not found", status_code=404)
+
+
+def from_validation(exc: RequestValidationError) -> PmpathError:
+    """FastAPI's refusal of a path, query or body parameter, as one of pmpath's errors: one
+    problem per parameter, named by its field path, in pmpath's words."""
+    problems = []
+    for error in exc.errors():
+        where = tuple(part for part in error.get("loc", ())[1:] if isinstance(part, str | int))
+        name = ".".join(map(str, where)) or "the request"
+        expected = (error.get("ctx") or {}).get("expected")
+        if error.get("type") == "enum" and expected:
+            choices = expected.replace("'", "")
+            message = f"{name} must be {choices}, not {error.get('input')!r}"
+        else:
+            message = f"{name}: {error.get('msg', 'invalid')}"
+        problems.append(Problem(message, Location(field_path=where)))
+    return PmpathError(problems or "the request is not valid")

@@ -7,14 +7,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pmpath.errors import AuthError, PmpathError
 from pmpath.services.accounts import SESSION_LIFETIME, require
-from pmpath.web.auth import SESSION_COOKIE, context, current, secure, user
+from pmpath.web.auth import SESSION_COOKIE, application, current, secure, user
+from pmpath.web.deps import App
 from pmpath.web.pages.render import page
 
 router = APIRouter()
 
 
 def _signed_in(request: Request, email: str, password: str, next_url: str) -> Response:
-    signed = context(request).accounts.sign_in(email, password)
+    signed = application(request).accounts.sign_in(email, password)
     response = RedirectResponse(_safe_next(next_url), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -41,12 +42,13 @@ def signup_form(request: Request) -> HTMLResponse:
 @router.post("/signup")
 def signup(
     request: Request,
+    app: App,
     email: str = Form(""),
     name: str = Form(""),
     password: str = Form(""),
 ) -> Response:
     try:
-        context(request).accounts.sign_up(email, name, password)
+        app.accounts.sign_up(email, name, password)
     except PmpathError as exc:
         errors = {
             ".".join(map(str, p.location.field_path)) or "form": p.message for p in exc.problems
@@ -88,10 +90,10 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, app: App) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        context(request).accounts.sign_out(token)
+        app.accounts.sign_out(token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -106,11 +108,11 @@ def account(request: Request) -> Response:
 
 @router.post("/account/password")
 def change_password(
-    request: Request, current_password: str = Form(""), new_password: str = Form("")
+    request: Request, app: App, current_password: str = Form(""), new_password: str = Form("")
 ) -> Response:
     me = require(user(request), "learner")
     try:
-        context(request).accounts.change_password(me, current_password, new_password)
+        app.accounts.change_password(me, current_password, new_password)
     except PmpathError as exc:
         return page(
             request,
@@ -124,9 +126,9 @@ def change_password(
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
-def create_token(request: Request, name: str = Form("script")) -> HTMLResponse:
+def create_token(request: Request, app: App, name: str = Form("script")) -> HTMLResponse:
     me = require(user(request), "learner")
-    token = context(request).accounts.create_token(me, name)
+    token = app.accounts.create_token(me, name)
     return page(
         request,
         "account.html",

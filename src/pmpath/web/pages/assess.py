@@ -16,7 +16,8 @@ from pmpath.assessment import Confidence, Rating, SelfAssessment
 from pmpath.errors import NotFoundError
 from pmpath.services.accounts import User
 from pmpath.services.guidance import guidance
-from pmpath.web.auth import context, user
+from pmpath.web.auth import user
+from pmpath.web.deps import App
 from pmpath.web.pages.render import page
 
 router = APIRouter()
@@ -31,26 +32,24 @@ def _login(path: str) -> RedirectResponse:
 
 
 @router.get("/assess", response_class=HTMLResponse)
-def intake(request: Request) -> Response:
+def intake(request: Request, app: App) -> Response:
     me = _me(request)
     if me is None:
         return _login("/assess")
-    ctx = context(request)
-    unfinished = ctx.assessments.unfinished(me.profile)
+    unfinished = app.assessments.unfinished(me.profile)
     if unfinished is not None:
         return RedirectResponse(f"/assess/{unfinished.id}", status_code=303)
-    fw = ctx.framework
+    fw = app.framework
     return page(request, "assess_intake.html", {"fw": fw})
 
 
 @router.post("/assess")
-async def start(request: Request) -> Response:
+async def start(request: Request, app: App) -> Response:
     me = _me(request)
     if me is None:
         return _login("/assess")
-    ctx = context(request)
     form = await request.form()
-    fw = ctx.framework
+    fw = app.framework
     current = str(form.get("current_role") or "") or None
     background = str(form.get("background") or "") or None
     years_text = str(form.get("years") or "").strip()
@@ -73,7 +72,7 @@ async def start(request: Request) -> Response:
     intake_answers = SelfAssessment(
         {}, background=background, current_role=current, years=years, interests=interests
     )
-    assessment_id = ctx.assessments.start(me.profile, intake_answers)
+    assessment_id = app.assessments.start(me.profile, intake_answers)
     return RedirectResponse(f"/assess/{assessment_id}", status_code=303)
 
 
@@ -82,15 +81,14 @@ def fw_has_interest(fw: Any, interest: str) -> bool:
 
 
 @router.get("/assess/{assessment_id}", response_class=HTMLResponse)
-def question(request: Request, assessment_id: int) -> Response:
+def question(request: Request, app: App, assessment_id: int) -> Response:
     me = _me(request)
     if me is None:
         return _login(f"/assess/{assessment_id}")
-    ctx = context(request)
-    unfinished = ctx.assessments.unfinished(me.profile)
+    unfinished = app.assessments.unfinished(me.profile)
     if unfinished is None or unfinished.id != assessment_id:
         raise NotFoundError(f"no unfinished assessment {assessment_id}")
-    fw = ctx.framework
+    fw = app.framework
     answered = unfinished.assessment.ratings
     remaining = [c for c in fw.competencies if c.id not in answered]
     if not remaining:
@@ -116,6 +114,7 @@ def question(request: Request, assessment_id: int) -> Response:
 @router.post("/assess/{assessment_id}/answer")
 def answer(
     request: Request,
+    app: App,
     assessment_id: int,
     competency: str = Form(...),
     level: int = Form(...),
@@ -130,37 +129,34 @@ def answer(
     except ValueError:
         sure = Confidence.MEDIUM
     notes = (evidence.strip()[:2000],) if evidence.strip() else ()
-    context(request).assessments.answer(
-        me.profile, assessment_id, Rating(competency, level, sure, notes)
-    )
+    app.assessments.answer(me.profile, assessment_id, Rating(competency, level, sure, notes))
     return RedirectResponse(f"/assess/{assessment_id}", status_code=303)
 
 
 @router.post("/assess/{assessment_id}/finish")
-def finish(request: Request, assessment_id: int) -> Response:
+def finish(request: Request, app: App, assessment_id: int) -> Response:
     me = _me(request)
     if me is None:
         return _login(f"/assess/{assessment_id}")
-    context(request).assessments.finish(me.profile, assessment_id)
+    app.assessments.finish(me.profile, assessment_id)
     return RedirectResponse("/profile", status_code=303)
 
 
 @router.get("/profile", response_class=HTMLResponse)
-def profile(request: Request, target: str | None = None) -> Response:
+def profile(request: Request, app: App, target: str | None = None) -> Response:
     me = _me(request)
     if me is None:
         return _login("/profile")
-    ctx = context(request)
-    done = ctx.assessments.history(me.profile)
+    done = app.assessments.history(me.profile)
     if not done:
         return page(request, "profile_empty.html", {})
     latest = done[-1]
-    data = guidance(ctx.framework, latest.assessment, target, ctx.evidence(me.profile))
-    progress = ctx.assessments.progress(me.profile)
+    data = guidance(app.framework, latest.assessment, target, app.evidence(me.profile))
+    progress = app.assessments.progress(me.profile)
     return page(
         request,
         "profile.html",
-        {"data": data, "latest": latest, "progress": progress, "radar": _radar(ctx, data)},
+        {"data": data, "latest": latest, "progress": progress, "radar": _radar(app, data)},
     )
 
 
@@ -180,14 +176,13 @@ def _radar(ctx: Any, data: dict[str, Any]) -> Markup:
 
 
 @router.get("/report", response_class=HTMLResponse)
-def report(request: Request, target: str | None = None) -> Response:
+def report(request: Request, app: App, target: str | None = None) -> Response:
     me = _me(request)
     if me is None:
         return _login("/report")
     from pmpath.reports import render_report
 
-    ctx = context(request)
-    data = ctx.assessments.report(me.profile, target, ctx.evidence(me.profile))
-    data["readiness"] = ctx.psychometrics.readiness(me.profile)
+    data = app.assessments.report(me.profile, target, app.evidence(me.profile))
+    data["readiness"] = app.psychometrics.readiness(me.profile)
     data["profile"]["name"] = me.name
     return HTMLResponse(render_report(data))

@@ -10,14 +10,15 @@ from typing import Any
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pmpath.errors import FormatError, NotFoundError, PmpathError
+from pmpath.errors import CalibrationInputError, FormatError, NotFoundError, PmpathError
 from pmpath.formats.mapping import ImportDefaults, slug
 from pmpath.formats.registry import FORMATS
 from pmpath.psychometrics.irt import Model
 from pmpath.services.banks import BUNDLED_BANK_ID
-from pmpath.services.imports import AuthorService, BankLibrary
-from pmpath.services.psychometrics import MIN_RESPONSES, CalibrationInputError
-from pmpath.web.auth import context, user
+from pmpath.services.imports import AuthorService
+from pmpath.services.psychometrics import MIN_RESPONSES
+from pmpath.web.auth import application, user
+from pmpath.web.deps import App
 from pmpath.web.pages.render import page
 
 router = APIRouter(prefix="/author")
@@ -32,8 +33,7 @@ MODEL_NAMES = {
 
 
 def _author(request: Request) -> AuthorService:
-    ctx = context(request)
-    return AuthorService(BankLibrary(ctx.database, ctx.framework), user(request))
+    return application(request).author(user(request))
 
 
 @router.get("/banks", response_class=HTMLResponse)
@@ -48,7 +48,7 @@ def _banks_page(
     values = {
         "banks": author.banks(),
         "formats": formats,
-        "parameters": context(request).psychometrics.parameters_report(),
+        "parameters": application(request).psychometrics.parameters_report(),
         "models": [(model.value, MODEL_NAMES[model]) for model in Model],
         "min_responses": MIN_RESPONSES,
         "calibration": None,
@@ -62,6 +62,7 @@ def _banks_page(
 @router.post("/banks/{bank_id}/calibrate", response_class=HTMLResponse)
 def calibrate(
     request: Request,
+    app: App,
     bank_id: str,
     model: str = Form(Model.TWO_PL.value),
     min_responses: str = Form(str(MIN_RESPONSES)),
@@ -79,7 +80,7 @@ def calibrate(
     except ValueError:
         raise PmpathError(f"min_responses must be a whole number, not {min_responses!r}") from None
     try:
-        report = context(request).psychometrics.calibrate(chosen, min_responses=fewest)
+        report = app.psychometrics.calibrate(chosen, min_responses=fewest)
     except CalibrationInputError as exc:
         return _banks_page(
             request,
@@ -116,7 +117,7 @@ def export(request: Request, bank_id: str, format: str) -> Response:
 
 
 @router.get("/import", response_class=HTMLResponse)
-def import_form(request: Request) -> Response:
+def import_form(request: Request, app: App) -> Response:
     _author(request)
     return page(
         request,
@@ -125,7 +126,7 @@ def import_form(request: Request) -> Response:
             "report": None,
             "payload": None,
             "values": {},
-            "levels": context(request).framework.stages,
+            "levels": app.framework.stages,
         },
     )
 
@@ -133,6 +134,7 @@ def import_form(request: Request) -> Response:
 @router.post("/import", response_class=HTMLResponse)
 async def import_file(
     request: Request,
+    app: App,
     upload: UploadFile | None = None,
     payload: str = Form(""),
     filename: str = Form(""),
@@ -152,7 +154,7 @@ async def import_file(
         except (binascii.Error, ValueError):
             data = b""
     values = {"bank": bank, "level": level, "format": format, "filename": filename}
-    levels = context(request).framework.stages
+    levels = app.framework.stages
     if not data:
         return page(
             request,
@@ -202,20 +204,20 @@ async def import_file(
 
 
 @router.get("/stats", response_class=HTMLResponse)
-def stats(request: Request, min_responses: int = 20) -> Response:
+def stats(request: Request, app: App, min_responses: int = 20) -> Response:
     _author(request)
-    data = context(request).exams.item_statistics(min_responses)
+    data = app.exams.item_statistics(min_responses)
     return page(request, "author_stats.html", {"stats": data})
 
 
 @admin_router.get("/users", response_class=HTMLResponse)
-def users(request: Request) -> Response:
-    accounts = context(request).accounts
+def users(request: Request, app: App) -> Response:
+    accounts = app.accounts
     me = user(request)
     return page(request, "admin_users.html", {"users": accounts.users(me)})
 
 
 @admin_router.post("/users/{user_id}/role")
-def set_role(request: Request, user_id: int, role: str = Form(...)) -> Response:
-    context(request).accounts.set_role(user(request), user_id, role)
+def set_role(request: Request, app: App, user_id: int, role: str = Form(...)) -> Response:
+    app.accounts.set_role(user(request), user_id, role)
     return RedirectResponse("/admin/users", status_code=303)

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from pmpath.errors import AttemptError, PmpathError
-from pmpath.exams.scoring import ResponseError
+from pmpath.errors import AttemptError, PmpathError, ResponseError
 from pmpath.services.accounts import User
-from pmpath.web.auth import context, user
+from pmpath.web.auth import user
+from pmpath.web.deps import App
 from pmpath.web.pages.render import page
 
 router = APIRouter()
@@ -30,18 +30,17 @@ def signed_in(request: Request, path: str) -> User | RedirectResponse:
 
 
 @router.get("/exams", response_class=HTMLResponse)
-def exams(request: Request) -> Response:
-    ctx = context(request)
+def exams(request: Request, app: App) -> Response:
     me = user(request)
-    open_attempts = ctx.exams.unfinished(me.profile) if me else []
-    past = ctx.exams.history(me.profile) if me else {"attempts": [], "domain_trends": {}}
+    open_attempts = app.exams.unfinished(me.profile) if me else []
+    past = app.exams.history(me.profile) if me else {"attempts": [], "domain_trends": {}}
     history = past["attempts"]
-    readiness = ctx.psychometrics.readiness(me.profile) if me else None
+    readiness = app.psychometrics.readiness(me.profile) if me else None
     chart: Markup | None = None
     if history:
         from pmpath.reports import trend_svg
 
-        names = {d.id: d.name for d in ctx.exams.bank.domains}
+        names = {d.id: d.name for d in app.exams.bank.domains}
         series = {"Overall": [a["score"] for a in history]}
         series |= {names.get(d, d): scores for d, scores in past["domain_trends"].items()}
         chart = Markup(
@@ -51,7 +50,7 @@ def exams(request: Request) -> Response:
         request,
         "exams.html",
         {
-            "blueprints": list(ctx.exams.blueprints.values()),
+            "blueprints": list(app.exams.blueprints.values()),
             "open": open_attempts,
             "history": history,
             "chart": chart,
@@ -62,33 +61,30 @@ def exams(request: Request) -> Response:
 
 
 @router.post("/exams/{blueprint_id}/start")
-async def start(request: Request, blueprint_id: str) -> Response:
+async def start(request: Request, app: App, blueprint_id: str) -> Response:
     # Inline on the event loop, as the API's start (see pmpath.web.api.v1, _INLINE).
     me = signed_in(request, "/exams")
     if isinstance(me, RedirectResponse):
         return me
-    attempt = context(request).exams.start_mock(me.profile, blueprint_id)
+    attempt = app.exams.start_mock(me.profile, blueprint_id)
     return RedirectResponse(f"/attempts/{attempt}", status_code=303)
 
 
 @router.get("/practice", response_class=HTMLResponse)
-def practice_form(request: Request) -> Response:
+def practice_form(request: Request, app: App) -> Response:
     me = signed_in(request, "/practice")
     if isinstance(me, RedirectResponse):
         return me
-    ctx = context(request)
-    from pmpath.services.imports import BankLibrary
-
-    imported = BankLibrary(ctx.database, ctx.framework).listing()["banks"]
+    imported = app.banks.listing()["banks"]
     return page(
         request,
         "practice.html",
-        {"domains": ctx.exams.bank.domains, "stages": ctx.framework.stages[:-1], "banks": imported},
+        {"domains": app.exams.bank.domains, "stages": app.framework.stages[:-1], "banks": imported},
     )
 
 
 @router.post("/practice")
-async def practice(request: Request) -> Response:
+async def practice(request: Request, app: App) -> Response:
     me = signed_in(request, "/practice")
     if isinstance(me, RedirectResponse):
         return me
@@ -100,7 +96,7 @@ async def practice(request: Request) -> Response:
     except ValueError:
         count = 10
     bank = str(form.get("bank") or "") or None
-    exams = context(request).exams_for(bank)
+    exams = app.exams_for(bank)
     if bank is not None:
         domains = None  # the bundled bank's domains do not apply to an imported one
     attempt = exams.start_practice(me.profile, domains, levels, count)
@@ -108,11 +104,11 @@ async def practice(request: Request) -> Response:
 
 
 @router.get("/attempts/{attempt_id}", response_class=HTMLResponse)
-def attempt(request: Request, attempt_id: int) -> Response:
+def attempt(request: Request, app: App, attempt_id: int) -> Response:
     me = signed_in(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    view = context(request).exams_for_attempt(attempt_id).view(attempt_id, me.profile)
+    view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
     if view["finished_at"] is not None:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
     pending = [q["position"] for q in view["questions"] if q["response"] is None]
@@ -122,12 +118,12 @@ def attempt(request: Request, attempt_id: int) -> Response:
 
 @router.get("/attempts/{attempt_id}/q/{position}", response_class=HTMLResponse)
 def question(
-    request: Request, attempt_id: int, position: int, error: str | None = None
+    request: Request, app: App, attempt_id: int, position: int, error: str | None = None
 ) -> Response:
     me = signed_in(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    view = context(request).exams_for_attempt(attempt_id).view(attempt_id, me.profile)
+    view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
     if view["finished_at"] is not None:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
     questions = view["questions"]
@@ -172,11 +168,11 @@ def form_response(question: dict[str, Any], form: Any) -> Any:
 
 
 @router.post("/attempts/{attempt_id}/q/{position}")
-async def answer(request: Request, attempt_id: int, position: int) -> Response:
+async def answer(request: Request, app: App, attempt_id: int, position: int) -> Response:
     me = signed_in(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    exams = context(request).exams_for_attempt(attempt_id)
+    exams = app.exams_for_attempt(attempt_id)
     form = await request.form()
     action = str(form.get("action") or "save")
     view = exams.view(attempt_id, me.profile)
@@ -191,7 +187,7 @@ async def answer(request: Request, attempt_id: int, position: int) -> Response:
         if action == "save" and not is_blank(current, form):
             exams.answer(attempt_id, me.profile, position, form_response(current, form))
     except ResponseError as exc:
-        return question(request, attempt_id, position, error=str(exc.problems[0].message))
+        return question(request, app, attempt_id, position, error=str(exc.problems[0].message))
     except AttemptError:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
     if view["mode"] == "practice" and action == "save" and not is_blank(current, form):
@@ -201,29 +197,29 @@ async def answer(request: Request, attempt_id: int, position: int) -> Response:
 
 
 @router.post("/attempts/{attempt_id}/finish")
-def finish(request: Request, attempt_id: int) -> Response:
+def finish(request: Request, app: App, attempt_id: int) -> Response:
     me = signed_in(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    context(request).exams_for_attempt(attempt_id).finish(attempt_id, me.profile)
+    app.exams_for_attempt(attempt_id).finish(attempt_id, me.profile)
     return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
 
 
 @router.get("/attempts/{attempt_id}/results", response_class=HTMLResponse)
-def results(request: Request, attempt_id: int) -> Response:
+def results(request: Request, app: App, attempt_id: int) -> Response:
     me = signed_in(request, f"/attempts/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    data = context(request).exams_for_attempt(attempt_id).results(attempt_id, me.profile)
+    data = app.exams_for_attempt(attempt_id).results(attempt_id, me.profile)
     return page(request, "results.html", {"r": data, "letters": LETTERS})
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review(request: Request) -> Response:
+def review(request: Request, app: App) -> Response:
     me = signed_in(request, "/review")
     if isinstance(me, RedirectResponse):
         return me
-    queue = context(request).exams.review_queue(me.profile)
+    queue = app.exams.review_queue(me.profile)
     return page(
         request,
         "review.html",
@@ -237,11 +233,11 @@ def review(request: Request) -> Response:
 
 
 @router.post("/review/{item_id}", response_class=HTMLResponse)
-async def review_answer(request: Request, item_id: str) -> Response:
+async def review_answer(request: Request, app: App, item_id: str) -> Response:
     me = signed_in(request, "/review")
     if isinstance(me, RedirectResponse):
         return me
-    exams = context(request).exams
+    exams = app.exams
     queue = exams.review_queue(me.profile)
     due = next((q for q in queue["due"] if q["item_id"] == item_id), None)
     if due is None:

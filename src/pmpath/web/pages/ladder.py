@@ -11,7 +11,8 @@ from markupsafe import Markup
 
 from pmpath.errors import NoPathError
 from pmpath.services import ladder as ladder_service
-from pmpath.web.auth import context
+from pmpath.web.auth import application
+from pmpath.web.deps import App
 from pmpath.web.pages.render import page
 
 router = APIRouter()
@@ -25,7 +26,7 @@ def ladder_chart(
 ) -> Markup:
     from pmpath.reports.charts import ladder_svg
 
-    data = ladder_service.roles_by_stage(context(request).framework)
+    data = ladder_service.roles_by_stage(application(request).framework)
     graph: dict[str, Any] = {
         "stages": [
             {
@@ -44,8 +45,8 @@ def ladder_chart(
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
-    fw = context(request).framework
+def home(request: Request, app: App) -> HTMLResponse:
+    fw = app.framework
     return page(
         request,
         "home.html",
@@ -54,8 +55,8 @@ def home(request: Request) -> HTMLResponse:
 
 
 @router.get("/roles/{role_id}", response_class=HTMLResponse)
-def role(request: Request, role_id: str) -> HTMLResponse:
-    fw = context(request).framework
+def role(request: Request, app: App, role_id: str) -> HTMLResponse:
+    fw = app.framework
     detail = ladder_service.role_detail(fw, role_id)
     return page(
         request,
@@ -65,8 +66,10 @@ def role(request: Request, role_id: str) -> HTMLResponse:
 
 
 @router.get("/diff", response_class=HTMLResponse)
-def diff(request: Request, start: str | None = None, goal: str | None = None) -> HTMLResponse:
-    fw = context(request).framework
+def diff(
+    request: Request, app: App, start: str | None = None, goal: str | None = None
+) -> HTMLResponse:
+    fw = app.framework
     values: dict[str, Any] = {
         "roles": ladder_service.roles_by_stage(fw),
         "start": start,
@@ -82,13 +85,13 @@ def diff(request: Request, start: str | None = None, goal: str | None = None) ->
 
 
 @router.get("/backgrounds", response_class=HTMLResponse)
-def backgrounds(request: Request) -> HTMLResponse:
-    fw = context(request).framework
+def backgrounds(request: Request, app: App) -> HTMLResponse:
+    fw = app.framework
     details = [ladder_service.background_detail(fw, b.id) for b in fw.backgrounds]
     return page(request, "backgrounds.html", {"backgrounds": details})
 
 
 @router.get("/certifications", response_class=HTMLResponse)
-def certifications(request: Request) -> HTMLResponse:
-    fw = context(request).framework
+def certifications(request: Request, app: App) -> HTMLResponse:
+    fw = app.framework
     return page(request, "certifications.html", ladder_service.certifications(fw))

@@ -15,10 +15,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pmpath.errors import AttemptError
-from pmpath.exams.scoring import ResponseError
+from pmpath.errors import AttemptError, ResponseError
 from pmpath.services.psychometrics import PLACEMENT_MAX_ITEMS
-from pmpath.web.auth import context, user
+from pmpath.web.auth import application, user
+from pmpath.web.deps import App
 from pmpath.web.pages.exams import LETTERS, form_response, is_blank, signed_in
 from pmpath.web.pages.render import page
 
@@ -34,18 +34,18 @@ STOP_REASONS = {
 
 def _exam_name(request: Request, view: dict[str, Any]) -> str | None:
     """The blueprint's name for an adaptive exam; None for the placement test."""
-    blueprint = context(request).psychometrics.blueprints.get(str(view.get("test")))
+    blueprint = application(request).psychometrics.blueprints.get(str(view.get("test")))
     return blueprint.name if blueprint else None
 
 
 def _stage_names(request: Request) -> dict[str, str]:
-    return {stage.id: stage.name for stage in context(request).framework.stages}
+    return {stage.id: stage.name for stage in application(request).framework.stages}
 
 
 @router.get("/placement", response_class=HTMLResponse)
-def placement_home(request: Request) -> Response:
+def placement_home(request: Request, app: App) -> Response:
     me = user(request)
-    psychometrics = context(request).psychometrics
+    psychometrics = app.psychometrics
     latest = psychometrics.latest_placement(me.profile) if me else None
     unfinished = psychometrics.unfinished_placement(me.profile) if me else None
     return page(
@@ -63,30 +63,30 @@ def placement_home(request: Request) -> Response:
 
 
 @router.post("/placement")
-def start(request: Request) -> Response:
+def start(request: Request, app: App) -> Response:
     me = signed_in(request, "/placement")
     if isinstance(me, RedirectResponse):
         return me
-    started = context(request).psychometrics.start_placement(me.profile)
+    started = app.psychometrics.start_placement(me.profile)
     return RedirectResponse(f"/placement/{started['attempt_id']}", status_code=303)
 
 
 @router.post("/exams/{blueprint_id}/adaptive")
-def start_adaptive_exam(request: Request, blueprint_id: str) -> Response:
+def start_adaptive_exam(request: Request, app: App, blueprint_id: str) -> Response:
     """The adaptive version of a mock exam runs on the placement test's pages."""
     me = signed_in(request, "/exams")
     if isinstance(me, RedirectResponse):
         return me
-    started = context(request).psychometrics.start_adaptive_exam(me.profile, blueprint_id)
+    started = app.psychometrics.start_adaptive_exam(me.profile, blueprint_id)
     return RedirectResponse(f"/placement/{started['attempt_id']}", status_code=303)
 
 
 @router.get("/placement/{attempt_id}", response_class=HTMLResponse)
-def test(request: Request, attempt_id: int) -> Response:
+def test(request: Request, app: App, attempt_id: int) -> Response:
     me = signed_in(request, f"/placement/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    view = context(request).psychometrics.placement(attempt_id, me.profile)
+    view = app.psychometrics.placement(attempt_id, me.profile)
     return _show(request, view, me.profile)
 
 
@@ -94,7 +94,7 @@ def _show(
     request: Request, view: dict[str, Any], profile: str, error: str | None = None
 ) -> Response:
     if view["finished"]:
-        readiness = context(request).psychometrics.readiness(profile)
+        readiness = application(request).psychometrics.readiness(profile)
         return page(
             request,
             "placement_result.html",
@@ -121,11 +121,11 @@ def _show(
 
 
 @router.post("/placement/{attempt_id}")
-async def answer(request: Request, attempt_id: int) -> Response:
+async def answer(request: Request, app: App, attempt_id: int) -> Response:
     me = signed_in(request, f"/placement/{attempt_id}")
     if isinstance(me, RedirectResponse):
         return me
-    psychometrics = context(request).psychometrics
+    psychometrics = app.psychometrics
     back = RedirectResponse(f"/placement/{attempt_id}", status_code=303)
     form = await request.form()
     view = psychometrics.placement(attempt_id, me.profile)

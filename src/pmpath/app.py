@@ -1,0 +1,175 @@
+"""The application object: the database, the framework and every service, built once.
+
+The CLI and the web app are two doors into this one house (as in datasette): the CLI builds
+one lazily per set of options (:func:`pmpath.cli.application.application`), the web app one per
+process, handed to routes by FastAPI dependencies (:mod:`pmpath.web.deps`). Each part is built
+on first use, so ``pmpath roles`` never opens the database and ``pmpath db upgrade`` never
+reads the question bank.
+
+Nothing here holds per-user state: sessions, attempts and throttling live in the database, so
+several app processes can serve one PostgreSQL behind a load balancer. What is cached is
+immutable content (the framework, the bundled bank and blueprints) and, per process, which
+bank each attempt was drawn from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from pmpath.settings import Settings
+
+if TYPE_CHECKING:
+    from pmpath.exams.blueprints import Blueprint
+    from pmpath.exams.items import Bank
+    from pmpath.framework import Framework
+    from pmpath.services.accounts import AccountService, User
+    from pmpath.services.assessments import AssessmentService
+    from pmpath.services.exams import ExamService
+    from pmpath.services.imports import AuthorService, BankLibrary
+    from pmpath.services.psychometrics import PsychometricsService
+    from pmpath.services.schema import SchemaService
+    from pmpath.store import Database
+
+#: How many attempts' banks a process remembers before starting over (a few MB at most).
+ATTEMPT_BANKS_REMEMBERED = 200_000
+
+
+class Pmpath:
+    """pmpath for one settings object: one database, one framework, the services over them."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        database: Database | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """``database`` and ``clock`` replace what ``settings`` would give (tests, benchmarks)."""
+        self.settings = settings or Settings()
+        if database is not None:
+            self.database = database
+        self._clock = clock
+        self._attempt_banks: dict[int, str] = {}
+
+    # -- what everything stands on -------------------------------------------------------------
+
+    @cached_property
+    def database(self) -> Database:
+        """The database, opened on first use (SQLite is migrated then; others must be current)."""
+        from pmpath.store import Database
+
+        return Database.open(self.settings.database_url)
+
+    @cached_property
+    def framework(self) -> Framework:
+        from pmpath.framework import bundled_framework_path, load_framework
+
+        return load_framework(self.settings.framework or bundled_framework_path())
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        from pmpath.services.assessments import utc_now
+
+        return self._clock or utc_now
+
+    # -- the services ----------------------------------------------------------------------------
+
+    @cached_property
+    def schema(self) -> SchemaService:
+        """The database's schema, without opening (and so migrating) the database first."""
+        from pmpath.services.schema import SchemaService
+
+        return SchemaService(self.settings.database_url)
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        from pmpath.services.accounts import AccountService
+
+        return AccountService(self.database, self.clock)
+
+    @cached_property
+    def assessments(self) -> AssessmentService:
+        from pmpath.services.assessments import AssessmentService
+
+        return AssessmentService(self.database, self.framework, self.clock)
+
+    @cached_property
+    def banks(self) -> BankLibrary:
+        """The bundled bank, folders of Markdown files and the banks imported into the database."""
+        from pmpath.services.imports import BankLibrary
+
+        return BankLibrary(self.database, self.framework, self.clock)
+
+    @cached_property
+    def blueprints(self) -> list[Blueprint]:
+        """The bundled exams, on the bundled bank."""
+        from pmpath.exams.blueprints import bundled_blueprints_path, load_blueprints
+
+        return load_blueprints(bundled_blueprints_path(), self.framework, self._bundled_bank)
+
+    @cached_property
+    def _bundled_bank(self) -> Bank:
+        from pmpath.services.banks import open_bank
+
+        return open_bank(self.framework)
+
+    @cached_property
+    def exams(self) -> ExamService:
+        """Exams on the bundled bank; the bank and blueprints are read once per process."""
+        from pmpath.services.exams import ExamService
+
+        return ExamService(
+            self.database, self.framework, self._bundled_bank, self.blueprints, self.clock
+        )
+
+    @cached_property
+    def psychometrics(self) -> PsychometricsService:
+        """IRT on the bundled bank: parameters, ability, readiness, the placement test."""
+        from pmpath.services.psychometrics import PsychometricsService
+
+        return PsychometricsService(
+            self.database, self.framework, self._bundled_bank, self.blueprints, self.clock
+        )
+
+    def author(self, acting: User | None) -> AuthorService:
+        """What ``acting`` may do with banks as an author (ForbiddenError if not an author)."""
+        from pmpath.services.imports import AuthorService
+
+        return AuthorService(self.banks, acting)
+
+    def evidence(self, profile: str) -> dict[str, Any]:
+        """What the learner's answers say beside each self-rating (see competency_evidence)."""
+        from pmpath.services.psychometrics import competency_evidence
+
+        return competency_evidence(self.exams, self.psychometrics, profile)
+
+    def exams_for(self, bank: str | None) -> ExamService:
+        """Exams on ``bank``: the bundled bank (with its blueprints), or another bank the
+        library can open (imported, or for the CLI a folder of Markdown files) without any."""
+        from pmpath.services.banks import BUNDLED_BANK_ID
+        from pmpath.services.exams import ExamService
+
+        if bank in (None, BUNDLED_BANK_ID):
+            return self.exams
+        return ExamService(self.database, self.framework, self.banks.open(bank), [], self.clock)
+
+    def exams_for_attempt(self, attempt_id: int) -> ExamService:
+        """The exam service of the bank an attempt was drawn from (ownership is checked there).
+
+        An attempt's bank never changes, so the answer is remembered in this process: the
+        lookup would otherwise cost every answer a second transaction. Nothing is lost when
+        another process answers instead; it simply looks the bank up once itself.
+        """
+        bank_id = self._attempt_banks.get(attempt_id)
+        if bank_id is None:
+            bank_id = self.exams.bank_of(attempt_id)
+            if bank_id is None:
+                return self.exams  # no such attempt: the service reports it as not found
+            if len(self._attempt_banks) >= ATTEMPT_BANKS_REMEMBERED:
+                self._attempt_banks.clear()
+            self._attempt_banks[attempt_id] = bank_id
+        return self.exams_for(bank_id)
+

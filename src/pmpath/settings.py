@@ -1,0 +1,32 @@
+"""One set of settings for every interface: the CLI, the web app and the API.
+
+Each setting can come from the environment (``PMPATH_`` + its name in capitals, e.g.
+``PMPATH_DATABASE_URL``); a value given explicitly (a CLI option, ``pmpath serve``'s flags,
+a test) wins over the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """What an application object is built from (see :class:`pmpath.app.Pmpath`)."""
+
+    model_config = SettingsConfigDict(env_prefix="PMPATH_", frozen=True, extra="forbid")
+
+    #: SQLAlchemy URL; None: a SQLite file in the user data folder.
+    database_url: str | None = None
+    #: A framework YAML file; None: the bundled product-management ladder.
+    framework: Path | None = None
+    #: "auto": Secure cookies when the request came over HTTPS (directly or per
+    #: X-Forwarded-Proto from a trusted proxy); "always" or "never" to force.
+    secure_cookies: Literal["auto", "always", "never"] = "auto"
+    #: Believe X-Forwarded-Proto (only behind a proxy that sets it); PMPATH_TRUST_PROXY=1.
+    trust_proxy_headers: bool = Field(
+        default=False, validation_alias=AliasChoices("trust_proxy_headers", "PMPATH_TRUST_PROXY")
+    )

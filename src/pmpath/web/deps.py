@@ -1,0 +1,48 @@
+"""FastAPI dependencies: the application object, the signed-in user and role checks.
+
+Every dependency here is ``async``: FastAPI runs them on the event loop, so the inline hot
+routes (starting an exam, answering) stay inline, and a caller is authenticated before the
+route reads its body.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from pmpath.app import Pmpath
+from pmpath.services.accounts import User, require
+from pmpath.web.auth import application, user
+
+
+async def _application(request: Request) -> Pmpath:
+    return application(request)
+
+
+async def _optional_user(request: Request) -> User | None:
+    return user(request)
+
+
+async def _learner(request: Request) -> User:
+    return require(user(request), "learner")
+
+
+async def _author(request: Request) -> User:
+    return require(user(request), "author")
+
+
+async def _admin(request: Request) -> User:
+    return require(user(request), "admin")
+
+
+#: The application object of this process.
+App = Annotated[Pmpath, Depends(_application)]
+#: The signed-in user, or None.
+MaybeUser = Annotated[User | None, Depends(_optional_user)]
+#: The signed-in user (any role); 401 problem details when nobody is signed in.
+Learner = Annotated[User, Depends(_learner)]
+#: A signed-in author or admin; 401 or 403 otherwise.
+Author = Annotated[User, Depends(_author)]
+#: A signed-in admin; 401 or 403 otherwise.
+Admin = Annotated[User, Depends(_admin)]
