@@ -18,8 +18,6 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.orm import Session
 
 from pmpath.errors import (
     AuthError,
@@ -29,8 +27,10 @@ from pmpath.errors import (
     ThrottledError,
 )
 from pmpath.services.assessments import utc_now
+from pmpath.services.models.accounts import Account
 from pmpath.store import Database
-from pmpath.store.tables import ApiTokenRow, LoginFailureRow, ProfileRow, SessionRow, UserRow
+from pmpath.store import accounts as account_store
+from pmpath.store.tables import UserRow
 
 ROLES = ("learner", "author", "admin")
 SESSION_LIFETIME = timedelta(days=14)
@@ -42,7 +42,6 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
 
 
-
 @dataclass(frozen=True)
 class User:
     id: int
@@ -50,6 +49,10 @@ class User:
     name: str
     role: str
     profile: str  # the profile name their assessments and attempts are kept under
+
+    def account(self) -> Account:
+        """What the API may show of this user."""
+        return Account(id=self.id, email=self.email, name=self.name, role=self.role)
 
     def has(self, role: str) -> bool:
         """True when the user's role is ``role`` or above (learner < author < admin)."""
@@ -99,58 +102,38 @@ class AccountService:
             raise SignUpError(f"unknown role {role!r}", Location(field_path=("role",)))
         now = self.clock()
         with self.database.transaction() as session:
-            if session.scalars(select(UserRow).where(UserRow.email == email)).first():
+            if account_store.user_by_email(session, email) is not None:
                 raise SignUpError(
                     "an account with this email exists already; sign in instead",
                     Location(field_path=("email",)),
                 )
             # A profile of its own, under a name no CLI default uses.
-            profile = ProfileRow(name=f"web-{secrets.token_hex(8)}", created_at=now)
-            session.add(profile)
-            session.flush()
-            row = UserRow(
-                email=email,
-                name=name,
-                password_hash=_hasher.hash(password),
-                role=role,
-                profile_id=profile.id,
-                created_at=now,
+            profile = f"web-{secrets.token_hex(8)}"
+            row = account_store.add_user(
+                session, email, name, _hasher.hash(password), role, profile, now
             )
-            session.add(row)
-            session.flush()
-            return User(row.id, email, name, role, profile.name)
+            return User(row.id, email, name, role, profile)
 
     def sign_in(self, email: str, password: str) -> SignedIn:
         email = email.strip().lower()
         now = self.clock()
         with self.database.transaction() as session:
-            recent = session.scalar(
-                select(func.count())
-                .select_from(LoginFailureRow)
-                .where(LoginFailureRow.email == email, LoginFailureRow.at > now - FAILURE_WINDOW)
-            )
-            if (recent or 0) >= MAX_FAILURES:
+            if account_store.recent_failures(session, email, now - FAILURE_WINDOW) >= MAX_FAILURES:
                 raise ThrottledError(
                     "too many failed sign-ins for this account: wait 15 minutes and try again"
                 )
-            row = session.scalars(select(UserRow).where(UserRow.email == email)).first()
+            row = account_store.user_by_email(session, email)
             if row is None or not _verify(row.password_hash, password):
-                session.add(LoginFailureRow(email=email, at=now))
+                account_store.add_failure(session, email, now)
                 failure = True
             else:
                 failure = False
-                session.execute(delete(LoginFailureRow).where(LoginFailureRow.email == email))
+                account_store.clear_failures(session, email)
                 token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-                session.add(
-                    SessionRow(
-                        token_hash=_digest(token),
-                        user_id=row.id,
-                        csrf_token=csrf,
-                        created_at=now,
-                        expires_at=now + SESSION_LIFETIME,
-                    )
+                account_store.add_session(
+                    session, _digest(token), row.id, csrf, now, now + SESSION_LIFETIME
                 )
-                user = self._user(session, row)
+                user = _user(session, row)
         if failure:
             # Raised after the transaction commits, so the failure is recorded.
             raise AuthError("wrong email or password")
@@ -160,14 +143,14 @@ class AccountService:
         """The user and CSRF token of a live session, or None."""
         now = self.clock()
         with self.database.read() as session:
-            found = session.execute(_SESSION_USER, {"token_hash": _digest(token)}).first()
+            found = account_store.session_user(session, _digest(token))
             if found is None or found.expires_at <= now:
                 return None
             return _user_from(found), found.csrf_token
 
     def sign_out(self, token: str) -> None:
         with self.database.transaction() as session:
-            session.execute(delete(SessionRow).where(SessionRow.token_hash == _digest(token)))
+            account_store.delete_session(session, _digest(token))
 
     def change_password(self, user: User, old: str, new: str) -> None:
         if len(new) < MIN_PASSWORD:
@@ -176,78 +159,50 @@ class AccountService:
                 Location(field_path=("new_password",)),
             )
         with self.database.transaction() as session:
-            row = session.get(UserRow, user.id)
+            row = account_store.user_by_id(session, user.id)
             if row is None or not _verify(row.password_hash, old):
                 raise AuthError("the current password is wrong")
             row.password_hash = _hasher.hash(new)
             # Every other session ends: a changed password must lock out whoever had the old one.
-            session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+            account_store.delete_sessions_of(session, user.id)
 
     def create_token(self, user: User, name: str) -> str:
         token = "pmp_" + secrets.token_urlsafe(32)
         with self.database.transaction() as session:
-            session.add(
-                ApiTokenRow(
-                    token_hash=_digest(token),
-                    user_id=user.id,
-                    name=name[:100] or "token",
-                    created_at=self.clock(),
-                )
+            account_store.add_token(
+                session, _digest(token), user.id, name[:100] or "token", self.clock()
             )
         return token
 
     def token_user(self, token: str) -> User | None:
         # One query: every API request starts here, so it must be cheap.
         with self.database.read() as session:
-            found = session.execute(_TOKEN_USER, {"token_hash": _digest(token)}).first()
+            found = account_store.token_user(session, _digest(token))
             return _user_from(found) if found is not None else None
 
     def users(self, acting: User | None) -> list[User]:
         require(acting, "admin")
         with self.database.transaction() as session:
-            return [
-                self._user(session, r)
-                for r in session.scalars(select(UserRow).order_by(UserRow.id))
-            ]
+            return [_user(session, r) for r in account_store.all_users(session)]
 
     def set_role(self, acting: User | None, user_id: int, role: str) -> User:
         require(acting, "admin")
         if role not in ROLES:
             raise SignUpError(f"unknown role {role!r}", Location(field_path=("role",)))
         with self.database.transaction() as session:
-            row = session.get(UserRow, user_id)
+            row = account_store.user_by_id(session, user_id)
             if row is None:
                 raise ForbiddenError(f"no user {user_id}")
             row.role = role
-            return self._user(session, row)
+            return _user(session, row)
 
     def has_admin(self) -> bool:
         with self.database.transaction() as session:
-            admins = session.scalar(
-                select(func.count()).select_from(UserRow).where(UserRow.role == "admin")
-            )
-            return (admins or 0) > 0
-
-    def _user(self, session: Session, row: UserRow) -> User:
-        profile = session.get(ProfileRow, row.profile_id)
-        return User(row.id, row.email, row.name, row.role, profile.name if profile else "")
+            return account_store.count_admins(session) > 0
 
 
-#: A user with their profile's name, for the lookups every request makes.
-_USER_COLUMNS = select(
-    UserRow.id, UserRow.email, UserRow.name, UserRow.role, ProfileRow.name.label("profile")
-).join(ProfileRow, ProfileRow.id == UserRow.profile_id)
-
-# Every request starts with one of these two lookups. Built once: building a statement costs
-# more than running it on SQLite.
-_SESSION_USER = (
-    _USER_COLUMNS.add_columns(SessionRow.expires_at, SessionRow.csrf_token)
-    .join(SessionRow, SessionRow.user_id == UserRow.id)
-    .where(SessionRow.token_hash == bindparam("token_hash"))
-)
-_TOKEN_USER = _USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
-    ApiTokenRow.token_hash == bindparam("token_hash")
-)
+def _user(session: Any, row: UserRow) -> User:
+    return User(row.id, row.email, row.name, row.role, account_store.profile_name(session, row))
 
 
 def _user_from(found: Any) -> User:

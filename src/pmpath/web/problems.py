@@ -92,7 +92,7 @@ def from_validation(exc: RequestValidationError) -> PmpathError:
         where = tuple(part for part in error.get("loc", ())[1:] if isinstance(part, str | int))
         name = ".".join(map(str, where)) or "the request"
         expected = (error.get("ctx") or {}).get("expected")
-        if error.get("type") == "enum" and expected:
+        if error.get("type") in ("enum", "literal_error") and expected:
             choices = expected.replace("'", "")
             message = f"{name} must be {choices}, not {error.get('input')!r}"
         else:

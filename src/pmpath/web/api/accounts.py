@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
+from pmpath.services.models.accounts import Account, Accounts, NewToken, Role, RoleChange
 from pmpath.web.deps import Admin, App, Learner
 
 router = APIRouter()
-Json = dict[str, Any]
 
 
 @router.get("/me", summary="The signed-in user")
-def me(me: Learner) -> Json:
-    return {"id": me.id, "email": me.email, "name": me.name, "role": me.role}
+def me(me: Learner) -> Account:
+    return me.account()
 
 
 @router.post("/tokens", summary="Create an API token for scripts", status_code=201)
-def create_token(app: App, me: Learner, name: str = "script") -> Json:
-    return {"token": app.accounts.create_token(me, name), "name": name}
+def create_token(app: App, me: Learner, name: str = "script") -> NewToken:
+    return NewToken(token=app.accounts.create_token(me, name), name=name)
 
 
 @router.get("/users", summary="Every user (admins)")
-def users(app: App, me: Admin) -> Json:
-    listed = app.accounts.users(me)
-    return {
-        "users": [{"id": u.id, "email": u.email, "name": u.name, "role": u.role} for u in listed]
-    }
+def users(app: App, me: Admin) -> Accounts:
+    return Accounts(users=[user.account() for user in app.accounts.users(me)])
 
 
 @router.put("/users/{user_id}/role", summary="Change a user's role (admins)")
-def set_role(app: App, me: Admin, user_id: int, role: str) -> Json:
+def set_role(app: App, me: Admin, user_id: int, role: Role) -> RoleChange:
     changed = app.accounts.set_role(me, user_id, role)
-    return {"id": changed.id, "role": changed.role}
+    return RoleChange(id=changed.id, role=role)

@@ -1,0 +1,131 @@
+"""Queries for users, sessions, API tokens and failed sign-ins. Callers own the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.orm import Session
+
+from pmpath.store.tables import ApiTokenRow, LoginFailureRow, ProfileRow, SessionRow, UserRow
+
+#: A user with their profile's name, for the lookups every request makes.
+_USER_COLUMNS = select(
+    UserRow.id, UserRow.email, UserRow.name, UserRow.role, ProfileRow.name.label("profile")
+).join(ProfileRow, ProfileRow.id == UserRow.profile_id)
+
+# Every request starts with one of these two lookups. Built once: building a statement costs
+# more than running it on SQLite.
+_SESSION_USER = (
+    _USER_COLUMNS.add_columns(SessionRow.expires_at, SessionRow.csrf_token)
+    .join(SessionRow, SessionRow.user_id == UserRow.id)
+    .where(SessionRow.token_hash == bindparam("token_hash"))
+)
+_TOKEN_USER = _USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
+    ApiTokenRow.token_hash == bindparam("token_hash")
+)
+
+
+def session_user(session: Session, token_hash: str) -> Any | None:
+    """The user behind a session (id, email, name, role, profile, expires_at, csrf_token)."""
+    return session.execute(_SESSION_USER, {"token_hash": token_hash}).first()
+
+
+def token_user(session: Session, token_hash: str) -> Any | None:
+    """The user behind an API token (id, email, name, role, profile)."""
+    return session.execute(_TOKEN_USER, {"token_hash": token_hash}).first()
+
+
+def user_by_email(session: Session, email: str) -> UserRow | None:
+    return session.scalars(select(UserRow).where(UserRow.email == email)).first()
+
+
+def user_by_id(session: Session, user_id: int) -> UserRow | None:
+    return session.get(UserRow, user_id)
+
+
+def all_users(session: Session) -> Sequence[UserRow]:
+    return session.scalars(select(UserRow).order_by(UserRow.id)).all()
+
+
+def profile_name(session: Session, row: UserRow) -> str:
+    profile = session.get(ProfileRow, row.profile_id)
+    return profile.name if profile else ""
+
+
+def add_user(
+    session: Session,
+    email: str,
+    name: str,
+    password_hash: str,
+    role: str,
+    profile_name: str,
+    now: datetime,
+) -> UserRow:
+    """A new user with a new profile of their own called ``profile_name``."""
+    profile = ProfileRow(name=profile_name, created_at=now)
+    session.add(profile)
+    session.flush()
+    row = UserRow(
+        email=email,
+        name=name,
+        password_hash=password_hash,
+        role=role,
+        profile_id=profile.id,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def count_admins(session: Session) -> int:
+    admins = session.scalar(
+        select(func.count()).select_from(UserRow).where(UserRow.role == "admin")
+    )
+    return admins or 0
+
+
+def recent_failures(session: Session, email: str, since: datetime) -> int:
+    count = session.scalar(
+        select(func.count())
+        .select_from(LoginFailureRow)
+        .where(LoginFailureRow.email == email, LoginFailureRow.at > since)
+    )
+    return count or 0
+
+
+def add_failure(session: Session, email: str, now: datetime) -> None:
+    session.add(LoginFailureRow(email=email, at=now))
+
+
+def clear_failures(session: Session, email: str) -> None:
+    session.execute(delete(LoginFailureRow).where(LoginFailureRow.email == email))
+
+
+def add_session(
+    session: Session, token_hash: str, user_id: int, csrf: str, now: datetime, expires: datetime
+) -> None:
+    session.add(
+        SessionRow(
+            token_hash=token_hash,
+            user_id=user_id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+
+
+def delete_session(session: Session, token_hash: str) -> None:
+    session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash))
+
+
+def delete_sessions_of(session: Session, user_id: int) -> None:
+    session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
+
+
+def add_token(session: Session, token_hash: str, user_id: int, name: str, now: datetime) -> None:
+    session.add(ApiTokenRow(token_hash=token_hash, user_id=user_id, name=name, created_at=now))
