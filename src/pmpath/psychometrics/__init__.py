@@ -1,1 +1,4 @@
-"""Psychometrics: classical item analysis now; IRT calibration and adaptive testing to come."""
+"""Psychometrics, pure and without I/O: classical item analysis (:mod:`.classical`), IRT models
+and calibration (:mod:`.irt`, :mod:`.calibration`, :mod:`.priors`, :mod:`.fit`), ability
+estimates (:mod:`.ability`, :mod:`.domains`, :mod:`.levels`), adaptive testing (:mod:`.cat`)
+and exam readiness (:mod:`.readiness`)."""
