@@ -17,14 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pmpath.errors import FormatError, Location, Problem
+from pmpath.formats.numbers import number_text
 from pmpath.formats.quiz import (
     Answer,
+    FormatWarning,
     QType,
     QuizFile,
     QuizQuestion,
     Text,
     TextFormat,
-    Warning,
+    Warn,
+    quiz_file,
+    warner,
 )
 from pmpath.formats.safety import decode_text
 
@@ -36,8 +40,6 @@ LOOSE_ANSWER = re.compile(r"^answer\s*:", re.IGNORECASE)
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 LINE_BREAKS = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-Warn = Callable[[str], None]
 
 
 @dataclass
@@ -56,7 +58,7 @@ def read(data: bytes, source: str) -> QuizFile:
     """Every question of an Aiken file; :class:`FormatError` lists every error with its line."""
     text = decode_text(data, source)
     questions: list[QuizQuestion] = []
-    warnings: list[Warning] = []
+    warnings: list[FormatWarning] = []
     problems: list[Problem] = []
     current: _Open | None = None
 
@@ -112,9 +114,7 @@ def read(data: bytes, source: str) -> QuizFile:
         )
     if problems:
         raise FormatError(problems)
-    if not questions:
-        warnings.append(Warning("the file has no questions", Location(file=source)))
-    return QuizFile(questions, warnings)
+    return quiz_file(questions, warnings, source)
 
 
 def _unfinished(current: _Open) -> str:
@@ -136,7 +136,7 @@ def _finish(
     line: int,
     source: str,
     problem: Callable[[str, int], None],
-    warnings: list[Warning],
+    warnings: list[FormatWarning],
 ) -> QuizQuestion | None:
     if len(current.options) < 2:
         problem(
@@ -158,7 +158,7 @@ def _finish(
     label = _short(current.text)
     if given[1:].strip():
         warnings.append(
-            Warning(
+            FormatWarning(
                 f"the text after the answer letter ({given[1:].strip()!r}) is ignored",
                 Location(file=source, line=line),
                 label,
@@ -168,7 +168,7 @@ def _finish(
         expected = LETTERS[position] if position < 26 else f"number {position + 1}"
         if written != expected:
             warnings.append(
-                Warning(
+                FormatWarning(
                     f"option {written} is read as option {expected}, its position: Moodle "
                     "letters options by position, and so does pmpath",
                     Location(file=source, line=option_line),
@@ -194,21 +194,16 @@ def _short(text: str, width: int = 40) -> str:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def write(questions: list[QuizQuestion]) -> tuple[bytes, list[Warning]]:
+def write(questions: list[QuizQuestion]) -> tuple[bytes, list[FormatWarning]]:
     """The Aiken file of ``questions``: single-answer multiple choice and true/false only.
 
     Every other question is left out with a warning naming it, and so is every feature Aiken
     cannot hold (feedback, names, tags, weights other than full and no credit, ...).
     """
     blocks: list[str] = []
-    warnings: list[Warning] = []
+    warnings: list[FormatWarning] = []
     for number, question in enumerate(questions, start=1):
-        label = question.name or f"#{number}"
-
-        def warn(message: str, question: QuizQuestion = question, label: str = label) -> None:
-            warnings.append(Warning(message, question.source, label))
-
-        block = _block(question, warn)
+        block = _block(question, warner(warnings, question, number))
         if block is not None:
             blocks.append(block)
     text = "\n\n".join(blocks) + "\n" if blocks else ""
@@ -310,7 +305,7 @@ def _lost(question: QuizQuestion) -> list[str]:
         ("the general feedback", question.general_feedback),
         ("the per-answer feedback", any(answer.feedback for answer in question.answers)),
         ("the hints", question.hints),
-        (f"the default grade {question.default_grade:g}", question.default_grade != 1.0),
+        (f"the default grade {number_text(question.default_grade)}", question.default_grade != 1.0),
         ("the penalty", question.penalty is not None),
         ("the shuffle setting", question.shuffle is not None),
         ("the attachments", question.attachments),

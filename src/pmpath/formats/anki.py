@@ -30,14 +30,18 @@ from urllib.parse import unquote
 import genanki
 from markdown_it import MarkdownIt
 
+from pmpath.formats.numbers import number_text
 from pmpath.formats.quiz import (
+    ANSWERED_TYPES,
     Answer,
     Attachment,
+    FormatWarning,
     QType,
     QuizQuestion,
     Text,
     TextFormat,
-    Warning,
+    Warn,
+    warner,
 )
 
 DECK_NAME = "pmpath"
@@ -59,8 +63,6 @@ CSS = """\
 .feedback, .general-feedback, .hints { color: #444; }
 """
 
-Warn = Callable[[str], None]
-
 
 def stable_id(key: str) -> int:
     """An Anki id from ``key``: the same key always gives the same id, in Anki's id range."""
@@ -68,19 +70,15 @@ def stable_id(key: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-def write(questions: list[QuizQuestion]) -> tuple[bytes, list[Warning]]:
+def write(questions: list[QuizQuestion]) -> tuple[bytes, list[FormatWarning]]:
     """The ``.apkg`` package of ``questions``, one note each, and what could not be kept."""
-    warnings: list[Warning] = []
+    warnings: list[FormatWarning] = []
     model = _model()
     deck = genanki.Deck(stable_id(f"pmpath deck: {DECK_NAME}"), DECK_NAME)
     media = _Media()
     keys: set[str] = set()
     for number, question in enumerate(questions, start=1):
-        label = question.name or f"#{number}"
-
-        def warn(message: str, question: QuizQuestion = question, label: str = label) -> None:
-            warnings.append(Warning(message, question.source, label))
-
+        warn = warner(warnings, question, number)
         render = _Render(question, number, media, warn)
         card = render.card()
         if card is None:
@@ -103,7 +101,7 @@ def write(questions: list[QuizQuestion]) -> tuple[bytes, list[Warning]]:
             )
         )
     if not deck.notes:
-        warnings.append(Warning("no question became a card: the package is empty"))
+        warnings.append(FormatWarning("no question became a card: the package is empty"))
     return _package(deck, media, keys), warnings
 
 
@@ -163,7 +161,7 @@ def _tags(question: QuizQuestion, warn: Warn) -> list[str]:
 def _lost(question: QuizQuestion) -> list[str]:
     other_extra = sorted(key for key in question.extra if key not in SHOWN_EXTRA)
     checks = [
-        (f"the default grade {question.default_grade:g}", question.default_grade != 1.0),
+        (f"the default grade {number_text(question.default_grade)}", question.default_grade != 1.0),
         ("the penalty", question.penalty is not None),
         ("the shuffle setting", question.shuffle is not None),
         ("the negative weights of wrong answers", any(a.fraction < 0 for a in question.answers)),
@@ -220,8 +218,7 @@ class _Render:
     def _sides(self) -> tuple[str, str] | None:
         question = self.question
         kind = question.type
-        answered = (QType.MULTICHOICE, QType.TRUEFALSE, QType.SHORTANSWER, QType.NUMERICAL)
-        if kind in answered and not question.right_answers:
+        if kind in ANSWERED_TYPES and not question.right_answers:
             self.warn("no answer earns credit, so the card would have no answer: no card")
             return None
         stem = _div("stem", self.html(question.text))
@@ -349,9 +346,9 @@ class _Render:
     def _value(self, answer: Answer) -> str:
         if answer.value is None:
             return self.html(answer.text)
-        text = _number(answer.value)
+        text = number_text(answer.value)
         if answer.tolerance:
-            text += f" &plusmn; {_number(answer.tolerance)}"
+            text += f" &plusmn; {number_text(answer.tolerance)}"
         unit = self.question.extra.get("unit")
         if isinstance(unit, str) and unit:
             text += f" {html.escape(unit)}"
@@ -401,11 +398,6 @@ def _div(css_class: str, content: str) -> str:
 
 def _letter(index: int) -> str:
     return LETTERS[index] if index < len(LETTERS) else str(index + 1)
-
-
-def _number(value: float) -> str:
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
 
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})

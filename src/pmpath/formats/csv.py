@@ -17,19 +17,24 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pmpath.errors import FieldPath, FormatError, Location, Problem
+from pmpath.formats.numbers import number_text
 from pmpath.formats.quiz import (
+    ANSWERED_TYPES,
     Answer,
+    FormatWarning,
     MatchPair,
     QType,
     QuizFile,
     QuizQuestion,
     Text,
     TextFormat,
-    Warning,
+    Warn,
+    quiz_file,
+    warner,
 )
 from pmpath.formats.safety import MAX_FILE_BYTES, decode_text
 
@@ -60,8 +65,6 @@ TAG_SEPARATOR = "|"
 ANSWER_KEYS = ("text", "format", "fraction", "feedback", "feedback_format", "value", "tolerance")
 PAIR_KEYS = ("left", "left_format", "right", "feedback", "feedback_format")
 TEXT_KEYS = ("text", "format")
-#: Types whose grading lives in ``answers`` (and which the shorthand columns can fill).
-ANSWERED = (QType.MULTICHOICE, QType.TRUEFALSE, QType.SHORTANSWER, QType.NUMERICAL)
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 #: Cells a spreadsheet would run as a formula; written with a leading apostrophe, which the
@@ -72,8 +75,6 @@ SEPARATORS = re.compile(r"[\s,;|/]+")
 _NAMES = {",": "comma", ";": "semicolon"}
 #: The column of a header name that is not ours (reported once, at the header).
 IGNORED = ""
-
-Warn = Callable[[str], None]
 
 
 class _CellError(Exception):
@@ -98,7 +99,7 @@ def read(data: bytes, source: str) -> QuizFile:
     delimiter = _delimiter(text)
     rows = _rows(text, delimiter, source)
     if not rows:
-        return QuizFile([], [Warning("the file has no questions", Location(file=source))])
+        return quiz_file([], [], source)
     header_line, header = rows[0]
     columns, warnings = _header(header, header_line, source)
     questions: list[QuizQuestion] = []
@@ -126,7 +127,7 @@ def read(data: bytes, source: str) -> QuizFile:
             if name is None:
                 if cell.strip():
                     warnings.append(
-                        Warning(
+                        FormatWarning(
                             f"cell {index + 1} has no column name in the header: ignored",
                             Location(file=source, line=line),
                         )
@@ -139,9 +140,7 @@ def read(data: bytes, source: str) -> QuizFile:
             questions.append(question)
     if problems:
         raise FormatError(problems)
-    if not questions:
-        warnings.append(Warning("the file has no questions", Location(file=source)))
-    return QuizFile(questions, warnings)
+    return quiz_file(questions, warnings, source)
 
 
 def _delimiter(text: str) -> str:
@@ -183,9 +182,11 @@ def _rows(text: str, delimiter: str, source: str) -> list[tuple[int, list[str]]]
     return rows
 
 
-def _header(cells: list[str], line: int, source: str) -> tuple[list[str | None], list[Warning]]:
+def _header(
+    cells: list[str], line: int, source: str
+) -> tuple[list[str | None], list[FormatWarning]]:
     columns: list[str | None] = []
-    warnings: list[Warning] = []
+    warnings: list[FormatWarning] = []
     problems: list[Problem] = []
     seen: set[str] = set()
     for cell in cells:
@@ -200,7 +201,7 @@ def _header(cells: list[str], line: int, source: str) -> tuple[list[str | None],
         seen.add(name)
         if not _known(name):
             warnings.append(
-                Warning(
+                FormatWarning(
                     f"{name!r} is not a pmpath CSV column: its cells are ignored",
                     Location(file=source, line=line),
                 )
@@ -233,7 +234,7 @@ class _Row:
         values: dict[str, str],
         location: Location,
         problems: list[Problem],
-        warnings: list[Warning],
+        warnings: list[FormatWarning],
     ) -> None:
         self.values = values
         self.location = location
@@ -262,7 +263,7 @@ class _Row:
         )
 
     def warn(self, message: str) -> None:
-        self.warnings.append(Warning(message, self.location, self.label))
+        self.warnings.append(FormatWarning(message, self.location, self.label))
 
     def question(self) -> QuizQuestion | None:
         kind: QType = self.parse("type", _type, QType.MULTICHOICE)
@@ -341,12 +342,12 @@ class _Row:
             self.problem(
                 f"option columns are for multichoice questions; a {kind.value} question "
                 "takes its answer in 'correct' alone"
-                if kind in ANSWERED
+                if kind in ANSWERED_TYPES
                 else f"option columns are for multichoice questions, not {kind.value}",
                 (f"option_{options[0][0]}",),
             )
             return None
-        if kind not in ANSWERED:
+        if kind not in ANSWERED_TYPES:
             self.problem(f"{kind.value} questions take no 'correct' answer", (CORRECT,))
             return None
         if not correct:
@@ -371,9 +372,9 @@ class _Row:
 
     def _check(self, question: QuizQuestion) -> None:
         kind = question.type
-        if kind in ANSWERED and not question.answers:
+        if kind in ANSWERED_TYPES and not question.answers:
             self.warn(f"a {kind.value} question without answers")
-        elif kind in ANSWERED and not question.right_answers:
+        elif kind in ANSWERED_TYPES and not question.right_answers:
             self.warn("no answer earns credit")
         if kind is QType.MATCHING and not question.pairs:
             self.warn("a matching question without pairs")
@@ -444,20 +445,16 @@ def _json_cell(cell: str, empty: Any, convert: Callable[..., Any], *args: Any) -
 
 
 def _answers(value: Any, default: TextFormat) -> list[Answer]:
-    if not isinstance(value, list):
-        raise _CellError('must be a JSON list of answers, like [{"text": "Yes", "fraction": 1}]')
     answers: list[Answer] = []
-    for index, item in enumerate(value):
-        item = _object(item, ANSWER_KEYS, index, "an answer")
+    example = '[{"text": "Yes", "fraction": 1}]'
+    for index, item in _objects(value, ANSWER_KEYS, ("answers", "an answer"), example):
         text_format = _json_format(item, "format", default, index)
         feedback = _json_string(item, "feedback", index, required=False)
         answers.append(
             Answer(
                 Text(_json_string(item, "text", index) or "", text_format),
                 _json_number(item, "fraction", index, 0.0, bound=1.0) or 0.0,
-                None
-                if feedback is None
-                else Text(feedback, _json_format(item, "feedback_format", text_format, index)),
+                _json_feedback(item, index, feedback, text_format),
                 _json_number(item, "value", index, None),
                 _json_number(item, "tolerance", index, None),
             )
@@ -466,25 +463,39 @@ def _answers(value: Any, default: TextFormat) -> list[Answer]:
 
 
 def _pairs(value: Any, default: TextFormat) -> list[MatchPair]:
-    if not isinstance(value, list):
-        raise _CellError(
-            'must be a JSON list of pairs, like [{"left": "MVP", "right": "Learning"}]'
-        )
     pairs: list[MatchPair] = []
-    for index, item in enumerate(value):
-        item = _object(item, PAIR_KEYS, index, "a pair")
+    example = '[{"left": "MVP", "right": "Learning"}]'
+    for index, item in _objects(value, PAIR_KEYS, ("pairs", "a pair"), example):
         left_format = _json_format(item, "left_format", default, index)
         feedback = _json_string(item, "feedback", index, required=False)
         pairs.append(
             MatchPair(
                 Text(_json_string(item, "left", index) or "", left_format),
                 _json_string(item, "right", index) or "",
-                None
-                if feedback is None
-                else Text(feedback, _json_format(item, "feedback_format", left_format, index)),
+                _json_feedback(item, index, feedback, left_format),
             )
         )
     return pairs
+
+
+def _objects(
+    value: Any, keys: tuple[str, ...], what: tuple[str, str], example: str
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The objects of a JSON list cell, with their index, each checked (when its turn comes)
+    to hold only ``keys``; ``what``: the list's items and one of them, as errors name them."""
+    if not isinstance(value, list):
+        raise _CellError(f"must be a JSON list of {what[0]}, like {example}")
+    for index, item in enumerate(value):
+        yield index, _object(item, keys, index, what[1])
+
+
+def _json_feedback(
+    item: dict[str, Any], index: int, feedback: str | None, text_format: TextFormat
+) -> Text | None:
+    """An answer's or a pair's feedback, in the format of its text unless it names another."""
+    if feedback is None:
+        return None
+    return Text(feedback, _json_format(item, "feedback_format", text_format, index))
 
 
 def _texts(value: Any, default: TextFormat) -> list[Text]:
@@ -540,7 +551,8 @@ def _json_number(
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise _CellError("must be a finite number", (index, key))
     if bound is not None and abs(value) > bound:
-        raise _CellError(f"must be between -{bound:g} and {bound:g} (1 is 100 %)", (index, key))
+        limit = number_text(bound)
+        raise _CellError(f"must be between -{limit} and {limit} (1 is 100 %)", (index, key))
     return float(value)
 
 
@@ -600,18 +612,14 @@ def _numeric(correct: str, text_format: TextFormat) -> Answer:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def write(questions: list[QuizQuestion]) -> tuple[bytes, list[Warning]]:
+def write(questions: list[QuizQuestion]) -> tuple[bytes, list[FormatWarning]]:
     """The CSV file of ``questions`` (UTF-8 with a byte order mark, comma-separated)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    warnings: list[Warning] = []
+    warnings: list[FormatWarning] = []
     for number, question in enumerate(questions, start=1):
-        label = question.name or f"#{number}"
-
-        def warn(message: str, question: QuizQuestion = question, label: str = label) -> None:
-            warnings.append(Warning(message, question.source, label))
-
+        warn = warner(warnings, question, number)
         if question.type is QType.CLOZE:
             warn("cloze questions cannot be held in CSV (use Moodle XML for them): skipped")
             continue
@@ -653,8 +661,8 @@ def _row(question: QuizQuestion, warn: Warn) -> list[str]:
             if question.type is QType.MULTICHOICE or not question.single
             else ""
         ),
-        "default_grade": _number(question.default_grade),
-        "penalty": "" if question.penalty is None else _number(question.penalty),
+        "default_grade": number_text(question.default_grade),
+        "penalty": "" if question.penalty is None else number_text(question.penalty),
         "shuffle": "" if question.shuffle is None else ("true" if question.shuffle else "false"),
         "extra": _extra_cell(question.extra, warn),
     }
@@ -676,10 +684,7 @@ def _answer(answer: Answer, default: TextFormat) -> dict[str, Any]:
     if answer.text.format is not default:
         value["format"] = answer.text.format.value
     value["fraction"] = answer.fraction
-    if answer.feedback is not None:
-        value["feedback"] = answer.feedback.text
-        if answer.feedback.format is not answer.text.format:
-            value["feedback_format"] = answer.feedback.format.value
+    _add_feedback(value, answer.feedback, answer.text.format)
     if answer.value is not None:
         value["value"] = answer.value
     if answer.tolerance is not None:
@@ -692,11 +697,16 @@ def _pair(pair: MatchPair, default: TextFormat) -> dict[str, Any]:
     if pair.left.format is not default:
         value["left_format"] = pair.left.format.value
     value["right"] = pair.right
-    if pair.feedback is not None:
-        value["feedback"] = pair.feedback.text
-        if pair.feedback.format is not pair.left.format:
-            value["feedback_format"] = pair.feedback.format.value
+    _add_feedback(value, pair.feedback, pair.left.format)
     return value
+
+
+def _add_feedback(value: dict[str, Any], feedback: Text | None, text_format: TextFormat) -> None:
+    """An answer's or a pair's feedback; its format only where it is not that of the text."""
+    if feedback is not None:
+        value["feedback"] = feedback.text
+        if feedback.format is not text_format:
+            value["feedback_format"] = feedback.format.value
 
 
 def _tags(tags: list[str], warn: Warn) -> list[str]:
@@ -723,11 +733,6 @@ def _extra_cell(extra: dict[str, Any], warn: Warn) -> str:
     except (TypeError, ValueError):
         warn(f"extra values that are not JSON are not kept: {', '.join(map(str, extra))}")
         return ""
-
-
-def _number(value: float) -> str:
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
 
 
 def _escape(cell: str) -> str:

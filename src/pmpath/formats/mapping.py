@@ -23,7 +23,6 @@ each time with a warning naming the question:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from pmpath.exams.items import (
@@ -37,18 +36,20 @@ from pmpath.exams.items import (
     Pair,
     Scenario,
 )
+from pmpath.formats.numbers import number_text
 from pmpath.formats.quiz import (
     Answer,
+    FormatWarning,
     MatchPair,
     QType,
     QuizQuestion,
     Text,
     TextFormat,
-    Warning,
+    Warn,
+    warner,
 )
 
 SCENARIO_PREFIX = "scenario:"
-Warn = Callable[[str], None]
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -115,7 +116,7 @@ def item_to_quiz(item: Item, bank_id: str) -> QuizQuestion:
         assert item.numeric is not None
         question.answers.append(
             Answer(
-                Text(_number(item.numeric.answer)),
+                Text(number_text(item.numeric.answer)),
                 1.0,
                 None,
                 item.numeric.answer,
@@ -165,10 +166,6 @@ def _feedback(text: str) -> Text | None:
     return Text(text, TextFormat.MARKDOWN) if text else None
 
 
-def _number(value: float) -> str:
-    return f"{value:g}" if value == int(value) or abs(value) < 1e15 else repr(value)
-
-
 # -- quiz -> pmpath ---------------------------------------------------------------------------
 
 
@@ -183,19 +180,15 @@ class ImportDefaults:
 
 def quiz_to_bank(
     questions: list[QuizQuestion], bank_id: str, defaults: ImportDefaults, known_levels: set[str]
-) -> tuple[Bank, list[Warning]]:
+) -> tuple[Bank, list[FormatWarning]]:
     """A pmpath bank from quiz questions, and a warning for every rule applied."""
-    warnings: list[Warning] = []
+    warnings: list[FormatWarning] = []
     items: list[Item] = []
     scenarios: dict[str, Scenario] = {}
     domains: dict[str, Domain] = {}
     used_ids: set[str] = set()
     for number, question in enumerate(questions, start=1):
-        label = question.name or f"#{number}"
-
-        def warn(message: str, question: QuizQuestion = question, label: str = label) -> None:
-            warnings.append(Warning(message, question.source, label))
-
+        warn = warner(warnings, question, number)
         domain = defaults.domain or slug((question.category or "imported").split("/")[-1])
         domains.setdefault(
             domain,
@@ -214,7 +207,7 @@ def quiz_to_bank(
                 "left out of the bank"
             )
             continue
-        item = _item(question, label, domain, defaults, known_levels, warn)
+        item = _item(question, number, domain, defaults, known_levels, warn)
         if item is None:
             continue
         if item.id in used_ids:
@@ -241,7 +234,7 @@ def _tag_values(tags: list[str], prefix: str) -> list[str]:
 
 def _item(
     question: QuizQuestion,
-    label: str,
+    number: int,
     domain: str,
     defaults: ImportDefaults,
     known_levels: set[str],
@@ -262,7 +255,7 @@ def _item(
     competencies = tuple(_tag_values(tags, "competency:"))
     scenario_ids = _tag_values(tags, SCENARIO_PREFIX)
     common = Item(
-        id=slug(question.id_number or question.name or label),
+        id=slug(question.id_number or question.name or f"#{number}"),
         domain=domain,
         type=ItemType.SINGLE,  # replaced below by the question's own type
         level=level,

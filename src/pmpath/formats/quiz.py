@@ -3,13 +3,15 @@
 It is a superset of what GIFT, Moodle XML, Aiken, QTI 1.2/2.1, CSV and Anki express, close
 to Moodle's own question model (the richest of them): answers carry a *fraction* of the grade
 (1.0 = 100 %, negative for penalties) and their own feedback; texts carry their format. A
-format module reads a file into :class:`QuizQuestion` values (with :class:`Warning`s for what
-it had to map or could not keep) and writes them back; :mod:`pmpath.formats.mapping` converts
-between these and pmpath's exam items. Round trips (file -> quiz -> file) keep every question.
+format module reads a file into :class:`QuizQuestion` values (with a :class:`FormatWarning`
+for everything it had to map or could not keep) and writes them back;
+:mod:`pmpath.formats.mapping` converts between these and pmpath's exam items. Round trips
+(file -> quiz -> file) keep every question.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -27,6 +29,10 @@ class QType(StrEnum):
     ESSAY = "essay"
     DESCRIPTION = "description"  # text only, no answer (also used for shared scenarios)
     CLOZE = "cloze"  # embedded answers in the text (Moodle "multianswer")
+
+
+#: The types whose grading lives in ``QuizQuestion.answers``.
+ANSWERED_TYPES = frozenset({QType.MULTICHOICE, QType.TRUEFALSE, QType.SHORTANSWER, QType.NUMERICAL})
 
 
 class TextFormat(StrEnum):
@@ -106,9 +112,23 @@ class QuizQuestion:
     def right_answers(self) -> list[Answer]:
         return [answer for answer in self.answers if answer.fraction > 0]
 
+    def unused_parts(self) -> dict[str, int]:
+        """What the question holds that its type has no use for, and how many of each:
+        ``answers`` (outside :data:`ANSWERED_TYPES`), ``pairs`` (outside matching), ``order``
+        (outside ordering) and ``blanks`` (outside cloze). A writer reports each in its own
+        words, since where a file would have put it depends on the format."""
+        kind = self.type
+        held = {
+            "answers": (len(self.answers), kind in ANSWERED_TYPES),
+            "pairs": (len(self.pairs), kind is QType.MATCHING),
+            "order": (len(self.order), kind is QType.ORDERING),
+            "blanks": (len(self.blanks), kind is QType.CLOZE),
+        }
+        return {part: count for part, (count, used) in held.items() if count and not used}
+
 
 @dataclass(frozen=True)
-class Warning:
+class FormatWarning:
     """Something a reader or writer mapped by a rule, or could not keep; never silent."""
 
     message: str
@@ -121,9 +141,38 @@ class Warning:
         return f"{where}: {who}{self.message}" if where else f"{who}{self.message}"
 
 
+#: Records one warning about the question at hand (see :func:`warner`).
+Warn = Callable[[str], None]
+
+
+def question_label(question: QuizQuestion, number: int) -> str:
+    """How a warning names a question: its name, else its id number, else its place ("#3")."""
+    return question.name or question.id_number or f"#{number}"
+
+
+def warner(warnings: list[FormatWarning], question: QuizQuestion, number: int) -> Warn:
+    """A :data:`Warn` that adds to ``warnings`` a warning about ``question``, the ``number``-th
+    of its file: named by :func:`question_label`, located where the question was read from."""
+    label = question_label(question, number)
+
+    def warn(message: str) -> None:
+        warnings.append(FormatWarning(message, question.source, label))
+
+    return warn
+
+
 @dataclass(slots=True)
 class QuizFile:
     """What a reader returns: the questions, and every warning with its line."""
 
     questions: list[QuizQuestion]
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[FormatWarning] = field(default_factory=list)
+
+
+def quiz_file(
+    questions: list[QuizQuestion], warnings: list[FormatWarning], source: str
+) -> QuizFile:
+    """A reader's result; a file without questions is not an error, but it is said."""
+    if not questions:
+        warnings.append(FormatWarning("the file has no questions", Location(file=source)))
+    return QuizFile(questions, warnings)
