@@ -20,7 +20,7 @@ from pmpath.framework import bundled_framework_path, load_framework
 from pmpath.psychometrics.cat import simulate
 from pmpath.psychometrics.priors import prior_parameters
 from pmpath.services.banks import open_bank
-from pmpath.services.psychometrics import placement_config
+from pmpath.services.placement import placement_config
 
 
 def main() -> None:

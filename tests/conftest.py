@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -140,8 +141,9 @@ def pmpath(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     return run
 
 
-def assert_no_answers_revealed(questions: list[dict[str, Any]]) -> None:
-    """Questions as a learner sees them before the end: no key, feedback or rationale fields."""
+def assert_no_answers_revealed(questions: Sequence[BaseModel | dict[str, Any]]) -> None:
+    """Questions as a learner sees them before the end (as JSON, or the service's models): no
+    key, feedback or rationale fields."""
     shown = {
         "position",
         "item_id",
@@ -158,6 +160,7 @@ def assert_no_answers_revealed(questions: list[dict[str, Any]]) -> None:
         "due",
         "reviews",
     }
-    for question in questions:
+    for shape in questions:
+        question = shape.model_dump(mode="json") if isinstance(shape, BaseModel) else shape
         assert set(question) <= shown, set(question) - shown
         assert all(set(option) == {"id", "text"} for option in question["options"])

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pmpath.settings import Settings
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pmpath.services.assessments import AssessmentService
     from pmpath.services.exams import ExamService
     from pmpath.services.imports import AuthorService, BankLibrary
+    from pmpath.services.models.evidence import CompetencyEvidence
     from pmpath.services.psychometrics import PsychometricsService
     from pmpath.services.schema import SchemaService
     from pmpath.store import Database
@@ -140,7 +141,7 @@ class Pmpath:
 
         return AuthorService(self.banks, acting)
 
-    def evidence(self, profile: str) -> dict[str, Any]:
+    def evidence(self, profile: str) -> dict[str, CompetencyEvidence]:
         """What the learner's answers say beside each self-rating (see competency_evidence)."""
         from pmpath.services.psychometrics import competency_evidence
 

@@ -18,6 +18,7 @@ from pmpath.exams.synthetic import synthetic_bank
 from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.services.banks import key_of
 from pmpath.services.exams import ExamService
+from pmpath.services.models.exams import AttemptQuestion, PracticeAnswer
 from pmpath.store import Database
 from tests.conftest import assert_no_answers_revealed
 
@@ -87,8 +88,8 @@ def wrong(item: Item) -> Any:
     return "not it"
 
 
-def questions(exams: ExamService, attempt: int) -> list[dict[str, Any]]:
-    return list(exams.view(attempt, "ana")["questions"])
+def questions(exams: ExamService, attempt: int) -> list[AttemptQuestion]:
+    return list(exams.view(attempt, "ana").questions)
 
 
 def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clock) -> None:
@@ -96,13 +97,15 @@ def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clo
     shown = questions(exams, attempt)
     assert len(shown) == 10
     # Nothing of the key leaves the server before the end.
-    assert all("feedback" not in q for q in shown)
-    assert all(set(q) >= {"stem", "options", "position"} for q in shown)
-    assert not any("correct" in option for q in shown for option in q["options"])
+    as_json = [q.model_dump(mode="json") for q in shown]
+    assert all("feedback" not in q for q in as_json)
+    assert all(set(q) >= {"stem", "options", "position"} for q in as_json)
+    assert not any("correct" in option for q in as_json for option in q["options"])
 
     # Answer four (two right, two wrong), flag one, then the terminal closes.
-    items = [BANK.item(q["item_id"]) for q in shown]
-    assert exams.answer(attempt, "ana", 0, right(items[0])) == {"saved": True, "position": 0}
+    items = [BANK.item(q.item_id) for q in shown]
+    saved = exams.answer(attempt, "ana", 0, right(items[0]))
+    assert saved.model_dump(mode="json") == {"saved": True, "position": 0}
     exams.answer(attempt, "ana", 1, wrong(items[1]))
     exams.answer(attempt, "ana", 2, right(items[2]))
     exams.answer(attempt, "ana", 2, right(items[2]))  # the same answer twice is stored once
@@ -113,12 +116,12 @@ def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clo
     # A new process resumes: the answers are there, with 20 minutes left.
     resumed = ExamService(database, FRAMEWORK, BANK, [MOCK], clock=clock)
     [open_attempt] = resumed.unfinished("ana")
-    assert open_attempt["attempt_id"] == attempt
-    assert open_attempt["answered"] == 4
+    assert open_attempt.attempt_id == attempt
+    assert open_attempt.answered == 4
     state = resumed.view(attempt, "ana")
-    assert state["seconds_left"] == 20 * 60
-    assert [q["response"] is not None for q in state["questions"]][:5] == [True] * 4 + [False]
-    assert state["questions"][4]["flagged"] is True
+    assert state.seconds_left == 20 * 60
+    assert [q.response is not None for q in state.questions][:5] == [True] * 4 + [False]
+    assert state.questions[4].flagged is True
     with pytest.raises(AttemptError, match="not finished yet"):
         resumed.results(attempt, "ana")
 
@@ -128,35 +131,35 @@ def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clo
         resumed.answer(attempt, "ana", 5, right(items[5]))
     assert resumed.unfinished("ana") == []
     outcome = resumed.results(attempt, "ana")
-    assert outcome["finish_reason"] == "timeout"
-    assert outcome["finished_at"] == "2026-11-25T09:30:00+00:00"
-    assert outcome["score"] == 20.0
-    assert outcome["passed"] is False
-    assert sum(d["asked"] for d in outcome["by_domain"]) == 10
-    assert {q["item_id"] for q in outcome["review"]} == {i.id for i in items}
-    assert all("explanation" in q["feedback"] for q in outcome["review"])
+    assert outcome.finish_reason == "timeout"
+    assert outcome.finished_at == "2026-11-25T09:30:00+00:00"
+    assert outcome.score == 20.0
+    assert outcome.passed is False
+    assert sum(d.asked for d in outcome.by_domain) == 10
+    assert {q.item_id for q in outcome.review} == {i.id for i in items}
+    assert all("explanation" in q.model_dump(mode="json")["feedback"] for q in outcome.review)
 
     # A finished attempt cannot change.
     with pytest.raises(AttemptError, match="is finished"):
         resumed.answer(attempt, "ana", 0, wrong(items[0]))
-    assert resumed.finish(attempt, "ana")["score"] == 20.0
+    assert resumed.finish(attempt, "ana").score == 20.0
 
     # The missed items (wrong and unanswered: 8) are now in the review queue, due within minutes.
     clock.advance(minutes=2)
     queue = resumed.review_queue("ana")
-    assert len(queue["due"]) == 8
-    assert_no_answers_revealed(queue["due"])
+    assert len(queue.due) == 8
+    assert_no_answers_revealed(queue.due)
 
 
 def test_submitting_before_the_deadline(exams: ExamService) -> None:
     attempt = exams.start_mock("ana", "mock", seed=3)
     for question in questions(exams, attempt):
-        exams.answer(attempt, "ana", question["position"], right(BANK.item(question["item_id"])))
+        exams.answer(attempt, "ana", question.position, right(BANK.item(question.item_id)))
     outcome = exams.finish(attempt, "ana")
-    assert outcome["finish_reason"] == "submitted"
-    assert outcome["score"] == 100.0
-    assert outcome["passed"] is True
-    assert exams.review_queue("ana")["due"] == []
+    assert outcome.finish_reason == "submitted"
+    assert outcome.score == 100.0
+    assert outcome.passed is True
+    assert exams.review_queue("ana").due == []
 
 
 def test_another_learner_cannot_see_or_touch_an_attempt(exams: ExamService) -> None:
@@ -170,19 +173,19 @@ def test_another_learner_cannot_see_or_touch_an_attempt(exams: ExamService) -> N
 
 def test_bad_responses_and_positions_are_refused_and_nothing_is_stored(exams: ExamService) -> None:
     attempt = exams.start_mock("ana", "mock", seed=3)
-    first = BANK.item(questions(exams, attempt)[0]["item_id"])
+    first = BANK.item(questions(exams, attempt)[0].item_id)
     with pytest.raises(ResponseError):
         exams.answer(
             attempt, "ana", 0, {"not": "an answer"} if first.type is not ItemType.MATCHING else 7
         )
     with pytest.raises(AttemptError, match="positions 0 to 9"):
         exams.answer(attempt, "ana", 10, "a")
-    assert questions(exams, attempt)[0]["response"] is None
+    assert questions(exams, attempt)[0].response is None
 
 
 def test_new_forms_avoid_recent_items(exams: ExamService) -> None:
-    first = {q["item_id"] for q in questions(exams, exams.start_mock("ana", "mock", seed=1))}
-    second = {q["item_id"] for q in questions(exams, exams.start_mock("ana", "mock", seed=1))}
+    first = {q.item_id for q in questions(exams, exams.start_mock("ana", "mock", seed=1))}
+    second = {q.item_id for q in questions(exams, exams.start_mock("ana", "mock", seed=1))}
     assert first.isdisjoint(second)
 
 
@@ -190,30 +193,29 @@ def test_practice_gives_feedback_at_once(exams: ExamService) -> None:
     attempt = exams.start_practice("ana", domains=["beta"], levels=["mid-career"], count=5, seed=2)
     shown = questions(exams, attempt)
     assert len(shown) == 5
-    assert all(BANK.item(q["item_id"]).domain == "beta" for q in shown)
-    item = BANK.item(shown[0]["item_id"])
+    assert all(BANK.item(q.item_id).domain == "beta" for q in shown)
+    item = BANK.item(shown[0].item_id)
     feedback = exams.answer(attempt, "ana", 0, wrong(item))
-    assert feedback["correct"] is False
-    assert feedback["key"] == key_of(item)
-    assert feedback["explanation"] == item.explanation
-    assert exams.view(attempt, "ana")["seconds_left"] is None
+    assert isinstance(feedback, PracticeAnswer)
+    assert feedback.correct is False
+    assert feedback.key == key_of(item)
+    assert feedback.explanation == item.explanation
+    assert exams.view(attempt, "ana").seconds_left is None
 
 
 def test_spaced_review_at_fixed_times(exams: ExamService, clock: Clock) -> None:
     attempt = exams.start_practice("ana", count=1, seed=9)
-    item = BANK.item(questions(exams, attempt)[0]["item_id"])
+    item = BANK.item(questions(exams, attempt)[0].item_id)
     exams.answer(attempt, "ana", 0, wrong(item))  # missed: due again in a minute ("Again")
-    assert exams.review_queue("ana")["due"] == []
-    assert exams.review_queue("ana")["next_due"] == "2026-11-25T09:01:00+00:00"
+    assert exams.review_queue("ana").due == []
+    assert exams.review_queue("ana").next_due == "2026-11-25T09:01:00+00:00"
     clock.advance(minutes=1)
-    assert [q["item_id"] for q in exams.review_queue("ana")["due"]] == [item.id]
+    assert [q.item_id for q in exams.review_queue("ana").due] == [item.id]
     answer = exams.review_answer("ana", item.id, right(item))
-    assert answer["correct"] is True
-    assert answer["next_due"] == "2026-11-25T09:11:00+00:00"  # learning step of 10 minutes
+    assert answer.correct is True
+    assert answer.next_due == "2026-11-25T09:11:00+00:00"  # learning step of 10 minutes
     clock.advance(minutes=10)
-    assert (
-        exams.review_answer("ana", item.id, right(item))["next_due"] == "2026-11-26T09:11:00+00:00"
-    )
+    assert exams.review_answer("ana", item.id, right(item)).next_due == "2026-11-26T09:11:00+00:00"
 
 
 def test_history_has_score_trends_per_domain(exams: ExamService) -> None:
@@ -221,11 +223,11 @@ def test_history_has_score_trends_per_domain(exams: ExamService) -> None:
         attempt = exams.start_mock("ana", "mock", seed=seed)
         if seed == 2:
             for q in questions(exams, attempt):
-                exams.answer(attempt, "ana", q["position"], right(BANK.item(q["item_id"])))
+                exams.answer(attempt, "ana", q.position, right(BANK.item(q.item_id)))
         exams.finish(attempt, "ana")
     history = exams.history("ana")
-    assert [a["score"] for a in history["attempts"]] == [0.0, 100.0]
-    assert history["domain_trends"] == {"alpha": [0.0, 100.0], "beta": [0.0, 100.0]}
+    assert [a.score for a in history.attempts] == [0.0, 100.0]
+    assert history.domain_trends == {"alpha": [0.0, 100.0], "beta": [0.0, 100.0]}
 
 
 def test_unknown_blueprint(exams: ExamService) -> None:
@@ -240,17 +242,22 @@ def test_exam_results_become_competency_evidence_beside_self_ratings(exams: Exam
     attempt = exams.start_mock("ana", "mock", seed=3)
     shown = questions(exams, attempt)
     for q in shown[:5]:
-        exams.answer(attempt, "ana", q["position"], right(BANK.item(q["item_id"])))
+        exams.answer(attempt, "ana", q.position, right(BANK.item(q.item_id)))
     exams.finish(attempt, "ana")
     evidence = exams.competency_evidence("ana")
-    asked = Counter(c for q in shown for c in BANK.item(q["item_id"]).competencies)
-    assert {c: e["items"] for c, e in evidence.items()} == dict(asked)
-    assert sum(e["percent"] * e["items"] for e in evidence.values()) == pytest.approx(500.0)
+    asked = Counter(c for q in shown for c in BANK.item(q.item_id).competencies)
+    assert {c: e.items for c, e in evidence.items()} == dict(asked)
+    assert sum(e.percent * e.items for e in evidence.values()) == pytest.approx(500.0)
 
     ratings = SelfAssessment({c.id: Rating(c.id, 4) for c in FRAMEWORK.competencies})
-    rows = {g["competency"]: g for g in guidance(FRAMEWORK, ratings, None, evidence)["gaps"]}
-    assert rows["leadership"]["exam"] == evidence["leadership"]
-    assert rows["vision-setting"]["exam"] is None
+    rows = {g.competency: g for g in guidance(FRAMEWORK, ratings, None, evidence).gaps}
+    exam = rows["leadership"].exam
+    assert exam is not None
+    assert (exam.percent, exam.items) == (
+        evidence["leadership"].percent,
+        evidence["leadership"].items,
+    )
+    assert rows["vision-setting"].exam is None
 
 
 def test_two_tabs_answering_at_once_leave_one_answer(
@@ -259,7 +266,7 @@ def test_two_tabs_answering_at_once_leave_one_answer(
     import threading
 
     attempt = exams.start_mock("ana", "mock", seed=3)
-    items = [BANK.item(q["item_id"]) for q in questions(exams, attempt)]
+    items = [BANK.item(q.item_id) for q in questions(exams, attempt)]
     errors: list[BaseException] = []
     tabs = [ExamService(database, FRAMEWORK, BANK, [MOCK], clock=exams.clock) for _ in range(4)]
 
@@ -288,4 +295,4 @@ def test_two_tabs_answering_at_once_leave_one_answer(
             select(func.count()).select_from(ResponseRow).where(ResponseRow.attempt_id == attempt)
         )
     assert count == 1
-    assert questions(exams, attempt)[0]["response"] in (right(items[0]), wrong(items[0]))
+    assert questions(exams, attempt)[0].response in (right(items[0]), wrong(items[0]))

@@ -20,6 +20,7 @@ from pmpath.exams.synthetic import synthetic_bank
 from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.psychometrics.irt import Model
 from pmpath.services.exams import ExamService
+from pmpath.services.models.psychometrics import PlacementResult, PlacementView, StoredCalibration
 from pmpath.services.psychometrics import PsychometricsService, read_response_csv
 from pmpath.store import Database
 from pmpath.store.tables import AttemptRow, ParameterSetRow, ProfileRow, ResponseRow
@@ -67,14 +68,14 @@ def knows_up_to(level: str) -> Any:
     return answer
 
 
-def take_placement(irt: PsychometricsService, profile: str, learner: Any) -> dict[str, Any]:
-    view = irt.start_placement(profile, seed=4)
+def take_placement(irt: PsychometricsService, profile: str, learner: Any) -> PlacementResult:
+    view: PlacementView = irt.start_placement(profile, seed=4)
     positions = []
-    while not view["finished"]:
-        assert_no_answers_revealed([view["question"]])
-        positions.append(view["question"]["position"])
-        item = BANK.item(view["question"]["item_id"])
-        view = irt.answer_placement(view["attempt_id"], profile, learner(item))
+    while not view.finished:
+        assert_no_answers_revealed([view.question])
+        positions.append(view.question.position)
+        item = BANK.item(view.question.item_id)
+        view = irt.answer_placement(view.attempt_id, profile, learner(item))
     assert positions == list(range(len(positions)))  # one new question after every answer
     return view
 
@@ -148,21 +149,24 @@ def test_calibration_from_stored_answers_is_versioned_and_recovers_difficulty(
 ) -> None:
     truth = seed_finished_attempts(database, 900)  # 120 answers per item on average
     report = irt.calibrate(Model.TWO_PL, min_responses=50)
-    assert report["stored"]
-    assert report["version"] == 1
-    assert report["persons"] == 900
-    assert report["calibrated"] + len(report["kept_prior"]) == len(BANK.items)
-    assert report["calibrated"] > 250
+    assert isinstance(report, StoredCalibration)
+    assert report.stored
+    assert report.version == 1
+    assert report.persons == 900
+    assert report.calibrated + len(report.kept_prior) == len(BANK.items)
+    assert report.calibrated > 250
     current = irt.parameter_set()
     assert current.version == 1
     calibrated = [j for j, s in enumerate(current.sources) if s == "calibrated"]
     errors = [current.parameters.b[j] - truth[BANK.items[j].id] for j in calibrated]
     assert float(np.sqrt(np.mean(np.square(errors)))) < 0.35
-    assert all(entry["se_a"] is not None for entry in report["items"])
+    assert all(entry.se_a is not None for entry in report.items)
     # A second calibration is a new version; the newest is used.
-    assert irt.calibrate(Model.RASCH)["version"] == 2
+    again = irt.calibrate(Model.RASCH)
+    assert isinstance(again, StoredCalibration)
+    assert again.version == 2
     assert irt.parameter_set().model is Model.RASCH
-    assert irt.parameters_report()["version"] == 2
+    assert irt.parameters_report().version == 2
 
 
 def test_calibration_without_enough_answers_is_refused_and_stores_nothing(
@@ -186,10 +190,10 @@ def test_the_lsat7_csv_calibrates_like_r_mirt_and_is_not_stored_for_a_foreign_ba
     rows = ["item1,item2,item3,item4,item5"] + [",".join(str(int(v)) for v in r) for r in data]
     path.write_text("\n".join(rows) + "\n")
     report = irt.calibrate(Model.TWO_PL, path)
-    assert report["stored"] is False
-    assert "not items of bank" in report["why_not_stored"]
-    slopes = [item["a"] for item in report["items"]]
-    intercepts = [item["d"] for item in report["items"]]
+    assert report.stored is False
+    assert "not items of bank" in report.why_not_stored
+    slopes = [item.a for item in report.items]
+    intercepts = [item.d for item in report.items]
     assert np.allclose(slopes, [0.988, 1.081, 1.706, 0.7651, 0.7358], atol=0.005)
     assert np.allclose(intercepts, [1.8561, 0.808, 1.8043, 0.486, 1.8545], atol=0.005)
     assert irt.parameter_set().version is None
@@ -207,8 +211,9 @@ def test_a_csv_of_bank_items_is_stored(irt: PsychometricsService, tmp_path: Path
     path = tmp_path / "bank.csv"
     path.write_text("\n".join(lines))
     report = irt.calibrate(Model.TWO_PL, path)
-    assert report["stored"]
-    assert report["version"] == 1
+    assert isinstance(report, StoredCalibration)
+    assert report.stored
+    assert report.version == 1
     current = irt.parameter_set()
     assert current.sources[:6] == ("calibrated",) * 6
     assert set(current.sources[6:]) == {"prior"}
@@ -249,49 +254,51 @@ def test_readiness_starts_at_the_population_and_moves_with_answers(
     irt: PsychometricsService,
 ) -> None:
     before = irt.readiness("ana")
-    assert before["answered"] == 0
-    (exam,) = before["exams"]
-    low, high = exam["interval"]
-    assert 0 <= low <= exam["probability"] <= high <= 1
+    assert before.answered == 0
+    (exam,) = before.exams
+    low, high = exam.interval
+    assert 0 <= low <= exam.probability <= high <= 1
 
     take_placement(irt, "ana", knows_up_to("senior"))
-    strong = irt.readiness("ana")["exams"][0]
+    strong = irt.readiness("ana").exams[0]
     take_placement(irt, "ben", knows_up_to("entry"))
-    weak = irt.readiness("ben")["exams"][0]
-    assert strong["probability"] > 0.9 > exam["probability"]
-    assert weak["expected_percent"] < strong["expected_percent"]
-    assert strong["interval"][1] - strong["interval"][0] < high - low  # evidence narrows it
+    weak = irt.readiness("ben").exams[0]
+    assert strong.probability > 0.9 > exam.probability
+    assert weak.expected_percent < strong.expected_percent
+    assert strong.interval[1] - strong.interval[0] < high - low  # evidence narrows it
 
 
 def test_placement_puts_learners_at_the_level_they_know(irt: PsychometricsService) -> None:
     high = take_placement(irt, "ana", knows_up_to("senior"))
     low = take_placement(irt, "ben", knows_up_to("early-career"))
     for result in (high, low):
-        assert result["finished"]
-        assert 24 <= result["overall"]["items"] <= 48
-        assert result["stop_reason"] in {"precision", "max-length"}
-        assert set(result["domains"]) == {"alpha", "beta", "gamma"}
-        assert all(d["items"] >= 2 for d in result["domains"].values())
-    assert LEVELS.index(high["overall"]["level"]) > LEVELS.index(low["overall"]["level"])
-    assert high["overall"]["level"] in {"mid-career", "senior", "leadership"}
-    assert low["overall"]["level"] in {"entry", "early-career", "mid-career"}
-    lo, hi = high["overall"]["level_range"]
-    assert LEVELS.index(lo) <= LEVELS.index(high["overall"]["level"]) <= LEVELS.index(hi)
+        assert result.finished
+        assert 24 <= result.overall.items <= 48
+        assert result.stop_reason in {"precision", "max-length"}
+        assert set(result.domains) == {"alpha", "beta", "gamma"}
+        assert all(d.items >= 2 for d in result.domains.values())
+    assert LEVELS.index(high.overall.level) > LEVELS.index(low.overall.level)
+    assert high.overall.level in {"mid-career", "senior", "leadership"}
+    assert low.overall.level in {"entry", "early-career", "mid-career"}
+    lo, hi = high.overall.level_range
+    assert LEVELS.index(lo) <= LEVELS.index(high.overall.level) <= LEVELS.index(hi)
     # The result is kept with the attempt and is what ability() now reports too.
     assert irt.latest_placement("ana") == high
-    assert irt.ability("ana")["overall"]["level"] == high["overall"]["level"]
+    assert irt.ability("ana").overall.level == high.overall.level
 
 
 def test_placement_answers_are_stored_as_given_and_a_finished_test_cannot_change(
     irt: PsychometricsService, database: Database
 ) -> None:
     view = irt.start_placement("ana", seed=1)
-    attempt = view["attempt_id"]
-    item = BANK.item(view["question"]["item_id"])
+    assert not view.finished
+    attempt = view.attempt_id
+    item = BANK.item(view.question.item_id)
     after = irt.answer_placement(attempt, "ana", right(item))
     # Reloading shows the next question, not the one just answered.
     assert irt.placement(attempt, "ana") == after
-    assert after["question"]["position"] == 1
+    assert not after.finished
+    assert after.question.position == 1
     with database.transaction() as session:
         stored = session.scalars(select(ResponseRow).where(ResponseRow.attempt_id == attempt))
         assert [(r.position, r.credit) for r in stored] == [(0, 1.0)]
@@ -301,26 +308,26 @@ def test_placement_answers_are_stored_as_given_and_a_finished_test_cannot_change
     assert exams.unfinished("ana") == []
     finished = take_placement(irt, "ana", knows_up_to("mid-career"))
     with pytest.raises(AttemptError, match="finished"):
-        irt.answer_placement(finished["attempt_id"], "ana", "a")
-    assert exams.history("ana")["attempts"] == []
+        irt.answer_placement(finished.attempt_id, "ana", "a")
+    assert exams.history("ana").attempts == []
 
 
 def test_one_learner_cannot_reach_anothers_placement_test(irt: PsychometricsService) -> None:
     view = irt.start_placement("ana")
     with pytest.raises(NotFoundError):
-        irt.placement(view["attempt_id"], "ben")
+        irt.placement(view.attempt_id, "ben")
     with pytest.raises(NotFoundError):
-        irt.answer_placement(view["attempt_id"], "ben", "a")
+        irt.answer_placement(view.attempt_id, "ben", "a")
 
 
 def test_ability_per_domain_borrows_from_the_other_domains(irt: PsychometricsService) -> None:
     take_placement(irt, "ana", knows_up_to("senior"))
     found = irt.ability("ana")
-    overall = found["overall"]
-    for domain in found["domains"].values():
+    overall = found.overall
+    for domain in found.domains.values():
         # A handful of items per domain: wider than overall, but far below the prior's 1.0.
-        assert overall["se"] < domain["se"] < 0.8
-        assert abs(domain["theta"] - overall["theta"]) < 1.0
+        assert overall.se < domain.se < 0.8
+        assert abs(domain.theta - overall.theta) < 1.0
 
 
 def test_a_placement_test_resumes_after_the_parameters_change(
@@ -328,81 +335,88 @@ def test_a_placement_test_resumes_after_the_parameters_change(
 ) -> None:
     view = irt.start_placement("ana", seed=2)
     for _ in range(3):
-        item = BANK.item(view["question"]["item_id"])
-        view = irt.answer_placement(view["attempt_id"], "ana", right(item))
+        assert not view.finished
+        item = BANK.item(view.question.item_id)
+        view = irt.answer_placement(view.attempt_id, "ana", right(item))
     seed_finished_attempts(database, 900)
     irt.calibrate(Model.TWO_PL)
-    again = irt.placement(view["attempt_id"], "ana")
-    assert again["question"]["position"] == 3
-    assert again["answered"] == 3
+    again = irt.placement(view.attempt_id, "ana")
+    assert not again.finished
+    assert again.question.position == 3
+    assert again.answered == 3
 
 
 def test_old_attempts_count_for_ability_with_the_newest_answer_per_item(
     irt: PsychometricsService, database: Database
 ) -> None:
     view = irt.start_placement("ana", seed=5)
-    item = BANK.item(view["question"]["item_id"])
-    irt.answer_placement(view["attempt_id"], "ana", wrong(item))
-    first = irt.ability("ana")["overall"]
-    assert first["items"] == 1
+    assert not view.finished
+    item = BANK.item(view.question.item_id)
+    irt.answer_placement(view.attempt_id, "ana", wrong(item))
+    first = irt.ability("ana").overall
+    assert first.items == 1
     with database.transaction() as session:
         row = session.scalars(select(ResponseRow)).one()
         row.credit, row.answered_at = 1.0, NOW + timedelta(minutes=1)
-    assert irt.ability("ana")["overall"]["theta"] > first["theta"]
+    assert irt.ability("ana").overall.theta > first.theta
 
 
 def test_the_exam_service_never_touches_a_placement_test(
     irt: PsychometricsService, database: Database
 ) -> None:
-    view = irt.start_placement("ana", seed=6)
+    attempt = irt.start_placement("ana", seed=6).attempt_id
     exams = ExamService(database, FRAMEWORK, BANK, [EXAM])
     for action in (
-        lambda: exams.view(view["attempt_id"], "ana"),
-        lambda: exams.finish(view["attempt_id"], "ana"),
-        lambda: exams.answer(view["attempt_id"], "ana", 0, "a"),
-        lambda: exams.flag(view["attempt_id"], "ana", 0),
+        lambda: exams.view(attempt, "ana"),
+        lambda: exams.finish(attempt, "ana"),
+        lambda: exams.answer(attempt, "ana", 0, "a"),
+        lambda: exams.flag(attempt, "ana", 0),
     ):
         with pytest.raises(NotFoundError):
             action()
-    assert irt.placement(view["attempt_id"], "ana")["finished"] is False
+    assert irt.placement(attempt, "ana").finished is False
 
 
-def take_adaptive_exam(irt: PsychometricsService, profile: str, learner: Any) -> dict[str, Any]:
-    view = irt.start_adaptive_exam(profile, "exam", seed=8)
+def take_adaptive_exam(
+    irt: PsychometricsService, profile: str, learner: Any
+) -> tuple[PlacementResult, list[Item]]:
+    """The result of an adaptive exam, and the items it asked."""
+    view: PlacementView = irt.start_adaptive_exam(profile, "exam", seed=8)
     asked = []
-    while not view["finished"]:
-        assert_no_answers_revealed([view["question"]])
-        assert view["max_items"] == EXAM.items
-        item = BANK.item(view["question"]["item_id"])
+    while not view.finished:
+        assert_no_answers_revealed([view.question])
+        assert view.max_items == EXAM.items
+        item = BANK.item(view.question.item_id)
         asked.append(item)
-        view = irt.answer_placement(view["attempt_id"], profile, learner(item))
+        view = irt.answer_placement(view.attempt_id, profile, learner(item))
     assert all(item.level in EXAM.levels for item in asked)  # the blueprint's pool only
-    view["asked"] = asked
-    return view
+    return view, asked
 
 
 def test_an_adaptive_exam_stops_once_pass_or_fail_is_clear(irt: PsychometricsService) -> None:
-    strong = take_adaptive_exam(irt, "ana", knows_up_to("senior"))
-    weak = take_adaptive_exam(irt, "ben", lambda item: wrong(item))
-    assert strong["exam"]["passed"] is True
-    assert strong["exam"]["pass_probability"] > 0.95
-    assert weak["exam"]["passed"] is False
-    assert weak["exam"]["pass_probability"] < 0.05
-    for result in (strong, weak):
-        assert result["test"] == "exam"
+    strong, strong_asked = take_adaptive_exam(irt, "ana", knows_up_to("senior"))
+    weak, weak_asked = take_adaptive_exam(irt, "ben", lambda item: wrong(item))
+    assert strong.exam is not None
+    assert strong.exam.passed is True
+    assert strong.exam.pass_probability is not None
+    assert strong.exam.pass_probability > 0.95
+    assert weak.exam is not None
+    assert weak.exam.passed is False
+    assert weak.exam.pass_probability is not None
+    assert weak.exam.pass_probability < 0.05
+    for result, asked in ((strong, strong_asked), (weak, weak_asked)):
+        assert result.test == "exam"
         # Clear cases stop well before the fixed form's 20 items, never before 10.
-        assert result["stop_reason"] == "classified"
-        assert 10 <= len(result["asked"]) < EXAM.items
-        per_domain = Counter(item.domain for item in result["asked"])
+        assert result.stop_reason == "classified"
+        assert 10 <= len(asked) < EXAM.items
+        per_domain = Counter(item.domain for item in asked)
         assert max(per_domain.values()) - min(per_domain.values()) <= 1  # equal weights
     # The cut is where the blueprint's expected score meets its pass mark.
-    readiness = irt.readiness("ana")["exams"][0]
-    assert readiness["probability"] > 0.9
+    readiness = irt.readiness("ana").exams[0]
+    assert readiness.probability > 0.9
     # Adaptive exams and placement tests are kept apart.
     assert irt.latest_placement("ana") is None
-    assert irt.latest_placement("ana", "exam") == {
-        k: v for k, v in strong.items() if k != "asked"
-    }
+    assert irt.latest_placement("ana", "exam") == strong
 
 
 def test_an_adaptive_exam_of_an_unknown_blueprint_is_refused(irt: PsychometricsService) -> None:

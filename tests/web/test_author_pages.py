@@ -61,7 +61,7 @@ def test_an_author_previews_then_imports_and_a_learner_practises(
 
     # Nothing is stored by the preview.
     library = BankLibrary(context.database, context.framework)
-    assert library.listing()["banks"] == []
+    assert library.listing().banks == []
     payload = preview.text.split('name="payload" value="')[1].split('"')[0]
     committed = client.post(
         "/author/import",
@@ -77,7 +77,7 @@ def test_an_author_previews_then_imports_and_a_learner_practises(
         follow_redirects=False,
     )
     assert committed.status_code == 303
-    assert [b["id"] for b in library.listing()["banks"]] == ["team-quiz"]
+    assert [b.id for b in library.listing().banks] == ["team-quiz"]
     exported = client.get("/author/banks/team-quiz/export", params={"format": "aiken"})
     assert exported.status_code == 200
     assert b"ANSWER:" in exported.content

@@ -27,7 +27,7 @@ def test_a_mock_exam_in_the_browser(client: TestClient, context: Pmpath) -> None
     assert "Question 1 of 30" in page
     assert 'id="timer"' in page
     view = context.exams.view(attempt, profile_of(context, "ana@example.org"))
-    first = context.exams.bank.item(view["questions"][0]["item_id"])
+    first = context.exams.bank.item(view.questions[0].item_id)
     # No rationale or explanation of the item is in the page before the end.
     assert first.explanation not in page
     assert all(o.rationale not in page for o in first.options if o.rationale)
@@ -77,11 +77,11 @@ def test_practice_shows_feedback_at_once(client: TestClient, context: Pmpath) ->
         follow_redirects=False,
     )
     attempt = int(response.headers["location"].rsplit("/", 1)[1])
-    question = context.exams.view(attempt, profile_of(context, "ana@example.org"))["questions"][0]
-    item = context.exams.bank.item(question["item_id"])
+    question = context.exams.view(attempt, profile_of(context, "ana@example.org")).questions[0]
+    item = context.exams.bank.item(question.item_id)
+    fields = form_for(question.model_dump(mode="json"), correct_response(item))
     answered = client.post(
-        f"/attempts/{attempt}/q/0",
-        data={"csrf_token": csrf, "action": "save", **form_for(question, correct_response(item))},
+        f"/attempts/{attempt}/q/0", data={"csrf_token": csrf, "action": "save", **fields}
     )
     assert answered.status_code == 200
     assert "<h3" in answered.text
@@ -94,7 +94,7 @@ def test_a_wrongly_shaped_answer_is_explained_not_stored(
     csrf = sign_up(client)
     attempt = start(client, csrf)
     profile = profile_of(context, "ana@example.org")
-    questions = context.exams.view(attempt, profile)["questions"]
+    questions = context.exams.view(attempt, profile).questions
     # Any text is a well-shaped short answer, so test on the first question of another type.
     bad_fields = {
         "single": {"response": "zzz"},
@@ -104,14 +104,14 @@ def test_a_wrongly_shaped_answer_is_explained_not_stored(
         "ordering": {"order-0": "zzz"},
         "matching": {"match-0": "zzz"},
     }
-    question = next(q for q in questions if q["type"] in bad_fields)
-    position = question["position"]
+    question = next(q for q in questions if q.type in bad_fields)
+    position = question.position
     page = client.post(
         f"/attempts/{attempt}/q/{position}",
-        data={"csrf_token": csrf, "action": "save", **bad_fields[question["type"]]},
+        data={"csrf_token": csrf, "action": "save", **bad_fields[question.type]},
     )
     assert 'role="alert"' in page.text
-    assert context.exams.view(attempt, profile)["questions"][position]["response"] is None
+    assert context.exams.view(attempt, profile).questions[position].response is None
 
 
 def test_saving_without_an_answer_moves_on(client: TestClient) -> None:
@@ -151,15 +151,15 @@ def test_saving_an_ordering_question_without_its_order_moves_on(
     profile = profile_of(context, "ana@example.org")
     for _ in range(40):
         attempt = start(client, csrf)
-        questions = context.exams.view(attempt, profile)["questions"]
-        ordering = [q for q in questions if q["type"] == "ordering"]
+        questions = context.exams.view(attempt, profile).questions
+        ordering = [q for q in questions if q.type == "ordering"]
         if ordering:
             break
-    position = ordering[0]["position"]
+    position = ordering[0].position
     moved = client.post(
         f"/attempts/{attempt}/q/{position}",
         data={"csrf_token": csrf, "action": "save"},
         follow_redirects=False,
     )
     assert moved.status_code == 303
-    assert context.exams.view(attempt, profile)["questions"][position]["response"] is None
+    assert context.exams.view(attempt, profile).questions[position].response is None

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from pmpath.app import Pmpath
 from pmpath.services.banks import key_of
-from pmpath.services.psychometrics import PLACEMENT_MAX_ITEMS
+from pmpath.services.placement import PLACEMENT_MAX_ITEMS
 from tests.conftest import assert_no_answers_revealed
 from tests.web.conftest import PASSWORD, sign_up
 from tests.web.test_api_flows import token_for
@@ -88,9 +88,7 @@ def test_a_malformed_answer_is_a_problem_and_not_stored(
     assert client.get(f"/api/v1/placement/{number}", headers=me).json()["answered"] == 0
 
 
-def test_another_learner_gets_404_on_my_placement_test(
-    client: TestClient, context: Pmpath
-) -> None:
+def test_another_learner_gets_404_on_my_placement_test(client: TestClient, context: Pmpath) -> None:
     mine = token_for(client, context, "ana@example.org")
     theirs = token_for(client, context, "ben@example.org")
     body = client.post("/api/v1/placement", headers=mine).json()

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from pmpath.app import Pmpath
 from pmpath.exams.items import Item, ItemType
 from pmpath.services.banks import key_of
-from pmpath.services.psychometrics import PLACEMENT_MAX_ITEMS
+from pmpath.services.models.psychometrics import PlacementQuestion
+from pmpath.services.placement import PLACEMENT_MAX_ITEMS
 from tests.conftest import assert_no_answers_revealed
 from tests.web.conftest import csrf_of, form_for, profile_of, sign_up
 
@@ -52,21 +53,35 @@ def start(client: TestClient, csrf: str) -> int:
     return int(location.rsplit("/", 1)[1])
 
 
+def current_question(context: Pmpath, attempt: int, profile: str) -> PlacementQuestion:
+    """The question a running test asks now (as the service has it)."""
+    view = context.psychometrics.placement(attempt, profile)
+    assert not view.finished
+    return view.question
+
+
+def answered(context: Pmpath, attempt: int, profile: str) -> int:
+    """How many questions of a running test are answered."""
+    view = context.psychometrics.placement(attempt, profile)
+    assert not view.finished
+    return view.answered
+
+
 def answer_current(
     client: TestClient, context: Pmpath, csrf: str, attempt: int, profile: str
-) -> dict[str, Any]:
+) -> PlacementQuestion:
     """Answer the question the page shows now; returns that question (as the service has it)."""
-    question = context.psychometrics.placement(attempt, profile)["question"]
-    item = context.psychometrics.bank.item(question["item_id"])
-    fields = form_for(question, placement_response(item))
+    question = current_question(context, attempt, profile)
+    item = context.psychometrics.bank.item(question.item_id)
+    fields = form_for(question.model_dump(mode="json"), placement_response(item))
     posted = client.post(
         f"/placement/{attempt}",
-        data={"csrf_token": csrf, "position": str(question["position"]), **fields},
+        data={"csrf_token": csrf, "position": str(question.position), **fields},
         follow_redirects=False,
     )
     assert posted.status_code == 303, posted.text
     assert posted.headers["location"] == f"/placement/{attempt}"
-    return question  # type: ignore[no-any-return]
+    return question
 
 
 def assert_page_reveals_nothing(page: str, item: Item) -> None:
@@ -94,9 +109,10 @@ def test_a_whole_placement_test_in_the_browser(client: TestClient, context: Pmpa
         assert f"Question {step + 1} (up to 48)" in page.text
         assert f'name="position" value="{step}"' in page.text
         view = context.psychometrics.placement(attempt, profile)
-        assert view["answered"] == step
-        assert_no_answers_revealed([view["question"]])
-        item = context.psychometrics.bank.item(view["question"]["item_id"])
+        assert not view.finished
+        assert view.answered == step
+        assert_no_answers_revealed([view.question])
+        item = context.psychometrics.bank.item(view.question.item_id)
         assert_page_reveals_nothing(page.text, item)
         answer_current(client, context, csrf, attempt, profile)
         asked += 1
@@ -105,18 +121,18 @@ def test_a_whole_placement_test_in_the_browser(client: TestClient, context: Pmpa
     assert 24 <= asked <= PLACEMENT_MAX_ITEMS
     result = context.psychometrics.latest_placement(profile)
     assert result is not None
-    assert result["attempt_id"] == attempt
-    assert result["overall"]["items"] == asked
+    assert result.attempt_id == attempt
+    assert result.overall.items == asked
     stages = {stage.id: stage.name for stage in context.framework.stages}
     text = html.unescape(page.text)
-    assert f"Your placement: {stages[result['overall']['level']]}" in text
-    low, high = (stages[level] for level in result["overall"]["level_range"])
+    assert f"Your placement: {stages[result.overall.level]}" in text
+    low, high = (stages[level] for level in result.overall.level_range)
     assert low in text
     assert high in text
-    assert f"θ (theta) = {result['overall']['theta']:.2f}" in text
-    assert f"standard error is <strong>{result['overall']['se']:.2f}</strong>" in text
+    assert f"θ (theta) = {result.overall.theta:.2f}" in text
+    assert f"standard error is <strong>{result.overall.se:.2f}</strong>" in text
     # Someone who knows the easy half of the bank is placed above the bottom and below the top.
-    assert result["overall"]["level"] not in ("entry", "executive", "beyond-product")
+    assert result.overall.level not in ("entry", "executive", "beyond-product")
     domain_rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>', page.text)
     names = {html.unescape(name) for name in domain_rows}
     assert {domain.name for domain in context.psychometrics.bank.domains} <= names
@@ -153,19 +169,21 @@ def test_a_reload_after_answering_shows_the_next_question(
         reloaded = client.get(f"/placement/{attempt}").text
         assert "Question 2 (up to 48)" in reloaded
         assert 'name="position" value="1"' in reloaded
-    assert context.psychometrics.placement(attempt, profile)["answered"] == 1
+    assert answered(context, attempt, profile) == 1
     # The first question's form posted again (back button, another tab) is not taken as the
     # answer to the second question.
-    item = context.psychometrics.bank.item(question["item_id"])
+    item = context.psychometrics.bank.item(question.item_id)
+    fields = form_for(question.model_dump(mode="json"), key_of(item))
     again = client.post(
         f"/placement/{attempt}",
-        data={"csrf_token": csrf, "position": "0", **form_for(question, key_of(item))},
+        data={"csrf_token": csrf, "position": "0", **fields},
         follow_redirects=False,
     )
     assert again.status_code == 303
     view = context.psychometrics.placement(attempt, profile)
-    assert view["answered"] == 1
-    assert view["question"]["position"] == 1
+    assert not view.finished
+    assert view.answered == 1
+    assert view.question.position == 1
     # The intro page offers to resume the unfinished test.
     intro = client.get("/placement").text
     assert f'href="/placement/{attempt}"' in intro
@@ -178,9 +196,9 @@ def test_an_empty_or_malformed_answer_is_explained_not_stored(
     csrf = sign_up(client)
     profile = profile_of(context, "ana@example.org")
     attempt = start(client, csrf)
-    question = context.psychometrics.placement(attempt, profile)["question"]
+    question = current_question(context, attempt, profile)
     blank = client.post(
-        f"/placement/{attempt}", data={"csrf_token": csrf, "position": str(question["position"])}
+        f"/placement/{attempt}", data={"csrf_token": csrf, "position": str(question.position)}
     )
     assert blank.status_code == 422
     assert 'role="alert"' in blank.text
@@ -193,20 +211,18 @@ def test_an_empty_or_malformed_answer_is_explained_not_stored(
         "ordering": {"order-0": "zzz"},
         "matching": {"match-0": "zzz"},
         "short-answer": None,  # any text is a well-shaped short answer
-    }[question["type"]]
+    }[question.type]
     if bad is not None:
         refused = client.post(
             f"/placement/{attempt}",
-            data={"csrf_token": csrf, "position": str(question["position"]), **bad},
+            data={"csrf_token": csrf, "position": str(question.position), **bad},
         )
         assert refused.status_code == 422
         assert 'class="error" role="alert"' in refused.text
-    assert context.psychometrics.placement(attempt, profile)["answered"] == 0
+    assert answered(context, attempt, profile) == 0
 
 
-def test_another_learner_gets_404_on_my_placement_test(
-    client: TestClient, context: Pmpath
-) -> None:
+def test_another_learner_gets_404_on_my_placement_test(client: TestClient, context: Pmpath) -> None:
     csrf = sign_up(client, "ana@example.org", "Ana")
     attempt = start(client, csrf)
     client.cookies.clear()
@@ -217,7 +233,7 @@ def test_another_learner_gets_404_on_my_placement_test(
     )
     assert posted.status_code == 404
     ana = profile_of(context, "ana@example.org")
-    assert context.psychometrics.placement(attempt, ana)["answered"] == 0
+    assert answered(context, attempt, ana) == 0
     assert f'href="/placement/{attempt}"' not in client.get("/placement").text
 
 
@@ -266,9 +282,9 @@ def test_the_exams_page_shows_readiness(client: TestClient, context: Pmpath) -> 
     page = html.unescape(client.get("/exams").text)
     assert "Based on 3 answers; it updates as your results come in." in page
     readiness = context.psychometrics.readiness(profile)
-    first = readiness["exams"][0]
-    low, high = (round(100 * p) for p in first["interval"])
-    assert f"{round(100 * first['probability'])}%</strong> ({low}\u2013{high}%)" in page
+    first = readiness.exams[0]
+    low, high = (round(100 * p) for p in first.interval)
+    assert f"{round(100 * first.probability)}%</strong> ({low}\u2013{high}%)" in page
 
 
 # -- calibration by authors -------------------------------------------------------------------
@@ -401,28 +417,27 @@ def test_an_adaptive_exam_from_the_exams_page(client: TestClient, context: Pmpat
     assert "(up to 40)" in first
     for _ in range(40):
         view = context.psychometrics.placement(attempt, profile)
-        if view["finished"]:
+        if view.finished:
             break
         answer_current(client, context, csrf, attempt, profile)
     result = html.unescape(client.get(f"/placement/{attempt}").text)
-    assert view["finished"]
+    assert view.finished
     # The easy levels are answered right and PM foundations covers them: a clear pass.
-    assert view["exam"]["passed"] is True
+    assert view.exam is not None
+    assert view.exam.passed is True
     assert "PM foundations: a pass" in result
     assert client.post("/exams/pm-foundations/adaptive", data={}).status_code == 403
     unknown = client.post("/exams/no-such-exam/adaptive", data={"csrf_token": csrf})
     assert unknown.status_code == 404
 
 
-def test_an_adaptive_exam_result_is_titled_by_its_exam(
-    client: TestClient, context: Pmpath
-) -> None:
+def test_an_adaptive_exam_result_is_titled_by_its_exam(client: TestClient, context: Pmpath) -> None:
     csrf = sign_up(client)
     profile = profile_of(context, "ana@example.org")
     started = client.post(
         "/exams/pm-foundations/adaptive", data={"csrf_token": csrf}, follow_redirects=False
     )
     attempt = int(started.headers["location"].rsplit("/", 1)[1])
-    while not context.psychometrics.placement(attempt, profile)["finished"]:
+    while not context.psychometrics.placement(attempt, profile).finished:
         answer_current(client, context, csrf, attempt, profile)
     assert "<title>PM foundations: adaptive result" in client.get(f"/placement/{attempt}").text

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import string
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmpath.errors import PmpathError
+
+if TYPE_CHECKING:
+    from pmpath.services.models.banks import Key
+    from pmpath.services.models.exams import LearnerResponse, QuestionView
 
 LETTERS = string.ascii_uppercase
 
 
-def letters_help(question: dict[str, Any]) -> str:
-    kind = question["type"]
-    count = len(question["options"])
+def letters_help(question: QuestionView) -> str:
+    kind = question.type
+    count = len(question.options)
     last = LETTERS[count - 1] if count else "A"
     return {
         "single": f"one letter A-{last}",
         "true-false": "A (True) or B (False)",
         "multiple": f"every right letter, e.g. A,C (A-{last})",
-        "numeric": "a number" + (f" in {question['unit']}" if question.get("unit") else ""),
+        "numeric": "a number" + (f" in {question.unit}" if question.unit else ""),
         "ordering": f"all {count} letters in the right order, e.g. "
         + ",".join(LETTERS[:count][::-1]),
         "matching": "for each left-hand item, a letter, e.g. "
-        + ",".join(LETTERS[: len(question["lefts"])]),
+        + ",".join(LETTERS[: len(question.lefts)]),
         "short-answer": "a word or short phrase",
     }[kind]
 
@@ -39,10 +43,10 @@ def parse_json(text: str) -> Any:
         ) from None
 
 
-def parse(question: dict[str, Any], typed: str) -> Any:
+def parse(question: QuestionView, typed: str) -> LearnerResponse:
     """The response for ``question`` (as the service shows it) from the learner's text."""
-    kind = question["type"]
-    ids = [option["id"] for option in question["options"]]
+    kind = question.type
+    ids = [option.id for option in question.options]
     text = typed.strip()
     if kind == "numeric":
         try:
@@ -64,7 +68,7 @@ def parse(question: dict[str, Any], typed: str) -> Any:
         if sorted(picked) != sorted(ids):
             raise PmpathError(f"give every letter once ({len(ids)} in all)")
         return picked
-    lefts = question["lefts"]
+    lefts = question.lefts
     if len(picked) != len(lefts):
         raise PmpathError(f"give {len(lefts)} letters, one for each left-hand item")
     return dict(zip(lefts, picked, strict=True))
@@ -77,16 +81,17 @@ def _option(ids: list[str], letter: str) -> str:
     return ids[index]
 
 
-def show_response(question: dict[str, Any], response: Any) -> str:
-    """A stored response in the letters the learner saw."""
+def show_response(question: QuestionView, response: LearnerResponse | Key) -> str:
+    """A stored response (or a key) in the letters the learner saw."""
     if response is None:
         return "-"
-    ids = [option["id"] for option in question["options"]]
+    ids = [option.id for option in question.options]
     letter = {option_id: LETTERS[n] for n, option_id in enumerate(ids)}
-    if isinstance(response, str) and question["type"] != "short-answer":
+    if isinstance(response, str) and question.type != "short-answer":
         return letter.get(response, response)
     if isinstance(response, list):
         return ",".join(letter.get(r, str(r)) for r in response)
     if isinstance(response, dict):
-        return ", ".join(f"{left} → {letter.get(right, right)}" for left, right in response.items())
+        pairs = [(str(left), str(right)) for left, right in response.items()]
+        return ", ".join(f"{left} → {letter.get(right, right)}" for left, right in pairs)
     return str(response)

@@ -1,7 +1,7 @@
 """Commands for self-assessment: assess, profile, history, gaps, plan and report."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,12 +15,16 @@ from pmpath.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from pmpath.services.assessments import StoredAssessment
+    from pmpath.services.models.assessments import Assessed, LearnerProfile
+    from pmpath.services.models.evidence import CompetencyEvidence, TestedRating
+    from pmpath.services.models.guidance import Guidance, TargetGaps
 
 DEFAULT_PROFILE = "me"
 
 
-def _evidence(framework: Path | None, database_url: str | None, profile: str) -> dict[str, Any]:
+def _evidence(
+    framework: Path | None, database_url: str | None, profile: str
+) -> "dict[str, CompetencyEvidence]":
     """Exam evidence per competency for the profile (empty before any answer): the share of
     credit on finished exams and, on the bundled ladder, the rating its tested ability points
     to (the bundled bank's levels are the bundled ladder's stages)."""
@@ -36,14 +40,14 @@ def _evidence(framework: Path | None, database_url: str | None, profile: str) ->
 
 def _latest_guidance(
     framework: Path | None, database_url: str | None, profile: str, target: str | None
-) -> tuple["StoredAssessment", dict[str, Any]]:
-    """The newest assessment of ``profile`` and its guidance, with exam evidence."""
+) -> "Guidance":
+    """The guidance of the newest assessment of ``profile``, with exam evidence."""
     from pmpath.services.guidance import guidance
 
     service = application(framework, database_url).assessments
     stored = service.latest(profile)
     evidence = _evidence(framework, database_url, profile)
-    return stored, guidance(service.framework, stored.assessment, target, evidence)
+    return guidance(service.framework, stored.assessment, target, evidence)
 
 
 def assess(
@@ -70,6 +74,7 @@ def assess(
     from pmpath.assessment import read_answers
     from pmpath.cli import interview, render
     from pmpath.services.guidance import guidance
+    from pmpath.services.models.assessments import Assessed
 
     service = application(framework, database_url).assessments
     if answers is not None:
@@ -77,11 +82,11 @@ def assess(
         assessment_id = service.record(profile, assessment)
     else:
         assessment_id, assessment = interview.run(service, profile)
-    data = {
-        "assessment_id": assessment_id,
-        "profile": profile,
-        **guidance(service.framework, assessment),
-    }
+    data = Assessed(
+        assessment_id=assessment_id,
+        profile=profile,
+        **dict(guidance(service.framework, assessment)),
+    )
     if as_json:
         render.json_out(data)
         return
@@ -100,27 +105,13 @@ def profile(
     """Show where your newest assessment places you, your direction and your biggest gaps."""
     from pmpath.cli import render
 
-    stored, guidance_data = _latest_guidance(framework, database_url, profile, target)
-    data = {
-        "profile": stored.profile,
-        "assessment_id": stored.id,
-        "assessed_at": (
-            stored.completed_at.isoformat(timespec="seconds") if stored.completed_at else None
-        ),
-        "ratings": {
-            comp_id: {
-                "level": rating.level,
-                "confidence": rating.confidence.value,
-                "evidence": list(rating.evidence),
-            }
-            for comp_id, rating in stored.assessment.ratings.items()
-        },
-        **guidance_data,
-    }
+    data = application(framework, database_url).assessments.profile(
+        profile, target, _evidence(framework, database_url, profile)
+    )
     if as_json:
         render.json_out(data)
         return
-    render.heading(f"Profile {stored.profile!r}, assessed {data['assessed_at']}")
+    render.heading(f"Profile {data.profile!r}, assessed {data.assessed_at}")
     render.say()
     _show_standing(data)
 
@@ -133,50 +124,50 @@ def history(
 ) -> None:
     """Your assessments with per-competency progress, and your exams with score trends."""
     from pmpath.cli import render
+    from pmpath.services.models.assessments import History
 
-    data = application(framework, database_url).assessments.progress(profile)
+    progress = application(framework, database_url).assessments.progress(profile)
     exams = application(framework, database_url).exams.history(profile)
-    data["exams"] = exams["attempts"]
-    data["domain_trends"] = exams["domain_trends"]
     if as_json:
-        render.json_out(data)
+        render.json_out(
+            History(**dict(progress), exams=exams.attempts, domain_trends=exams.domain_trends)
+        )
         return
-    if not data["assessments"] and not data["exams"]:
+    if not progress.assessments and not exams.attempts:
         render.say(
             f"Profile {profile!r} has no finished assessment or exam yet: run `pmpath assess`."
         )
         return
-    if data["assessments"]:
+    if progress.assessments:
         render.table(
             f"Assessments of {profile!r}",
             ["#", "Finished", "Source", "Placement"],
             [
-                [str(a["id"]), a["completed_at"], a["source"], a["placement"]["name"]]
-                for a in data["assessments"]
+                [str(a.id), a.completed_at or "", a.source, a.placement.name]
+                for a in progress.assessments
             ],
         )
-    latest = data["assessments"][-1] if data["assessments"] else None
-    if latest is not None and len(data["assessments"]) > 1:
+    if len(progress.assessments) > 1:
         rows = [
-            [c["name"], _level(c["previous"]), _level(c["level"]), _change(c["change"])]
-            for c in latest["competencies"]
+            [c.name, _level(c.previous), _level(c.level), _change(c.change)]
+            for c in progress.assessments[-1].competencies
         ]
         render.table(
             "Progress since the assessment before", ["Competency", "Before", "Now", "Change"], rows
         )
-    if data["exams"]:
+    if exams.attempts:
         render.table(
             "Exams",
             ["#", "Exam", "Finished", "Score", "Result"],
             [
                 [
-                    str(e["attempt_id"]),
-                    e["blueprint"]["name"] if e["blueprint"] else "Practice",
-                    e["finished_at"],
-                    f"{e['score']:g}%",
-                    "-" if e["passed"] is None else ("passed" if e["passed"] else "not passed"),
+                    str(e.attempt_id),
+                    e.blueprint.name if e.blueprint else "Practice",
+                    e.finished_at or "",
+                    f"{e.score:g}%",
+                    "-" if e.passed is None else ("passed" if e.passed else "not passed"),
                 ]
-                for e in data["exams"]
+                for e in exams.attempts
             ],
         )
         render.table(
@@ -184,7 +175,7 @@ def history(
             ["Domain", "Scores"],
             [
                 [d, " → ".join(f"{p:g}" for p in scores)]
-                for d, scores in data["domain_trends"].items()
+                for d, scores in exams.domain_trends.items()
             ],
         )
 
@@ -198,12 +189,11 @@ def gaps(
 ) -> None:
     """Show every competency's gap to the target role, biggest impact first, and your strengths."""
     from pmpath.cli import render
+    from pmpath.services.models.guidance import TargetGaps
 
-    _, data = _latest_guidance(framework, database_url, profile, target)
+    data = _latest_guidance(framework, database_url, profile, target)
     if as_json:
-        render.json_out(
-            {"target": data["target"], "gaps": data["gaps"], "strengths": data["strengths"]}
-        )
+        render.json_out(TargetGaps(target=data.target, gaps=data.gaps, strengths=data.strengths))
         return
     _show_gaps(data)
 
@@ -217,10 +207,11 @@ def plan(
 ) -> None:
     """Show a growth plan: sequenced actions for your biggest gaps, with a time horizon."""
     from pmpath.cli import render
+    from pmpath.services.models.guidance import TargetPlan
 
-    _, data = _latest_guidance(framework, database_url, profile, target)
+    data = _latest_guidance(framework, database_url, profile, target)
     if as_json:
-        render.json_out({"target": data["target"], "plan": data["plan"]})
+        render.json_out(TargetPlan(target=data.target, plan=data.plan))
         return
     _show_plan(data)
 
@@ -246,8 +237,8 @@ def report(
         profile, target, _evidence(framework, database_url, profile)
     )
     if framework is None:
-
-        data["readiness"] = application(framework, database_url).psychometrics.readiness(profile)
+        readiness = application(framework, database_url).psychometrics.readiness(profile)
+        data = data.model_copy(update={"readiness": readiness})
     if as_json:
         render.json_out(data)
         return
@@ -263,77 +254,75 @@ def report(
     render.say(f"Report written to {output} ({len(html.encode()) // 1024} KiB).")
 
 
-def _tested(found: dict[str, Any] | None) -> str:
+def _tested(found: "TestedRating | None") -> str:
     """The rating tests point to, with its range: "3 (2-4)"."""
-    if not found:
+    if found is None:
         return "-"
-    low, high = found["rating_range"]
-    return f"{found['rating']} ({low}-{high})" if low != high else str(found["rating"])
+    low, high = found.rating_range
+    return f"{found.rating} ({low}-{high})" if low != high else str(found.rating)
 
 
-def _level(value: Any) -> str:
+def _level(value: int | None) -> str:
     return "-" if value is None else str(value)
 
 
-def _change(value: Any) -> str:
+def _change(value: int | None) -> str:
     return "-" if value is None else (f"{value:+d}" if value else "0")
 
 
-def _show_standing(data: dict[str, Any]) -> None:
+def _show_standing(data: "Guidance | Assessed | LearnerProfile") -> None:
     from pmpath.cli import render
 
-    placement = data["placement"]
-    role = placement["role"]["name"]
-    if placement["status"] == "ready-now":
+    placement = data.placement
+    role = placement.role.name
+    if placement.status == "ready-now":
         render.heading(f"Where you stand: {role} (ready now)")
     else:
         render.heading(f"Where you stand: working towards {role}")
-    low, high = placement["range"]["low"]["name"], placement["range"]["high"]["name"]
-    band = placement["band"]
+    low, high = placement.range.low.name, placement.range.high.name
+    band = placement.band
     render.say(
-        f"Fit {placement['fit']:.0f} (band {band[0]:.0f}-{band[1]:.0f}); allowing for how sure "
+        f"Fit {placement.fit:.0f} (band {band[0]:.0f}-{band[1]:.0f}); allowing for how sure "
         f"you were of each rating, anywhere from {low} to {high}."
     )
-    if placement["capped_by"]:
+    if placement.capped_by:
         render.say(
             "Must-haves holding you back: "
-            + ", ".join(
-                f"{c['name']} {c['current']:g}/{c['expected']}" for c in placement["capped_by"]
-            )
+            + ", ".join(f"{c.name} {c.current:g}/{c.expected}" for c in placement.capped_by)
         )
-    render.dim(placement["note"])
+    render.dim(placement.note)
     render.say()
-    intake = data["intake"]
-    render.heading(f"Suggested track: {intake['track']['suggested']}")
-    render.say(intake["track"]["reason"])
-    if intake["specialisation"]:
-        render.say(f"Specialisation to consider: {intake['specialisation']['reason']}")
+    intake = data.intake
+    render.heading(f"Suggested track: {intake.track.suggested}")
+    render.say(intake.track.reason)
+    if intake.specialisation:
+        render.say(f"Specialisation to consider: {intake.specialisation.reason}")
     render.say()
     _show_gaps(data, limit=5)
     _show_plan(data)
 
 
-def _show_gaps(data: dict[str, Any], limit: int | None = None) -> None:
+def _show_gaps(
+    data: "Guidance | Assessed | LearnerProfile | TargetGaps", limit: int | None = None
+) -> None:
     from pmpath.cli import render
 
-    target = data["target"]
-    path = " → ".join(step["name"] for step in target["path"])
-    render.heading(
-        f"Target: {target['role']['name']} ({target['readiness']}, fit {target['fit']:.0f})"
-    )
+    target = data.target
+    path = " → ".join(step.name for step in target.path)
+    render.heading(f"Target: {target.role.name} ({target.readiness}, fit {target.fit:.0f})")
     render.say(f"Path: {path}")
     rows = [
         [
-            render.named(g["name"], "must-have" if g["must_have"] else None, "bold"),
-            str(g["current"]),
-            str(g["expected"]),
-            f"{g['gap']:+d}",
-            f"{g['impact']:g}",
-            f"{g['exam']['percent']:g}% of {g['exam']['items']}" if g.get("exam") else "-",
-            _tested(g.get("tested")),
+            render.named(g.name, "must-have" if g.must_have else None, "bold"),
+            str(g.current),
+            str(g.expected),
+            f"{g.gap:+d}",
+            f"{g.impact:g}",
+            f"{g.exam.percent:g}% of {g.exam.items}" if g.exam else "-",
+            _tested(g.tested),
         ]
-        for g in data["gaps"]
-        if g["gap"] > 0
+        for g in data.gaps
+        if g.gap > 0
     ][:limit]
     if rows:
         render.table(
@@ -343,29 +332,29 @@ def _show_gaps(data: dict[str, Any], limit: int | None = None) -> None:
         )
     else:
         render.say("You meet every expectation of the target.")
-    strengths = [f"{s['name']} ({s['current']})" for s in data["strengths"] if s["surplus"] > 0]
+    strengths = [f"{s.name} ({s.current})" for s in data.strengths if s.surplus > 0]
     if strengths:
         render.say("Strengths to build on: " + ", ".join(strengths[:6]))
     render.say()
 
 
-def _show_plan(data: dict[str, Any]) -> None:
+def _show_plan(data: "Guidance | Assessed | LearnerProfile") -> None:
     from pmpath.cli import render
 
-    plan = data["plan"]
-    render.bullets("First, the move into product", plan["transition_steps"])
-    if not plan["steps"]:
+    plan = data.plan
+    render.bullets("First, the move into product", plan.transition_steps)
+    if not plan.steps:
         return
     render.table(
-        f"Growth plan (about {plan['horizon_weeks']} weeks)",
+        f"Growth plan (about {plan.horizon_weeks} weeks)",
         ["Weeks", "Do", "Kind", "Builds"],
         [
             [
-                f"{s['start_week']}-{s['end_week']}",
-                render.named(s["name"], s["summary"]),
-                s["kind"],
-                ", ".join(s["competencies"]),
+                f"{s.start_week}-{s.end_week}",
+                render.named(s.name, s.summary),
+                s.kind,
+                ", ".join(s.competencies),
             ]
-            for s in plan["steps"]
+            for s in plan.steps
         ],
     )

@@ -1,14 +1,11 @@
 """``pmpath bank``: check and list question banks."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption
-
-if TYPE_CHECKING:
-    pass
 
 app = typer.Typer(
     help="Check and list question banks (the bundled one, or your own folder of Markdown files).",
@@ -42,17 +39,17 @@ def lint(
     if as_json:
         render.json_out(data)
     else:
-        for finding in data["findings"]:
-            where = f"{finding['file']}:{finding['line']}"
-            render.say(f"{where}: {finding['severity']} {finding['code']}: {finding['message']}")
-        summary = data["bank"]
+        for finding in data.findings:
+            where = f"{finding.file}:{finding.line}"
+            render.say(f"{where}: {finding.severity} {finding.code}: {finding.message}")
+        summary = data.bank
         render.say(
-            f"{summary['items']} items in {len(summary['domains'])} domains: "
-            f"{data['errors']} errors, {data['warnings']} warnings."
+            f"{summary.items} items in {len(summary.domains)} domains: "
+            f"{data.errors} errors, {data.warnings} warnings."
         )
-    if data["errors"]:
+    if data.errors:
         raise BankError(
-            f"{data['errors']} guideline errors", Location(file=str(bank or "bundled bank"))
+            f"{data.errors} guideline errors", Location(file=str(bank or "bundled bank"))
         )
 
 
@@ -69,23 +66,16 @@ def list_items(
 ) -> None:
     """List the items of a bank; --json prints every field, key and explanations included."""
     from pmpath.cli import render
-    from pmpath.services.banks import bank_summary, item_json
+    from pmpath.services.banks import bank_items
 
-    loaded = application(framework, database_url).banks.open(bank)
-    items = [
-        item
-        for item in loaded.items
-        if (domain is None or item.domain == domain) and (level is None or item.level == level)
-    ]
+    data = bank_items(application(framework, database_url).banks.open(bank), domain, level)
     if as_json:
-        render.json_out(
-            {"bank": bank_summary(loaded), "items": [item_json(item) for item in items]}
-        )
+        render.json_out(data)
         return
     render.table(
-        f"{len(items)} items",
+        f"{len(data.items)} items",
         ["Id", "Domain", "Level", "Type", "Stem"],
-        [[i.id, i.domain, i.level, i.type.value, i.stem[:90]] for i in items],
+        [[i.id, i.domain, i.level, i.type.value, i.stem[:90]] for i in data.items],
     )
 
 
@@ -104,23 +94,25 @@ def stats(
 
     data = application(framework, database_url).exams.item_statistics(min_responses)
     if flagged:
-        data["items"] = [i for i in data["items"] if i["flags"] and i["difficulty"] is not None]
+        data = data.model_copy(
+            update={"items": [i for i in data.items if i.flags and i.difficulty is not None]}
+        )
     if as_json:
         render.json_out(data)
         return
-    render.say(f"{data['attempts']} finished attempts on bank {data['bank']!r}.")
+    render.say(f"{data.attempts} finished attempts on bank {data.bank!r}.")
     render.table(
         "Item statistics",
         ["Item", "Responses", "p", "r (corrected)", "Flags"],
         [
             [
-                i["item_id"],
-                str(i["responses"]),
-                "-" if i["difficulty"] is None else f"{i['difficulty']:.2f}",
-                "-" if i["discrimination"] is None else f"{i['discrimination']:.2f}",
-                "; ".join(i["flags"]),
+                i.item_id,
+                str(i.responses),
+                "-" if i.difficulty is None else f"{i.difficulty:.2f}",
+                "-" if i.discrimination is None else f"{i.discrimination:.2f}",
+                "; ".join(i.flags),
             ]
-            for i in data["items"]
+            for i in data.items
         ],
     )
 
@@ -133,13 +125,11 @@ def all_banks(
 ) -> None:
     """List every bank: the bundled one and those imported with pmpath import."""
     from pmpath.cli import render
-    from pmpath.services.banks import BUNDLED_BANK_ID
 
     data = application(framework, database_url).banks.listing()
-    data["bundled"] = BUNDLED_BANK_ID
     if as_json:
         render.json_out(data)
         return
-    rows = [[BUNDLED_BANK_ID, "bundled with pmpath", "-", "-"]]
-    rows += [[b["id"], b["source"], str(b["items"]), b["created_at"]] for b in data["banks"]]
+    rows = [[data.bundled, "bundled with pmpath", "-", "-"]]
+    rows += [[b.id, b.source, str(b.items), b.created_at] for b in data.banks]
     render.table("Banks", ["Bank", "From", "Items", "Imported"], rows)

@@ -1,6 +1,6 @@
 """``pmpath exam``, ``practice`` and ``review``: practice exams in the terminal or by script."""
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -8,7 +8,7 @@ from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption, ProfileOption
 
 if TYPE_CHECKING:
-    pass
+    from pmpath.services.models.exams import AttemptResults, AttemptView
 
 DEFAULT_PROFILE = "me"
 
@@ -38,22 +38,7 @@ def list_blueprints(
     """List the exams you can take (the bundled blueprints)."""
     from pmpath.cli import render
 
-    exams = application(framework, database_url).exams
-    data: dict[str, list[dict[str, Any]]] = {
-        "blueprints": [
-            {
-                "id": b.id,
-                "name": b.name,
-                "summary": b.summary,
-                "items": b.items,
-                "minutes": b.minutes,
-                "pass_mark": b.pass_mark,
-                "levels": list(b.levels),
-                "domains": b.domain_counts(),
-            }
-            for b in exams.blueprints.values()
-        ]
-    }
+    data = application(framework, database_url).exams.catalogue()
     if as_json:
         render.json_out(data)
         return
@@ -62,14 +47,14 @@ def list_blueprints(
         ["Id", "Exam", "Items", "Minutes", "Pass mark", "Levels"],
         [
             [
-                b["id"],
-                render.named(b["name"], b["summary"]),
-                str(b["items"]),
-                str(b["minutes"]),
-                f"{b['pass_mark']:g}%",
-                ", ".join(b["levels"]),
+                b.id,
+                render.named(b.name, b.summary),
+                str(b.items),
+                str(b.minutes),
+                f"{b.pass_mark:g}%",
+                ", ".join(b.levels),
             ]
-            for b in data["blueprints"]
+            for b in data.blueprints
         ],
     )
 
@@ -127,7 +112,7 @@ def resume(
         open_attempts = exams.unfinished(profile)
         if not open_attempts:
             raise NotFoundError(f"profile {profile!r} has no unfinished attempt")
-        attempt = open_attempts[0]["attempt_id"]
+        attempt = open_attempts[0].attempt_id
     render.say(f"Resuming attempt {attempt}.")
     _finish_output(player.play(exams, profile, attempt))
 
@@ -241,29 +226,30 @@ def review(
     if as_json:
         render.json_out(queue)
         return
-    if not queue["due"]:
-        upcoming = f" The next one is due {queue['next_due']}." if queue["next_due"] else ""
+    if not queue.due:
+        upcoming = f" The next one is due {queue.next_due}." if queue.next_due else ""
         render.say("Nothing is due for review." + upcoming)
         return
-    render.heading(f"{len(queue['due'])} questions due for review")
-    for question in queue["due"]:
+    render.heading(f"{len(queue.due)} questions due for review")
+    for question in queue.due:
         render.say()
-        render.say(question["stem"])
-        for index, option in enumerate(question["options"]):
-            render.say(f"  {LETTERS[index]}. {option['text']}")
+        render.say(question.stem)
+        for index, option in enumerate(question.options):
+            render.say(f"  {LETTERS[index]}. {option.text}")
         while True:
             typed = Prompt.ask(f"Answer ({letters_help(question)})", console=render.console)
             try:
-                reply = exams.review_answer(profile, question["item_id"], parse(question, typed))
+                reply = exams.review_answer(profile, question.item_id, parse(question, typed))
                 break
             except PmpathError as exc:
                 render.say(f"{exc} — try again.")
-        player._feedback(question, reply)
-        render.dim(f"Next review: {reply['next_due']}")
+        player.show_feedback(question, reply)
+        render.dim(f"Next review: {reply.next_due}")
 
 
-def _finish_output(data: dict[str, Any]) -> None:
+def _finish_output(data: "AttemptView | AttemptResults") -> None:
     from pmpath.cli import player
+    from pmpath.services.models.exams import AttemptResults
 
-    if "score" in data:
+    if isinstance(data, AttemptResults):
         player.show_results(data, with_review=False)

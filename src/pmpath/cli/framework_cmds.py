@@ -26,13 +26,14 @@ def validate(
     from pmpath.cli import render
     from pmpath.framework import load_framework
     from pmpath.services.ladder import framework_summary
+    from pmpath.services.models.ladder import ValidFramework
 
     fw = load_framework(file)
-    data = {"file": str(file), "valid": True, **framework_summary(fw)}
+    data = ValidFramework(file=str(file), valid=True, **dict(framework_summary(fw)))
     if as_json:
         render.json_out(data)
         return
-    counts = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in data["counts"].items())
+    counts = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in data.counts)
     render.say(f"{file}: valid framework {fw.id!r} ({counts})")
 
 

@@ -5,7 +5,7 @@ They are registered on the ``bank`` and ``exam`` groups (see cli/app.py); the wo
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,14 @@ from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption, ProfileOption
 
 if TYPE_CHECKING:
+    from pmpath.services.models.evidence import ReadinessReport
+    from pmpath.services.models.psychometrics import (
+        AbilityEstimate,
+        DomainAbility,
+        ExamClassification,
+        PlacementView,
+        RunningPlacement,
+    )
     from pmpath.services.psychometrics import PsychometricsService
 
 DEFAULT_PROFILE = "me"
@@ -45,6 +53,7 @@ def calibrate(
     from pmpath.cli import render
     from pmpath.errors import PmpathError
     from pmpath.psychometrics.irt import Model
+    from pmpath.services.models.psychometrics import GuessingItemCalibration, StoredCalibration
 
     try:
         chosen = Model(model.lower())
@@ -56,34 +65,38 @@ def calibrate(
         render.json_out(data)
         return
     stored = (
-        f"stored as version {data['version']}"
-        if data["stored"]
-        else f"not stored: {data['why_not_stored']}"
+        f"stored as version {data.version}"
+        if isinstance(data, StoredCalibration)
+        else f"not stored: {data.why_not_stored}"
     )
-    render.heading(f"{data['model'].upper()} calibration of {data['calibrated']} items: {stored}")
+    render.heading(f"{data.model.upper()} calibration of {data.calibrated} items: {stored}")
     render.say(
-        f"{data['persons']} persons from {data['source']}; "
-        f"{'converged' if data['converged'] else 'NOT converged'} in {data['cycles']} EM cycles; "
-        f"log-likelihood {data['log_likelihood']}."
+        f"{data.persons} persons from {data.source}; "
+        f"{'converged' if data.converged else 'NOT converged'} in {data.cycles} EM cycles; "
+        f"log-likelihood {data.log_likelihood}."
     )
-    if data["kept_prior"]:
-        kept = len(data["kept_prior"])
+    if data.kept_prior:
+        kept = len(data.kept_prior)
         render.say(f"{kept} items keep their authored prior (too few responses).")
-    has_c = data["model"] == "3pl"
+    has_c = data.model is Model.THREE_PL
     render.table(
         "Items",
         ["Item", "a (SE)", "b (SE)", *(["c (SE)"] if has_c else []), "n", "S-X2 (p)", "Flags"],
         [
             [
-                item["id"],
-                _with_se(item["a"], item["se_a"]),
-                _with_se(item["b"], item["se_b"]),
-                *([_with_se(item["c"], item["se_c"])] if has_c else []),
-                str(item["responses"]),
-                "-" if item["s_x2"] is None else f"{item['s_x2']:.2f} ({item['p_value']:.3f})",
-                ", ".join(item["flags"]),
+                item.id,
+                _with_se(item.a, item.se_a),
+                _with_se(item.b, item.se_b),
+                *(
+                    [_with_se(item.c, item.se_c)]
+                    if isinstance(item, GuessingItemCalibration)
+                    else []
+                ),
+                str(item.responses),
+                "-" if item.s_x2 is None else f"{item.s_x2:.2f} ({item.p_value:.3f})",
+                ", ".join(item.flags),
             ]
-            for item in data["items"]
+            for item in data.items
         ],
     )
 
@@ -102,17 +115,14 @@ def parameters(
         return
     version = (
         "authored priors (never calibrated)"
-        if data["version"] is None
-        else f"version {data['version']} ({data['model']}, {data['created_at']})"
+        if data.version is None
+        else f"version {data.version} ({data.model}, {data.created_at})"
     )
-    render.heading(f"Bank {data['bank']}: {version}; {data['calibrated']} items calibrated")
+    render.heading(f"Bank {data.bank}: {version}; {data.calibrated} items calibrated")
     render.table(
         None,
         ["Item", "a", "b", "c", "Source"],
-        [
-            [i["id"], f"{i['a']:.3f}", f"{i['b']:.3f}", f"{i['c']:.3f}", i["source"]]
-            for i in data["items"]
-        ],
+        [[i.id, _number(i.a), _number(i.b), _number(i.c), i.source] for i in data.items],
     )
 
 
@@ -140,7 +150,7 @@ def placement(
     as_json: ScriptOption = False,
 ) -> None:
     """The adaptive placement test: 24 to 48 questions, chosen one at a time for you."""
-    from pmpath.services.psychometrics import PLACEMENT_ID
+    from pmpath.services.placement import PLACEMENT_ID
 
     service = application(framework, database_url).psychometrics
     _run(service, profile, PLACEMENT_ID, resume, seed, as_json)
@@ -176,7 +186,7 @@ def _run(
     as_json: bool,
 ) -> None:
     from pmpath.cli import render
-    from pmpath.services.psychometrics import PLACEMENT_ID
+    from pmpath.services.placement import PLACEMENT_ID
 
     if resume is None and not as_json:
         resume = service.unfinished_placement(profile, test_id)
@@ -191,26 +201,27 @@ def _run(
         return
     kind = "Placement test" if test_id == PLACEMENT_ID else f"Adaptive exam {test_id!r}"
     render.say(
-        f"{kind} {view['attempt_id']}: questions are chosen by your answers so far; "
+        f"{kind} {view.attempt_id}: questions are chosen by your answers so far; "
         "every answer is saved as you give it. Enter p to pause."
     )
-    while not view["finished"]:
-        view = _ask(service, profile, view)
-        if view is None:
-            return
-    if "exam" in view:
-        show_exam_outcome(view["exam"])
-    show_placement(view)
+    current: PlacementView | None = view
+    while current is not None and not current.finished:
+        current = _ask(service, profile, current)
+    if current is None:
+        return  # paused
+    if current.exam is not None:
+        show_exam_outcome(current.exam)
+    show_placement(current.overall, current.domains, current.stop_reason)
 
 
-def show_exam_outcome(exam: dict[str, Any]) -> None:
+def show_exam_outcome(exam: "ExamClassification") -> None:
     from pmpath.cli import render
 
-    if exam["passed"] is None:
+    if exam.passed is None or exam.pass_probability is None:
         render.heading("No pass mark within reach of this exam's questions: see your level below.")
         return
-    verdict = "Pass" if exam["passed"] else "Not yet a pass"
-    render.heading(f"{verdict}: chance of a pass {exam['pass_probability']:.0%}")
+    verdict = "Pass" if exam.passed else "Not yet a pass"
+    render.heading(f"{verdict}: chance of a pass {exam.pass_probability:.0%}")
 
 
 def placement_answer(
@@ -229,7 +240,9 @@ def placement_answer(
     render.json_out(service.answer_placement(attempt, profile, value))
 
 
-def _ask(service: "PsychometricsService", profile: str, view: dict[str, Any]) -> Any:
+def _ask(
+    service: "PsychometricsService", profile: str, view: "RunningPlacement"
+) -> "PlacementView | None":
     """Show the current question and send the typed answer; None when the learner pauses."""
     from rich.prompt import Prompt
     from rich.text import Text
@@ -239,48 +252,49 @@ def _ask(service: "PsychometricsService", profile: str, view: dict[str, Any]) ->
     from pmpath.cli.player import show_question
     from pmpath.errors import PmpathError
 
-    question = view["question"]
+    question = view.question
     console = render.console
     console.print(
-        Text(f"Question {view['answered'] + 1} (at most {view['max_items']})", style="bold reverse")
+        Text(f"Question {view.answered + 1} (at most {view.max_items})", style="bold reverse")
     )
     show_question(question, set())
     while True:
         typed = Prompt.ask(f"Answer ({letters_help(question)}; p pauses)", console=console)
         if typed.strip().lower() == "p":
-            command = "placement" if view["test"] == "placement" else f"adaptive {view['test']}"
-            resume = f"pmpath exam {command} --resume {view['attempt_id']}"
+            command = "placement" if view.test == "placement" else f"adaptive {view.test}"
+            resume = f"pmpath exam {command} --resume {view.attempt_id}"
             console.print(f"Paused. Resume with: {resume}")
             return None
         try:
-            return service.answer_placement(view["attempt_id"], profile, parse(question, typed))
+            return service.answer_placement(view.attempt_id, profile, parse(question, typed))
         except PmpathError as exc:
             console.print(Text(f"{exc} — try again.", style="red"))
 
 
-def show_placement(view: dict[str, Any]) -> None:
+def show_placement(
+    overall: "AbilityEstimate", domains: "dict[str, DomainAbility]", stopped: str
+) -> None:
     from pmpath.cli import render
 
-    overall = view["overall"]
-    low, high = overall["level_range"]
-    render.heading(f"Placement: {overall['level']} (likely between {low} and {high})")
+    low, high = overall.level_range
+    render.heading(f"Placement: {overall.level} (likely between {low} and {high})")
     render.say(
-        f"Ability {overall['theta']:+.2f} on the scale where 0 is the average learner, give or "
-        f"take {overall['se']:.2f}, from {overall['items']} answers "
-        f"(stopped: {view['stop_reason']})."
+        f"Ability {overall.theta:+.2f} on the scale where 0 is the average learner, give or "
+        f"take {overall.se:.2f}, from {overall.items} answers "
+        f"(stopped: {stopped})."
     )
     render.table(
         "By domain",
         ["Domain", "Level", "Likely range", "Ability (SE)", "Items"],
         [
             [
-                d["name"],
-                d["level"],
-                f"{d['level_range'][0]} - {d['level_range'][1]}",
-                f"{d['theta']:+.2f} ({d['se']:.2f})",
-                str(d["items"]),
+                d.name,
+                d.level,
+                f"{d.level_range[0]} - {d.level_range[1]}",
+                f"{d.theta:+.2f} ({d.se:.2f})",
+                str(d.items),
             ]
-            for d in view["domains"].values()
+            for d in domains.values()
         ],
     )
 
@@ -304,27 +318,27 @@ def readiness(
         ["Exam", "Pass mark", "Chance of passing (95% range)", "Expected score (95% range)"],
         [
             [
-                e["name"],
-                f"{e['pass_mark']:g}%",
-                f"{e['probability']:.0%} ({e['interval'][0]:.0%}-{e['interval'][1]:.0%})",
-                f"{e['expected_percent']:.0f}% ({e['expected_percent_interval'][0]:.0f}-"
-                f"{e['expected_percent_interval'][1]:.0f}%)",
+                e.name,
+                f"{e.pass_mark:g}%",
+                f"{e.probability:.0%} ({e.interval[0]:.0%}-{e.interval[1]:.0%})",
+                f"{e.expected_percent:.0f}% ({e.expected_percent_interval[0]:.0f}-"
+                f"{e.expected_percent_interval[1]:.0f}%)",
             ]
-            for e in data["exams"]
+            for e in data.exams
         ],
     )
 
 
-def readiness_basis(data: dict[str, Any]) -> str:
+def readiness_basis(data: "ReadinessReport") -> str:
     """One sentence saying what a readiness estimate rests on."""
-    if data["answered"] == 0:
+    if data.answered == 0:
         return (
             "No answers yet: these are the chances of an average learner. Take the placement "
             "test (pmpath exam placement) or a mock exam to make them yours."
         )
     return (
-        f"Based on your answers to {data['answered']} questions (ability {data['theta']:+.2f}, "
-        f"give or take {data['se']:.2f}); it updates with every answer you give."
+        f"Based on your answers to {data.answered} questions (ability {data.theta:+.2f}, "
+        f"give or take {data.se:.2f}); it updates with every answer you give."
     )
 
 
@@ -337,18 +351,17 @@ def ability(
     """Your ability estimate overall and per domain, with the career level it corresponds to."""
     from pmpath.cli import render
 
-    service = application(framework, database_url).psychometrics
-    data = {**service.ability(profile), "ladder": service.tested_placement(profile)}
+    data = application(framework, database_url).psychometrics.ability(profile)
     if as_json:
         render.json_out(data)
         return
-    show_placement({**data, "stop_reason": "every answer so far"})
-    ladder = data["ladder"]
+    show_placement(data.overall, data.domains, "every answer so far")
+    ladder = data.ladder
     if ladder is not None:
-        low, high = ladder["range"]
+        low, high = ladder.range
         render.say(
             f"On the ladder, the ratings your answers point to place you at "
-            f"{ladder['role']['name']} ({ladder['status']}; from {low} to {high} within the "
+            f"{ladder.role.name} ({ladder.status}; from {low} to {high} within the "
             "ratings' ranges)."
         )
 
@@ -357,3 +370,7 @@ def _with_se(value: float | None, se: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:.3f}" + (f" ({se:.3f})" if se is not None else "")
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"

@@ -26,54 +26,57 @@ def roles(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
     if as_json:
         render.json_out(data)
         return
-    for stage in data["stages"]:
+    for stage in data.stages:
         rows = [
             [
-                render.named(r["name"], r["id"]),
-                r["track"] or "exit",
-                r["summary"],
-                ", ".join(r["next"]) or "-",
+                render.named(r.name, r.id),
+                r.track or "exit",
+                r.summary,
+                ", ".join(r.next) or "-",
             ]
-            for r in stage["roles"]
+            for r in stage.roles
         ]
-        render.table(stage["name"], ["Role", "Track", "Summary", "Next"], rows)
+        render.table(stage.name, ["Role", "Track", "Summary", "Next"], rows)
 
 
 def role(role_id: RoleArg, framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
     """Show one role (or exit): summary, responsibilities, expected levels and next steps."""
     from pmpath.cli import render
     from pmpath.services import ladder
+    from pmpath.services.models.ladder import ExitDetail, RoleDetail
 
     data = ladder.role_detail(application(framework).framework, role_id)
     if as_json:
         render.json_out(data)
         return
-    aliases = f" (also: {', '.join(data['aliases'])})" if data.get("aliases") else ""
-    render.heading(f"{data['name']}{aliases}")
-    track = data["track"] or "exit from the product ladder"
-    render.dim(f"{data['id']} · {data['stage_name']} · {track}")
-    render.say(data["summary"])
+    role_only = data if isinstance(data, RoleDetail) else None
+    exit_only = data if isinstance(data, ExitDetail) else None
+    aliases = f" (also: {', '.join(role_only.aliases)})" if role_only and role_only.aliases else ""
+    render.heading(f"{data.name}{aliases}")
+    track = data.track or "exit from the product ladder"
+    render.dim(f"{data.id} · {data.stage_name} · {track}")
+    render.say(data.summary)
     render.say()
-    render.bullets("Responsibilities", data["responsibilities"])
-    render.bullets("Success is measured by", data.get("success_measures", []))
+    render.bullets("Responsibilities", data.responsibilities)
+    render.bullets("Success is measured by", role_only.success_measures if role_only else [])
     render.table(
         "Expected competencies",
         ["Competency", "Level", "Weight", "What it looks like"],
         [
             [
-                render.named(e["name"], "must-have" if e["must_have"] else None, "bold"),
-                f"{e['level']} {e['level_name']}",
-                f"{e['weight']:g}",
-                e["behaviour"],
+                render.named(e.name, "must-have" if e.must_have else None, "bold"),
+                f"{e.level} {e.level_name}",
+                f"{e.weight:g}",
+                e.behaviour,
             ]
-            for e in data["expectations"]
+            for e in data.expectations
         ],
     )
     render.say()
-    render.bullets("Comes from", [f"{p['name']} ({p['id']})" for p in data["previous"]])
-    render.bullets("Next steps", [f"{n['name']} ({n['id']})" for n in data["next"]])
-    render.bullets("First steps", data.get("first_steps", []))
-    render.bullets(f"Advice for the {data['stage_name'].lower()} stage", data["stage_preparation"])
+    render.bullets("Comes from", [f"{p.name} ({p.id})" for p in data.previous])
+    render.bullets("Next steps", [f"{n.name} ({n.id})" for n in data.next])
+    render.bullets("First steps", exit_only.first_steps if exit_only else [])
+    render.bullets(f"Advice for the {data.stage_name.lower()} stage", data.stage_preparation)
 
 
 def path(
@@ -108,16 +111,16 @@ def path(
     if as_json:
         render.json_out(data)
         return
-    steps = " → ".join(step["name"] for step in data["shortest"])
-    render.heading(f"Shortest path ({len(data['shortest']) - 1} steps)")
+    steps = " → ".join(step.name for step in data.shortest)
+    render.heading(f"Shortest path ({len(data.shortest) - 1} steps)")
     render.say(steps)
     render.say()
     rows = [
-        [str(i), str(len(p) - 1), " → ".join(step["name"] for step in p)]
-        for i, p in enumerate(data["paths"], start=1)
+        [str(i), str(len(p) - 1), " → ".join(step.name for step in p)]
+        for i, p in enumerate(data.paths, start=1)
     ]
     render.table("Every path", ["#", "Steps", "Path"], rows)
-    if data["truncated"]:
+    if data.truncated:
         render.dim(f"Only the first {len(rows)} paths are shown.")
 
 
@@ -135,23 +138,23 @@ def diff(
     if as_json:
         render.json_out(data)
         return
-    render.heading(f"From {data['from']['name']} to {data['to']['name']}")
-    for title, key in (("Rising expectations", "rising"), ("Falling expectations", "falling")):
-        if data[key]:
+    render.heading(f"From {data.from_.name} to {data.to.name}")
+    for title, changes in (
+        ("Rising expectations", data.rising),
+        ("Falling expectations", data.falling),
+    ):
+        if changes:
             render.table(
                 title,
                 ["Competency", "From", "To", "Change"],
-                [
-                    [c["name"], str(c["from"] or "-"), str(c["to"]), f"{c['delta']:+d}"]
-                    for c in data[key]
-                ],
+                [[c.name, str(c.from_ or "-"), str(c.to), f"{c.delta:+d}"] for c in changes],
             )
-    if not data["rising"]:
+    if not data.rising:
         render.say("No competency expectation rises.")
-    render.dim(f"{len(data['unchanged'])} competencies stay at the same level.")
+    render.dim(f"{len(data.unchanged)} competencies stay at the same level.")
     render.say()
-    render.bullets("New must-haves", data["new_must_haves"])
-    render.bullets("New responsibilities", data["new_responsibilities"])
+    render.bullets("New must-haves", data.new_must_haves)
+    render.bullets("New responsibilities", data.new_responsibilities)
 
 
 def stages(framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
@@ -163,12 +166,12 @@ def stages(framework: FrameworkOption = None, as_json: JsonOption = False) -> No
     if as_json:
         render.json_out(data)
         return
-    for stage in data["stages"]:
-        render.heading(f"{stage['name']} [{stage['id']}]")
-        render.say(stage["summary"])
-        render.dim(f"Roles: {', '.join(stage['roles']) or '-'}")
+    for stage in data.stages:
+        render.heading(f"{stage.name} [{stage.id}]")
+        render.say(stage.summary)
+        render.dim(f"Roles: {', '.join(stage.roles) or '-'}")
         render.say()
-        render.bullets("Preparation", stage["preparation"])
+        render.bullets("Preparation", stage.preparation)
 
 
 def competencies(framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
@@ -183,16 +186,16 @@ def competencies(framework: FrameworkOption = None, as_json: JsonOption = False)
     render.table(
         "Proficiency scale",
         ["Level", "Name", "Meaning"],
-        [[str(s["level"]), s["name"], s["summary"]] for s in data["scale"]],
+        [[str(s.level), s.name, s.summary] for s in data.scale],
     )
-    for area in data["areas"]:
+    for area in data.areas:
         render.say()
-        render.heading(f"{area['name']}: {area['summary']}")
-        for comp in area["competencies"]:
+        render.heading(f"{area.name}: {area.summary}")
+        for comp in area.competencies:
             render.table(
-                f"{comp['name']} ({comp['id']})",
+                f"{comp.name} ({comp.id})",
                 ["Level", "Behaviour"],
-                [[level, text] for level, text in comp["behaviours"].items()],
+                [[level, text] for level, text in comp.behaviours.items()],
             )
 
 
@@ -209,8 +212,8 @@ def backgrounds(framework: FrameworkOption = None, as_json: JsonOption = False) 
         "Backgrounds",
         ["Id", "Background", "Summary", "Usual entry roles"],
         [
-            [b["id"], b["name"], b["summary"], ", ".join(b["suggested_entry_roles"]) or "-"]
-            for b in data["backgrounds"]
+            [b.id, b.name, b.summary, ", ".join(b.suggested_entry_roles) or "-"]
+            for b in data.backgrounds
         ],
     )
 
@@ -230,21 +233,20 @@ def background(
     if as_json:
         render.json_out(data)
         return
-    render.heading(f"From {data['name']} into product management")
-    render.say(data["summary"])
+    render.heading(f"From {data.name} into product management")
+    render.say(data.summary)
     render.say()
-    render.bullets("What you bring", data["advantages"])
+    render.bullets("What you bring", data.advantages)
     render.table(
         "Transferable strengths",
         ["Competency", "Typical level"],
-        [[s["name"], f"{s['level']} {s['level_name']}"] for s in data["strengths"]],
+        [[s.name, f"{s.level} {s.level_name}"] for s in data.strengths],
     )
     render.say()
-    render.bullets("Usual gaps", [g["name"] for g in data["typical_gaps"]])
-    render.bullets("First steps", data["first_steps"])
+    render.bullets("Usual gaps", [g.name for g in data.typical_gaps])
+    render.bullets("First steps", data.first_steps)
     render.bullets(
-        "Roles to aim for first",
-        [f"{r['name']} ({r['id']})" for r in data["suggested_entry_roles"]],
+        "Roles to aim for first", [f"{r.name} ({r.id})" for r in data.suggested_entry_roles]
     )
 
 
@@ -267,12 +269,12 @@ def certifications(
         ["Name", "Kind", "Builds", "Suits"],
         [
             [
-                render.named(c["name"], c["provider"]),
-                c["kind"],
-                ", ".join(c["builds"]),
-                ", ".join(c["stages"]),
+                render.named(c.name, c.provider),
+                c.kind,
+                ", ".join(c.builds),
+                ", ".join(c.stages),
             ]
-            for c in data["certifications"]
+            for c in data.certifications
         ],
     )
 
@@ -295,8 +297,8 @@ def actions(
         "Development actions",
         ["Action", "Kind", "Weeks", "Builds", "What to do"],
         [
-            [a["name"], a["kind"], str(a["weeks"]), ", ".join(a["competencies"]), a["summary"]]
-            for a in data["development_actions"]
+            [a.name, a.kind, str(a.weeks), ", ".join(a.competencies), a.summary]
+            for a in data.development_actions
         ],
     )
 
@@ -314,8 +316,8 @@ def specialisations(framework: FrameworkOption = None, as_json: JsonOption = Fal
         "Specialisations",
         ["Specialisation", "Leans on", "For people who enjoy", "Summary"],
         [
-            [s["name"], ", ".join(s["emphasis"]), ", ".join(s["interests"]) or "-", s["summary"]]
-            for s in data["specialisations"]
+            [s.name, ", ".join(s.emphasis), ", ".join(s.interests) or "-", s.summary]
+            for s in data.specialisations
         ],
     )
 
@@ -332,8 +334,5 @@ def exits(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
     render.table(
         "Beyond product management",
         ["Exit", "Usually from", "Summary"],
-        [
-            [render.named(e["name"], e["id"]), ", ".join(e["from_roles"]), e["summary"]]
-            for e in data["exits"]
-        ],
+        [[render.named(e.name, e.id), ", ".join(e.from_roles), e.summary] for e in data.exits],
     )

@@ -8,7 +8,7 @@ attempt is finished.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.markdown import Markdown
 from rich.prompt import Confirm, Prompt
@@ -17,26 +17,34 @@ from rich.text import Text
 from pmpath.cli import render
 from pmpath.cli.answers_input import LETTERS, letters_help, parse, show_response
 from pmpath.errors import AttemptError, PmpathError
+from pmpath.services.models.exams import PracticeAnswer
 
 if TYPE_CHECKING:
     from pmpath.services.exams import ExamService
+    from pmpath.services.models.exams import (
+        AttemptQuestion,
+        AttemptResults,
+        AttemptView,
+        Feedback,
+        QuestionView,
+    )
 
 console = render.console
 
 
-def play(exams: ExamService, profile: str, attempt_id: int) -> dict[str, Any]:
+def play(exams: ExamService, profile: str, attempt_id: int) -> AttemptView | AttemptResults:
     """Run the attempt until it is finished (or paused); returns the last view or results."""
     visited: set[int] = set()
     scenario_shown: set[str] = set()
     while True:
         view = exams.view(attempt_id, profile)
-        if view["finished_at"] is not None:
+        if view.finished_at is not None:
             return exams.results(attempt_id, profile)
-        questions = view["questions"]
-        pending = [q for q in questions if q["position"] not in visited]
+        questions = view.questions
+        pending = [q for q in questions if q.position not in visited]
         if not pending:
-            unanswered = [q for q in questions if q["response"] is None]
-            flagged = [q for q in questions if q["flagged"]]
+            unanswered = [q for q in questions if q.response is None]
+            flagged = [q for q in questions if q.flagged]
             console.print(
                 f"{len(questions) - len(unanswered)} of {len(questions)} answered, "
                 f"{len(flagged)} flagged."
@@ -46,15 +54,15 @@ def play(exams: ExamService, profile: str, attempt_id: int) -> dict[str, Any]:
                 default=True,  # type: ignore[arg-type]  # rich types Confirm's default loosely
                 console=console,
             ):
-                visited -= {q["position"] for q in unanswered + flagged}
+                visited -= {q.position for q in unanswered + flagged}
                 continue
-            if view["mode"] == "practice" or Confirm.ask(
+            if view.mode == "practice" or Confirm.ask(
                 "Hand in the exam now?", default=True, console=console
             ):
                 return exams.finish(attempt_id, profile)
             return view
         question = pending[0]
-        visited.add(question["position"])
+        visited.add(question.position)
         action = _ask(exams, profile, view, question, scenario_shown)
         if action == "pause":
             console.print(f"Paused. Resume with: pmpath exam resume {attempt_id}")
@@ -66,23 +74,21 @@ def play(exams: ExamService, profile: str, attempt_id: int) -> dict[str, Any]:
 def _ask(
     exams: ExamService,
     profile: str,
-    view: dict[str, Any],
-    question: dict[str, Any],
+    view: AttemptView,
+    question: AttemptQuestion,
     shown: set[str],
 ) -> str:
-    header = f"Question {question['position'] + 1} of {len(view['questions'])}"
-    if view["seconds_left"] is not None:
-        minutes, seconds = divmod(view["seconds_left"], 60)
+    header = f"Question {question.position + 1} of {len(view.questions)}"
+    if view.seconds_left is not None:
+        minutes, seconds = divmod(view.seconds_left, 60)
         header += f" · {minutes}:{seconds:02d} left"
-    if question["flagged"]:
+    if question.flagged:
         header += " · flagged"
     console.print(Text(header, style="bold reverse"))
     show_question(question, shown)
-    if question["response"] is not None:
+    if question.response is not None:
         console.print(
-            Text(
-                f"Your answer so far: {show_response(question, question['response'])}", style="dim"
-            )
+            Text(f"Your answer so far: {show_response(question, question.response)}", style="dim")
         )
     while True:
         typed = Prompt.ask(
@@ -100,96 +106,98 @@ def _ask(
         if command == "s":
             return "submit"
         if command == "f":
-            exams.flag(view["attempt_id"], profile, question["position"], not question["flagged"])
+            exams.flag(view.attempt_id, profile, question.position, not question.flagged)
             console.print(
                 "Flag "
                 + (
                     "cleared."
-                    if question["flagged"]
+                    if question.flagged
                     else "set: you will be offered this question again."
                 )
             )
             return "next"
         try:
             response = parse(question, typed)
-            saved = exams.answer(view["attempt_id"], profile, question["position"], response)
+            saved = exams.answer(view.attempt_id, profile, question.position, response)
         except AttemptError as exc:
             console.print(Text(str(exc), style="bold red"))
             return "next"
         except PmpathError as exc:
             console.print(Text(f"{exc} — try again.", style="red"))
             continue
-        if "correct" in saved:
-            _feedback(question, saved)
+        if isinstance(saved, PracticeAnswer):  # practice: the feedback comes at once
+            show_feedback(question, saved)
         console.print()
         return "next"
 
 
-def show_question(question: dict[str, Any], shown: set[str]) -> None:
+def show_question(question: QuestionView, shown: set[str]) -> None:
     """A question's scenario (the first time it comes up), stem and lettered options."""
-    scenario = question["scenario"]
-    if scenario and scenario["id"] not in shown:
-        shown.add(scenario["id"])
-        console.print(Text(scenario["title"], style="bold"))
-        console.print(Markdown(scenario["text"]))
+    scenario = question.scenario
+    if scenario and scenario.id not in shown:
+        shown.add(scenario.id)
+        console.print(Text(scenario.title, style="bold"))
+        console.print(Markdown(scenario.text))
         console.print()
-    console.print(Markdown(question["stem"]))
-    if question["type"] == "matching":
-        for number, left in enumerate(question["lefts"], start=1):
+    console.print(Markdown(question.stem))
+    if question.type == "matching":
+        for number, left in enumerate(question.lefts, start=1):
             console.print(f"  {number}. {left}")
         console.print("  Match with:")
-    for index, option in enumerate(question["options"]):
-        console.print(Text.assemble((f"  {LETTERS[index]}. ", "bold"), option["text"]))
+    for index, option in enumerate(question.options):
+        console.print(Text.assemble((f"  {LETTERS[index]}. ", "bold"), option.text))
 
 
-def _feedback(question: dict[str, Any], saved: dict[str, Any]) -> None:
-    if saved["correct"]:
+def show_feedback(question: QuestionView, feedback: Feedback) -> None:
+    """Right or not, the key in the letters the learner saw, the rationales, the explanation."""
+    if feedback.correct:
         console.print(Text("Correct.", style="bold green"))
-    elif saved["credit"] > 0:
-        console.print(Text(f"Partly right ({saved['credit']:.0%}).", style="bold yellow"))
+    elif feedback.credit > 0:
+        console.print(Text(f"Partly right ({feedback.credit:.0%}).", style="bold yellow"))
     else:
         console.print(Text("Not quite.", style="bold red"))
-    key = saved["key"]
-    if isinstance(key, dict) and "answer" in key:
-        console.print(f"Answer: {key['answer']:g}" + (f" {key['unit']}" if key.get("unit") else ""))
-    elif question["type"] != "short-answer":
+    key = feedback.key
+    if question.type == "numeric" and isinstance(key, dict):
+        unit = key.get("unit")
+        console.print(f"Answer: {key['answer']:g}" + (f" {unit}" if unit else ""))
+    elif question.type != "short-answer":
         console.print(f"Answer: {show_response(question, key)}")
-    else:
+    elif isinstance(key, list):
         console.print(f"Accepted: {', '.join(key)}")
-    for index, option in enumerate(question["options"]):
-        rationale = saved["rationales"].get(option["id"])
+    for index, option in enumerate(question.options):
+        rationale = feedback.rationales.get(option.id)
         if rationale:
             console.print(Text.assemble((f"  {LETTERS[index]}: ", "bold"), rationale))
-    console.print(Text(saved["explanation"], style="italic"))
+    console.print(Text(feedback.explanation, style="italic"))
 
 
-def show_results(data: dict[str, Any], with_review: bool) -> None:
+def show_results(data: AttemptResults, with_review: bool) -> None:
     """The results of a finished attempt: score, pass or fail, breakdowns, optionally the review."""
-    verdict = "" if data["passed"] is None else (" — passed" if data["passed"] else " — not passed")
-    mark = f" (pass mark {data['pass_mark']:g}%)" if data["pass_mark"] is not None else ""
-    render.heading(f"Score {data['score']:g}%{mark}{verdict}")
+    verdict = "" if data.passed is None else (" — passed" if data.passed else " — not passed")
+    mark = f" (pass mark {data.pass_mark:g}%)" if data.pass_mark is not None else ""
+    render.heading(f"Score {data.score:g}%{mark}{verdict}")
     render.say(
-        f"Attempt {data['attempt_id']}: {data['answered']} of {data['items']} answered, "
-        f"finished: {data['finish_reason']}."
+        f"Attempt {data.attempt_id}: {data.answered} of {data.items} answered, "
+        f"finished: {data.finish_reason}."
     )
     render.table(
         "By domain",
         ["Domain", "Score", "Items"],
-        [[d["name"], f"{d['percent']:g}%", str(d["asked"])] for d in data["by_domain"]],
+        [[d.name, f"{d.percent:g}%", str(d.asked)] for d in data.by_domain],
     )
     render.table(
         "By competency",
         ["Competency", "Score", "Items"],
-        [[c["name"], f"{c['percent']:g}%", str(c["asked"])] for c in data["by_competency"]],
+        [[c.name, f"{c.percent:g}%", str(c.asked)] for c in data.by_competency],
     )
     if not with_review:
-        render.say(f"Review every question with: pmpath exam results {data['attempt_id']} --review")
+        render.say(f"Review every question with: pmpath exam results {data.attempt_id} --review")
         return
-    for question in data["review"]:
+    for question in data.review:
         render.say()
-        feedback = question["feedback"]
-        mark = "✓" if feedback["correct"] else ("~" if feedback["credit"] > 0 else "✗")
-        render.heading(f"{mark} Question {question['position'] + 1}")
-        render.say(question["stem"])
-        render.say(f"Your answer: {show_response(question, question['response'])}")
-        _feedback(question, feedback)
+        feedback = question.feedback
+        mark = "✓" if feedback.correct else ("~" if feedback.credit > 0 else "✗")
+        render.heading(f"{mark} Question {question.position + 1}")
+        render.say(question.stem)
+        render.say(f"Your answer: {show_response(question, question.response)}")
+        show_feedback(question, feedback)

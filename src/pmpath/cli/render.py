@@ -9,13 +9,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from pmpath.framework import Framework, bundled_framework_path, load_framework
+
+if TYPE_CHECKING:
+    from pmpath.services.models.ladder import RolesByStage
 
 # No markup: framework text is the user's own and may contain [brackets]; styling is
 # applied with Text objects instead.
@@ -76,28 +79,23 @@ def table(title: str | None, columns: list[str], rows: Sequence[Sequence[Any]]) 
     console.print(grid)
 
 
-def overview(data: dict[str, Any]) -> None:
-    fw = data["framework"]
-    heading(f"{fw['name']} (version {fw['version']})")
-    console.print(fw["summary"])
+def overview(data: RolesByStage) -> None:
+    fw = data.framework
+    heading(f"{fw.name} (version {fw.version})")
+    console.print(fw.summary)
     console.print()
     rows = []
-    for stage in data["stages"]:
-        for index, role in enumerate(stage["roles"]):
+    for stage in data.stages:
+        for index, role in enumerate(stage.roles):
             rows.append(
-                [
-                    stage["name"] if index == 0 else "",
-                    role["name"],
-                    role["id"],
-                    role["track"] or "exit",
-                ]
+                [stage.name if index == 0 else "", role.name, role.id, role.track or "exit"]
             )
     table("The ladder", ["Stage", "Role", "Id", "Track"], rows)
-    counts = fw["counts"]
+    counts = fw.counts
     console.print(
-        f"{counts['competencies']} competencies, {counts['backgrounds']} backgrounds, "
-        f"{counts['certifications']} certifications and programmes, "
-        f"{counts['development_actions']} development actions, {counts['exits']} exits."
+        f"{counts.competencies} competencies, {counts.backgrounds} backgrounds, "
+        f"{counts.certifications} certifications and programmes, "
+        f"{counts.development_actions} development actions, {counts.exits} exits."
     )
     console.print(
         Text.assemble(

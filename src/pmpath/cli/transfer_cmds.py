@@ -1,15 +1,12 @@
 """``pmpath import`` and ``pmpath export``: quiz files in and out of pmpath's banks."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption
-
-if TYPE_CHECKING:
-    pass
 
 FORMAT_HELP = "gift, moodle-xml, aiken, qti12, qti21, csv (import); the same and anki (export)"
 
@@ -52,19 +49,19 @@ def import_file(
     if as_json:
         render.json_out(report)
         return
-    types = ", ".join(f"{n} {t}" for t, n in sorted(report["by_type"].items()))
-    render.say(f"{report['file']} ({report['format']}): {report['questions']} questions ({types}).")
-    if report["categories"]:
-        render.say("Categories: " + ", ".join(report["categories"]))
-    for warning in report["warnings"]:
-        where = f"{warning['file']}:{warning['line']}" if warning["line"] else str(warning["file"])
-        who = f"question {warning['question']!r}: " if warning["question"] else ""
-        render.say(f"warning: {where}: {who}{warning['message']}")
-    target = report["bank"]
-    if report["stored"]:
-        render.say(f"Imported {target['items']} items into bank {target['id']!r}.")
+    types = ", ".join(f"{n} {t}" for t, n in sorted(report.by_type.items()))
+    render.say(f"{report.file} ({report.format}): {report.questions} questions ({types}).")
+    if report.categories:
+        render.say("Categories: " + ", ".join(report.categories))
+    for warning in report.warnings:
+        where = f"{warning.file}:{warning.line}" if warning.line else str(warning.file)
+        who = f"question {warning.question!r}: " if warning.question else ""
+        render.say(f"warning: {where}: {who}{warning.message}")
+    target = report.bank
+    if report.stored:
+        render.say(f"Imported {target.items} items into bank {target.id!r}.")
     else:
-        render.say(f"Dry run: {target['items']} items would go into bank {target['id']!r}.")
+        render.say(f"Dry run: {target.items} items would go into bank {target.id!r}.")
 
 
 def export(
@@ -86,11 +83,11 @@ def export(
         output.write_bytes(data)
     except OSError as exc:
         raise PmpathError(f"cannot write {output}: {exc.strerror}") from None
-    report["output"] = str(output)
+    report = report.model_copy(update={"output": str(output)})
     if as_json:
         render.json_out(report)
         return
-    for warning in report["warnings"]:
-        who = f"question {warning['question']!r}: " if warning["question"] else ""
-        render.say(f"warning: {who}{warning['message']}")
-    render.say(f"Wrote {report['questions']} questions to {output} ({report['bytes']} bytes).")
+    for warning in report.warnings:
+        who = f"question {warning.question!r}: " if warning.question else ""
+        render.say(f"warning: {who}{warning.message}")
+    render.say(f"Wrote {report.questions} questions to {output} ({report.bytes} bytes).")

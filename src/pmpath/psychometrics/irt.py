@@ -134,3 +134,13 @@ def normal_grid(points: int, mean: float = 0.0, sd: float = 1.0) -> tuple[Vector
     standard = np.linspace(-GRID_LIMIT, GRID_LIMIT, points)
     weights = np.exp(-0.5 * standard * standard)
     return mean + sd * standard, weights / weights.sum()
+
+
+#: The credit at or above which an answer counts as right (a margin for rounding below 1).
+FULL_CREDIT = 0.999
+
+
+def dichotomous(credit: float | None) -> float:
+    """An answer scored for these models: full credit is right (1), anything less, or no
+    credit at all, is wrong (0)."""
+    return 1.0 if credit is not None and credit >= FULL_CREDIT else 0.0

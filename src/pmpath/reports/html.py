@@ -1,4 +1,4 @@
-"""The printable assessment report: one self-contained HTML page from ``pmpath report --json`` data.
+"""The printable assessment report: one self-contained HTML page from the report's data.
 
 The page needs nothing from outside: CSS and charts are inline, there is no script, and no URL
 of any kind, so it can be mailed, archived or printed as it is. All text from the data is
@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from pmpath.reports.charts import ladder_svg, radar_svg
+from pmpath.services.models.assessments import Report
 
 Json = dict[str, Any]
 
@@ -32,14 +33,17 @@ TRACKS = {
 }
 
 
-def render_report(data: dict[str, Any]) -> str:
-    """The report for ``data`` (the ``pmpath report --json`` structure) as an HTML5 document.
+def render_report(report: Report | Mapping[str, Any]) -> str:
+    """The report as an HTML5 document, from its model or from its JSON form (what
+    ``pmpath report --json`` prints, which may be an older report kept as a file).
 
+    The page is drawn from the JSON form, so a stored report renders as its model does.
     Nothing in the output depends on the clock or the machine: the same data gives the same
     text. ``intake.background``, ``current_role``, ``years``, ``specialisation`` and
     ``target`` may be null and ``plan.transition_steps`` empty; the page then leaves those
     parts out or says that they are not set.
     """
+    data = report.model_dump(mode="json") if isinstance(report, Report) else dict(report)
     template = _environment().get_template("report.html.j2")
     return template.render(_view(data))
 

@@ -7,7 +7,7 @@ full before anything is stored, then stored in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,12 +16,24 @@ from pmpath.assessment import Rating, SelfAssessment
 from pmpath.errors import AssessmentError, Location, NotFoundError
 from pmpath.framework import Framework
 from pmpath.services.guidance import guidance
-from pmpath.services.ladder import roles_by_stage
+from pmpath.services.ladder import graph
+from pmpath.services.models.assessments import (
+    AssessmentSource,
+    CompetencyChange,
+    FrameworkRef,
+    LearnerProfile,
+    Progress,
+    ProgressEntry,
+    RatingDetail,
+    Report,
+    ReportProfile,
+    ScaleStep,
+)
+from pmpath.services.models.evidence import CompetencyEvidence
 from pmpath.store import Database
 from pmpath.store import assessments as queries
 from pmpath.store.tables import AssessmentRow
 
-Json = dict[str, Any]
 MAX_PROFILE_NAME = 100
 
 
@@ -63,7 +75,9 @@ class AssessmentService:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def record(self, profile: str, assessment: SelfAssessment, source: str = "file") -> int:
+    def record(
+        self, profile: str, assessment: SelfAssessment, source: AssessmentSource = "file"
+    ) -> int:
         """Store a complete, already checked assessment in one transaction; return its id."""
         return self._add(profile, assessment, source, completed=True)
 
@@ -71,7 +85,9 @@ class AssessmentService:
         """Begin an interactive assessment with the intake answers; committed at once."""
         return self._add(profile, intake, "interactive", completed=False)
 
-    def _add(self, profile: str, assessment: SelfAssessment, source: str, completed: bool) -> int:
+    def _add(
+        self, profile: str, assessment: SelfAssessment, source: AssessmentSource, completed: bool
+    ) -> int:
         profile = check_profile_name(profile)
         now = self.clock()
         with self.database.transaction() as session:
@@ -104,11 +120,11 @@ class AssessmentService:
             row.completed_at = self.clock()
 
     def _unfinished_row(self, session: Any, profile: str, assessment_id: int) -> AssessmentRow:
-        row = session.get(AssessmentRow, assessment_id)
+        row = queries.assessment_by_id(session, assessment_id)
         # Another profile's assessment looks exactly like a missing one.
         if row is None or row.completed_at is not None or row.profile.name != profile:
             raise NotFoundError(f"no unfinished assessment {assessment_id} for profile {profile!r}")
-        return row  # type: ignore[no-any-return]
+        return row
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -152,7 +168,32 @@ class AssessmentService:
 
     # -- reports ---------------------------------------------------------------------------
 
-    def progress(self, profile: str) -> Json:
+    def profile(
+        self,
+        profile: str,
+        target: str | None = None,
+        evidence: Mapping[str, CompetencyEvidence] | None = None,
+    ) -> LearnerProfile:
+        """The newest finished assessment of ``profile``: its ratings and its guidance, with
+        ``evidence`` (per-competency exam evidence) beside the self-ratings."""
+        stored = self.latest(profile)
+        found = guidance(self.framework, stored.assessment, target, evidence)
+        return LearnerProfile(
+            profile=stored.profile,
+            assessment_id=stored.id,
+            assessed_at=_iso(stored.completed_at),
+            ratings={
+                comp_id: RatingDetail(
+                    level=rating.level,
+                    confidence=rating.confidence,
+                    evidence=list(rating.evidence),
+                )
+                for comp_id, rating in stored.assessment.ratings.items()
+            },
+            **dict(found),
+        )
+
+    def progress(self, profile: str) -> Progress:
         """Every finished assessment with, per competency, the change since the one before."""
         done = self.history(profile)
         entries = []
@@ -163,70 +204,46 @@ class AssessmentService:
                 now_level = stored.assessment.ratings.get(comp.id)
                 before = previous.assessment.ratings.get(comp.id) if previous else None
                 changes.append(
-                    {
-                        "competency": comp.id,
-                        "name": comp.name,
-                        "level": now_level.level if now_level else None,
-                        "previous": before.level if before else None,
-                        "change": (
-                            now_level.level - before.level if now_level and before else None
-                        ),
-                    }
+                    CompetencyChange(
+                        competency=comp.id,
+                        name=comp.name,
+                        level=now_level.level if now_level else None,
+                        previous=before.level if before else None,
+                        change=now_level.level - before.level if now_level and before else None,
+                    )
                 )
             entries.append(
-                {
-                    "id": stored.id,
-                    "completed_at": _iso(stored.completed_at),
-                    "source": stored.source,
-                    "placement": guidance(self.framework, stored.assessment)["placement"]["role"],
-                    "competencies": changes,
-                }
+                ProgressEntry(
+                    id=stored.id,
+                    completed_at=_iso(stored.completed_at),
+                    source=stored.source,
+                    placement=guidance(self.framework, stored.assessment).placement.role,
+                    competencies=changes,
+                )
             )
             previous = stored
-        return {"profile": profile, "framework": self.framework.id, "assessments": entries}
+        return Progress(profile=profile, framework=self.framework.id, assessments=entries)
 
     def report(
-        self, profile: str, target: str | None = None, evidence: dict[str, Json] | None = None
-    ) -> Json:
+        self,
+        profile: str,
+        target: str | None = None,
+        evidence: Mapping[str, CompetencyEvidence] | None = None,
+    ) -> Report:
         """The data of the printable report for the newest assessment of ``profile``;
-        ``evidence`` is per-competency exam evidence to show beside the self-ratings."""
+        ``evidence`` is per-competency exam evidence to show beside the self-ratings. The
+        report's ``readiness`` is left to the caller (it needs the psychometrics service)."""
         stored = self.latest(profile)
-        graph = roles_by_stage(self.framework)
-        return {
-            "generated_at": _iso(self.clock()),
-            "profile": {"name": stored.profile, "assessed_at": _iso(stored.completed_at)},
-            "framework": {
-                "id": self.framework.id,
-                "name": self.framework.name,
-                "version": self.framework.version,
-            },
-            "scale": [{"level": s.level, "name": s.name} for s in self.framework.scale],
-            **guidance(self.framework, stored.assessment, target, evidence),
-            "ladder": {
-                "stages": [
-                    {
-                        "id": stage["id"],
-                        "name": stage["name"],
-                        "roles": [
-                            {
-                                "id": r["id"],
-                                "name": r["name"],
-                                "kind": r["kind"],
-                                "track": r["track"],
-                            }
-                            for r in stage["roles"]
-                        ],
-                    }
-                    for stage in graph["stages"]
-                ],
-                "edges": [
-                    [r["id"], nxt]
-                    for stage in graph["stages"]
-                    for r in stage["roles"]
-                    for nxt in r["next"]
-                ],
-            },
-        }
+        return Report(
+            generated_at=self.clock().isoformat(timespec="seconds"),
+            profile=ReportProfile(name=stored.profile, assessed_at=_iso(stored.completed_at)),
+            framework=FrameworkRef(
+                id=self.framework.id, name=self.framework.name, version=self.framework.version
+            ),
+            scale=[ScaleStep(level=s.level, name=s.name) for s in self.framework.scale],
+            **dict(guidance(self.framework, stored.assessment, target, evidence)),
+            ladder=graph(self.framework),
+        )
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -1,17 +1,28 @@
-"""Question banks: loading (bundled or the user's), linting and listing as JSON-ready data."""
+"""Question banks: loading (bundled or the user's), linting and listing as typed results."""
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from pmpath.exams.authoring import load_bank
 from pmpath.exams.items import Bank, Item, ItemType
 from pmpath.exams.lint import lint_bank
 from pmpath.framework import Framework
+from pmpath.services.models.banks import (
+    BankItems,
+    BankSummary,
+    DomainCount,
+    ItemDetail,
+    Key,
+    LintFinding,
+    LintReport,
+    Mistake,
+    NumericKey,
+    OptionDetail,
+    SourceLine,
+)
 
-Json = dict[str, Any]
 BUNDLED_BANK_ID = "pm-core"
 
 
@@ -24,7 +35,7 @@ def open_bank(framework: Framework, path: Path | None = None) -> Bank:
     return load_bank(path if path is not None else bundled_bank_path(), framework)
 
 
-def key_of(item: Item) -> Any:
+def key_of(item: Item) -> Key:
     """The correct answer, in the shape a response takes (see pmpath.exams.scoring)."""
     if item.type in (ItemType.SINGLE, ItemType.TRUE_FALSE):
         return item.key_ids[0]
@@ -32,11 +43,9 @@ def key_of(item: Item) -> Any:
         return list(item.key_ids)
     if item.type is ItemType.NUMERIC:
         assert item.numeric is not None
-        return {
-            "answer": item.numeric.answer,
-            "tolerance": item.numeric.tolerance,
-            "unit": item.numeric.unit,
-        }
+        return NumericKey(
+            answer=item.numeric.answer, tolerance=item.numeric.tolerance, unit=item.numeric.unit
+        )
     if item.type is ItemType.ORDERING:
         return [option.id for option in item.options]
     if item.type is ItemType.MATCHING:
@@ -44,31 +53,48 @@ def key_of(item: Item) -> Any:
     return list(item.accepted)
 
 
-def item_json(item: Item) -> Json:
+def mistakes_of(item: Item) -> list[Mistake]:
+    """The item's plausible wrong answers and why people give them."""
+    return [Mistake(answer=m.answer, rationale=m.rationale) for m in item.mistakes]
+
+
+def item_json(item: Item) -> ItemDetail:
     """Every field of an item, key and explanations included (for authors, never for learners)."""
-    return {
-        "id": item.id,
-        "domain": item.domain,
-        "type": item.type.value,
-        "level": item.level,
-        "difficulty": item.difficulty,
-        "competencies": list(item.competencies),
-        "tags": list(item.tags),
-        "scenario": item.scenario,
-        "stem": item.stem,
-        "options": [
-            {"id": o.id, "text": o.text, "correct": o.correct, "rationale": o.rationale}
+    return ItemDetail(
+        id=item.id,
+        domain=item.domain,
+        type=item.type,
+        level=item.level,
+        difficulty=item.difficulty,
+        competencies=list(item.competencies),
+        tags=list(item.tags),
+        scenario=item.scenario,
+        stem=item.stem,
+        options=[
+            OptionDetail(id=o.id, text=o.text, correct=o.correct, rationale=o.rationale)
             for o in item.options
         ],
-        "lefts": [pair.left for pair in item.pairs if pair.left is not None],
-        "key": key_of(item),
-        "mistakes": [{"answer": m.answer, "rationale": m.rationale} for m in item.mistakes],
-        "explanation": item.explanation,
-        "source": {"file": item.source.file, "line": item.source.line},
-    }
+        lefts=[pair.left for pair in item.pairs if pair.left is not None],
+        key=key_of(item),
+        mistakes=mistakes_of(item),
+        explanation=item.explanation,
+        source=SourceLine(file=item.source.file, line=item.source.line),
+    )
 
 
-def bank_summary(bank: Bank) -> Json:
+def bank_items(bank: Bank, domain: str | None = None, level: str | None = None) -> BankItems:
+    """The bank's summary and its items, all or only those of ``domain`` and ``level``."""
+    return BankItems(
+        bank=bank_summary(bank),
+        items=[
+            item_json(item)
+            for item in bank.items
+            if (domain is None or item.domain == domain) and (level is None or item.level == level)
+        ],
+    )
+
+
+def bank_summary(bank: Bank) -> BankSummary:
     """Counts by domain, level and type, and the share in scenario sets and numeric items."""
     total = len(bank.items)
     by: dict[str, dict[str, int]] = {"domain": {}, "level": {}, "type": {}}
@@ -80,35 +106,36 @@ def bank_summary(bank: Bank) -> Json:
         ):
             by[field][value] = by[field].get(value, 0) + 1
     in_scenarios = sum(1 for item in bank.items if item.scenario)
-    return {
-        "id": bank.id,
-        "items": total,
-        "domains": [
-            {"id": d.id, "name": d.name, "items": by["domain"].get(d.id, 0)} for d in bank.domains
+    return BankSummary(
+        id=bank.id,
+        items=total,
+        domains=[
+            DomainCount(id=d.id, name=d.name, items=by["domain"].get(d.id, 0)) for d in bank.domains
         ],
-        "by_level": by["level"],
-        "by_type": by["type"],
-        "scenario_sets": len(bank.scenarios),
-        "in_scenario_sets": in_scenarios,
-        "scenario_share": round(in_scenarios / total, 3) if total else 0.0,
-        "numeric_share": round(by["type"].get("numeric", 0) / total, 3) if total else 0.0,
-    }
+        by_level=by["level"],
+        by_type=by["type"],
+        scenario_sets=len(bank.scenarios),
+        in_scenario_sets=in_scenarios,
+        scenario_share=round(in_scenarios / total, 3) if total else 0.0,
+        numeric_share=round(by["type"].get("numeric", 0) / total, 3) if total else 0.0,
+    )
 
 
-def lint_report(bank: Bank) -> Json:
+def lint_report(bank: Bank) -> LintReport:
+    """The bank checked against the item-writing guidelines: counts and every finding."""
     findings = lint_bank(bank)
-    return {
-        "bank": bank_summary(bank),
-        "errors": sum(1 for f in findings if f.severity == "error"),
-        "warnings": sum(1 for f in findings if f.severity == "warning"),
-        "findings": [
-            {
-                "severity": f.severity,
-                "code": f.code,
-                "message": f.message,
-                "file": f.location.file,
-                "line": f.location.line,
-            }
+    return LintReport(
+        bank=bank_summary(bank),
+        errors=sum(1 for f in findings if f.severity == "error"),
+        warnings=sum(1 for f in findings if f.severity == "warning"),
+        findings=[
+            LintFinding(
+                severity=f.severity,
+                code=f.code,
+                message=f.message,
+                file=f.location.file,
+                line=f.location.line,
+            )
             for f in findings
         ],
-    }
+    )

@@ -26,7 +26,35 @@ from pmpath.exams.review import needs_review, schedule
 from pmpath.exams.scoring import score
 from pmpath.framework import Framework
 from pmpath.services.assessments import check_profile_name, utc_now
-from pmpath.services.banks import key_of
+from pmpath.services.banks import key_of, mistakes_of
+from pmpath.services.models.evidence import CompetencyEvidence
+from pmpath.services.models.exams import (
+    AttemptQuestion,
+    AttemptResults,
+    AttemptSummary,
+    AttemptView,
+    BankStatistics,
+    BlueprintName,
+    CompetencyShare,
+    DomainShare,
+    DueQuestion,
+    ExamCatalogue,
+    ExamHistory,
+    ExamSummary,
+    Feedback,
+    FinishedAttempt,
+    Flag,
+    ItemAnalysis,
+    LearnerResponse,
+    OptionText,
+    PracticeAnswer,
+    QuestionView,
+    ReviewedQuestion,
+    ReviewQueue,
+    ReviewReply,
+    Saved,
+    ScenarioText,
+)
 from pmpath.store import Database
 from pmpath.store import assessments as profiles
 from pmpath.store import attempts as attempt_store
@@ -34,7 +62,6 @@ from pmpath.store.attempts import MOCK, PRACTICE
 from pmpath.store.responses import save_response
 from pmpath.store.tables import AttemptRow, ProfileRow
 
-Json = dict[str, Any]
 T = TypeVar("T")
 
 
@@ -75,12 +102,30 @@ class ExamService:
                 f"unknown blueprint {blueprint_id!r}; known: {', '.join(self.blueprints)}"
             ) from None
 
+    def catalogue(self) -> ExamCatalogue:
+        """The exams (blueprints) a learner can take, with their items per domain."""
+        return ExamCatalogue(
+            blueprints=[
+                ExamSummary(
+                    id=b.id,
+                    name=b.name,
+                    summary=b.summary,
+                    items=b.items,
+                    minutes=b.minutes,
+                    pass_mark=b.pass_mark,
+                    levels=list(b.levels),
+                    domains=b.domain_counts(),
+                )
+                for b in self.blueprints.values()
+            ]
+        )
+
     def start_mock(self, profile: str, blueprint_id: str, seed: int | None = None) -> int:
         """Assemble a form for ``blueprint_id`` and start its clock; returns the attempt id."""
         with self.database.transaction() as session:
             return self._start_mock(session, profile, blueprint_id, seed).id
 
-    def begin_mock(self, profile: str, blueprint_id: str, seed: int | None = None) -> Json:
+    def begin_mock(self, profile: str, blueprint_id: str, seed: int | None = None) -> AttemptView:
         """Start a mock exam and return it as the learner sees it, in one transaction."""
         with self.database.transaction() as session:
             return self._view(self._start_mock(session, profile, blueprint_id, seed))
@@ -175,7 +220,7 @@ class ExamService:
 
     # -- taking --------------------------------------------------------------------------------
 
-    def unfinished(self, profile: str) -> list[Json]:
+    def unfinished(self, profile: str) -> list[AttemptSummary]:
         """The learner's open attempts, newest first (a timed-out one is finished on the way)."""
         with self.database.transaction() as session:
             owner = profiles.find_profile(session, check_profile_name(profile))
@@ -185,14 +230,16 @@ class ExamService:
             open_rows = [row for row in rows if not self._expire(session, row)]
             return [self._summary(row) for row in open_rows]
 
-    def view(self, attempt_id: int, profile: str) -> Json:
+    def view(self, attempt_id: int, profile: str) -> AttemptView:
         """The attempt as the learner sees it: items in order, their answers, flags, time left."""
         with self.database.transaction() as session:
             row = self.owned_attempt(session, attempt_id, profile)
             self._expire(session, row)
             return self._view(row)
 
-    def answer(self, attempt_id: int, profile: str, position: int, response: Any) -> Json:
+    def answer(
+        self, attempt_id: int, profile: str, position: int, response: Any
+    ) -> Saved | PracticeAnswer:
         """Store the answer at ``position`` (replacing an earlier one); committed at once.
 
         A mock exam answer is acknowledged only; a practice answer comes back with its credit,
@@ -202,7 +249,9 @@ class ExamService:
         """
         return _once_more_on_conflict(lambda: self._answer(attempt_id, profile, position, response))
 
-    def _answer(self, attempt_id: int, profile: str, position: int, response: Any) -> Json:
+    def _answer(
+        self, attempt_id: int, profile: str, position: int, response: Any
+    ) -> Saved | PracticeAnswer:
         with self.database.transaction() as session:
             row = self.owned_attempt(session, attempt_id, profile)
             if self._still_open(session, row):
@@ -212,18 +261,20 @@ class ExamService:
                 if row.mode != PRACTICE:
                     # The hot path of a mock exam: one statement, whatever was there before.
                     save_response(session, row.id, position, item.id, response, credit, now)
-                    return {"saved": True, "position": position}
+                    return Saved(saved=True, position=position)
                 stored = attempt_store.response_at(session, row, position, item.id)
                 stored.response, stored.credit, stored.answered_at = response, credit, now
                 self._review(session, row.profile_id, item.id, credit, now, always=False)
-                feedback = self._feedback(item, response, credit)
-                return {"saved": True, "position": position, **feedback}
+                return PracticeAnswer(
+                    saved=True, position=position, **self._feedback_values(item, response, credit)
+                )
         # The deadline passed: the attempt was finished (and that committed) above.
         raise _time_up(attempt_id)
 
-    def flag(self, attempt_id: int, profile: str, position: int, flagged: bool = True) -> None:
+    def flag(self, attempt_id: int, profile: str, position: int, flagged: bool = True) -> Flag:
         """Mark an item to revisit (or clear the mark)."""
         _once_more_on_conflict(lambda: self._flag(attempt_id, profile, position, flagged))
+        return Flag(position=position, flagged=flagged)
 
     def _flag(self, attempt_id: int, profile: str, position: int, flagged: bool) -> None:
         with self.database.transaction() as session:
@@ -234,7 +285,7 @@ class ExamService:
                 return
         raise _time_up(attempt_id)
 
-    def finish(self, attempt_id: int, profile: str) -> Json:
+    def finish(self, attempt_id: int, profile: str) -> AttemptResults:
         """Hand the attempt in; returns its results. Finishing twice changes nothing."""
         with self.database.transaction() as session:
             row = self.owned_attempt(session, attempt_id, profile)
@@ -242,7 +293,7 @@ class ExamService:
                 self._close(session, row, "submitted")
             return self._results(row)
 
-    def results(self, attempt_id: int, profile: str) -> Json:
+    def results(self, attempt_id: int, profile: str) -> AttemptResults:
         """Score, pass or fail, breakdowns and the full review, once the attempt is finished."""
         with self.database.transaction() as session:
             row = self.owned_attempt(session, attempt_id, profile)
@@ -255,7 +306,7 @@ class ExamService:
 
     # -- history and review --------------------------------------------------------------------
 
-    def history(self, profile: str) -> Json:
+    def history(self, profile: str) -> ExamHistory:
         """Finished attempts, oldest first, with per-domain scores for trends."""
         with self.database.transaction() as session:
             owner = profiles.find_profile(session, check_profile_name(profile))
@@ -267,18 +318,18 @@ class ExamService:
             for row in rows:
                 outcome = self._outcome(row)
                 attempts.append(
-                    {
-                        **self._summary(row),
-                        "score": outcome.percent,
-                        "passed": outcome.passed,
-                        "by_domain": {share.key: share.percent for share in outcome.by_domain},
-                    }
+                    FinishedAttempt(
+                        **self._summary_values(row),
+                        score=outcome.percent,
+                        passed=outcome.passed,
+                        by_domain={share.key: share.percent for share in outcome.by_domain},
+                    )
                 )
                 for share in outcome.by_domain:
                     trends.setdefault(share.key, []).append(share.percent)
-            return {"profile": profile, "attempts": attempts, "domain_trends": trends}
+            return ExamHistory(profile=profile, attempts=attempts, domain_trends=trends)
 
-    def review_queue(self, profile: str) -> Json:
+    def review_queue(self, profile: str) -> ReviewQueue:
         """Items due for spaced review now, most overdue first."""
         now = self.clock()
         with self.database.transaction() as session:
@@ -290,20 +341,20 @@ class ExamService:
                 cards = [card for card in every if card.due <= now and card.item_id in self._items]
                 later = [card.due for card in every if card.due > now]
                 upcoming = min(later) if later else None
-            return {
-                "profile": profile,
-                "due": [
-                    {
-                        **question_view(self.bank, self._items[card.item_id], None),
-                        "due": _iso(card.due),
-                        "reviews": card.reviews,
-                    }
+            return ReviewQueue(
+                profile=profile,
+                due=[
+                    DueQuestion(
+                        **_question_values(self.bank, self._items[card.item_id], None),
+                        due=_iso(card.due),
+                        reviews=card.reviews,
+                    )
                     for card in cards
                 ],
-                "next_due": _iso(upcoming),
-            }
+                next_due=_iso(upcoming),
+            )
 
-    def review_answer(self, profile: str, item_id: str, response: Any) -> Json:
+    def review_answer(self, profile: str, item_id: str, response: Any) -> ReviewReply:
         """Answer a due review item: feedback, and when it comes back."""
         item = self._items.get(item_id)
         if item is None:
@@ -313,9 +364,9 @@ class ExamService:
         with self.database.transaction() as session:
             owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
             due = self._review(session, owner.id, item_id, credit, now, always=True)
-        return {**self._feedback(item, response, credit), "next_due": _iso(due)}
+        return ReviewReply(**self._feedback_values(item, response, credit), next_due=_iso(due))
 
-    def competency_evidence(self, profile: str) -> dict[str, Json]:
+    def competency_evidence(self, profile: str) -> dict[str, CompetencyEvidence]:
         """Per competency, the learner's share of credit over every finished attempt's items:
         exam evidence to show beside self-ratings (unanswered items count as missed)."""
         earned: dict[str, float] = {}
@@ -337,14 +388,13 @@ class ExamService:
                         )
                         asked[competency] = asked.get(competency, 0) + 1
         return {
-            competency: {
-                "percent": round(100.0 * earned[competency] / count, 1),
-                "items": count,
-            }
+            competency: CompetencyEvidence(
+                percent=round(100.0 * earned[competency] / count, 1), items=count
+            )
             for competency, count in asked.items()
         }
 
-    def item_statistics(self, min_responses: int = 20) -> Json:
+    def item_statistics(self, min_responses: int = 20) -> BankStatistics:
         """Classical item analysis over every finished attempt on this bank, all learners."""
         from pmpath.psychometrics.classical import Answer, analyse
 
@@ -361,22 +411,22 @@ class ExamService:
             ]
         keys = {item.id: list(item.key_ids) for item in self.bank.items if item.options}
         stats = analyse(attempts, keys, min_responses)
-        return {
-            "bank": self.bank.id,
-            "attempts": len(attempts),
-            "min_responses": min_responses,
-            "items": [
-                {
-                    "item_id": s.item_id,
-                    "responses": s.responses,
-                    "difficulty": s.difficulty,
-                    "discrimination": s.discrimination,
-                    "option_rates": s.option_rates,
-                    "flags": list(s.flags),
-                }
+        return BankStatistics(
+            bank=self.bank.id,
+            attempts=len(attempts),
+            min_responses=min_responses,
+            items=[
+                ItemAnalysis(
+                    item_id=s.item_id,
+                    responses=s.responses,
+                    difficulty=s.difficulty,
+                    discrimination=s.discrimination,
+                    option_rates=s.option_rates,
+                    flags=list(s.flags),
+                )
                 for s in stats
             ],
-        }
+        )
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -461,12 +511,13 @@ class ExamService:
         credits = {r.position: r.credit for r in row.responses if r.credit is not None}
         return results(items, credits, row.pass_mark)
 
-    def _summary(self, row: AttemptRow) -> Json:
+    def _summary_values(self, row: AttemptRow) -> dict[str, Any]:
+        """The fields of :class:`AttemptSummary`, for it and the models that extend it."""
         blueprint = self.blueprints.get(row.blueprint_id or "")
         return {
             "attempt_id": row.id,
             "mode": row.mode,
-            "blueprint": {"id": blueprint.id, "name": blueprint.name} if blueprint else None,
+            "blueprint": BlueprintName(id=blueprint.id, name=blueprint.name) if blueprint else None,
             "items": len(row.form),
             "answered": sum(1 for r in row.responses if r.response is not None),
             "started_at": _iso(row.started_at),
@@ -476,18 +527,27 @@ class ExamService:
             "seed": row.seed,
         }
 
-    def _feedback(self, item: Item, response: Any, credit: float) -> Json:
+    def _summary(self, row: AttemptRow) -> AttemptSummary:
+        return AttemptSummary(**self._summary_values(row))
+
+    def _feedback_values(
+        self, item: Item, response: LearnerResponse, credit: float
+    ) -> dict[str, Any]:
+        """The fields of :class:`Feedback`, for it and the replies that extend it."""
         return {
             "credit": credit,
             "correct": credit >= 1.0,
             "key": key_of(item),
             "explanation": item.explanation,
             "rationales": {o.id: o.rationale for o in item.options},
-            "mistakes": [{"answer": m.answer, "rationale": m.rationale} for m in item.mistakes],
+            "mistakes": mistakes_of(item),
             "your_response": response,
         }
 
-    def _view(self, row: AttemptRow) -> Json:
+    def _feedback(self, item: Item, response: LearnerResponse, credit: float) -> Feedback:
+        return Feedback(**self._feedback_values(item, response, credit))
+
+    def _view(self, row: AttemptRow) -> AttemptView:
         responses = {r.position: r for r in row.responses}
         now = self.clock()
         show_keys = row.finished_at is not None or row.mode == PRACTICE
@@ -497,48 +557,46 @@ class ExamService:
             if item is None:
                 continue
             stored = responses.get(position)
-            shown: Json = {
-                "position": position,
-                **question_view(self.bank, item, tuple(entry["option_order"])),
-                "response": stored.response if stored else None,
-                "flagged": bool(stored and stored.flagged),
-            }
+            feedback = None
             if show_keys and stored is not None and stored.credit is not None:
-                shown["feedback"] = self._feedback(item, stored.response, stored.credit)
-            items.append(shown)
+                feedback = self._feedback(item, stored.response, stored.credit)
+            items.append(
+                AttemptQuestion(
+                    position=position,
+                    **_question_values(self.bank, item, tuple(entry["option_order"])),
+                    response=stored.response if stored else None,
+                    flagged=bool(stored and stored.flagged),
+                    feedback=feedback,
+                )
+            )
         left = None
         if row.deadline is not None and row.finished_at is None:
             left = max(0, int((row.deadline - now).total_seconds()))
-        return {**self._summary(row), "seconds_left": left, "questions": items}
+        return AttemptView(**self._summary_values(row), seconds_left=left, questions=items)
 
-    def _results(self, row: AttemptRow) -> Json:
+    def _results(self, row: AttemptRow) -> AttemptResults:
         outcome = self._outcome(row)
         view = self._view(row)
         review = []
-        for question in view["questions"]:
-            item = self._items[question["item_id"]]
+        for question in view.questions:
             # Unanswered items get their key and explanations too: the review is complete.
-            review.append(
-                {
-                    **question,
-                    "feedback": question.get("feedback") or self._feedback(item, None, 0.0),
-                }
-            )
-        return {
-            **self._summary(row),
-            "score": outcome.percent,
-            "pass_mark": row.pass_mark,
-            "passed": outcome.passed,
-            "by_domain": [
-                {**_share(s), "domain": s.key, "name": self._domain_names.get(s.key, s.key)}
+            feedback = question.feedback or self._feedback(self._items[question.item_id], None, 0.0)
+            review.append(ReviewedQuestion(**{**dict(question), "feedback": feedback}))
+        return AttemptResults(
+            **self._summary_values(row),
+            score=outcome.percent,
+            pass_mark=row.pass_mark,
+            passed=outcome.passed,
+            by_domain=[
+                DomainShare(**_share(s), domain=s.key, name=self._domain_names.get(s.key, s.key))
                 for s in outcome.by_domain
             ],
-            "by_competency": [
-                {**_share(s), "competency": s.key, "name": self._competency_name(s.key)}
+            by_competency=[
+                CompetencyShare(**_share(s), competency=s.key, name=self._competency_name(s.key))
                 for s in outcome.by_competency
             ],
-            "review": review,
-        }
+            review=review,
+        )
 
     def _competency_name(self, competency_id: str) -> str:
         if self.framework.has("competency", competency_id):
@@ -546,26 +604,31 @@ class ExamService:
         return competency_id
 
 
-def question_view(bank: Bank, item: Item, order: tuple[str, ...] | None) -> Json:
+def question_view(bank: Bank, item: Item, order: tuple[str, ...] | None) -> QuestionView:
     """What a learner may see of an item: never its key or explanations."""
+    return QuestionView(**_question_values(bank, item, order))
+
+
+def _question_values(bank: Bank, item: Item, order: tuple[str, ...] | None) -> dict[str, Any]:
+    """The fields of :class:`QuestionView`, for it and the models that extend it."""
     scenario = bank.scenario(item.scenario) if item.scenario else None
     ids = list(order) if order else [o.id for o in item.options]
     return {
         "item_id": item.id,
-        "type": item.type.value,
+        "type": item.type,
         "domain": item.domain,
         "level": item.level,
         "stem": item.stem,
-        "scenario": {"id": scenario.id, "title": scenario.title, "text": scenario.text}
+        "scenario": ScenarioText(id=scenario.id, title=scenario.title, text=scenario.text)
         if scenario
         else None,
-        "options": [{"id": i, "text": item.option(i).text} for i in ids],
+        "options": [OptionText(id=i, text=item.option(i).text) for i in ids],
         "lefts": [pair.left for pair in item.pairs if pair.left is not None],
         "unit": item.numeric.unit if item.numeric else None,
     }
 
 
-def _share(share: Share) -> Json:
+def _share(share: Share) -> dict[str, Any]:
     return {"percent": share.percent, "earned": share.earned, "asked": share.asked}
 
 

@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from pmpath.errors import FormatError, Location, NotFoundError
 from pmpath.exams.items import Bank
@@ -20,11 +19,19 @@ from pmpath.formats.quiz import QuizFile
 from pmpath.framework import Framework
 from pmpath.services.accounts import User, require
 from pmpath.services.assessments import utc_now
-from pmpath.services.banks import BUNDLED_BANK_ID, open_bank
+from pmpath.services.banks import BUNDLED_BANK_ID, lint_report, open_bank
+from pmpath.services.models.banks import (
+    BankListing,
+    ExportReport,
+    ExportWarning,
+    ImportedBank,
+    ImportReport,
+    ImportWarning,
+    LintReport,
+    StoredBank,
+)
 from pmpath.store import Database
 from pmpath.store import banks as stored_banks
-
-Json = dict[str, Any]
 
 
 def read_file(path: Path) -> bytes:
@@ -75,7 +82,7 @@ class BankLibrary:
         defaults: ImportDefaults | None = None,
         dry_run: bool = False,
         replace: bool = False,
-    ) -> Json:
+    ) -> ImportReport:
         """Read, map and (unless ``dry_run``) store a quiz file as a bank; returns the report."""
         return self.import_data(
             read_file(path), str(path), format_name, bank_id, defaults, dry_run, replace
@@ -90,7 +97,7 @@ class BankLibrary:
         defaults: ImportDefaults | None = None,
         dry_run: bool = False,
         replace: bool = False,
-    ) -> Json:
+    ) -> ImportReport:
         """Like :meth:`import_file`, for bytes that came from elsewhere (an upload)."""
         name, quiz = read_quiz(data, source, format_name)
         target = slug(bank_id or Path(source).stem)
@@ -113,54 +120,56 @@ class BankLibrary:
                     )
                 stored_banks.save(session, bank, target, source, self.clock())
                 stored = True
-        return {
-            "file": source,
-            "format": name,
-            "questions": len(quiz.questions),
-            "by_type": dict(Counter(q.type.value for q in quiz.questions)),
-            "categories": sorted({q.category for q in quiz.questions if q.category}),
-            "warnings": [
-                {
-                    "message": w.message,
-                    "question": w.question,
-                    "file": w.location.file,
-                    "line": w.location.line,
-                }
+        return ImportReport(
+            file=source,
+            format=name,
+            questions=len(quiz.questions),
+            by_type=dict(Counter(q.type.value for q in quiz.questions)),
+            categories=sorted({q.category for q in quiz.questions if q.category}),
+            warnings=[
+                ImportWarning(
+                    message=w.message,
+                    question=w.question,
+                    file=w.location.file,
+                    line=w.location.line,
+                )
                 for w in warnings
             ],
-            "bank": {"id": target, "items": len(bank.items), "scenarios": len(bank.scenarios)},
-            "dry_run": dry_run,
-            "stored": stored,
-        }
+            bank=ImportedBank(id=target, items=len(bank.items), scenarios=len(bank.scenarios)),
+            dry_run=dry_run,
+            stored=stored,
+        )
 
-    def export(self, bank_name: str | None, format_name: str) -> tuple[bytes, Json]:
+    def export(self, bank_name: str | None, format_name: str) -> tuple[bytes, ExportReport]:
         """A bank written in ``format_name``, and a report with every warning."""
         bank = self.open(bank_name)
         questions = bank_to_quiz(bank)
         data, warnings = registry.module(format_name, writing=True).write(questions)
-        return data, {
-            "bank": bank.id,
-            "format": format_name,
-            "questions": len(questions),
-            "bytes": len(data),
-            "warnings": [{"message": w.message, "question": w.question} for w in warnings],
-        }
+        return data, ExportReport(
+            bank=bank.id,
+            format=format_name,
+            questions=len(questions),
+            bytes=len(data),
+            warnings=[ExportWarning(message=w.message, question=w.question) for w in warnings],
+        )
 
-    def listing(self) -> Json:
+    def listing(self) -> BankListing:
+        """The banks imported into the database, and the bundled bank's id."""
         with self.database.transaction() as session:
             rows = stored_banks.listing(session)
-            return {
-                "banks": [
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "source": r.source,
-                        "items": len(r.items),
-                        "created_at": r.created_at.isoformat(timespec="seconds"),
-                    }
+            return BankListing(
+                banks=[
+                    StoredBank(
+                        id=r.id,
+                        name=r.name,
+                        source=r.source,
+                        items=len(r.items),
+                        created_at=r.created_at.isoformat(timespec="seconds"),
+                    )
                     for r in rows
-                ]
-            }
+                ],
+                bundled=BUNDLED_BANK_ID,
+            )
 
 
 class AuthorService:
@@ -170,18 +179,25 @@ class AuthorService:
         self.library = library
         self.user = require(acting, "author")
 
-    def banks(self) -> Json:
-        listing = self.library.listing()
-        listing["bundled"] = BUNDLED_BANK_ID
-        return listing
+    def banks(self) -> BankListing:
+        return self.library.listing()
 
-    def import_data(self, data: bytes, source: str, **options: Any) -> Json:
-        return self.library.import_data(data, source, **options)
+    def import_data(
+        self,
+        data: bytes,
+        source: str,
+        format_name: str | None = None,
+        bank_id: str | None = None,
+        defaults: ImportDefaults | None = None,
+        dry_run: bool = False,
+        replace: bool = False,
+    ) -> ImportReport:
+        return self.library.import_data(
+            data, source, format_name, bank_id, defaults, dry_run, replace
+        )
 
-    def export(self, bank: str, format_name: str) -> tuple[bytes, Json]:
+    def export(self, bank: str, format_name: str) -> tuple[bytes, ExportReport]:
         return self.library.export(bank, format_name)
 
-    def lint(self, bank: str) -> Json:
-        from pmpath.services.banks import lint_report
-
+    def lint(self, bank: str) -> LintReport:
         return lint_report(self.library.open(bank))

@@ -1,249 +1,336 @@
 """Exploring the ladder: the data behind ``pmpath roles``, ``role``, ``path``, ``diff`` and friends.
 
-Each function returns plain dicts and lists with stable keys, documented in docs/cli.md.
-The CLI prints them as tables or as JSON; the web app will serve the same structures.
+Each function returns a model of :mod:`pmpath.services.models.ladder`, whose JSON keys are
+documented in docs/cli.md. The CLI prints them as tables or as JSON; the API serves them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from pmpath.framework import Exit, Framework, Ladder, LadderDiff, Track
+from pmpath.framework import Exit, Framework, Ladder, LevelChange, Track
 from pmpath.framework.model import Role
-
-Json = dict[str, Any]
+from pmpath.services.models.ladder import (
+    AreaCompetencies,
+    BackgroundDetail,
+    Backgrounds,
+    BackgroundSummary,
+    Certifications,
+    Competencies,
+    CompetencyBehaviours,
+    CompetencyName,
+    DevelopmentActions,
+    DiffReport,
+    ExitDetail,
+    Exits,
+    ExitSummary,
+    ExpectationChange,
+    ExpectationRow,
+    FrameworkCounts,
+    FrameworkSummary,
+    LadderGraph,
+    LadderNode,
+    LadderStage,
+    NodeRef,
+    PathReport,
+    RoleCard,
+    RoleDetail,
+    RoleName,
+    RolesByStage,
+    Specialisations,
+    StageOverview,
+    StageRoles,
+    Stages,
+    TransferableStrength,
+)
 
 #: ``pmpath path`` lists at most this many paths; a generated ladder can have millions.
 MAX_PATHS = 50
 
 
-def _ref(node: Role | Exit) -> Json:
-    return {
-        "id": node.id,
-        "name": node.name,
-        "kind": "exit" if isinstance(node, Exit) else "role",
-        "stage": node.stage,
-    }
+def _ref(node: Role | Exit) -> NodeRef:
+    return NodeRef(
+        id=node.id,
+        name=node.name,
+        kind="exit" if isinstance(node, Exit) else "role",
+        stage=node.stage,
+    )
 
 
-def framework_summary(fw: Framework) -> Json:
-    return {
-        "id": fw.id,
-        "name": fw.name,
-        "version": fw.version,
-        "summary": fw.summary,
-        "counts": {
-            "stages": len(fw.stages),
-            "roles": len(fw.roles),
-            "competencies": len(fw.competencies),
-            "backgrounds": len(fw.backgrounds),
-            "certifications": len(fw.certifications),
-            "development_actions": len(fw.development_actions),
-            "specialisations": len(fw.specialisations),
-            "exits": len(fw.exits),
-        },
-    }
+def framework_summary(fw: Framework) -> FrameworkSummary:
+    return FrameworkSummary(
+        id=fw.id,
+        name=fw.name,
+        version=fw.version,
+        summary=fw.summary,
+        counts=FrameworkCounts(
+            stages=len(fw.stages),
+            roles=len(fw.roles),
+            competencies=len(fw.competencies),
+            backgrounds=len(fw.backgrounds),
+            certifications=len(fw.certifications),
+            development_actions=len(fw.development_actions),
+            specialisations=len(fw.specialisations),
+            exits=len(fw.exits),
+        ),
+    )
 
 
-def roles_by_stage(fw: Framework) -> Json:
+def _members(fw: Framework, stage_id: str) -> list[Role | Exit]:
+    """A stage's roles, then its exits, in file order."""
+    members: list[Role | Exit] = [r for r in fw.roles if r.stage == stage_id]
+    return members + [e for e in fw.exits if e.stage == stage_id]
+
+
+def roles_by_stage(fw: Framework) -> RolesByStage:
     """Every stage in ladder order with its roles and exits."""
     ladder = Ladder(fw)
-    stages = []
-    for stage in fw.stages:
-        members: list[Role | Exit] = [r for r in fw.roles if r.stage == stage.id]
-        members += [e for e in fw.exits if e.stage == stage.id]
-        stages.append(
-            {
-                "id": stage.id,
-                "name": stage.name,
-                "summary": stage.summary,
-                "roles": [
-                    {
-                        **_ref(node),
-                        "track": node.track.value if isinstance(node, Role) else None,
-                        "summary": node.summary,
-                        "next": [step.id for step in ladder.next_steps(node.id)],
-                    }
+    return RolesByStage(
+        framework=framework_summary(fw),
+        stages=[
+            StageRoles(
+                id=stage.id,
+                name=stage.name,
+                summary=stage.summary,
+                roles=[
+                    RoleCard(
+                        id=node.id,
+                        name=node.name,
+                        kind="exit" if isinstance(node, Exit) else "role",
+                        stage=node.stage,
+                        track=node.track if isinstance(node, Role) else None,
+                        summary=node.summary,
+                        next=[step.id for step in ladder.next_steps(node.id)],
+                    )
+                    for node in _members(fw, stage.id)
+                ],
+            )
+            for stage in fw.stages
+        ],
+    )
+
+
+def graph(fw: Framework) -> LadderGraph:
+    """The ladder to draw: each stage's roles and exits, and every next-role step as an edge."""
+    ladder = Ladder(fw)
+    stages = [(stage, _members(fw, stage.id)) for stage in fw.stages]
+    return LadderGraph(
+        stages=[
+            LadderStage(
+                id=stage.id,
+                name=stage.name,
+                roles=[
+                    LadderNode(
+                        id=node.id,
+                        name=node.name,
+                        kind="exit" if isinstance(node, Exit) else "role",
+                        track=node.track if isinstance(node, Role) else None,
+                    )
                     for node in members
                 ],
-            }
-        )
-    return {"framework": framework_summary(fw), "stages": stages}
+            )
+            for stage, members in stages
+        ],
+        edges=[
+            (node.id, step.id)
+            for _, members in stages
+            for node in members
+            for step in ladder.next_steps(node.id)
+        ],
+    )
 
 
-def stages(fw: Framework) -> Json:
-    return {
-        "stages": [
-            {
-                "id": stage.id,
-                "name": stage.name,
-                "summary": stage.summary,
-                "preparation": list(stage.preparation),
-                "roles": [r.id for r in fw.roles if r.stage == stage.id]
-                + [e.id for e in fw.exits if e.stage == stage.id],
-            }
+def stages(fw: Framework) -> Stages:
+    return Stages(
+        stages=[
+            StageOverview(
+                id=stage.id,
+                name=stage.name,
+                summary=stage.summary,
+                preparation=list(stage.preparation),
+                roles=[node.id for node in _members(fw, stage.id)],
+            )
             for stage in fw.stages
         ]
-    }
+    )
 
 
-def _expectation_rows(fw: Framework, node: Role | Exit) -> list[Json]:
+def _expectation_rows(fw: Framework, node: Role | Exit) -> list[ExpectationRow]:
     rows = []
     for comp in fw.competencies:
         expectation = node.expectations.get(comp.id)
         if expectation is None:
             continue
         rows.append(
-            {
-                "competency": comp.id,
-                "name": comp.name,
-                "area": comp.area,
-                "level": expectation.level,
-                "level_name": fw.scale_name(expectation.level),
-                "weight": expectation.weight,
-                "must_have": expectation.must_have,
-                "behaviour": comp.behaviours[expectation.level],
-            }
+            ExpectationRow(
+                competency=comp.id,
+                name=comp.name,
+                area=comp.area,
+                level=expectation.level,
+                level_name=fw.scale_name(expectation.level),
+                weight=expectation.weight,
+                must_have=expectation.must_have,
+                behaviour=comp.behaviours[expectation.level],
+            )
         )
     return rows
 
 
-def role_detail(fw: Framework, node_id: str) -> Json:
+def role_detail(fw: Framework, node_id: str) -> RoleDetail | ExitDetail:
     """Everything about one role or exit: duties, expectations, neighbours, stage advice."""
     ladder = Ladder(fw)
     node = ladder.node(node_id)
     stage = fw.stage(node.stage)
-    detail: Json = {
-        **_ref(node),
-        "stage_name": stage.name,
-        "summary": node.summary,
-        "responsibilities": list(node.responsibilities),
-        "expectations": _expectation_rows(fw, node),
-        "next": [_ref(step) for step in ladder.next_steps(node.id)],
-        "previous": [_ref(role) for role in ladder.previous_steps(node.id)],
-        "stage_preparation": list(stage.preparation),
-    }
+    expectations = _expectation_rows(fw, node)
+    next_steps = [_ref(step) for step in ladder.next_steps(node.id)]
+    previous = [_ref(role) for role in ladder.previous_steps(node.id)]
     if isinstance(node, Role):
-        detail |= {
-            "track": node.track.value,
-            "aliases": list(node.aliases),
-            "success_measures": list(node.success_measures),
-        }
-    else:
-        detail |= {"track": None, "first_steps": list(node.first_steps)}
-    return detail
+        return RoleDetail(
+            id=node.id,
+            name=node.name,
+            kind="role",
+            stage=node.stage,
+            stage_name=stage.name,
+            summary=node.summary,
+            responsibilities=list(node.responsibilities),
+            expectations=expectations,
+            next=next_steps,
+            previous=previous,
+            stage_preparation=list(stage.preparation),
+            track=node.track,
+            aliases=list(node.aliases),
+            success_measures=list(node.success_measures),
+        )
+    return ExitDetail(
+        id=node.id,
+        name=node.name,
+        kind="exit",
+        stage=node.stage,
+        stage_name=stage.name,
+        summary=node.summary,
+        responsibilities=list(node.responsibilities),
+        expectations=expectations,
+        next=next_steps,
+        previous=previous,
+        stage_preparation=list(stage.preparation),
+        track=None,
+        first_steps=list(node.first_steps),
+    )
 
 
-def path_report(fw: Framework, start: str, goal: str, track: Track | None = None) -> Json:
+def path_report(fw: Framework, start: str, goal: str, track: Track | None = None) -> PathReport:
     """The shortest path and every path (up to :data:`MAX_PATHS`) from ``start`` to ``goal``."""
     ladder = Ladder(fw)
     shortest = ladder.shortest_path(start, goal, track)
     paths = ladder.paths(start, goal, track, limit=MAX_PATHS + 1)
-    return {
-        "from": ladder.resolve(start),
-        "to": ladder.resolve(goal),
-        "track": track.value if track else None,
-        "shortest": [_ref(ladder.node(n)) for n in shortest],
-        "paths": [[_ref(ladder.node(n)) for n in path] for path in paths[:MAX_PATHS]],
-        "truncated": len(paths) > MAX_PATHS,
-    }
+    return PathReport(
+        from_=ladder.resolve(start),
+        to=ladder.resolve(goal),
+        track=track,
+        shortest=[_ref(ladder.node(n)) for n in shortest],
+        paths=[[_ref(ladder.node(n)) for n in path] for path in paths[:MAX_PATHS]],
+        truncated=len(paths) > MAX_PATHS,
+    )
 
 
-def diff_report(fw: Framework, start: str, goal: str) -> Json:
+def _changes(changes: list[LevelChange]) -> list[ExpectationChange]:
+    return [
+        ExpectationChange(
+            competency=c.competency_id,
+            name=c.competency_name,
+            from_=c.before,
+            to=c.after,
+            delta=c.delta,
+        )
+        for c in changes
+    ]
+
+
+def diff_report(fw: Framework, start: str, goal: str) -> DiffReport:
     """What changes from ``start`` to ``goal``: rising and falling levels, must-haves, duties."""
     ladder = Ladder(fw)
-    diff: LadderDiff = ladder.diff(start, goal)
-
-    def change_rows(changes: list[Any]) -> list[Json]:
-        return [
-            {
-                "competency": c.competency_id,
-                "name": c.competency_name,
-                "from": c.before,
-                "to": c.after,
-                "delta": c.delta,
-            }
-            for c in changes
-        ]
-
-    return {
-        "from": _ref(ladder.node(start)),
-        "to": _ref(ladder.node(goal)),
-        "rising": change_rows(diff.rising),
-        "falling": change_rows(diff.falling),
-        "unchanged": change_rows(diff.unchanged),
-        "new_must_haves": diff.new_must_haves,
-        "new_responsibilities": diff.new_responsibilities,
-    }
+    diff = ladder.diff(start, goal)
+    return DiffReport(
+        from_=_ref(ladder.node(start)),
+        to=_ref(ladder.node(goal)),
+        rising=_changes(diff.rising),
+        falling=_changes(diff.falling),
+        unchanged=_changes(diff.unchanged),
+        new_must_haves=diff.new_must_haves,
+        new_responsibilities=diff.new_responsibilities,
+    )
 
 
-def competencies(fw: Framework) -> Json:
+def competencies(fw: Framework) -> Competencies:
     """The scale and every competency, grouped by area, with its behaviours per level."""
-    return {
-        "scale": [step.model_dump(mode="json") for step in fw.scale],
-        "areas": [
-            {
-                "id": area.id,
-                "name": area.name,
-                "summary": area.summary,
-                "competencies": [
-                    {
-                        "id": comp.id,
-                        "name": comp.name,
-                        "summary": comp.summary,
-                        "behaviours": {
+    return Competencies(
+        scale=list(fw.scale),
+        areas=[
+            AreaCompetencies(
+                id=area.id,
+                name=area.name,
+                summary=area.summary,
+                competencies=[
+                    CompetencyBehaviours(
+                        id=comp.id,
+                        name=comp.name,
+                        summary=comp.summary,
+                        behaviours={
                             str(level): text for level, text in sorted(comp.behaviours.items())
                         },
-                    }
+                    )
                     for comp in fw.competencies
                     if comp.area == area.id
                 ],
-            }
+            )
             for area in fw.areas
         ],
-    }
+    )
 
 
-def backgrounds(fw: Framework) -> Json:
-    return {
-        "backgrounds": [
-            {
-                "id": bg.id,
-                "name": bg.name,
-                "summary": bg.summary,
-                "suggested_entry_roles": list(bg.suggested_entry_roles),
-            }
+def backgrounds(fw: Framework) -> Backgrounds:
+    return Backgrounds(
+        backgrounds=[
+            BackgroundSummary(
+                id=bg.id,
+                name=bg.name,
+                summary=bg.summary,
+                suggested_entry_roles=list(bg.suggested_entry_roles),
+            )
             for bg in fw.backgrounds
         ]
-    }
+    )
 
 
-def background_detail(fw: Framework, background_id: str) -> Json:
+def background_detail(fw: Framework, background_id: str) -> BackgroundDetail:
     bg = fw.background(background_id)
-    return {
-        "id": bg.id,
-        "name": bg.name,
-        "summary": bg.summary,
-        "advantages": list(bg.advantages),
-        "strengths": [
-            {
-                "competency": comp_id,
-                "name": fw.competency(comp_id).name,
-                "level": level,
-                "level_name": fw.scale_name(level),
-            }
+    return BackgroundDetail(
+        id=bg.id,
+        name=bg.name,
+        summary=bg.summary,
+        advantages=list(bg.advantages),
+        strengths=[
+            TransferableStrength(
+                competency=comp_id,
+                name=fw.competency(comp_id).name,
+                level=level,
+                level_name=fw.scale_name(level),
+            )
             for comp_id, level in sorted(bg.strengths.items(), key=lambda item: -item[1])
         ],
-        "typical_gaps": [{"competency": c, "name": fw.competency(c).name} for c in bg.typical_gaps],
-        "first_steps": list(bg.first_steps),
-        "suggested_entry_roles": [
-            {"id": r, "name": fw.role(r).name} for r in bg.suggested_entry_roles
+        typical_gaps=[
+            CompetencyName(competency=c, name=fw.competency(c).name) for c in bg.typical_gaps
         ],
-    }
+        first_steps=list(bg.first_steps),
+        suggested_entry_roles=[
+            RoleName(id=r, name=fw.role(r).name) for r in bg.suggested_entry_roles
+        ],
+    )
 
 
-def _wanted(fw: Framework, stage: str | None, competency: str | None) -> Callable[..., bool]:
+def _wanted(
+    fw: Framework, stage: str | None, competency: str | None
+) -> Callable[[list[str], list[str]], bool]:
     """A filter on (stages, competencies) lists; unknown filter ids are bad input."""
     if stage is not None:
         fw.stage(stage)
@@ -258,57 +345,44 @@ def _wanted(fw: Framework, stage: str | None, competency: str | None) -> Callabl
     return wanted
 
 
-def certifications(fw: Framework, stage: str | None = None, competency: str | None = None) -> Json:
+def certifications(
+    fw: Framework, stage: str | None = None, competency: str | None = None
+) -> Certifications:
     """Certifications and learning programmes, optionally only those for a stage or competency."""
     wanted = _wanted(fw, stage, competency)
-    return {
-        "certifications": [
-            {
-                "id": cert.id,
-                "name": cert.name,
-                "kind": cert.kind.value,
-                "provider": cert.provider,
-                "summary": cert.summary,
-                "builds": list(cert.builds),
-                "stages": list(cert.stages),
-            }
-            for cert in fw.certifications
-            if wanted(cert.stages, cert.builds)
-        ]
-    }
+    return Certifications(
+        certifications=[cert for cert in fw.certifications if wanted(cert.stages, cert.builds)]
+    )
 
 
 def development_actions(
     fw: Framework, stage: str | None = None, competency: str | None = None
-) -> Json:
+) -> DevelopmentActions:
     """Development actions, optionally only those for a stage or competency."""
     wanted = _wanted(fw, stage, competency)
-    return {
-        "development_actions": [
-            action.model_dump(mode="json")
+    return DevelopmentActions(
+        development_actions=[
+            action
             for action in fw.development_actions
             if wanted(action.stages, action.competencies)
         ]
-    }
+    )
 
 
-def specialisations(fw: Framework) -> Json:
-    return {
-        "interests": [interest.model_dump(mode="json") for interest in fw.interests],
-        "specialisations": [spec.model_dump(mode="json") for spec in fw.specialisations],
-    }
+def specialisations(fw: Framework) -> Specialisations:
+    return Specialisations(interests=list(fw.interests), specialisations=list(fw.specialisations))
 
 
-def exits(fw: Framework) -> Json:
-    return {
-        "exits": [
-            {
-                "id": exit_.id,
-                "name": exit_.name,
-                "summary": exit_.summary,
-                "from_roles": list(exit_.from_roles),
-                "first_steps": list(exit_.first_steps),
-            }
+def exits(fw: Framework) -> Exits:
+    return Exits(
+        exits=[
+            ExitSummary(
+                id=exit_.id,
+                name=exit_.name,
+                summary=exit_.summary,
+                from_roles=list(exit_.from_roles),
+                first_steps=list(exit_.first_steps),
+            )
             for exit_ in fw.exits
         ]
-    }
+    )

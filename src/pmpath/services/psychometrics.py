@@ -1,4 +1,4 @@
-"""IRT over the stored responses: calibration, ability, readiness and the adaptive placement test.
+"""IRT over the stored responses: calibration, ability and readiness.
 
 * **Parameters** are versioned per bank (table ``irt_parameter_sets``); the newest version is
   used. Before any calibration every item uses its authored prior
@@ -11,17 +11,13 @@
   answered (any mode), overall and per domain (:mod:`pmpath.psychometrics.domains`), with its
   standard error and the career level it corresponds to (:mod:`pmpath.psychometrics.levels`).
 * **Readiness** turns that estimate into the chance of passing each blueprint's mock exam.
-* **The adaptive placement test** is an attempt in mode ``adaptive``: every answer is stored
-  as it is given, like a mock exam's; the next item is chosen by replaying the stored answers
-  (:class:`pmpath.psychometrics.cat.AdaptiveTest`), so a test survives a closed tab or another
-  app process. When a stop rule fires the estimates are kept with the attempt.
+* **The adaptive placement test** and adaptive exams run on these parameters and estimates:
+  see :mod:`pmpath.services.placement`; this service's placement methods hand over to it.
 """
 
 from __future__ import annotations
 
 import csv
-import random
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,54 +26,53 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
-from sqlalchemy.orm import Session
 
-from pmpath.errors import (
-    AttemptError,
-    CalibrationError,
-    CalibrationInputError,
-    Location,
-    NotFoundError,
-    Problem,
-)
+from pmpath.errors import CalibrationError, CalibrationInputError, Location, Problem
 from pmpath.exams.blueprints import Blueprint
-from pmpath.exams.forms import option_order
 from pmpath.exams.items import Bank, Item
-from pmpath.exams.scoring import score
 from pmpath.framework import Framework
 from pmpath.psychometrics.ability import eap_single
 from pmpath.psychometrics.calibration import Calibration, calibrate
-from pmpath.psychometrics.cat import AdaptiveTest, CatConfig, Estimate, ItemPool
+from pmpath.psychometrics.cat import Estimate
 from pmpath.psychometrics.domains import domain_estimates
 from pmpath.psychometrics.fit import item_fit
-from pmpath.psychometrics.irt import ItemParameters, Model
+from pmpath.psychometrics.irt import ItemParameters, Model, dichotomous
 from pmpath.psychometrics.levels import level_estimate, stage_centres
 from pmpath.psychometrics.priors import calibration_priors, prior_parameters
-from pmpath.psychometrics.readiness import cut_theta, readiness
+from pmpath.psychometrics.readiness import readiness
 from pmpath.services.assessments import check_profile_name, utc_now
-from pmpath.services.exams import ExamService, question_view
+from pmpath.services.exams import ExamService
+from pmpath.services.models.evidence import (
+    CompetencyEvidence,
+    ExamReadiness,
+    ReadinessReport,
+    TestedRating,
+)
+from pmpath.services.models.exams import LearnerResponse
+from pmpath.services.models.psychometrics import (
+    Ability,
+    AbilityEstimate,
+    CalibrationReport,
+    CalibrationResult,
+    DomainAbility,
+    GuessingItemCalibration,
+    ItemCalibration,
+    ItemParametersInUse,
+    ParametersReport,
+    PlacedRole,
+    PlacementResult,
+    PlacementView,
+    StoredCalibration,
+    TestedPlacement,
+    UnstoredCalibration,
+)
+from pmpath.services.placement import PLACEMENT_ID, AdaptiveTests
 from pmpath.store import Database
-from pmpath.store import assessments as profiles
-from pmpath.store import attempts as attempt_store
 from pmpath.store import parameters as parameters_store
-from pmpath.store.attempts import ADAPTIVE
-from pmpath.store.responses import save_response
-from pmpath.store.tables import AttemptRow, ParameterSetRow
-
-Json = dict[str, Any]
+from pmpath.store.tables import ParameterSetRow
 
 #: Items with fewer responses than this keep their prior when a bank is calibrated.
 MIN_RESPONSES = 50
-#: The placement test: two items per domain at least, then until the overall SE is 0.3 or
-#: 48 items; content balanced evenly over the bank's domains.
-PLACEMENT_ID = "placement"
-PLACEMENT_SE = 0.3
-PLACEMENT_MAX_ITEMS = 48
-#: An adaptive exam asks at least this many questions before it may stop.
-ADAPTIVE_EXAM_MIN_ITEMS = 10
-FULL_CREDIT = 0.999
-
 
 
 @dataclass(frozen=True)
@@ -92,6 +87,9 @@ class ParameterSet:
 
 
 class PsychometricsService:
+    """IRT on one bank: its parameter versions, calibration, the learners' ability and
+    readiness, and its adaptive tests (run by :class:`pmpath.services.placement.AdaptiveTests`)."""
+
     def __init__(
         self,
         database: Database,
@@ -109,7 +107,6 @@ class PsychometricsService:
         self._index = {item.id: j for j, item in enumerate(self.items)}
         self._stage_order = [stage.id for stage in framework.stages]
         self._sets: dict[int, ParameterSet] = {}
-        self._setups: dict[tuple[str, int | None], tuple[ItemPool, CatConfig, float | None]] = {}
 
     # -- parameters ------------------------------------------------------------------------------
 
@@ -157,7 +154,7 @@ class PsychometricsService:
             for attempt_id, item_id, credit in answered:
                 j = self._index.get(item_id)
                 if j is not None:
-                    by_attempt[attempt_id][j] = _scored(credit)
+                    by_attempt[attempt_id][j] = dichotomous(credit)
         rows = [row for row in by_attempt.values() if not np.all(np.isnan(row))]
         if not rows:
             return np.full((0, len(self.items)), np.nan)
@@ -168,7 +165,7 @@ class PsychometricsService:
         model: Model = Model.TWO_PL,
         responses_file: Path | None = None,
         min_responses: int = MIN_RESPONSES,
-    ) -> Json:
+    ) -> CalibrationResult:
         """Calibrate and store a new parameter version; returns the report.
 
         From ``responses_file`` (a CSV, see :func:`read_response_csv`) every column is
@@ -197,7 +194,7 @@ class PsychometricsService:
         report = self._report(result, matrix[:, chosen], source="stored", kept_prior=kept)
         return self._store(result, report, model)
 
-    def _calibrate_file(self, model: Model, responses_file: Path) -> Json:
+    def _calibrate_file(self, model: Model, responses_file: Path) -> CalibrationResult:
         matrix, ids = read_response_csv(responses_file)
         try:
             result = calibrate(matrix, ids, model)
@@ -206,23 +203,23 @@ class PsychometricsService:
         report = self._report(result, matrix, source=str(responses_file), kept_prior=[])
         unknown = [item_id for item_id in ids if item_id not in self._index]
         if unknown:
-            return {
-                **report,
-                "stored": False,
-                "why_not_stored": f"{len(unknown)} columns are not items of bank "
+            return UnstoredCalibration(
+                **dict(report),
+                stored=False,
+                why_not_stored=f"{len(unknown)} columns are not items of bank "
                 f"{self.bank.id!r} (the first: {unknown[0]!r})",
-            }
+            )
         return self._store(result, report, model)
 
     def _report(
         self, result: Calibration, matrix: np.ndarray, source: str, kept_prior: list[str]
-    ) -> Json:
+    ) -> CalibrationReport:
         parameters, errors = result.parameters, result.standard_errors
         fits = {fit.item_id: fit for fit in item_fit(matrix, parameters)}
-        items = []
+        items: list[GuessingItemCalibration | ItemCalibration] = []
         for j, item_id in enumerate(parameters.ids):
             fit = fits.get(item_id)
-            entry: Json = {
+            entry: dict[str, Any] = {
                 "id": item_id,
                 "a": _round(parameters.a[j]),
                 "b": _round(parameters.b[j]),
@@ -237,26 +234,30 @@ class PsychometricsService:
                 "flags": list(fit.flags) if fit else [],
             }
             if parameters.model is Model.THREE_PL:
-                entry["c"] = _round(parameters.c[j])
-                entry["se_c"] = _round(errors.c[j]) if errors else None
-            items.append(entry)
-        return {
-            "bank": self.bank.id,
-            "model": parameters.model.value,
-            "source": source,
-            "persons": int(matrix.shape[0]),
-            "converged": result.converged,
-            "cycles": result.cycles,
-            "log_likelihood": _round(result.log_likelihood),
-            "calibrated": len(items),
-            "kept_prior": kept_prior,
-            "flagged": [entry["id"] for entry in items if entry["flags"]],
-            "items": items,
-        }
+                c = _round(parameters.c[j])
+                se_c = _round(errors.c[j]) if errors else None
+                items.append(GuessingItemCalibration(**entry, c=c, se_c=se_c))
+            else:
+                items.append(ItemCalibration(**entry))
+        return CalibrationReport(
+            bank=self.bank.id,
+            model=parameters.model,
+            source=source,
+            persons=int(matrix.shape[0]),
+            converged=result.converged,
+            cycles=result.cycles,
+            log_likelihood=_round(result.log_likelihood),
+            calibrated=len(items),
+            kept_prior=kept_prior,
+            flagged=[entry.id for entry in items if entry.flags],
+            items=items,
+        )
 
-    def _store(self, result: Calibration, report: Json, model: Model) -> Json:
+    def _store(
+        self, result: Calibration, report: CalibrationReport, model: Model
+    ) -> StoredCalibration:
         parameters, errors = result.parameters, result.standard_errors
-        stored: dict[str, Json] = {}
+        stored: dict[str, dict[str, Any]] = {}
         for j, item_id in enumerate(parameters.ids):
             stored[item_id] = {
                 "source": "calibrated",
@@ -268,53 +269,80 @@ class PsychometricsService:
                 "se_c": _round(errors.c[j]) if errors else None,
                 "responses": int(result.responses_per_item[j]),
             }
-        for item_id in report["kept_prior"]:
+        for item_id in report.kept_prior:
             stored[item_id] = {"source": "prior"}
-        summary = {key: value for key, value in report.items() if key != "items"}
+        summary = report.model_dump(mode="json", exclude={"items"})
         with self.database.transaction() as session:
             version = parameters_store.add_parameter_set(
                 session, self.bank.id, model.value, stored, summary, self.clock()
             )
-        return {**report, "stored": True, "version": version}
+        return StoredCalibration(**dict(report), stored=True, version=version)
 
-    def parameters_report(self) -> Json:
+    def parameters_report(self) -> ParametersReport:
         """The parameters in use, per item, with their source."""
         current = self.parameter_set()
         p = current.parameters
-        return {
-            "bank": self.bank.id,
-            "version": current.version,
-            "model": current.model.value,
-            "created_at": current.created_at,
-            "calibrated": sum(1 for source in current.sources if source == "calibrated"),
-            "items": [
-                {
-                    "id": item_id,
-                    "a": _round(p.a[j]),
-                    "b": _round(p.b[j]),
-                    "c": _round(p.c[j]),
-                    "source": current.sources[j],
-                }
+        return ParametersReport(
+            bank=self.bank.id,
+            version=current.version,
+            model=current.model,
+            created_at=current.created_at,
+            calibrated=sum(1 for source in current.sources if source == "calibrated"),
+            items=[
+                ItemParametersInUse(
+                    id=item_id,
+                    a=_round(p.a[j]),
+                    b=_round(p.b[j]),
+                    c=_round(p.c[j]),
+                    source="calibrated" if current.sources[j] == "calibrated" else "prior",
+                )
                 for j, item_id in enumerate(p.ids)
             ],
-        }
+        )
 
     # -- ability and readiness -----------------------------------------------------------------
 
-    def ability(self, profile: str) -> Json:
-        """EAP ability from the learner's newest answer to each item: overall and per domain."""
+    def ability(self, profile: str) -> Ability:
+        """EAP ability from the learner's newest answer to each item: overall and per domain,
+        and where the ratings it points to place the learner on the ladder."""
         current = self.parameter_set()
-        responses = self._learner_responses(profile)
-        centres = self._centres(current.parameters)
-        overall = _estimate(responses, current.parameters)
-        return {
-            "profile": profile,
-            "parameters_version": current.version,
-            "overall": {**overall, **_level(overall, centres)},
-            "domains": self._by_domain(responses, current.parameters, centres),
-        }
+        overall, domains, centres = self._learner_estimates(profile, current)
+        return Ability(
+            profile=profile,
+            parameters_version=current.version,
+            overall=overall,
+            domains=domains,
+            ladder=self._ladder(self._tested(overall, domains, centres), overall),
+        )
 
-    def competency_evidence(self, profile: str) -> dict[str, Json]:
+    def estimates(
+        self, responses: np.ndarray, parameters: ItemParameters, overall: Estimate | None = None
+    ) -> tuple[AbilityEstimate, dict[str, DomainAbility]]:
+        """The ability overall and per domain from 0/1 ``responses`` to the bank's items (NaN:
+        not asked), each with its career level; ``overall``, when given (an adaptive test's
+        own estimate), is taken instead of the EAP from the responses."""
+        return self._estimates(responses, parameters, self._centres(parameters), overall)
+
+    def _estimates(
+        self,
+        responses: np.ndarray,
+        parameters: ItemParameters,
+        centres: dict[str, float],
+        overall: Estimate | None = None,
+    ) -> tuple[AbilityEstimate, dict[str, DomainAbility]]:
+        found = overall if overall is not None else _eap(responses, parameters)
+        rounded = Estimate(round(found.theta, 3), round(found.se, 3), found.items)
+        return _placed(rounded, centres), self._by_domain(responses, parameters, centres)
+
+    def _learner_estimates(
+        self, profile: str, current: ParameterSet
+    ) -> tuple[AbilityEstimate, dict[str, DomainAbility], dict[str, float]]:
+        """The learner's ability overall and per domain, and the stage centres they used."""
+        centres = self._centres(current.parameters)
+        responses = self._learner_responses(profile)
+        return (*self._estimates(responses, current.parameters, centres), centres)
+
+    def competency_evidence(self, profile: str) -> dict[str, TestedRating]:
         """Per competency, the self-rating the learner's tested ability points to.
 
         A competency's ability is the mean of its domains' estimates, weighted by how many of
@@ -322,22 +350,18 @@ class PsychometricsService:
         range) is read from the stage centres, and the rating is what roles at that stage
         expect of the competency (the median over the stage's roles). Empty before any answer.
         """
-        return self._tested(profile)[0]
+        return self._tested(*self._learner_estimates(profile, self.parameter_set()))
 
-    def _tested(self, profile: str) -> tuple[dict[str, Json], str | None]:
-        """The competency evidence and the overall level (None before any answer)."""
-        current = self.parameter_set()
-        responses = self._learner_responses(profile)
-        if np.all(np.isnan(responses)):
-            return {}, None
-        centres = self._centres(current.parameters)
-        domains = self._by_domain(responses, current.parameters, centres)
-        overall = _level(_estimate(responses, current.parameters), centres)["level"]
-        found: dict[str, Json] = {}
+    def _tested(
+        self, overall: AbilityEstimate, domains: dict[str, DomainAbility], centres: dict[str, float]
+    ) -> dict[str, TestedRating]:
+        if overall.items == 0:
+            return {}
+        found: dict[str, TestedRating] = {}
         for competency, weights in self._competency_domains.items():
             total = sum(weights.values())
-            theta = sum(w * domains[d]["theta"] for d, w in weights.items()) / total
-            se = float(np.sqrt(sum(w * domains[d]["se"] ** 2 for d, w in weights.items()) / total))
+            theta = sum(w * domains[d].theta for d, w in weights.items()) / total
+            se = float(np.sqrt(sum(w * domains[d].se ** 2 for d, w in weights.items()) / total))
             level = level_estimate(theta, se, centres)
             ratings = [
                 self._expected(competency, stage) for stage in (level.low, level.level, level.high)
@@ -345,29 +369,34 @@ class PsychometricsService:
             if None in ratings:
                 continue
             low, rating, high = sorted(r for r in ratings if r is not None)
-            found[competency] = {
-                "rating": rating,
-                "rating_range": [low, high],
-                "level": level.level,
-                "level_range": [level.low, level.high],
-                "theta": round(theta, 3),
-                "se": round(se, 3),
-            }
-        return found, overall
+            found[competency] = TestedRating(
+                rating=rating,
+                rating_range=(low, high),
+                level=level.level,
+                level_range=(level.low, level.high),
+                theta=round(theta, 3),
+                se=round(se, 3),
+            )
+        return found
 
-    def tested_placement(self, profile: str) -> Json | None:
+    def tested_placement(self, profile: str) -> TestedPlacement | None:
         """Where the ladder's placement model puts the ratings the tests point to (None before
         any answer): the same model as for self-assessments, with confidence from each
         rating's range (one level either way is medium, wider is low)."""
+        overall, domains, centres = self._learner_estimates(profile, self.parameter_set())
+        return self._ladder(self._tested(overall, domains, centres), overall)
+
+    def _ladder(
+        self, evidence: dict[str, TestedRating], overall: AbilityEstimate
+    ) -> TestedPlacement | None:
         from pmpath.assessment.placement import place
         from pmpath.assessment.profile import Confidence, Rating, SelfAssessment
 
-        evidence, overall = self._tested(profile)
-        if overall is None:
+        if overall.items == 0:
             return None
         ratings = {}
         for competency, found in evidence.items():
-            low, high = found["rating_range"]
+            low, high = found.rating_range
             confidence = (
                 Confidence.HIGH
                 if low == high
@@ -375,26 +404,26 @@ class PsychometricsService:
                 if high - low <= 2
                 else Confidence.LOW
             )
-            ratings[competency] = Rating(competency, found["rating"], confidence)
+            ratings[competency] = Rating(competency, found.rating, confidence)
         # Competencies no item covers take the overall estimate's level, with low confidence:
         # better than the floor of the scale, which would cap the placement for no reason.
         unrated = []
         for uncovered in self.framework.competencies:
             if uncovered.id in ratings:
                 continue
-            expected = self._expected(uncovered.id, overall)
+            expected = self._expected(uncovered.id, overall.level)
             if expected is None:
                 unrated.append(uncovered.id)
             else:
                 ratings[uncovered.id] = Rating(uncovered.id, expected, Confidence.LOW)
         placement = place(self.framework, SelfAssessment(ratings, unrated=tuple(unrated)))
         role = self.framework.role(placement.role_id)
-        return {
-            "role": {"id": role.id, "name": role.name, "stage": role.stage},
-            "status": placement.status,
-            "range": [placement.low_role_id, placement.high_role_id],
-            "rated": len(ratings),
-        }
+        return TestedPlacement(
+            role=PlacedRole(id=role.id, name=role.name, stage=role.stage),
+            status="ready-now" if placement.status == "ready-now" else "working-towards",
+            range=(placement.low_role_id, placement.high_role_id),
+            rated=len(ratings),
+        )
 
     @cached_property
     def _competency_domains(self) -> dict[str, dict[str, int]]:
@@ -414,48 +443,48 @@ class PsychometricsService:
         )
         return levels[len(levels) // 2] if levels else None
 
-    def readiness(self, profile: str) -> Json:
+    def readiness(self, profile: str) -> ReadinessReport:
         """For every blueprint, the chance of passing its mock exam now, with an interval."""
         current = self.parameter_set()
-        overall = _estimate(self._learner_responses(profile), current.parameters)
+        overall = _eap(self._learner_responses(profile), current.parameters)
         exams = []
         for blueprint in self.blueprints.values():
-            pool, weights = self._blueprint_pool(blueprint)
+            pool, weights = self.blueprint_pool(blueprint)
             result = readiness(
-                overall["theta"],
-                overall["se"],
+                overall.theta,
+                overall.se,
                 current.parameters.take(pool),
                 weights,
                 blueprint.items,
                 blueprint.pass_mark,
             )
             exams.append(
-                {
-                    "blueprint": blueprint.id,
-                    "name": blueprint.name,
-                    "pass_mark": blueprint.pass_mark,
-                    "probability": round(result.probability, 3),
-                    "interval": [
+                ExamReadiness(
+                    blueprint=blueprint.id,
+                    name=blueprint.name,
+                    pass_mark=blueprint.pass_mark,
+                    probability=round(result.probability, 3),
+                    interval=(
                         round(result.probability_low, 3),
                         round(result.probability_high, 3),
-                    ],
-                    "expected_percent": round(result.expected_percent, 1),
-                    "expected_percent_interval": [
+                    ),
+                    expected_percent=round(result.expected_percent, 1),
+                    expected_percent_interval=(
                         round(result.expected_percent_low, 1),
                         round(result.expected_percent_high, 1),
-                    ],
-                }
+                    ),
+                )
             )
-        return {
-            "profile": profile,
-            "parameters_version": current.version,
-            "theta": overall["theta"],
-            "se": overall["se"],
-            "answered": overall["items"],
-            "exams": exams,
-        }
+        return ReadinessReport(
+            profile=profile,
+            parameters_version=current.version,
+            theta=overall.theta,
+            se=overall.se,
+            answered=overall.items,
+            exams=exams,
+        )
 
-    def _blueprint_pool(self, blueprint: Blueprint) -> tuple[np.ndarray, np.ndarray]:
+    def blueprint_pool(self, blueprint: Blueprint) -> tuple[np.ndarray, np.ndarray]:
         """The items a blueprint's forms draw from, and each one's share of a form."""
         chosen = [
             j
@@ -482,275 +511,95 @@ class PsychometricsService:
             for item_id, credit in answered:
                 j = self._index.get(item_id)
                 if j is not None:
-                    values[j] = _scored(credit)
+                    values[j] = dichotomous(credit)
         return values
 
     def _by_domain(
         self, responses: np.ndarray, parameters: ItemParameters, centres: dict[str, float]
-    ) -> dict[str, Json]:
+    ) -> dict[str, DomainAbility]:
         estimates = domain_estimates(responses, parameters, [item.domain for item in self.items])
         by_domain = {}
         for domain in self.bank.domains:
             theta, se, answered = estimates.get(domain.id, (0.0, 1.0, 0))
-            values = {"theta": round(theta, 3), "se": round(se, 3), "items": answered}
-            by_domain[domain.id] = {"name": domain.name, **values, **_level(values, centres)}
+            placed = _placed(Estimate(round(theta, 3), round(se, 3), answered), centres)
+            by_domain[domain.id] = DomainAbility(name=domain.name, **dict(placed))
         return by_domain
 
     def _centres(self, parameters: ItemParameters) -> dict[str, float]:
         return stage_centres(parameters, [item.level for item in self.items], self._stage_order)
 
-    # -- the adaptive placement test -----------------------------------------------------------
+    # -- the adaptive tests (pmpath.services.placement) ------------------------------------------
 
-    def adaptive_exam_config(self, blueprint: Blueprint, cut: float | None) -> CatConfig:
-        """An adaptive version of a blueprint's mock exam: its domains in its proportions, at
-        most its length, stopping early once pass or fail is clear at 95% (or SE <= 0.3)."""
-        return CatConfig(
-            se_target=PLACEMENT_SE,
-            min_items=min(ADAPTIVE_EXAM_MIN_ITEMS, blueprint.items),
-            max_items=blueprint.items,
-            cut=cut,
-            randomesque=3,
-            content=dict(blueprint.domains),
-        )
+    @cached_property
+    def _adaptive(self) -> AdaptiveTests:
+        return AdaptiveTests(self)
 
-    def _setup(
-        self, test_id: str, current: ParameterSet
-    ) -> tuple[ItemPool, CatConfig, float | None]:
-        """The item pool, configuration and theta cut of the placement test or of the adaptive
-        exam of blueprint ``test_id`` (built once per parameter version)."""
-        key = (test_id, current.version)
-        if key not in self._setups:
-            self._setups[key] = self._build_setup(test_id, current)
-        return self._setups[key]
-
-    def _build_setup(
-        self, test_id: str, current: ParameterSet
-    ) -> tuple[ItemPool, CatConfig, float | None]:
-        if test_id == PLACEMENT_ID:
-            pool = ItemPool(current.parameters, [item.domain for item in self.items])
-            return pool, placement_config(self.bank), None
-        blueprint = self.blueprints.get(test_id)
-        if blueprint is None:
-            raise NotFoundError(
-                f"unknown exam {test_id!r}; known: {', '.join(self.blueprints) or 'none'}"
-            )
-        chosen, weights = self._blueprint_pool(blueprint)
-        parameters = current.parameters.take(chosen)
-        cut = cut_theta(parameters, weights, blueprint.pass_mark)
-        pool = ItemPool(parameters, [self.items[j].domain for j in chosen])
-        finite = cut if np.isfinite(cut) else None
-        return pool, self.adaptive_exam_config(blueprint, finite), finite
-
-    def start_placement(self, profile: str, seed: int | None = None) -> Json:
+    def start_placement(self, profile: str, seed: int | None = None) -> PlacementView:
         """Start an adaptive placement test; returns its first question."""
-        return self._start(profile, PLACEMENT_ID, seed)
+        return self._adaptive.start(profile, PLACEMENT_ID, seed)
 
-    def start_adaptive_exam(self, profile: str, blueprint_id: str, seed: int | None = None) -> Json:
+    def start_adaptive_exam(
+        self, profile: str, blueprint_id: str, seed: int | None = None
+    ) -> PlacementView:
         """Start the adaptive version of a blueprint's mock exam; returns its first question."""
-        return self._start(profile, blueprint_id, seed)
+        return self._adaptive.start(profile, blueprint_id, seed)
 
-    def _start(self, profile: str, test_id: str, seed: int | None) -> Json:
-        chosen_seed = seed if seed is not None else secrets.randbelow(2**31)
-        now = self.clock()
-        pool, config, _ = self._setup(test_id, self.parameter_set())
-        first = AdaptiveTest(pool, config, chosen_seed).next_item()
-        if first is None:
-            raise NotFoundError(f"bank {self.bank.id!r} has no items for this adaptive test")
-        with self.database.transaction() as session:
-            owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
-            row = attempt_store.add_attempt(
-                session,
-                AttemptRow(
-                    profile_id=owner.id,
-                    mode=ADAPTIVE,
-                    bank_id=self.bank.id,
-                    blueprint_id=test_id,
-                    seed=chosen_seed,
-                    form=[self._entry(first, chosen_seed, 0)],
-                    pass_mark=None,
-                    started_at=now,
-                    deadline=None,
-                    responses=[],
-                ),
-            )
-            attempt_id = row.id
-        return self.placement(attempt_id, profile)
-
-    def answer_placement(self, attempt_id: int, profile: str, response: Any) -> Json:
+    def answer_placement(
+        self, attempt_id: int, profile: str, response: LearnerResponse
+    ) -> PlacementView:
         """Answer the current question; returns the next one, or the result at the end."""
-        view = self.placement(attempt_id, profile)
-        if view["finished"]:
-            raise AttemptError(f"placement test {attempt_id} is finished; it cannot change")
-        position = view["question"]["position"]
-        item = self.items[self._index[view["question"]["item_id"]]]
-        credit = score(item, response)  # refuses responses of the wrong shape
-        with self.database.transaction() as session:
-            self._owned(session, attempt_id, profile)
-            save_response(session, attempt_id, position, item.id, response, credit, self.clock())
-        return self.placement(attempt_id, profile)
+        return self._adaptive.answer(attempt_id, profile, response)
 
-    def _owned(self, session: Session, attempt_id: int, profile: str) -> AttemptRow:
-        """The adaptive test if ``profile`` owns it on this bank; NotFoundError otherwise."""
-        row = attempt_store.owned_adaptive(
-            session, attempt_id, check_profile_name(profile), self.bank.id
-        )
-        # Someone else's test looks exactly like a missing one: ids reveal nothing.
-        if row is None:
-            raise NotFoundError(f"no attempt {attempt_id} for profile {profile!r}")
-        return row
-
-    def placement(self, attempt_id: int, profile: str) -> Json:
-        """The test as it stands: the question to answer now, or the result once it stopped.
-
-        When the current question has been answered the next one is chosen here (replaying
-        the stored answers), so a reload after an answer lands on the right question.
-        """
-        current = self.parameter_set()
-        with self.database.transaction() as session:
-            row = self._owned(session, attempt_id, profile)
-            if row.finished_at is not None:
-                return _placement_done(row)
-            credits = {r.position: r.credit for r in row.responses if r.credit is not None}
-            pool, config, cut = self._setup(row.blueprint_id or PLACEMENT_ID, current)
-            if len(row.form) - 1 in credits:
-                test = self._replay(row, credits, pool, config)
-                following = None if test.stop_reason() is not None else test.next_item()
-                if following is None:
-                    self._finish_adaptive(row, test, current, cut)
-                    return _placement_done(row)
-                row.form = [*row.form, self._entry(following, row.seed, len(row.form))]
-            entry = row.form[-1]
-            item = self.items[self._index[entry["item_id"]]]
-            question = question_view(self.bank, item, tuple(entry["option_order"]))
-            return {
-                "attempt_id": row.id,
-                "test": row.blueprint_id,
-                "finished": False,
-                "answered": len(credits),
-                "max_items": config.max_items,
-                "question": {"position": len(row.form) - 1, **question},
-            }
+    def placement(self, attempt_id: int, profile: str) -> PlacementView:
+        """The test as it stands: the question to answer now, or the result once it stopped."""
+        return self._adaptive.view(attempt_id, profile)
 
     def unfinished_placement(self, profile: str, test_id: str = PLACEMENT_ID) -> int | None:
         """The learner's newest placement test (or adaptive exam ``test_id``) still running."""
-        with self.database.transaction() as session:
-            row = attempt_store.newest_adaptive(
-                session, check_profile_name(profile), self.bank.id, test_id, finished=False
-            )
-            return row.id if row is not None else None
+        return self._adaptive.unfinished(profile, test_id)
 
-    def latest_placement(self, profile: str, test_id: str = PLACEMENT_ID) -> Json | None:
+    def latest_placement(self, profile: str, test_id: str = PLACEMENT_ID) -> PlacementResult | None:
         """The result of the learner's newest finished placement test (or adaptive exam)."""
-        with self.database.transaction() as session:
-            row = attempt_store.newest_adaptive(
-                session, check_profile_name(profile), self.bank.id, test_id, finished=True
-            )
-            return _placement_done(row) if row is not None else None
-
-    def _replay(
-        self, row: AttemptRow, credits: dict[int, float], pool: ItemPool, config: CatConfig
-    ) -> AdaptiveTest:
-        ids = [entry["item_id"] for entry in row.form]
-        state = {
-            "seed": row.seed,
-            "items": ids,
-            "responses": [int(_scored(credits.get(k))) for k in range(len(ids))],
-        }
-        return AdaptiveTest.from_dict(pool, state, config)
-
-    def _finish_adaptive(
-        self, row: AttemptRow, test: AdaptiveTest, current: ParameterSet, cut: float | None
-    ) -> None:
-        centres = self._centres(current.parameters)
-        responses = np.full(len(self.items), np.nan)
-        for item_id, right in zip(test.items, test.responses, strict=True):
-            responses[self._index[item_id]] = float(right)
-        overall = test.estimate
-        values = {
-            "theta": round(overall.theta, 3),
-            "se": round(overall.se, 3),
-            "items": overall.items,
-        }
-        reason = test.stop_reason()
-        row.result = {
-            "parameters_version": current.version,
-            "stop_reason": reason.value if reason else "exhausted",
-            "overall": {**values, **_level(values, centres)},
-            "domains": self._by_domain(responses, current.parameters, centres),
-        }
-        if row.blueprint_id != PLACEMENT_ID:
-            row.result["exam"] = _classification(row.blueprint_id or "", overall, cut)
-        right = sum(test.responses)
-        row.score = round(100.0 * right / max(1, len(test.responses)), 1)
-        row.finished_at, row.finish_reason = self.clock(), "completed"
-
-    def _entry(self, item_id: str, seed: int, step: int) -> Json:
-        """A form entry for the item given at ``step``, its options shuffled from the seed."""
-        item = self.items[self._index[item_id]]
-        shuffled = option_order(item, random.Random(seed * 1000 + step))
-        return {"item_id": item_id, "option_order": list(shuffled)}
+        return self._adaptive.latest(profile, test_id)
 
 
-def _classification(blueprint_id: str, estimate: Estimate, cut: float | None) -> Json:
-    """Pass or fail against the exam's cut on the theta scale, with the chance of a pass."""
-    if cut is None:
-        return {
-            "blueprint": blueprint_id,
-            "cut_theta": None,
-            "passed": None,
-            "pass_probability": None,
-        }
-    chance = float(ndtr((estimate.theta - cut) / max(estimate.se, 1e-9)))
-    return {
-        "blueprint": blueprint_id,
-        "cut_theta": round(cut, 3),
-        "passed": estimate.theta >= cut,
-        "pass_probability": round(chance, 3),
-    }
-
-
-def placement_config(bank: Bank) -> CatConfig:
-    """How the placement test runs on ``bank`` (see the module docstring)."""
-    domains = {domain.id: 1.0 for domain in bank.domains}
-    return CatConfig(
-        se_target=PLACEMENT_SE,
-        min_items=min(2 * len(domains), PLACEMENT_MAX_ITEMS),
-        max_items=PLACEMENT_MAX_ITEMS,
-        randomesque=3,  # a little variety between learners for little loss of precision
-        content=domains,
-    )
-
-
-def competency_evidence(exams: ExamService, irt: PsychometricsService, profile: str) -> Json:
+def competency_evidence(
+    exams: ExamService, irt: PsychometricsService, profile: str
+) -> dict[str, CompetencyEvidence]:
     """Per competency, what the learner's answers say beside their self-rating: the share of
     credit on finished exams (``percent``, ``items``) and the rating their tested ability
     points to (``tested``). Empty before any answer."""
-    evidence: Json = exams.competency_evidence(profile)
-    for competency, found in irt.competency_evidence(profile).items():
-        evidence.setdefault(competency, {})["tested"] = found
+    shares = exams.competency_evidence(profile)
+    tested = irt.competency_evidence(profile)
+    evidence = {
+        competency: CompetencyEvidence(
+            percent=share.percent, items=share.items, tested=tested.get(competency)
+        )
+        for competency, share in shares.items()
+    }
+    for competency, found in tested.items():
+        evidence.setdefault(competency, CompetencyEvidence(tested=found))
     return evidence
 
 
-def _placement_done(row: AttemptRow) -> Json:
-    return {"attempt_id": row.id, "test": row.blueprint_id, "finished": True, **(row.result or {})}
-
-
-def _estimate(responses: np.ndarray, parameters: ItemParameters) -> Json:
+def _eap(responses: np.ndarray, parameters: ItemParameters) -> Estimate:
+    """The EAP estimate from 0/1 responses (the population's N(0, 1) before any answer)."""
     seen = ~np.isnan(responses)
     if not seen.any():
-        return {"theta": 0.0, "se": 1.0, "items": 0}
+        return Estimate(0.0, 1.0, 0)
     theta, se = eap_single(responses, parameters)
-    return {"theta": round(theta, 3), "se": round(se, 3), "items": int(seen.sum())}
+    return Estimate(round(theta, 3), round(se, 3), int(seen.sum()))
 
 
-def _scored(credit: float | None) -> float:
-    """Dichotomous scoring for IRT: full credit is right, anything less is wrong."""
-    return 1.0 if credit is not None and credit >= FULL_CREDIT else 0.0
-
-
-def _level(estimate: Json, centres: dict[str, float]) -> Json:
-    found = level_estimate(estimate["theta"], estimate["se"], centres)
-    return {"level": found.level, "level_range": [found.low, found.high]}
+def _placed(estimate: Estimate, centres: dict[str, float]) -> AbilityEstimate:
+    found = level_estimate(estimate.theta, estimate.se, centres)
+    return AbilityEstimate(
+        theta=estimate.theta,
+        se=estimate.se,
+        items=estimate.items,
+        level=found.level,
+        level_range=(found.low, found.high),
+    )
 
 
 def _round(value: float) -> float | None:

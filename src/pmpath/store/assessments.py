@@ -19,6 +19,10 @@ def find_profile(session: Session, name: str) -> ProfileRow | None:
     return session.scalars(_PROFILE_NAMED, {"name": name}).one_or_none()
 
 
+def assessment_by_id(session: Session, assessment_id: int) -> AssessmentRow | None:
+    return session.get(AssessmentRow, assessment_id)
+
+
 def get_or_create_profile(session: Session, name: str, now: datetime) -> ProfileRow:
     profile = find_profile(session, name)
     if profile is None:

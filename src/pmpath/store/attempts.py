@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from pmpath.store.tables import AttemptRow, ProfileRow, ResponseRow, ReviewCardRow
 
 MOCK, PRACTICE = "mock", "practice"
-#: Adaptive tests (the placement test, adaptive exams): driven by pmpath.services.psychometrics.
+#: Adaptive tests (the placement test, adaptive exams): driven by pmpath.services.placement.
 ADAPTIVE = "adaptive"
 
 

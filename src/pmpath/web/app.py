@@ -55,11 +55,15 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
     # The API first: its routes are the hot ones (every answer of every exam), and routes are
     # matched in order.
     app.include_router(api_router)
-    app.include_router(ladder.router)
-    app.include_router(accounts.router)
-    app.include_router(assess.router)
-    app.include_router(exams.router)
-    app.include_router(placement.router)
-    app.include_router(author.router)
-    app.include_router(author.admin_router)
+    # Pages are HTML for people, not part of the API: /openapi.json documents /api/v1 only.
+    for pages in (
+        ladder.router,
+        accounts.router,
+        assess.router,
+        exams.router,
+        placement.router,
+        author.router,
+        author.admin_router,
+    ):
+        app.include_router(pages, include_in_schema=False)
     return app

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
 
 from pmpath.errors import (
     AttemptError,
@@ -20,6 +21,30 @@ from pmpath.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemItem(BaseModel):
+    """One thing wrong with the request, and where."""
+
+    detail: str
+    field: str | None = None
+    line: int | None = None
+
+
+class ProblemDetails(BaseModel):
+    """An error as problem details (RFC 9457), served as application/problem+json."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemItem] = []
+
+
+#: How the API documents its refusals in /openapi.json (instead of FastAPI's own 422 shape).
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": ProblemDetails, "description": "Invalid input (problem details)"},
+}
 
 
 def status_of(exc: PmpathError) -> int:

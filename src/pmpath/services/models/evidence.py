@@ -47,7 +47,7 @@ class ExamReadiness(Result):
     expected_percent_interval: tuple[float, float]
 
 
-class Readiness(Result):
+class ReadinessReport(Result):
     """For every exam, the chance of passing it now, from the learner's ability estimate."""
 
     profile: str

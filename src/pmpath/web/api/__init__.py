@@ -8,8 +8,9 @@ area; :data:`router` mounts them all under ``/api/v1``.
 from fastapi import APIRouter
 
 from pmpath.web.api import accounts, assessments, authoring, exams, ladder, placement
+from pmpath.web.problems import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api/v1", tags=["v1"])
+router = APIRouter(prefix="/api/v1", tags=["v1"], responses=PROBLEM_RESPONSES)
 # Exams first: their routes are the hot ones (every answer of every exam), matched in order.
 for area in (exams, placement, assessments, ladder, accounts, authoring):
     router.include_router(area.router)

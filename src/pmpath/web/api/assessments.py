@@ -1,47 +1,54 @@
-"""Self-assessment: recording one, progress, the profile and the report's data."""
+"""Self-assessment: recording one, progress, the profile and the report's data.
+
+The API calls every learner "me": their profile name is internal.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 
+from pmpath.services.models.assessments import (
+    LearnerProfile,
+    Progress,
+    RecordedAssessment,
+    Report,
+)
 from pmpath.web.api.bodies import json_body
 from pmpath.web.deps import App, Learner
 
 router = APIRouter()
-Json = dict[str, Any]
 
 
 @router.post("/assessments", status_code=201, summary="Record a whole self-assessment")
-async def record_assessment(request: Request, app: App, me: Learner) -> Json:
+async def record_assessment(request: Request, app: App, me: Learner) -> RecordedAssessment:
     """The body is the answers file as JSON: ``{"ratings": {...}, "background": ...}``."""
     from pmpath.assessment.answers import answers_from_data
     from pmpath.services.guidance import guidance
 
     assessment = answers_from_data(await json_body(request), app.framework)
     assessment_id = app.assessments.record(me.profile, assessment, source="api")
-    return {"assessment_id": assessment_id, **guidance(app.framework, assessment)}
+    return RecordedAssessment(
+        assessment_id=assessment_id, **dict(guidance(app.framework, assessment))
+    )
 
 
 @router.get("/assessments", summary="Your assessments, with progress per competency")
-def assessments(app: App, me: Learner) -> Json:
-    data = app.assessments.progress(me.profile)
-    data["profile"] = "me"
-    return data
+def assessments(app: App, me: Learner) -> Progress:
+    return app.assessments.progress(me.profile).model_copy(update={"profile": "me"})
 
 
-@router.get("/profile", summary="Placement, direction, gaps and plan of your newest assessment")
-def profile(app: App, me: Learner, target: str | None = None) -> Json:
-    from pmpath.services.guidance import guidance
-
-    latest = app.assessments.latest(me.profile)
-    return guidance(app.framework, latest.assessment, target, app.evidence(me.profile))
+@router.get("/profile", summary="Your newest assessment: ratings, placement, direction, gaps, plan")
+def profile(app: App, me: Learner, target: str | None = None) -> LearnerProfile:
+    found = app.assessments.profile(me.profile, target, app.evidence(me.profile))
+    return found.model_copy(update={"profile": "me"})
 
 
 @router.get("/report", summary="The report's data (as pmpath report --json)")
-def report(app: App, me: Learner, target: str | None = None) -> Json:
+def report(app: App, me: Learner, target: str | None = None) -> Report:
     data = app.assessments.report(me.profile, target, app.evidence(me.profile))
-    data["readiness"] = app.psychometrics.readiness(me.profile)
-    data["profile"]["name"] = me.name
-    return data
+    return data.model_copy(
+        update={
+            "readiness": app.psychometrics.readiness(me.profile),
+            "profile": data.profile.model_copy(update={"name": me.name}),
+        }
+    )

@@ -2,87 +2,93 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
-
-from pmpath.web.api.bodies import json_body, plain_json
+from pmpath.services.models.exams import (
+    AttemptResults,
+    AttemptView,
+    ExamCatalogue,
+    ExamHistory,
+    Flag,
+    PracticeAnswer,
+    ReviewQueue,
+    ReviewReply,
+    Saved,
+)
+from pmpath.web.api.bodies import json_body
 from pmpath.web.deps import App, Learner
 
 router = APIRouter()
-Json = dict[str, Any]
+JSON = "application/json"
 
 
 @router.get("/exams", summary="The exams (blueprints) you can take")
-def exams(app: App) -> Json:
-    return {
-        "blueprints": [
-            {
-                "id": b.id,
-                "name": b.name,
-                "summary": b.summary,
-                "items": b.items,
-                "minutes": b.minutes,
-                "pass_mark": b.pass_mark,
-                "levels": list(b.levels),
-            }
-            for b in app.exams.blueprints.values()
-        ]
-    }
+def exams(app: App) -> ExamCatalogue:
+    return app.exams.catalogue()
 
 
-@router.post("/exams/{blueprint_id}/attempts", status_code=201, summary="Start a timed mock exam")
-async def start_attempt(app: App, me: Learner, blueprint_id: str) -> JSONResponse:
+@router.post(
+    "/exams/{blueprint_id}/attempts",
+    status_code=201,
+    response_model=AttemptView,
+    summary="Start a timed mock exam",
+)
+async def start_attempt(app: App, me: Learner, blueprint_id: str) -> Response:
     # Hot at an exam's synchronised start: inline on the event loop (see api/bodies.py).
-    return plain_json(app.exams.begin_mock(me.profile, blueprint_id), 201)
+    # pydantic's serializer, not FastAPI's generic encoder (see api/bodies.py, plain_json).
+    view = app.exams.begin_mock(me.profile, blueprint_id)
+    return Response(view.model_dump_json(), status_code=201, media_type=JSON)
 
 
 @router.get("/attempts/{attempt_id}", summary="An attempt as you see it (no keys before the end)")
-def attempt(app: App, me: Learner, attempt_id: int) -> Json:
+def attempt(app: App, me: Learner, attempt_id: int) -> AttemptView:
     return app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
 
 
-@router.put("/attempts/{attempt_id}/answers/{position}", summary="Answer one question")
+@router.put(
+    "/attempts/{attempt_id}/answers/{position}",
+    # A mock exam's answer is acknowledged only; a practice answer comes with its feedback.
+    response_model=PracticeAnswer | Saved,
+    summary="Answer one question",
+)
 async def answer(
     request: Request, app: App, me: Learner, attempt_id: int, position: int
-) -> JSONResponse:
+) -> Response:
     """The body is the response as JSON: "b", ["a","c"], 12.5, ["c","a","b"], {"Left": "a"}."""
     # The hottest route: the signed-in learner is known before the body is read, and its few
     # milliseconds of database work run right here, on the event loop (see api/bodies.py).
     response = await json_body(request)
     exams = app.exams_for_attempt(attempt_id)
-    return plain_json(exams.answer(attempt_id, me.profile, position, response))
+    saved = exams.answer(attempt_id, me.profile, position, response)
+    return Response(saved.model_dump_json(), media_type=JSON)
 
 
 @router.put("/attempts/{attempt_id}/flags/{position}", summary="Flag a question to revisit")
-def flag(app: App, me: Learner, attempt_id: int, position: int, flagged: bool = True) -> Json:
-    app.exams_for_attempt(attempt_id).flag(attempt_id, me.profile, position, flagged)
-    return {"position": position, "flagged": flagged}
+def flag(app: App, me: Learner, attempt_id: int, position: int, flagged: bool = True) -> Flag:
+    return app.exams_for_attempt(attempt_id).flag(attempt_id, me.profile, position, flagged)
 
 
 @router.post("/attempts/{attempt_id}/finish", summary="Hand in an attempt; returns its results")
-def finish(app: App, me: Learner, attempt_id: int) -> Json:
+def finish(app: App, me: Learner, attempt_id: int) -> AttemptResults:
     return app.exams_for_attempt(attempt_id).finish(attempt_id, me.profile)
 
 
 @router.get("/attempts/{attempt_id}/results", summary="Results and review of a finished attempt")
-def results(app: App, me: Learner, attempt_id: int) -> Json:
+def results(app: App, me: Learner, attempt_id: int) -> AttemptResults:
     return app.exams_for_attempt(attempt_id).results(attempt_id, me.profile)
 
 
 @router.get("/review", summary="Questions due for spaced review")
-def review_queue(app: App, me: Learner) -> Json:
+def review_queue(app: App, me: Learner) -> ReviewQueue:
     return app.exams.review_queue(me.profile)
 
 
 @router.post("/review/{item_id}", summary="Answer a question of the review queue")
-async def review_answer(request: Request, app: App, me: Learner, item_id: str) -> Json:
+async def review_answer(request: Request, app: App, me: Learner, item_id: str) -> ReviewReply:
     return app.exams.review_answer(me.profile, item_id, await json_body(request))
 
 
 @router.get("/history", summary="Your exam attempts with score trends per domain")
-def exam_history(app: App, me: Learner) -> Json:
-    data = app.exams.history(me.profile)
-    data["profile"] = "me"
-    return data
+def exam_history(app: App, me: Learner) -> ExamHistory:
+    # The API says "me", never the profile's internal name.
+    return app.exams.history(me.profile).model_copy(update={"profile": "me"})

@@ -2,61 +2,72 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
-
-from pmpath.web.api.bodies import json_body, plain_json
+from pmpath.services.models.evidence import ReadinessReport
+from pmpath.services.models.psychometrics import Ability, PlacementView
+from pmpath.web.api.bodies import json_body
 from pmpath.web.deps import App, Learner
 
 router = APIRouter()
-Json = dict[str, Any]
+JSON = "application/json"
 
 
-@router.post("/placement", status_code=201, summary="Start an adaptive placement test")
-def start_placement(app: App, me: Learner) -> JSONResponse:
+def _reply(view: PlacementView, status_code: int = 200) -> Response:
+    # pydantic's serializer, not FastAPI's generic encoder (see api/bodies.py, plain_json).
+    return Response(view.model_dump_json(), status_code=status_code, media_type=JSON)
+
+
+@router.post(
+    "/placement",
+    status_code=201,
+    response_model=PlacementView,
+    summary="Start an adaptive placement test",
+)
+def start_placement(app: App, me: Learner) -> Response:
     """Returns the first question. Answer each one with PUT .../answer until ``finished``."""
-    return plain_json(app.psychometrics.start_placement(me.profile), 201)
+    return _reply(app.psychometrics.start_placement(me.profile), 201)
 
 
 @router.post(
     "/exams/{blueprint_id}/adaptive",
     status_code=201,
+    response_model=PlacementView,
     summary="Start the adaptive version of a mock exam (answer it like a placement test)",
 )
-def start_adaptive_exam(app: App, me: Learner, blueprint_id: str) -> JSONResponse:
+def start_adaptive_exam(app: App, me: Learner, blueprint_id: str) -> Response:
     """Returns the first question; the test stops once pass or fail is clear. Answer with
     PUT /placement/{id}/answer; the result adds ``exam: {passed, pass_probability, ...}``."""
-    return plain_json(app.psychometrics.start_adaptive_exam(me.profile, blueprint_id), 201)
+    return _reply(app.psychometrics.start_adaptive_exam(me.profile, blueprint_id), 201)
 
 
 @router.get(
-    "/placement/{attempt_id}", summary="A placement test: the current question, or the result"
+    "/placement/{attempt_id}",
+    response_model=PlacementView,
+    summary="A placement test: the current question, or the result",
 )
-def placement(app: App, me: Learner, attempt_id: int) -> JSONResponse:
-    return plain_json(app.psychometrics.placement(attempt_id, me.profile))
+def placement(app: App, me: Learner, attempt_id: int) -> Response:
+    return _reply(app.psychometrics.placement(attempt_id, me.profile))
 
 
-@router.put("/placement/{attempt_id}/answer", summary="Answer the current placement question")
-async def answer_placement(
-    request: Request, app: App, me: Learner, attempt_id: int
-) -> JSONResponse:
+@router.put(
+    "/placement/{attempt_id}/answer",
+    response_model=PlacementView,
+    summary="Answer the current placement question",
+)
+async def answer_placement(request: Request, app: App, me: Learner, attempt_id: int) -> Response:
     """The body is the response as JSON, as for an exam answer. Returns the next question, or
     the result once the test stops."""
     response = await json_body(request)
-    return plain_json(app.psychometrics.answer_placement(attempt_id, me.profile, response))
+    return _reply(app.psychometrics.answer_placement(attempt_id, me.profile, response))
 
 
 @router.get("/ability", summary="Your ability estimate, overall and per domain, with its SE")
-def ability(app: App, me: Learner) -> Json:
-    data = app.psychometrics.ability(me.profile)
-    data["profile"] = "me"
-    return data
+def ability(app: App, me: Learner) -> Ability:
+    # The API calls every learner "me": their profile name is internal.
+    return app.psychometrics.ability(me.profile).model_copy(update={"profile": "me"})
 
 
 @router.get("/readiness", summary="Your chance of passing each mock exam now")
-def exam_readiness(app: App, me: Learner) -> Json:
-    data = app.psychometrics.readiness(me.profile)
-    data["profile"] = "me"
-    return data
+def exam_readiness(app: App, me: Learner) -> ReadinessReport:
+    return app.psychometrics.readiness(me.profile).model_copy(update={"profile": "me"})

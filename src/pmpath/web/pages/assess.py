@@ -16,6 +16,7 @@ from pmpath.assessment import Confidence, Rating, SelfAssessment
 from pmpath.errors import NotFoundError
 from pmpath.services.accounts import User
 from pmpath.services.guidance import guidance
+from pmpath.services.models.guidance import Guidance
 from pmpath.web.auth import user
 from pmpath.web.deps import App
 from pmpath.web.pages.render import page
@@ -160,17 +161,17 @@ def profile(request: Request, app: App, target: str | None = None) -> Response:
     )
 
 
-def _radar(ctx: Any, data: dict[str, Any]) -> Markup:
+def _radar(ctx: Any, data: Guidance) -> Markup:
     from pmpath.reports import radar_svg
 
-    gaps = sorted(data["gaps"], key=lambda g: (g["area"], g["name"]))
+    gaps = sorted(data.gaps, key=lambda g: (g.area, g.name))
     svg = radar_svg(
-        [g["name"] for g in gaps],
-        [float(g["current"]) for g in gaps],
-        [float(g["expected"]) for g in gaps],
+        [g.name for g in gaps],
+        [float(g.current) for g in gaps],
+        [float(g.expected) for g in gaps],
         ctx.framework.levels.stop - 1,
         "Your levels",
-        f"Expected for {data['target']['role']['name']}",
+        f"Expected for {data.target.role.name}",
     )
     return Markup(svg)  # built by charts.py with every text escaped
 
@@ -183,6 +184,10 @@ def report(request: Request, app: App, target: str | None = None) -> Response:
     from pmpath.reports import render_report
 
     data = app.assessments.report(me.profile, target, app.evidence(me.profile))
-    data["readiness"] = app.psychometrics.readiness(me.profile)
-    data["profile"]["name"] = me.name
+    data = data.model_copy(
+        update={
+            "readiness": app.psychometrics.readiness(me.profile),
+            "profile": data.profile.model_copy(update={"name": me.name}),
+        }
+    )
     return HTMLResponse(render_report(data))

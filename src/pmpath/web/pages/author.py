@@ -111,7 +111,7 @@ def export(request: Request, bank_id: str, format: str) -> Response:
         media_type="application/octet-stream",
         headers={
             "Content-Disposition": f'attachment; filename="{slug(bank_id)}{extension}"',
-            "X-Pmpath-Warnings": str(len(report["warnings"])),
+            "X-Pmpath-Warnings": str(len(report.warnings)),
         },
     )
 
@@ -193,8 +193,8 @@ async def import_file(
             },
             422,
         )
-    if report["stored"]:
-        return RedirectResponse(f"/author/banks/{report['bank']['id']}/lint", status_code=303)
+    if report.stored:
+        return RedirectResponse(f"/author/banks/{report.bank.id}/lint", status_code=303)
     encoded = base64.b64encode(data).decode()
     return page(
         request,

@@ -8,7 +8,7 @@ five minutes rather than every second.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,6 +19,9 @@ from pmpath.services.accounts import User
 from pmpath.web.auth import user
 from pmpath.web.deps import App
 from pmpath.web.pages.render import page
+
+if TYPE_CHECKING:
+    from pmpath.services.models.exams import LearnerResponse, QuestionView
 
 router = APIRouter()
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -33,16 +36,16 @@ def signed_in(request: Request, path: str) -> User | RedirectResponse:
 def exams(request: Request, app: App) -> Response:
     me = user(request)
     open_attempts = app.exams.unfinished(me.profile) if me else []
-    past = app.exams.history(me.profile) if me else {"attempts": [], "domain_trends": {}}
-    history = past["attempts"]
+    past = app.exams.history(me.profile) if me else None
+    history = past.attempts if past else []
     readiness = app.psychometrics.readiness(me.profile) if me else None
     chart: Markup | None = None
-    if history:
+    if past and history:
         from pmpath.reports import trend_svg
 
         names = {d.id: d.name for d in app.exams.bank.domains}
-        series = {"Overall": [a["score"] for a in history]}
-        series |= {names.get(d, d): scores for d, scores in past["domain_trends"].items()}
+        series = {"Overall": [a.score for a in history]}
+        series |= {names.get(d, d): scores for d, scores in past.domain_trends.items()}
         chart = Markup(
             trend_svg(series, "Your exam scores over your attempts, overall and by domain.")
         )
@@ -50,12 +53,12 @@ def exams(request: Request, app: App) -> Response:
         request,
         "exams.html",
         {
-            "blueprints": list(app.exams.blueprints.values()),
+            "blueprints": app.exams.catalogue().blueprints,
             "open": open_attempts,
             "history": history,
             "chart": chart,
             "readiness": readiness,
-            "ready": {e["blueprint"]: e for e in readiness["exams"]} if readiness else {},
+            "ready": {e.blueprint: e for e in readiness.exams} if readiness else {},
         },
     )
 
@@ -75,7 +78,7 @@ def practice_form(request: Request, app: App) -> Response:
     me = signed_in(request, "/practice")
     if isinstance(me, RedirectResponse):
         return me
-    imported = app.banks.listing()["banks"]
+    imported = app.banks.listing().banks
     return page(
         request,
         "practice.html",
@@ -109,9 +112,9 @@ def attempt(request: Request, app: App, attempt_id: int) -> Response:
     if isinstance(me, RedirectResponse):
         return me
     view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
-    if view["finished_at"] is not None:
+    if view.finished_at is not None:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
-    pending = [q["position"] for q in view["questions"] if q["response"] is None]
+    pending = [q.position for q in view.questions if q.response is None]
     position = pending[0] if pending else 0
     return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
 
@@ -124,9 +127,9 @@ def question(
     if isinstance(me, RedirectResponse):
         return me
     view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
-    if view["finished_at"] is not None:
+    if view.finished_at is not None:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
-    questions = view["questions"]
+    questions = view.questions
     if not 0 <= position < len(questions):
         raise AttemptError(f"attempt {attempt_id} has no question {position + 1}")
     return page(
@@ -136,20 +139,21 @@ def question(
     )
 
 
-def is_blank(question: dict[str, Any], form: Any) -> bool:
+def is_blank(question: QuestionView, form: Any) -> bool:
     """True when the form carries no answer at all: saving then just moves on."""
-    kind = question["type"]
+    kind = question.type
     if kind == "matching":
-        return not any(form.get(f"match-{n}") for n in range(len(question["lefts"])))
+        return not any(form.get(f"match-{n}") for n in range(len(question.lefts)))
     if kind == "ordering":
         # A browser always sends the selects' order; a form without any (a script, or a
         # save with nothing on the page) carries no answer.
-        return not any(form.get(f"order-{n}") for n in range(len(question["options"])))
+        return not any(form.get(f"order-{n}") for n in range(len(question.options)))
     return not [v for v in form.getlist("response") if str(v).strip()]
 
 
-def form_response(question: dict[str, Any], form: Any) -> Any:
-    kind = question["type"]
+def form_response(question: QuestionView, form: Any) -> LearnerResponse:
+    """The response the question's form fields carry (the scorer refuses a wrong shape)."""
+    kind = question.type
     if kind in ("single", "true-false"):
         return str(form.get("response") or "")
     if kind == "multiple":
@@ -163,8 +167,8 @@ def form_response(question: dict[str, Any], form: Any) -> Any:
     if kind == "short-answer":
         return str(form.get("response") or "")
     if kind == "ordering":
-        return [str(form.get(f"order-{n}") or "") for n in range(len(question["options"]))]
-    return {left: str(form.get(f"match-{n}") or "") for n, left in enumerate(question["lefts"])}
+        return [str(form.get(f"order-{n}") or "") for n in range(len(question.options))]
+    return {left: str(form.get(f"match-{n}") or "") for n, left in enumerate(question.lefts)}
 
 
 @router.post("/attempts/{attempt_id}/q/{position}")
@@ -176,7 +180,7 @@ async def answer(request: Request, app: App, attempt_id: int, position: int) -> 
     form = await request.form()
     action = str(form.get("action") or "save")
     view = exams.view(attempt_id, me.profile)
-    questions = view["questions"]
+    questions = view.questions
     if not 0 <= position < len(questions):
         raise AttemptError(f"attempt {attempt_id} has no question {position + 1}")
     current = questions[position]
@@ -190,7 +194,7 @@ async def answer(request: Request, app: App, attempt_id: int, position: int) -> 
         return question(request, app, attempt_id, position, error=str(exc.problems[0].message))
     except AttemptError:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
-    if view["mode"] == "practice" and action == "save" and not is_blank(current, form):
+    if view.mode == "practice" and action == "save" and not is_blank(current, form):
         return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
     following = position + 1 if position + 1 < len(questions) else position
     return RedirectResponse(f"/attempts/{attempt_id}/q/{following}", status_code=303)
@@ -225,7 +229,7 @@ def review(request: Request, app: App) -> Response:
         "review.html",
         {
             "queue": queue,
-            "q": queue["due"][0] if queue["due"] else None,
+            "q": queue.due[0] if queue.due else None,
             "letters": LETTERS,
             "feedback": None,
         },
@@ -239,7 +243,7 @@ async def review_answer(request: Request, app: App, item_id: str) -> Response:
         return me
     exams = app.exams
     queue = exams.review_queue(me.profile)
-    due = next((q for q in queue["due"] if q["item_id"] == item_id), None)
+    due = next((q for q in queue.due if q.item_id == item_id), None)
     if due is None:
         return RedirectResponse("/review", status_code=303)
     form = await request.form()

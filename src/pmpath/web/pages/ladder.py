@@ -26,21 +26,7 @@ def ladder_chart(
 ) -> Markup:
     from pmpath.reports.charts import ladder_svg
 
-    data = ladder_service.roles_by_stage(application(request).framework)
-    graph: dict[str, Any] = {
-        "stages": [
-            {
-                "id": s["id"],
-                "name": s["name"],
-                "roles": [
-                    {"id": r["id"], "name": r["name"], "kind": r["kind"], "track": r["track"]}
-                    for r in s["roles"]
-                ],
-            }
-            for s in data["stages"]
-        ],
-        "edges": [[r["id"], n] for s in data["stages"] for r in s["roles"] for n in r["next"]],
-    }
+    graph = ladder_service.graph(application(request).framework).model_dump(mode="json")
     return Markup(ladder_svg(graph, here, path or [], here_label))  # charts.py escapes texts
 
 
@@ -61,7 +47,7 @@ def role(request: Request, app: App, role_id: str) -> HTMLResponse:
     return page(
         request,
         "role.html",
-        {"role": detail, "chart": ladder_chart(request, detail["id"], here_label="This role")},
+        {"role": detail, "chart": ladder_chart(request, detail.id, here_label="This role")},
     )
 
 
@@ -94,4 +80,5 @@ def backgrounds(request: Request, app: App) -> HTMLResponse:
 @router.get("/certifications", response_class=HTMLResponse)
 def certifications(request: Request, app: App) -> HTMLResponse:
     fw = app.framework
-    return page(request, "certifications.html", ladder_service.certifications(fw))
+    listed = ladder_service.certifications(fw)
+    return page(request, "certifications.html", {"certifications": listed.certifications})

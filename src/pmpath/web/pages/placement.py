@@ -10,17 +10,20 @@ taken as the answer to the question that follows it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pmpath.errors import AttemptError, ResponseError
-from pmpath.services.psychometrics import PLACEMENT_MAX_ITEMS
+from pmpath.services.placement import PLACEMENT_MAX_ITEMS
 from pmpath.web.auth import application, user
 from pmpath.web.deps import App
 from pmpath.web.pages.exams import LETTERS, form_response, is_blank, signed_in
 from pmpath.web.pages.render import page
+
+if TYPE_CHECKING:
+    from pmpath.services.models.psychometrics import PlacementView
 
 router = APIRouter()
 
@@ -32,9 +35,9 @@ STOP_REASONS = {
 }
 
 
-def _exam_name(request: Request, view: dict[str, Any]) -> str | None:
+def _exam_name(request: Request, view: PlacementView) -> str | None:
     """The blueprint's name for an adaptive exam; None for the placement test."""
-    blueprint = application(request).psychometrics.blueprints.get(str(view.get("test")))
+    blueprint = application(request).psychometrics.blueprints.get(view.test)
     return blueprint.name if blueprint else None
 
 
@@ -68,7 +71,7 @@ def start(request: Request, app: App) -> Response:
     if isinstance(me, RedirectResponse):
         return me
     started = app.psychometrics.start_placement(me.profile)
-    return RedirectResponse(f"/placement/{started['attempt_id']}", status_code=303)
+    return RedirectResponse(f"/placement/{started.attempt_id}", status_code=303)
 
 
 @router.post("/exams/{blueprint_id}/adaptive")
@@ -78,7 +81,7 @@ def start_adaptive_exam(request: Request, app: App, blueprint_id: str) -> Respon
     if isinstance(me, RedirectResponse):
         return me
     started = app.psychometrics.start_adaptive_exam(me.profile, blueprint_id)
-    return RedirectResponse(f"/placement/{started['attempt_id']}", status_code=303)
+    return RedirectResponse(f"/placement/{started.attempt_id}", status_code=303)
 
 
 @router.get("/placement/{attempt_id}", response_class=HTMLResponse)
@@ -91,9 +94,9 @@ def test(request: Request, app: App, attempt_id: int) -> Response:
 
 
 def _show(
-    request: Request, view: dict[str, Any], profile: str, error: str | None = None
+    request: Request, view: PlacementView, profile: str, error: str | None = None
 ) -> Response:
-    if view["finished"]:
+    if view.finished:
         readiness = application(request).psychometrics.readiness(profile)
         return page(
             request,
@@ -102,7 +105,7 @@ def _show(
                 "r": view,
                 "readiness": readiness,
                 "stages": _stage_names(request),
-                "stop_reason": STOP_REASONS.get(str(view.get("stop_reason")), ""),
+                "stop_reason": STOP_REASONS.get(view.stop_reason, ""),
                 "exam_name": _exam_name(request, view),
             },
         )
@@ -112,7 +115,7 @@ def _show(
         {
             "view": view,
             "exam_name": _exam_name(request, view),
-            "q": {**view["question"], "response": None},  # answers are never changed
+            "q": {**dict(view.question), "response": None},  # answers are never changed
             "letters": LETTERS,
             "error": error,
         },
@@ -129,10 +132,10 @@ async def answer(request: Request, app: App, attempt_id: int) -> Response:
     back = RedirectResponse(f"/placement/{attempt_id}", status_code=303)
     form = await request.form()
     view = psychometrics.placement(attempt_id, me.profile)
-    if view["finished"]:
+    if view.finished:
         return back
-    current = view["question"]
-    if str(form.get("position") or "") != str(current["position"]):
+    current = view.question
+    if str(form.get("position") or "") != str(current.position):
         return back  # a form from an earlier question (another tab, the back button): ignored
     if is_blank(current, form):
         return _show(request, view, me.profile, "Give an answer to go on: your best guess is fine.")
