@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from pmpath import __version__
@@ -14,6 +14,7 @@ from pmpath.app import Pmpath
 from pmpath.errors import PmpathError
 from pmpath.settings import Settings
 from pmpath.web.auth import check_csrf
+from pmpath.web.deps import SignInFirst
 from pmpath.web.problems import from_validation, handle
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -40,6 +41,10 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
     @app.exception_handler(PmpathError)
     async def _pmpath_error(request: Request, exc: PmpathError) -> Response:
         return handle(request, exc)
+
+    @app.exception_handler(SignInFirst)
+    async def _sign_in_first(request: Request, exc: SignInFirst) -> Response:
+        return RedirectResponse(f"/login?next={exc.next_page}", status_code=303)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -13,7 +13,6 @@ from pmpath.services.accounts import User
 SESSION_COOKIE = "pmpath_session"
 
 
-
 def application(request: Request) -> Pmpath:
     """The application object this app was built over (routes take it as ``deps.App``)."""
     found: Pmpath = request.app.state.pmpath

@@ -7,7 +7,8 @@ route reads its body.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -46,3 +47,27 @@ Learner = Annotated[User, Depends(_learner)]
 Author = Annotated[User, Depends(_author)]
 #: A signed-in admin; 401 or 403 otherwise.
 Admin = Annotated[User, Depends(_admin)]
+
+
+class SignInFirst(Exception):  # noqa: N818 - a redirect, not an error
+    """A page needs a signed-in user: the app redirects to the sign-in page, which comes back
+    to ``next_page`` afterwards."""
+
+    def __init__(self, next_page: str) -> None:
+        super().__init__(next_page)
+        self.next_page = next_page
+
+
+def signed_in(next_page: str) -> Any:
+    """A page's signed-in user; without one, a redirect to sign in that returns to
+    ``next_page`` (formatted with the route's path parameters, e.g. "/attempts/{attempt_id}":
+    after signing in, a form's page is shown again rather than its POST target)."""
+
+    async def visitor(request: Request) -> User:
+        me = user(request)
+        if me is None:
+            raise SignInFirst(next_page.format(**request.path_params))
+        return me
+
+    dependency: Callable[[Request], Awaitable[User]] = visitor
+    return Depends(dependency)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pmpath.errors import AuthError, PmpathError
-from pmpath.services.accounts import SESSION_LIFETIME, require
-from pmpath.web.auth import SESSION_COOKIE, application, current, secure, user
-from pmpath.web.deps import App
+from pmpath.services.accounts import SESSION_LIFETIME, User
+from pmpath.web.auth import SESSION_COOKIE, application, current, secure
+from pmpath.web.deps import App, Learner, signed_in
 from pmpath.web.pages.render import page
 
 router = APIRouter()
@@ -100,17 +102,18 @@ def logout(request: Request, app: App) -> Response:
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request) -> Response:
-    if user(request) is None:
-        return RedirectResponse("/login?next=/account", status_code=303)
+def account(request: Request, me: Annotated[User, signed_in("/account")]) -> Response:
     return page(request, "account.html", {"message": None, "error": None, "token": None})
 
 
 @router.post("/account/password")
 def change_password(
-    request: Request, app: App, current_password: str = Form(""), new_password: str = Form("")
+    request: Request,
+    app: App,
+    me: Learner,
+    current_password: str = Form(""),
+    new_password: str = Form(""),
 ) -> Response:
-    me = require(user(request), "learner")
     try:
         app.accounts.change_password(me, current_password, new_password)
     except PmpathError as exc:
@@ -126,8 +129,9 @@ def change_password(
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
-def create_token(request: Request, app: App, name: str = Form("script")) -> HTMLResponse:
-    me = require(user(request), "learner")
+def create_token(
+    request: Request, app: App, me: Learner, name: str = Form("script")
+) -> HTMLResponse:
     token = app.accounts.create_token(me, name)
     return page(
         request,

@@ -6,7 +6,7 @@ never from the URL, and the services check ownership again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,26 +17,14 @@ from pmpath.errors import NotFoundError
 from pmpath.services.accounts import User
 from pmpath.services.guidance import guidance
 from pmpath.services.models.guidance import Guidance
-from pmpath.web.auth import user
-from pmpath.web.deps import App
+from pmpath.web.deps import App, signed_in
 from pmpath.web.pages.render import page
 
 router = APIRouter()
 
 
-def _me(request: Request) -> User | None:
-    return user(request)
-
-
-def _login(path: str) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={path}", status_code=303)
-
-
 @router.get("/assess", response_class=HTMLResponse)
-def intake(request: Request, app: App) -> Response:
-    me = _me(request)
-    if me is None:
-        return _login("/assess")
+def intake(request: Request, app: App, me: Annotated[User, signed_in("/assess")]) -> Response:
     unfinished = app.assessments.unfinished(me.profile)
     if unfinished is not None:
         return RedirectResponse(f"/assess/{unfinished.id}", status_code=303)
@@ -45,10 +33,7 @@ def intake(request: Request, app: App) -> Response:
 
 
 @router.post("/assess")
-async def start(request: Request, app: App) -> Response:
-    me = _me(request)
-    if me is None:
-        return _login("/assess")
+async def start(request: Request, app: App, me: Annotated[User, signed_in("/assess")]) -> Response:
     form = await request.form()
     fw = app.framework
     current = str(form.get("current_role") or "") or None
@@ -82,10 +67,12 @@ def fw_has_interest(fw: Any, interest: str) -> bool:
 
 
 @router.get("/assess/{assessment_id}", response_class=HTMLResponse)
-def question(request: Request, app: App, assessment_id: int) -> Response:
-    me = _me(request)
-    if me is None:
-        return _login(f"/assess/{assessment_id}")
+def question(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/assess/{assessment_id}")],
+    assessment_id: int,
+) -> Response:
     unfinished = app.assessments.unfinished(me.profile)
     if unfinished is None or unfinished.id != assessment_id:
         raise NotFoundError(f"no unfinished assessment {assessment_id}")
@@ -116,15 +103,13 @@ def question(request: Request, app: App, assessment_id: int) -> Response:
 def answer(
     request: Request,
     app: App,
+    me: Annotated[User, signed_in("/assess/{assessment_id}")],
     assessment_id: int,
     competency: str = Form(...),
     level: int = Form(...),
     confidence: str = Form("medium"),
     evidence: str = Form(""),
 ) -> Response:
-    me = _me(request)
-    if me is None:
-        return _login(f"/assess/{assessment_id}")
     try:
         sure = Confidence(confidence)
     except ValueError:
@@ -135,19 +120,23 @@ def answer(
 
 
 @router.post("/assess/{assessment_id}/finish")
-def finish(request: Request, app: App, assessment_id: int) -> Response:
-    me = _me(request)
-    if me is None:
-        return _login(f"/assess/{assessment_id}")
+def finish(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/assess/{assessment_id}")],
+    assessment_id: int,
+) -> Response:
     app.assessments.finish(me.profile, assessment_id)
     return RedirectResponse("/profile", status_code=303)
 
 
 @router.get("/profile", response_class=HTMLResponse)
-def profile(request: Request, app: App, target: str | None = None) -> Response:
-    me = _me(request)
-    if me is None:
-        return _login("/profile")
+def profile(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/profile")],
+    target: str | None = None,
+) -> Response:
     done = app.assessments.history(me.profile)
     if not done:
         return page(request, "profile_empty.html", {})
@@ -177,10 +166,9 @@ def _radar(ctx: Any, data: Guidance) -> Markup:
 
 
 @router.get("/report", response_class=HTMLResponse)
-def report(request: Request, app: App, target: str | None = None) -> Response:
-    me = _me(request)
-    if me is None:
-        return _login("/report")
+def report(
+    request: Request, app: App, me: Annotated[User, signed_in("/report")], target: str | None = None
+) -> Response:
     from pmpath.reports import render_report
 
     data = app.assessments.report(me.profile, target, app.evidence(me.profile))

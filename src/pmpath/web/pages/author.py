@@ -17,8 +17,8 @@ from pmpath.psychometrics.irt import Model
 from pmpath.services.banks import BUNDLED_BANK_ID
 from pmpath.services.imports import AuthorService
 from pmpath.services.psychometrics import MIN_RESPONSES
-from pmpath.web.auth import application, user
-from pmpath.web.deps import App
+from pmpath.web.auth import application
+from pmpath.web.deps import Admin, App, Author
 from pmpath.web.pages.render import page
 
 router = APIRouter(prefix="/author")
@@ -32,13 +32,9 @@ MODEL_NAMES = {
 }
 
 
-def _author(request: Request) -> AuthorService:
-    return application(request).author(user(request))
-
-
 @router.get("/banks", response_class=HTMLResponse)
-def banks(request: Request) -> Response:
-    return _banks_page(request, _author(request))
+def banks(request: Request, app: App, me: Author) -> Response:
+    return _banks_page(request, app.author(me))
 
 
 def _banks_page(
@@ -63,12 +59,13 @@ def _banks_page(
 def calibrate(
     request: Request,
     app: App,
+    me: Author,
     bank_id: str,
     model: str = Form(Model.TWO_PL.value),
     min_responses: str = Form(str(MIN_RESPONSES)),
 ) -> Response:
     """Calibrate the bundled bank on the stored responses; shows the report, or why not."""
-    author = _author(request)
+    author = app.author(me)
     if bank_id != BUNDLED_BANK_ID:
         raise NotFoundError(f"calibration is available for the bundled bank {BUNDLED_BANK_ID!r}")
     try:
@@ -96,15 +93,15 @@ def calibrate(
 
 
 @router.get("/banks/{bank_id}/lint", response_class=HTMLResponse)
-def lint(request: Request, bank_id: str) -> Response:
+def lint(request: Request, app: App, me: Author, bank_id: str) -> Response:
     return page(
-        request, "author_lint.html", {"bank_id": bank_id, "report": _author(request).lint(bank_id)}
+        request, "author_lint.html", {"bank_id": bank_id, "report": app.author(me).lint(bank_id)}
     )
 
 
 @router.get("/banks/{bank_id}/export")
-def export(request: Request, bank_id: str, format: str) -> Response:
-    data, report = _author(request).export(bank_id, format)
+def export(request: Request, app: App, me: Author, bank_id: str, format: str) -> Response:
+    data, report = app.author(me).export(bank_id, format)
     extension = FORMATS[format][3] if format in FORMATS else ""
     return Response(
         data,
@@ -117,8 +114,7 @@ def export(request: Request, bank_id: str, format: str) -> Response:
 
 
 @router.get("/import", response_class=HTMLResponse)
-def import_form(request: Request, app: App) -> Response:
-    _author(request)
+def import_form(request: Request, app: App, me: Author) -> Response:
     return page(
         request,
         "author_import.html",
@@ -135,6 +131,7 @@ def import_form(request: Request, app: App) -> Response:
 async def import_file(
     request: Request,
     app: App,
+    me: Author,
     upload: UploadFile | None = None,
     payload: str = Form(""),
     filename: str = Form(""),
@@ -144,7 +141,7 @@ async def import_file(
     commit: str = Form(""),
     replace: str = Form(""),
 ) -> Response:
-    author = _author(request)
+    author = app.author(me)
     if upload is not None and upload.filename:
         data = await upload.read(MAX_UPLOAD + 1)
         filename = upload.filename
@@ -204,20 +201,20 @@ async def import_file(
 
 
 @router.get("/stats", response_class=HTMLResponse)
-def stats(request: Request, app: App, min_responses: int = 20) -> Response:
-    _author(request)
+def stats(request: Request, app: App, me: Author, min_responses: int = 20) -> Response:
     data = app.exams.item_statistics(min_responses)
     return page(request, "author_stats.html", {"stats": data})
 
 
 @admin_router.get("/users", response_class=HTMLResponse)
-def users(request: Request, app: App) -> Response:
+def users(request: Request, app: App, me: Admin) -> Response:
     accounts = app.accounts
-    me = user(request)
     return page(request, "admin_users.html", {"users": accounts.users(me)})
 
 
 @admin_router.post("/users/{user_id}/role")
-def set_role(request: Request, app: App, user_id: int, role: str = Form(...)) -> Response:
-    app.accounts.set_role(user(request), user_id, role)
+def set_role(
+    request: Request, app: App, me: Admin, user_id: int, role: str = Form(...)
+) -> Response:
+    app.accounts.set_role(me, user_id, role)
     return RedirectResponse("/admin/users", status_code=303)

@@ -8,7 +8,7 @@ five minutes rather than every second.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,8 +16,7 @@ from markupsafe import Markup
 
 from pmpath.errors import AttemptError, PmpathError, ResponseError
 from pmpath.services.accounts import User
-from pmpath.web.auth import user
-from pmpath.web.deps import App
+from pmpath.web.deps import App, MaybeUser, signed_in
 from pmpath.web.pages.render import page
 
 if TYPE_CHECKING:
@@ -27,14 +26,8 @@ router = APIRouter()
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def signed_in(request: Request, path: str) -> User | RedirectResponse:
-    me = user(request)
-    return me if me is not None else RedirectResponse(f"/login?next={path}", status_code=303)
-
-
 @router.get("/exams", response_class=HTMLResponse)
-def exams(request: Request, app: App) -> Response:
-    me = user(request)
+def exams(request: Request, app: App, me: MaybeUser) -> Response:
     open_attempts = app.exams.unfinished(me.profile) if me else []
     past = app.exams.history(me.profile) if me else None
     history = past.attempts if past else []
@@ -64,20 +57,18 @@ def exams(request: Request, app: App) -> Response:
 
 
 @router.post("/exams/{blueprint_id}/start")
-async def start(request: Request, app: App, blueprint_id: str) -> Response:
+async def start(
+    request: Request, app: App, me: Annotated[User, signed_in("/exams")], blueprint_id: str
+) -> Response:
     # Inline on the event loop, as the API's start (see pmpath.web.api.v1, _INLINE).
-    me = signed_in(request, "/exams")
-    if isinstance(me, RedirectResponse):
-        return me
     attempt = app.exams.start_mock(me.profile, blueprint_id)
     return RedirectResponse(f"/attempts/{attempt}", status_code=303)
 
 
 @router.get("/practice", response_class=HTMLResponse)
-def practice_form(request: Request, app: App) -> Response:
-    me = signed_in(request, "/practice")
-    if isinstance(me, RedirectResponse):
-        return me
+def practice_form(
+    request: Request, app: App, me: Annotated[User, signed_in("/practice")]
+) -> Response:
     imported = app.banks.listing().banks
     return page(
         request,
@@ -87,10 +78,9 @@ def practice_form(request: Request, app: App) -> Response:
 
 
 @router.post("/practice")
-async def practice(request: Request, app: App) -> Response:
-    me = signed_in(request, "/practice")
-    if isinstance(me, RedirectResponse):
-        return me
+async def practice(
+    request: Request, app: App, me: Annotated[User, signed_in("/practice")]
+) -> Response:
     form = await request.form()
     domains = [str(d) for d in form.getlist("domains")] or None
     levels = [str(level) for level in form.getlist("levels")] or None
@@ -107,10 +97,12 @@ async def practice(request: Request, app: App) -> Response:
 
 
 @router.get("/attempts/{attempt_id}", response_class=HTMLResponse)
-def attempt(request: Request, app: App, attempt_id: int) -> Response:
-    me = signed_in(request, f"/attempts/{attempt_id}")
-    if isinstance(me, RedirectResponse):
-        return me
+def attempt(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/attempts/{attempt_id}")],
+    attempt_id: int,
+) -> Response:
     view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
     if view.finished_at is not None:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
@@ -121,11 +113,13 @@ def attempt(request: Request, app: App, attempt_id: int) -> Response:
 
 @router.get("/attempts/{attempt_id}/q/{position}", response_class=HTMLResponse)
 def question(
-    request: Request, app: App, attempt_id: int, position: int, error: str | None = None
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/attempts/{attempt_id}")],
+    attempt_id: int,
+    position: int,
+    error: str | None = None,
 ) -> Response:
-    me = signed_in(request, f"/attempts/{attempt_id}")
-    if isinstance(me, RedirectResponse):
-        return me
     view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
     if view.finished_at is not None:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
@@ -172,10 +166,13 @@ def form_response(question: QuestionView, form: Any) -> LearnerResponse:
 
 
 @router.post("/attempts/{attempt_id}/q/{position}")
-async def answer(request: Request, app: App, attempt_id: int, position: int) -> Response:
-    me = signed_in(request, f"/attempts/{attempt_id}")
-    if isinstance(me, RedirectResponse):
-        return me
+async def answer(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/attempts/{attempt_id}")],
+    attempt_id: int,
+    position: int,
+) -> Response:
     exams = app.exams_for_attempt(attempt_id)
     form = await request.form()
     action = str(form.get("action") or "save")
@@ -191,7 +188,7 @@ async def answer(request: Request, app: App, attempt_id: int, position: int) -> 
         if action == "save" and not is_blank(current, form):
             exams.answer(attempt_id, me.profile, position, form_response(current, form))
     except ResponseError as exc:
-        return question(request, app, attempt_id, position, error=str(exc.problems[0].message))
+        return question(request, app, me, attempt_id, position, error=str(exc.problems[0].message))
     except AttemptError:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
     if view.mode == "practice" and action == "save" and not is_blank(current, form):
@@ -201,28 +198,29 @@ async def answer(request: Request, app: App, attempt_id: int, position: int) -> 
 
 
 @router.post("/attempts/{attempt_id}/finish")
-def finish(request: Request, app: App, attempt_id: int) -> Response:
-    me = signed_in(request, f"/attempts/{attempt_id}")
-    if isinstance(me, RedirectResponse):
-        return me
+def finish(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/attempts/{attempt_id}")],
+    attempt_id: int,
+) -> Response:
     app.exams_for_attempt(attempt_id).finish(attempt_id, me.profile)
     return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
 
 
 @router.get("/attempts/{attempt_id}/results", response_class=HTMLResponse)
-def results(request: Request, app: App, attempt_id: int) -> Response:
-    me = signed_in(request, f"/attempts/{attempt_id}")
-    if isinstance(me, RedirectResponse):
-        return me
+def results(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/attempts/{attempt_id}")],
+    attempt_id: int,
+) -> Response:
     data = app.exams_for_attempt(attempt_id).results(attempt_id, me.profile)
     return page(request, "results.html", {"r": data, "letters": LETTERS})
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review(request: Request, app: App) -> Response:
-    me = signed_in(request, "/review")
-    if isinstance(me, RedirectResponse):
-        return me
+def review(request: Request, app: App, me: Annotated[User, signed_in("/review")]) -> Response:
     queue = app.exams.review_queue(me.profile)
     return page(
         request,
@@ -237,10 +235,9 @@ def review(request: Request, app: App) -> Response:
 
 
 @router.post("/review/{item_id}", response_class=HTMLResponse)
-async def review_answer(request: Request, app: App, item_id: str) -> Response:
-    me = signed_in(request, "/review")
-    if isinstance(me, RedirectResponse):
-        return me
+async def review_answer(
+    request: Request, app: App, me: Annotated[User, signed_in("/review")], item_id: str
+) -> Response:
     exams = app.exams
     queue = exams.review_queue(me.profile)
     due = next((q for q in queue.due if q.item_id == item_id), None)

@@ -10,16 +10,17 @@ taken as the answer to the question that follows it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pmpath.errors import AttemptError, ResponseError
+from pmpath.services.accounts import User
 from pmpath.services.placement import PLACEMENT_MAX_ITEMS
-from pmpath.web.auth import application, user
-from pmpath.web.deps import App
-from pmpath.web.pages.exams import LETTERS, form_response, is_blank, signed_in
+from pmpath.web.auth import application
+from pmpath.web.deps import App, MaybeUser, signed_in
+from pmpath.web.pages.exams import LETTERS, form_response, is_blank
 from pmpath.web.pages.render import page
 
 if TYPE_CHECKING:
@@ -46,8 +47,7 @@ def _stage_names(request: Request) -> dict[str, str]:
 
 
 @router.get("/placement", response_class=HTMLResponse)
-def placement_home(request: Request, app: App) -> Response:
-    me = user(request)
+def placement_home(request: Request, app: App, me: MaybeUser) -> Response:
     psychometrics = app.psychometrics
     latest = psychometrics.latest_placement(me.profile) if me else None
     unfinished = psychometrics.unfinished_placement(me.profile) if me else None
@@ -66,29 +66,27 @@ def placement_home(request: Request, app: App) -> Response:
 
 
 @router.post("/placement")
-def start(request: Request, app: App) -> Response:
-    me = signed_in(request, "/placement")
-    if isinstance(me, RedirectResponse):
-        return me
+def start(request: Request, app: App, me: Annotated[User, signed_in("/placement")]) -> Response:
     started = app.psychometrics.start_placement(me.profile)
     return RedirectResponse(f"/placement/{started.attempt_id}", status_code=303)
 
 
 @router.post("/exams/{blueprint_id}/adaptive")
-def start_adaptive_exam(request: Request, app: App, blueprint_id: str) -> Response:
+def start_adaptive_exam(
+    request: Request, app: App, me: Annotated[User, signed_in("/exams")], blueprint_id: str
+) -> Response:
     """The adaptive version of a mock exam runs on the placement test's pages."""
-    me = signed_in(request, "/exams")
-    if isinstance(me, RedirectResponse):
-        return me
     started = app.psychometrics.start_adaptive_exam(me.profile, blueprint_id)
     return RedirectResponse(f"/placement/{started.attempt_id}", status_code=303)
 
 
 @router.get("/placement/{attempt_id}", response_class=HTMLResponse)
-def test(request: Request, app: App, attempt_id: int) -> Response:
-    me = signed_in(request, f"/placement/{attempt_id}")
-    if isinstance(me, RedirectResponse):
-        return me
+def test(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/placement/{attempt_id}")],
+    attempt_id: int,
+) -> Response:
     view = app.psychometrics.placement(attempt_id, me.profile)
     return _show(request, view, me.profile)
 
@@ -124,10 +122,12 @@ def _show(
 
 
 @router.post("/placement/{attempt_id}")
-async def answer(request: Request, app: App, attempt_id: int) -> Response:
-    me = signed_in(request, f"/placement/{attempt_id}")
-    if isinstance(me, RedirectResponse):
-        return me
+async def answer(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/placement/{attempt_id}")],
+    attempt_id: int,
+) -> Response:
     psychometrics = app.psychometrics
     back = RedirectResponse(f"/placement/{attempt_id}", status_code=303)
     form = await request.form()
