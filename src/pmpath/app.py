@@ -173,4 +173,3 @@ class Pmpath:
                 self._attempt_banks.clear()
             self._attempt_banks[attempt_id] = bank_id
         return self.exams_for(bank_id)
-

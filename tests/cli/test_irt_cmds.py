@@ -95,9 +95,7 @@ def test_a_scripted_placement_test_then_readiness_and_ability(pmpath: Run, tmp_p
     while not view["finished"]:
         assert_no_answers_revealed([view["question"]])
         response = answer_as_a_mid_career_learner(view["question"]["item_id"])
-        outcome = pmpath(
-            "exam", "placement-answer", str(view["attempt_id"]), json.dumps(response)
-        )
+        outcome = pmpath("exam", "placement-answer", str(view["attempt_id"]), json.dumps(response))
         assert outcome.exit_code == 0, outcome.stderr
         view = outcome.json()
         answered += 1

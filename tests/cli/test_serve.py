@@ -50,9 +50,7 @@ def test_serve_creates_the_first_admin_from_the_environment(
     assert len(served) == 1
 
 
-def test_serve_refuses_several_workers_on_sqlite(
-    pmpath: Run, served: list[dict[str, Any]]
-) -> None:
+def test_serve_refuses_several_workers_on_sqlite(pmpath: Run, served: list[dict[str, Any]]) -> None:
     out = pmpath("serve", "--workers", "3")
     assert out.exit_code == 2
     assert "several workers need PostgreSQL" in out.stderr

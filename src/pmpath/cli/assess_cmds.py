@@ -15,7 +15,7 @@ from pmpath.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from pmpath.services.models.assessments import Assessed, LearnerProfile
+    from pmpath.services.models.assessments import LearnerProfile, RecordedAssessment
     from pmpath.services.models.evidence import CompetencyEvidence, TestedRating
     from pmpath.services.models.guidance import Guidance, TargetGaps
 
@@ -73,24 +73,16 @@ def assess(
     """
     from pmpath.assessment import read_answers
     from pmpath.cli import interview, render
-    from pmpath.services.guidance import guidance
-    from pmpath.services.models.assessments import Assessed
 
     service = application(framework, database_url).assessments
     if answers is not None:
-        assessment = read_answers(answers, service.framework)
-        assessment_id = service.record(profile, assessment)
+        data = service.submit(profile, read_answers(answers, service.framework))
     else:
-        assessment_id, assessment = interview.run(service, profile)
-    data = Assessed(
-        assessment_id=assessment_id,
-        profile=profile,
-        **dict(guidance(service.framework, assessment)),
-    )
+        data = service.recorded(profile, *interview.run(service, profile))
     if as_json:
         render.json_out(data)
         return
-    render.say(f"Assessment {assessment_id} saved for profile {profile!r}.")
+    render.say(f"Assessment {data.assessment_id} saved for profile {profile!r}.")
     render.say()
     _show_standing(data)
 
@@ -270,7 +262,7 @@ def _change(value: int | None) -> str:
     return "-" if value is None else (f"{value:+d}" if value else "0")
 
 
-def _show_standing(data: "Guidance | Assessed | LearnerProfile") -> None:
+def _show_standing(data: "Guidance | RecordedAssessment | LearnerProfile") -> None:
     from pmpath.cli import render
 
     placement = data.placement
@@ -303,7 +295,7 @@ def _show_standing(data: "Guidance | Assessed | LearnerProfile") -> None:
 
 
 def _show_gaps(
-    data: "Guidance | Assessed | LearnerProfile | TargetGaps", limit: int | None = None
+    data: "Guidance | RecordedAssessment | LearnerProfile | TargetGaps", limit: int | None = None
 ) -> None:
     from pmpath.cli import render
 
@@ -338,7 +330,7 @@ def _show_gaps(
     render.say()
 
 
-def _show_plan(data: "Guidance | Assessed | LearnerProfile") -> None:
+def _show_plan(data: "Guidance | RecordedAssessment | LearnerProfile") -> None:
     from pmpath.cli import render
 
     plan = data.plan

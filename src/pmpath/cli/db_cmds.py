@@ -35,4 +35,3 @@ def status(
         return
     state = "current" if current == head else "behind: run `pmpath db upgrade`"
     render.say(f"{data['url']}: revision {current or 'none'} of {head} ({state})")
-

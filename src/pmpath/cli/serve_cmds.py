@@ -89,4 +89,3 @@ def _first_admin(accounts: "AccountService") -> None:
         "No admin account yet. Set PMPATH_ADMIN_EMAIL and PMPATH_ADMIN_PASSWORD and restart "
         "to create one; learners can sign up meanwhile."
     )
-

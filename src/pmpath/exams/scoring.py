@@ -36,7 +36,6 @@ from pmpath.exams.items import Item, ItemType
 FLOAT_SLACK = 1e-9
 
 
-
 def score(item: Item, response: Any) -> float:
     """The credit, from 0 to 1, that ``response`` earns on ``item``."""
     scorer = _SCORERS[item.type]

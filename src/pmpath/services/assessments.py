@@ -25,6 +25,7 @@ from pmpath.services.models.assessments import (
     Progress,
     ProgressEntry,
     RatingDetail,
+    RecordedAssessment,
     Report,
     ReportProfile,
     ScaleStep,
@@ -80,6 +81,19 @@ class AssessmentService:
     ) -> int:
         """Store a complete, already checked assessment in one transaction; return its id."""
         return self._add(profile, assessment, source, completed=True)
+
+    def submit(
+        self, profile: str, assessment: SelfAssessment, source: AssessmentSource = "file"
+    ) -> RecordedAssessment:
+        """Record a whole assessment; returns it with its guidance."""
+        return self.recorded(profile, self.record(profile, assessment, source), assessment)
+
+    def recorded(
+        self, profile: str, assessment_id: int, assessment: SelfAssessment
+    ) -> RecordedAssessment:
+        """A stored assessment with its guidance (placement, direction, gaps, plan)."""
+        found = guidance(self.framework, assessment)
+        return RecordedAssessment(assessment_id=assessment_id, profile=profile, **dict(found))
 
     def start(self, profile: str, intake: SelfAssessment) -> int:
         """Begin an interactive assessment with the intake answers; committed at once."""

@@ -184,38 +184,26 @@ def role_detail(fw: Framework, node_id: str) -> RoleDetail | ExitDetail:
     expectations = _expectation_rows(fw, node)
     next_steps = [_ref(step) for step in ladder.next_steps(node.id)]
     previous = [_ref(role) for role in ladder.previous_steps(node.id)]
+    shared = {
+        "id": node.id,
+        "name": node.name,
+        "stage": node.stage,
+        "stage_name": stage.name,
+        "summary": node.summary,
+        "responsibilities": list(node.responsibilities),
+        "expectations": expectations,
+        "next": next_steps,
+        "previous": previous,
+        "stage_preparation": list(stage.preparation),
+    }
     if isinstance(node, Role):
         return RoleDetail(
-            id=node.id,
-            name=node.name,
-            kind="role",
-            stage=node.stage,
-            stage_name=stage.name,
-            summary=node.summary,
-            responsibilities=list(node.responsibilities),
-            expectations=expectations,
-            next=next_steps,
-            previous=previous,
-            stage_preparation=list(stage.preparation),
+            **shared,
             track=node.track,
             aliases=list(node.aliases),
             success_measures=list(node.success_measures),
         )
-    return ExitDetail(
-        id=node.id,
-        name=node.name,
-        kind="exit",
-        stage=node.stage,
-        stage_name=stage.name,
-        summary=node.summary,
-        responsibilities=list(node.responsibilities),
-        expectations=expectations,
-        next=next_steps,
-        previous=previous,
-        stage_preparation=list(stage.preparation),
-        track=None,
-        first_steps=list(node.first_steps),
-    )
+    return ExitDetail(**shared, first_steps=list(node.first_steps))
 
 
 def path_report(fw: Framework, start: str, goal: str, track: Track | None = None) -> PathReport:

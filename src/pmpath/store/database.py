@@ -20,7 +20,6 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 POOL_SIZE, POOL_OVERFLOW = 10, 20
 
 
-
 def default_database_url() -> str:
     """A SQLite file in the user data directory (created on first use)."""
     from platformdirs import user_data_dir

@@ -1,8 +1,9 @@
 """Stored self-assessments as the interfaces show them: a new assessment with its guidance, the
 profile, progress over time and the printable report's data (docs/assessment.md).
 
-The guidance keys (``intake`` ... ``plan``) are repeated in each model rather than nested,
-because the JSON puts them beside the others at the top level.
+The guidance keys (``intake`` ... ``plan``) sit beside the others at the top level of the JSON:
+those models extend :class:`Guidance` with a base of their own keys, listed first (pydantic
+orders fields from the last base to the first).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pmpath.services.models.exams import FinishedAttempt
 from pmpath.services.models.guidance import (
     Gap,
     GrowthPlan,
+    Guidance,
     Intake,
     RolePlacement,
     RoleRef,
@@ -30,29 +32,14 @@ AssessmentSource = Literal["file", "interactive", "api"]
 """How an assessment came in: an answers file, the interactive questions, or the API."""
 
 
-class Assessed(Result):
-    """A newly stored assessment with its guidance (``pmpath assess``)."""
-
+class _Stored(Result):
     assessment_id: int
     profile: str
-    intake: Intake
-    placement: RolePlacement
-    target: Target
-    gaps: list[Gap]
-    strengths: list[Strength]
-    plan: GrowthPlan
 
 
-class RecordedAssessment(Result):
-    """A newly stored assessment with its guidance (``POST /api/v1/assessments``)."""
-
-    assessment_id: int
-    intake: Intake
-    placement: RolePlacement
-    target: Target
-    gaps: list[Gap]
-    strengths: list[Strength]
-    plan: GrowthPlan
+class RecordedAssessment(Guidance, _Stored):
+    """A newly stored assessment with its guidance (``pmpath assess``,
+    ``POST /api/v1/assessments``): its id and profile first, then the guidance's keys."""
 
 
 class RatingDetail(Result):
@@ -61,19 +48,15 @@ class RatingDetail(Result):
     evidence: list[str]
 
 
-class LearnerProfile(Result):
-    """The newest assessment of a profile: its ratings and its guidance (``pmpath profile``)."""
-
+class _Rated(Result):
     profile: str
     assessment_id: int
     assessed_at: str | None
     ratings: dict[str, RatingDetail] = Field(description="Competency id -> the self-rating.")
-    intake: Intake
-    placement: RolePlacement
-    target: Target
-    gaps: list[Gap]
-    strengths: list[Strength]
-    plan: GrowthPlan
+
+
+class LearnerProfile(Guidance, _Rated):
+    """The newest assessment of a profile: its ratings and its guidance (``pmpath profile``)."""
 
 
 class CompetencyChange(Result):
@@ -152,7 +135,6 @@ class Report(Result):
 
 
 __all__ = [
-    "Assessed",
     "AssessmentSource",
     "CompetencyChange",
     "FrameworkRef",

@@ -130,12 +130,12 @@ class ExpectationRow(Result):
     behaviour: str
 
 
-class RoleDetail(Result):
-    """Everything about one role (``pmpath role``)."""
+class _NodeDetail(Result):
+    """What a role and an exit share: duties, expectations, neighbours, stage advice."""
 
     id: str
     name: str
-    kind: Literal["role"]
+    kind: NodeKind
     stage: str
     stage_name: str
     summary: str
@@ -144,26 +144,22 @@ class RoleDetail(Result):
     next: list[NodeRef]
     previous: list[NodeRef]
     stage_preparation: list[str]
+
+
+class RoleDetail(_NodeDetail):
+    """Everything about one role (``pmpath role``)."""
+
+    kind: Literal["role"] = "role"
     track: Track
     aliases: list[str]
     success_measures: list[str]
 
 
-class ExitDetail(Result):
+class ExitDetail(_NodeDetail):
     """Everything about one exit from the product ladder (``pmpath role`` on an exit id)."""
 
-    id: str
-    name: str
-    kind: Literal["exit"]
-    stage: str
-    stage_name: str
-    summary: str
-    responsibilities: list[str]
-    expectations: list[ExpectationRow]
-    next: list[NodeRef]
-    previous: list[NodeRef]
-    stage_preparation: list[str]
-    track: None
+    kind: Literal["exit"] = "exit"
+    track: None = None
     first_steps: list[str]
 
 

@@ -23,13 +23,10 @@ router = APIRouter()
 async def record_assessment(request: Request, app: App, me: Learner) -> RecordedAssessment:
     """The body is the answers file as JSON: ``{"ratings": {...}, "background": ...}``."""
     from pmpath.assessment.answers import answers_from_data
-    from pmpath.services.guidance import guidance
 
     assessment = answers_from_data(await json_body(request), app.framework)
-    assessment_id = app.assessments.record(me.profile, assessment, source="api")
-    return RecordedAssessment(
-        assessment_id=assessment_id, **dict(guidance(app.framework, assessment))
-    )
+    recorded = app.assessments.submit(me.profile, assessment, source="api")
+    return recorded.model_copy(update={"profile": "me"})
 
 
 @router.get("/assessments", summary="Your assessments, with progress per competency")
