@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
+from pydantic import BaseModel
 from starlette.requests import ClientDisconnect
 
 from pmpath.errors import PmpathError
@@ -23,10 +24,12 @@ async def json_body(request: Request) -> Any:
         raise PmpathError(f"the request body is not JSON: {exc.msg} at line {exc.lineno}") from None
 
 
-def plain_json(data: Any, status_code: int = 200) -> JSONResponse:
-    """The services return plain JSON types already: skip FastAPI's generic encoder, which
-    walks every value again (about 1 ms for an exam's 30 questions, on the hottest routes)."""
-    return JSONResponse(data, status_code=status_code)
+def model_json(model: BaseModel, status_code: int = 200) -> Response:
+    """``model`` as JSON by pydantic's own serializer, skipping FastAPI's generic encoder and
+    its validation of the model just built (about 1 ms for an exam's 30 questions as plain
+    dicts through that encoder, on the hottest routes). Declare the model as the route's
+    ``response_model`` so that /openapi.json still documents it."""
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 # Inline routes: starting an attempt and answering run their database work on the event loop,

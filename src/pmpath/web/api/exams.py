@@ -15,11 +15,10 @@ from pmpath.services.models.exams import (
     ReviewReply,
     Saved,
 )
-from pmpath.web.api.bodies import json_body
+from pmpath.web.api.bodies import json_body, model_json
 from pmpath.web.deps import App, Learner
 
 router = APIRouter()
-JSON = "application/json"
 
 
 @router.get("/exams", summary="The exams (blueprints) you can take")
@@ -35,9 +34,7 @@ def exams(app: App) -> ExamCatalogue:
 )
 async def start_attempt(app: App, me: Learner, blueprint_id: str) -> Response:
     # Hot at an exam's synchronised start: inline on the event loop (see api/bodies.py).
-    # pydantic's serializer, not FastAPI's generic encoder (see api/bodies.py, plain_json).
-    view = app.exams.begin_mock(me.profile, blueprint_id)
-    return Response(view.model_dump_json(), status_code=201, media_type=JSON)
+    return model_json(app.exams.begin_mock(me.profile, blueprint_id), 201)
 
 
 @router.get("/attempts/{attempt_id}", summary="An attempt as you see it (no keys before the end)")
@@ -60,7 +57,7 @@ async def answer(
     response = await json_body(request)
     exams = app.exams_for_attempt(attempt_id)
     saved = exams.answer(attempt_id, me.profile, position, response)
-    return Response(saved.model_dump_json(), media_type=JSON)
+    return model_json(saved)
 
 
 @router.put("/attempts/{attempt_id}/flags/{position}", summary="Flag a question to revisit")

@@ -6,16 +6,10 @@ from fastapi import APIRouter, Request, Response
 
 from pmpath.services.models.evidence import ReadinessReport
 from pmpath.services.models.psychometrics import Ability, PlacementView
-from pmpath.web.api.bodies import json_body
+from pmpath.web.api.bodies import json_body, model_json
 from pmpath.web.deps import App, Learner
 
 router = APIRouter()
-JSON = "application/json"
-
-
-def _reply(view: PlacementView, status_code: int = 200) -> Response:
-    # pydantic's serializer, not FastAPI's generic encoder (see api/bodies.py, plain_json).
-    return Response(view.model_dump_json(), status_code=status_code, media_type=JSON)
 
 
 @router.post(
@@ -26,7 +20,7 @@ def _reply(view: PlacementView, status_code: int = 200) -> Response:
 )
 def start_placement(app: App, me: Learner) -> Response:
     """Returns the first question. Answer each one with PUT .../answer until ``finished``."""
-    return _reply(app.psychometrics.start_placement(me.profile), 201)
+    return model_json(app.psychometrics.start_placement(me.profile), 201)
 
 
 @router.post(
@@ -38,7 +32,7 @@ def start_placement(app: App, me: Learner) -> Response:
 def start_adaptive_exam(app: App, me: Learner, blueprint_id: str) -> Response:
     """Returns the first question; the test stops once pass or fail is clear. Answer with
     PUT /placement/{id}/answer; the result adds ``exam: {passed, pass_probability, ...}``."""
-    return _reply(app.psychometrics.start_adaptive_exam(me.profile, blueprint_id), 201)
+    return model_json(app.psychometrics.start_adaptive_exam(me.profile, blueprint_id), 201)
 
 
 @router.get(
@@ -47,7 +41,7 @@ def start_adaptive_exam(app: App, me: Learner, blueprint_id: str) -> Response:
     summary="A placement test: the current question, or the result",
 )
 def placement(app: App, me: Learner, attempt_id: int) -> Response:
-    return _reply(app.psychometrics.placement(attempt_id, me.profile))
+    return model_json(app.psychometrics.placement(attempt_id, me.profile))
 
 
 @router.put(
@@ -59,7 +53,7 @@ async def answer_placement(request: Request, app: App, me: Learner, attempt_id: 
     """The body is the response as JSON, as for an exam answer. Returns the next question, or
     the result once the test stops."""
     response = await json_body(request)
-    return _reply(app.psychometrics.answer_placement(attempt_id, me.profile, response))
+    return model_json(app.psychometrics.answer_placement(attempt_id, me.profile, response))
 
 
 @router.get("/ability", summary="Your ability estimate, overall and per domain, with its SE")

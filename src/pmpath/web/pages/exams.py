@@ -60,7 +60,7 @@ def exams(request: Request, app: App, me: MaybeUser) -> Response:
 async def start(
     request: Request, app: App, me: Annotated[User, signed_in("/exams")], blueprint_id: str
 ) -> Response:
-    # Inline on the event loop, as the API's start (see pmpath.web.api.v1, _INLINE).
+    # Inline on the event loop, as the API's start (see pmpath.web.api.bodies).
     attempt = app.exams.start_mock(me.profile, blueprint_id)
     return RedirectResponse(f"/attempts/{attempt}", status_code=303)
 
