@@ -37,6 +37,14 @@ def test_the_diff_page(client: TestClient) -> None:
     assert "Shortest path: Product Manager → Senior Product Manager" in html
 
 
+def test_the_diff_page_names_new_must_haves_rather_than_showing_ids(client: TestClient) -> None:
+    html = client.get(
+        "/diff", params={"start": "senior-product-manager", "goal": "group-product-manager"}
+    ).text
+    assert "New must-haves: Leadership, Mentorship and team development" in html
+    assert "mentorship-and-team-development" not in html.split("New must-haves", 1)[1][:200]
+
+
 def test_backgrounds_and_certifications(client: TestClient) -> None:
     assert "Software engineering" in client.get("/backgrounds").text
     assert "Certified ScrumMaster" in client.get("/certifications").text

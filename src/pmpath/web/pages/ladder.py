@@ -60,6 +60,7 @@ def diff(
         "roles": ladder_service.roles_by_stage(fw),
         "start": start,
         "goal": goal,
+        "competency_names": {c.id: c.name for c in fw.competencies},
     }
     if start and goal:
         values["diff"] = ladder_service.diff_report(fw, start, goal)
