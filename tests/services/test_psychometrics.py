@@ -19,9 +19,10 @@ from pmpath.exams.items import Bank, Item
 from pmpath.exams.synthetic import synthetic_bank
 from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.psychometrics.irt import Model
+from pmpath.services.calibration import read_response_csv
 from pmpath.services.exams import ExamService
 from pmpath.services.models.psychometrics import PlacementResult, PlacementView, StoredCalibration
-from pmpath.services.psychometrics import PsychometricsService, read_response_csv
+from pmpath.services.psychometrics import PsychometricsService
 from pmpath.store import Database
 from pmpath.store.tables import AttemptRow, ParameterSetRow, ProfileRow, ResponseRow
 from tests.conftest import assert_no_answers_revealed

@@ -5,6 +5,10 @@ interrupted at any point resumes where it stopped. Mock exams are timed by the s
 clock: the deadline is fixed when the attempt starts, an answer after it is refused, and the
 attempt is then finished with what was saved. Keys and explanations are never returned for
 a mock exam before it is finished; practice returns them with each answer.
+
+This module starts, takes and finishes attempts; how an attempt is shown is in
+:mod:`pmpath.services.attempt_views`, the review cards in :mod:`pmpath.services.review` and the
+analyses of finished attempts in :mod:`pmpath.services.exam_analysis`.
 """
 
 from __future__ import annotations
@@ -21,40 +25,28 @@ from pmpath.errors import AttemptError, NotFoundError
 from pmpath.exams.blueprints import Blueprint
 from pmpath.exams.forms import Form, FormItem, assemble
 from pmpath.exams.items import Bank, Item
-from pmpath.exams.results import Results, Share, results
-from pmpath.exams.review import needs_review, schedule
 from pmpath.exams.scoring import score
 from pmpath.framework import Framework
+from pmpath.services import exam_analysis
 from pmpath.services.assessments import check_profile_name, utc_now
-from pmpath.services.banks import key_of, mistakes_of
+from pmpath.services.attempt_views import AttemptViews, feedback_values
 from pmpath.services.models.evidence import CompetencyEvidence
 from pmpath.services.models.exams import (
-    AttemptQuestion,
     AttemptResults,
     AttemptSummary,
     AttemptView,
     BankStatistics,
-    BlueprintName,
-    CompetencyShare,
-    DomainShare,
-    DueQuestion,
     ExamCatalogue,
     ExamHistory,
     ExamSummary,
-    Feedback,
     FinishedAttempt,
     Flag,
-    ItemAnalysis,
-    LearnerResponse,
-    OptionText,
     PracticeAnswer,
-    QuestionView,
-    ReviewedQuestion,
     ReviewQueue,
     ReviewReply,
     Saved,
-    ScenarioText,
 )
+from pmpath.services.review import SpacedReview
 from pmpath.store import Database
 from pmpath.store import assessments as profiles
 from pmpath.store import attempts as attempt_store
@@ -89,8 +81,12 @@ class ExamService:
         self.bank = bank
         self.blueprints = {blueprint.id: blueprint for blueprint in blueprints}
         self.clock = clock
-        self._items = {item.id: item for item in bank.items}
-        self._domain_names = {domain.id: domain.name for domain in bank.domains}
+        # Showing attempts and keeping review cards live in their own modules. Both are built
+        # once per service, not per call, and the bank is indexed once: by the views.
+        self._views = AttemptViews(framework, bank, self.blueprints, clock)
+        self._items = self._views.items
+        self._domain_names = self._views.domain_names
+        self._review = SpacedReview(database, bank, self._items, clock)
 
     # -- starting ----------------------------------------------------------------------------
 
@@ -128,7 +124,7 @@ class ExamService:
     def begin_mock(self, profile: str, blueprint_id: str, seed: int | None = None) -> AttemptView:
         """Start a mock exam and return it as the learner sees it, in one transaction."""
         with self.database.transaction() as session:
-            return self._view(self._start_mock(session, profile, blueprint_id, seed))
+            return self._views.view(self._start_mock(session, profile, blueprint_id, seed))
 
     def _start_mock(
         self, session: Session, profile: str, blueprint_id: str, seed: int | None
@@ -228,14 +224,14 @@ class ExamService:
                 return []
             rows = attempt_store.open_fixed_form(session, owner.id)
             open_rows = [row for row in rows if not self._expire(session, row)]
-            return [self._summary(row) for row in open_rows]
+            return [self._views.summary(row) for row in open_rows]
 
     def view(self, attempt_id: int, profile: str) -> AttemptView:
         """The attempt as the learner sees it: items in order, their answers, flags, time left."""
         with self.database.transaction() as session:
             row = self.owned_attempt(session, attempt_id, profile)
             self._expire(session, row)
-            return self._view(row)
+            return self._views.view(row)
 
     def answer(
         self, attempt_id: int, profile: str, position: int, response: Any
@@ -264,9 +260,9 @@ class ExamService:
                     return Saved(saved=True, position=position)
                 stored = attempt_store.response_at(session, row, position, item.id)
                 stored.response, stored.credit, stored.answered_at = response, credit, now
-                self._review(session, row.profile_id, item.id, credit, now, always=False)
+                self._review.record(session, row.profile_id, item.id, credit, now, always=False)
                 return PracticeAnswer(
-                    saved=True, position=position, **self._feedback_values(item, response, credit)
+                    saved=True, position=position, **feedback_values(item, response, credit)
                 )
         # The deadline passed: the attempt was finished (and that committed) above.
         raise _time_up(attempt_id)
@@ -291,7 +287,7 @@ class ExamService:
             row = self.owned_attempt(session, attempt_id, profile)
             if row.finished_at is None and not self._expire(session, row):
                 self._close(session, row, "submitted")
-            return self._results(row)
+            return self._views.results(row)
 
     def results(self, attempt_id: int, profile: str) -> AttemptResults:
         """Score, pass or fail, breakdowns and the full review, once the attempt is finished."""
@@ -302,9 +298,9 @@ class ExamService:
                 raise AttemptError(
                     f"attempt {attempt_id} is not finished yet: finish it to see results and keys"
                 )
-            return self._results(row)
+            return self._views.results(row)
 
-    # -- history and review --------------------------------------------------------------------
+    # -- history -------------------------------------------------------------------------------
 
     def history(self, profile: str) -> ExamHistory:
         """Finished attempts, oldest first, with per-domain scores for trends."""
@@ -316,10 +312,10 @@ class ExamService:
             attempts = []
             trends: dict[str, list[float]] = {}
             for row in rows:
-                outcome = self._outcome(row)
+                outcome = self._views.outcome(row)
                 attempts.append(
                     FinishedAttempt(
-                        **self._summary_values(row),
+                        **self._views.summary_values(row),
                         score=outcome.percent,
                         passed=outcome.passed,
                         by_domain={share.key: share.percent for share in outcome.by_domain},
@@ -329,104 +325,26 @@ class ExamService:
                     trends.setdefault(share.key, []).append(share.percent)
             return ExamHistory(profile=profile, attempts=attempts, domain_trends=trends)
 
+    # -- spaced review -------------------------------------------------------------------------
+
     def review_queue(self, profile: str) -> ReviewQueue:
         """Items due for spaced review now, most overdue first."""
-        now = self.clock()
-        with self.database.transaction() as session:
-            owner = profiles.find_profile(session, check_profile_name(profile))
-            cards = []
-            upcoming = None
-            if owner is not None:
-                every = attempt_store.review_cards(session, owner.id, self.bank.id)
-                cards = [card for card in every if card.due <= now and card.item_id in self._items]
-                later = [card.due for card in every if card.due > now]
-                upcoming = min(later) if later else None
-            return ReviewQueue(
-                profile=profile,
-                due=[
-                    DueQuestion(
-                        **_question_values(self.bank, self._items[card.item_id], None),
-                        due=_iso(card.due),
-                        reviews=card.reviews,
-                    )
-                    for card in cards
-                ],
-                next_due=_iso(upcoming),
-            )
+        return self._review.queue(profile)
 
     def review_answer(self, profile: str, item_id: str, response: Any) -> ReviewReply:
         """Answer a due review item: feedback, and when it comes back."""
-        item = self._items.get(item_id)
-        if item is None:
-            raise NotFoundError(f"unknown item id {item_id!r}")
-        credit = score(item, response)
-        now = self.clock()
-        with self.database.transaction() as session:
-            owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
-            due = self._review(session, owner.id, item_id, credit, now, always=True)
-        return ReviewReply(**self._feedback_values(item, response, credit), next_due=_iso(due))
+        return self._review.answer(profile, item_id, response)
+
+    # -- analysis ------------------------------------------------------------------------------
 
     def competency_evidence(self, profile: str) -> dict[str, CompetencyEvidence]:
         """Per competency, the learner's share of credit over every finished attempt's items:
         exam evidence to show beside self-ratings (unanswered items count as missed)."""
-        earned: dict[str, float] = {}
-        asked: dict[str, int] = {}
-        with self.database.transaction() as session:
-            owner = profiles.find_profile(session, check_profile_name(profile))
-            if owner is None:
-                return {}
-            rows = attempt_store.finished_on_bank(session, self.bank.id, owner.id)
-            for row in rows:
-                credits = {r.position: r.credit or 0.0 for r in row.responses}
-                for position, entry in enumerate(row.form):
-                    item = self._items.get(entry["item_id"])
-                    if item is None:
-                        continue
-                    for competency in item.competencies:
-                        earned[competency] = earned.get(competency, 0.0) + credits.get(
-                            position, 0.0
-                        )
-                        asked[competency] = asked.get(competency, 0) + 1
-        return {
-            competency: CompetencyEvidence(
-                percent=round(100.0 * earned[competency] / count, 1), items=count
-            )
-            for competency, count in asked.items()
-        }
+        return exam_analysis.competency_evidence(self.database, self.bank.id, self._items, profile)
 
     def item_statistics(self, min_responses: int = 20) -> BankStatistics:
         """Classical item analysis over every finished attempt on this bank, all learners."""
-        from pmpath.psychometrics.classical import Answer, analyse
-
-        with self.database.transaction() as session:
-            rows = attempt_store.finished_on_bank(session, self.bank.id)
-            attempts = [
-                {entry["item_id"]: Answer(0.0, None) for entry in row.form}
-                | {
-                    r.item_id: Answer(r.credit or 0.0, r.response)
-                    for r in row.responses
-                    if r.response is not None
-                }
-                for row in rows
-            ]
-        keys = {item.id: list(item.key_ids) for item in self.bank.items if item.options}
-        stats = analyse(attempts, keys, min_responses)
-        return BankStatistics(
-            bank=self.bank.id,
-            attempts=len(attempts),
-            min_responses=min_responses,
-            items=[
-                ItemAnalysis(
-                    item_id=s.item_id,
-                    responses=s.responses,
-                    difficulty=s.difficulty,
-                    discrimination=s.discrimination,
-                    option_rates=s.option_rates,
-                    flags=list(s.flags),
-                )
-                for s in stats
-            ],
-        )
+        return exam_analysis.item_statistics(self.database, self.bank, min_responses)
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -465,33 +383,15 @@ class ExamService:
         self, session: Session, row: AttemptRow, reason: str, at: datetime | None = None
     ) -> None:
         now = at or self.clock()
-        outcome = self._outcome(row)
+        outcome = self._views.outcome(row)
         row.finished_at, row.finish_reason, row.score = now, reason, outcome.percent
         if row.mode == MOCK:
             credits = {r.position: r.credit for r in row.responses if r.credit is not None}
             for position, entry in enumerate(row.form):
                 credit = credits.get(position, 0.0)
-                self._review(session, row.profile_id, entry["item_id"], credit, now, always=False)
-
-    def _review(
-        self,
-        session: Session,
-        profile_id: int,
-        item_id: str,
-        credit: float,
-        now: datetime,
-        always: bool,
-    ) -> datetime | None:
-        card = attempt_store.review_card(session, profile_id, self.bank.id, item_id)
-        if card is None and not (always or needs_review(credit)):
-            return None  # a known item that was never missed needs no review
-        state, due = schedule(card.card if card else None, credit, now)
-        if card is None:
-            card = attempt_store.new_review_card(session, profile_id, self.bank.id, item_id)
-        card.card, card.due, card.updated_at = state, due, now
-        card.reviews = (card.reviews or 0) + 1
-        session.flush()
-        return due
+                self._review.record(
+                    session, row.profile_id, entry["item_id"], credit, now, always=False
+                )
 
     def _form_item(self, row: AttemptRow, position: int) -> tuple[Item, FormItem]:
         if not 0 <= position < len(row.form):
@@ -503,133 +403,6 @@ class ExamService:
         if item is None:
             raise AttemptError(f"item {entry['item_id']!r} is no longer in bank {self.bank.id!r}")
         return item, FormItem(entry["item_id"], tuple(entry["option_order"]))
-
-    def _outcome(self, row: AttemptRow) -> Results:
-        items = [
-            self._items[entry["item_id"]] for entry in row.form if entry["item_id"] in self._items
-        ]
-        credits = {r.position: r.credit for r in row.responses if r.credit is not None}
-        return results(items, credits, row.pass_mark)
-
-    def _summary_values(self, row: AttemptRow) -> dict[str, Any]:
-        """The fields of :class:`AttemptSummary`, for it and the models that extend it."""
-        blueprint = self.blueprints.get(row.blueprint_id or "")
-        return {
-            "attempt_id": row.id,
-            "mode": row.mode,
-            "blueprint": BlueprintName(id=blueprint.id, name=blueprint.name) if blueprint else None,
-            "items": len(row.form),
-            "answered": sum(1 for r in row.responses if r.response is not None),
-            "started_at": _iso(row.started_at),
-            "deadline": _iso(row.deadline),
-            "finished_at": _iso(row.finished_at),
-            "finish_reason": row.finish_reason,
-            "seed": row.seed,
-        }
-
-    def _summary(self, row: AttemptRow) -> AttemptSummary:
-        return AttemptSummary(**self._summary_values(row))
-
-    def _feedback_values(
-        self, item: Item, response: LearnerResponse, credit: float
-    ) -> dict[str, Any]:
-        """The fields of :class:`Feedback`, for it and the replies that extend it."""
-        return {
-            "credit": credit,
-            "correct": credit >= 1.0,
-            "key": key_of(item),
-            "explanation": item.explanation,
-            "rationales": {o.id: o.rationale for o in item.options},
-            "mistakes": mistakes_of(item),
-            "your_response": response,
-        }
-
-    def _feedback(self, item: Item, response: LearnerResponse, credit: float) -> Feedback:
-        return Feedback(**self._feedback_values(item, response, credit))
-
-    def _view(self, row: AttemptRow) -> AttemptView:
-        responses = {r.position: r for r in row.responses}
-        now = self.clock()
-        show_keys = row.finished_at is not None or row.mode == PRACTICE
-        items = []
-        for position, entry in enumerate(row.form):
-            item = self._items.get(entry["item_id"])
-            if item is None:
-                continue
-            stored = responses.get(position)
-            feedback = None
-            if show_keys and stored is not None and stored.credit is not None:
-                feedback = self._feedback(item, stored.response, stored.credit)
-            items.append(
-                AttemptQuestion(
-                    position=position,
-                    **_question_values(self.bank, item, tuple(entry["option_order"])),
-                    response=stored.response if stored else None,
-                    flagged=bool(stored and stored.flagged),
-                    feedback=feedback,
-                )
-            )
-        left = None
-        if row.deadline is not None and row.finished_at is None:
-            left = max(0, int((row.deadline - now).total_seconds()))
-        return AttemptView(**self._summary_values(row), seconds_left=left, questions=items)
-
-    def _results(self, row: AttemptRow) -> AttemptResults:
-        outcome = self._outcome(row)
-        view = self._view(row)
-        review = []
-        for question in view.questions:
-            # Unanswered items get their key and explanations too: the review is complete.
-            feedback = question.feedback or self._feedback(self._items[question.item_id], None, 0.0)
-            review.append(ReviewedQuestion(**{**dict(question), "feedback": feedback}))
-        return AttemptResults(
-            **self._summary_values(row),
-            score=outcome.percent,
-            pass_mark=row.pass_mark,
-            passed=outcome.passed,
-            by_domain=[
-                DomainShare(**_share(s), domain=s.key, name=self._domain_names.get(s.key, s.key))
-                for s in outcome.by_domain
-            ],
-            by_competency=[
-                CompetencyShare(**_share(s), competency=s.key, name=self._competency_name(s.key))
-                for s in outcome.by_competency
-            ],
-            review=review,
-        )
-
-    def _competency_name(self, competency_id: str) -> str:
-        if self.framework.has("competency", competency_id):
-            return self.framework.competency(competency_id).name
-        return competency_id
-
-
-def question_view(bank: Bank, item: Item, order: tuple[str, ...] | None) -> QuestionView:
-    """What a learner may see of an item: never its key or explanations."""
-    return QuestionView(**_question_values(bank, item, order))
-
-
-def _question_values(bank: Bank, item: Item, order: tuple[str, ...] | None) -> dict[str, Any]:
-    """The fields of :class:`QuestionView`, for it and the models that extend it."""
-    scenario = bank.scenario(item.scenario) if item.scenario else None
-    ids = list(order) if order else [o.id for o in item.options]
-    return {
-        "item_id": item.id,
-        "type": item.type,
-        "domain": item.domain,
-        "level": item.level,
-        "stem": item.stem,
-        "scenario": ScenarioText(id=scenario.id, title=scenario.title, text=scenario.text)
-        if scenario
-        else None,
-        "options": [OptionText(id=i, text=item.option(i).text) for i in ids],
-        "lefts": [pair.left for pair in item.pairs if pair.left is not None],
-        "unit": item.numeric.unit if item.numeric else None,
-    }
-
-
-def _share(share: Share) -> dict[str, Any]:
-    return {"percent": share.percent, "earned": share.earned, "asked": share.asked}
 
 
 def _once_more_on_conflict(action: Callable[[], T]) -> T:
@@ -649,7 +422,3 @@ def _time_up(attempt_id: int) -> AttemptError:
         f"time is up for attempt {attempt_id}: the answer was not saved, and the attempt was "
         "finished with the answers saved before the deadline"
     )
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None

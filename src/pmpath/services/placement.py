@@ -29,7 +29,7 @@ from pmpath.psychometrics.cat import AdaptiveTest, CatConfig, Estimate, ItemPool
 from pmpath.psychometrics.irt import dichotomous
 from pmpath.psychometrics.readiness import cut_theta
 from pmpath.services.assessments import check_profile_name
-from pmpath.services.exams import question_view
+from pmpath.services.attempt_views import question_view
 from pmpath.services.models.exams import LearnerResponse
 from pmpath.services.models.psychometrics import (
     ExamClassification,
@@ -45,7 +45,8 @@ from pmpath.store.responses import save_response
 from pmpath.store.tables import AttemptRow
 
 if TYPE_CHECKING:
-    from pmpath.services.psychometrics import ParameterSet, PsychometricsService
+    from pmpath.services.calibration import ParameterSet
+    from pmpath.services.psychometrics import PsychometricsService
 
 #: The placement test: two items per domain at least, then until the overall SE is 0.3 or
 #: 48 items; content balanced evenly over the bank's domains.

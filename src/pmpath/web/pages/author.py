@@ -15,8 +15,8 @@ from pmpath.formats.mapping import ImportDefaults, slug
 from pmpath.formats.registry import FORMATS
 from pmpath.psychometrics.irt import Model
 from pmpath.services.banks import BUNDLED_BANK_ID
+from pmpath.services.calibration import MIN_RESPONSES
 from pmpath.services.imports import AuthorService
-from pmpath.services.psychometrics import MIN_RESPONSES
 from pmpath.web.auth import application
 from pmpath.web.deps import Admin, App, Author
 from pmpath.web.pages.render import page

@@ -1,0 +1,103 @@
+"""Spaced review of one bank's items: the learner's FSRS cards, the queue of items due and the
+answers given to them.
+
+A card changes in three places, all through :meth:`SpacedReview.record`: when a review item is
+answered (always), and when a practice answer is scored or a mock exam closes (there only for an
+item that already has a card or earned less than full credit: an item the learner knows needs no
+review).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pmpath.errors import NotFoundError
+from pmpath.exams.items import Bank, Item
+from pmpath.exams.review import needs_review, schedule
+from pmpath.exams.scoring import score
+from pmpath.services.assessments import check_profile_name
+from pmpath.services.attempt_views import feedback_values, iso, question_values
+from pmpath.services.models.exams import DueQuestion, ReviewQueue, ReviewReply
+from pmpath.store import Database
+from pmpath.store import assessments as profiles
+from pmpath.store import attempts as attempt_store
+
+
+class SpacedReview:
+    """The review cards of one bank's items, for the learners of one database."""
+
+    def __init__(
+        self,
+        database: Database,
+        bank: Bank,
+        items: Mapping[str, Item],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.database = database
+        self.bank = bank
+        self.items = items
+        self.clock = clock
+
+    def queue(self, profile: str) -> ReviewQueue:
+        """Items due for spaced review now, most overdue first."""
+        now = self.clock()
+        with self.database.transaction() as session:
+            owner = profiles.find_profile(session, check_profile_name(profile))
+            cards = []
+            upcoming = None
+            if owner is not None:
+                every = attempt_store.review_cards(session, owner.id, self.bank.id)
+                cards = [card for card in every if card.due <= now and card.item_id in self.items]
+                later = [card.due for card in every if card.due > now]
+                upcoming = min(later) if later else None
+            return ReviewQueue(
+                profile=profile,
+                due=[
+                    DueQuestion(
+                        **question_values(self.bank, self.items[card.item_id], None),
+                        due=iso(card.due),
+                        reviews=card.reviews,
+                    )
+                    for card in cards
+                ],
+                next_due=iso(upcoming),
+            )
+
+    def answer(self, profile: str, item_id: str, response: Any) -> ReviewReply:
+        """Answer a due review item: feedback, and when it comes back."""
+        item = self.items.get(item_id)
+        if item is None:
+            raise NotFoundError(f"unknown item id {item_id!r}")
+        credit = score(item, response)
+        now = self.clock()
+        with self.database.transaction() as session:
+            owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
+            due = self.record(session, owner.id, item_id, credit, now, always=True)
+        return ReviewReply(**feedback_values(item, response, credit), next_due=iso(due))
+
+    def record(
+        self,
+        session: Session,
+        profile_id: int,
+        item_id: str,
+        credit: float,
+        now: datetime,
+        always: bool,
+    ) -> datetime | None:
+        """Schedule the item's next review after it earned ``credit``, in the caller's
+        transaction; returns when it is due, or None when it needs no card (``always`` makes
+        one regardless)."""
+        card = attempt_store.review_card(session, profile_id, self.bank.id, item_id)
+        if card is None and not (always or needs_review(credit)):
+            return None  # a known item that was never missed needs no review
+        state, due = schedule(card.card if card else None, credit, now)
+        if card is None:
+            card = attempt_store.new_review_card(session, profile_id, self.bank.id, item_id)
+        card.card, card.due, card.updated_at = state, due, now
+        card.reviews = (card.reviews or 0) + 1
+        session.flush()
+        return due
