@@ -137,6 +137,10 @@ class CsrfError(ForbiddenError):
     """A state-changing form without the session's CSRF token (HTTP 403)."""
 
 
+class TooLargeError(PmpathError):
+    """A request body or upload over the configured limit (HTTP 413); nothing was stored."""
+
+
 class ThrottledError(PmpathError):
     """Too many failed sign-ins for this account; try again later (HTTP 429)."""
 

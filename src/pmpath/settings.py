@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     #: "auto": Secure cookies when the request came over HTTPS (directly or per
     #: X-Forwarded-Proto from a trusted proxy); "always" or "never" to force.
     secure_cookies: Literal["auto", "always", "never"] = "auto"
+    #: The largest quiz file an author may upload through the web app or the API, in bytes
+    #: (the command line reads files up to the formats' own cap, 50 MiB).
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     #: Believe X-Forwarded-Proto (only behind a proxy that sets it); PMPATH_TRUST_PROXY=1.
     trust_proxy_headers: bool = Field(
         default=False, validation_alias=AliasChoices("trust_proxy_headers", "PMPATH_TRUST_PROXY")

@@ -18,6 +18,7 @@ from pmpath.errors import (
     PmpathError,
     Problem,
     ThrottledError,
+    TooLargeError,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -56,6 +57,8 @@ def status_of(exc: PmpathError) -> int:
         return 404
     if isinstance(exc, AttemptError):
         return 409
+    if isinstance(exc, TooLargeError):
+        return 413
     if isinstance(exc, ThrottledError):
         return 429
     return 422 if exc.is_bad_input else 500
@@ -71,6 +74,7 @@ TITLES = {
     403: "Not allowed",
     404: "Not found",
     409: "Conflict",
+    413: "Too large",
     422: "Invalid input",
     429: "Too many attempts",
     500: "Server error",

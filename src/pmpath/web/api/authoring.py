@@ -9,6 +9,7 @@ from pmpath.psychometrics.irt import Model
 from pmpath.services.models.banks import BankListing, ImportReport, LintReport
 from pmpath.services.models.exams import BankStatistics
 from pmpath.services.models.psychometrics import CalibrationResult, ParametersReport
+from pmpath.web.api.bodies import capped_body
 from pmpath.web.deps import App, Author
 
 router = APIRouter()
@@ -35,7 +36,7 @@ async def import_bank(
     from pmpath.formats.mapping import ImportDefaults
 
     author = app.author(me)
-    data = await request.body()
+    data = await capped_body(request, app.settings.max_upload_bytes)
     return author.import_data(
         data,
         filename,

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.requests import ClientDisconnect
 
-from pmpath.errors import PmpathError
+from pmpath.errors import PmpathError, TooLargeError
 
 
 async def json_body(request: Request) -> Any:
@@ -22,6 +22,26 @@ async def json_body(request: Request) -> Any:
         raise PmpathError("the client went away before sending the whole body") from None
     except json.JSONDecodeError as exc:
         raise PmpathError(f"the request body is not JSON: {exc.msg} at line {exc.lineno}") from None
+
+
+async def capped_body(request: Request, limit: int) -> bytes:
+    """The request body, read as it arrives and refused (413) once it passes ``limit`` bytes,
+    so an oversized upload never sits whole in memory."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise TooLargeError(f"the file is over the upload limit of {_mib(limit)}")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise PmpathError("the client went away before sending the whole body") from None
+    return b"".join(chunks)
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:g} MiB"
 
 
 def model_json(model: BaseModel, status_code: int = 200) -> Response:

@@ -10,7 +10,12 @@ from typing import Any
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pmpath.errors import CalibrationInputError, FormatError, NotFoundError, PmpathError
+from pmpath.errors import (
+    CalibrationInputError,
+    NotFoundError,
+    PmpathError,
+    TooLargeError,
+)
 from pmpath.formats.mapping import ImportDefaults, slug
 from pmpath.formats.registry import FORMATS
 from pmpath.psychometrics.irt import Model
@@ -24,7 +29,6 @@ from pmpath.web.pages.render import page
 router = APIRouter(prefix="/author")
 admin_router = APIRouter(prefix="/admin")
 #: Uploads travel back in the dry-run page so the import stays stateless; keep them modest.
-MAX_UPLOAD = 10 * 1024 * 1024
 MODEL_NAMES = {
     Model.RASCH: "1PL (Rasch): difficulty only",
     Model.TWO_PL: "2PL: difficulty and discrimination",
@@ -143,7 +147,7 @@ async def import_file(
 ) -> Response:
     author = app.author(me)
     if upload is not None and upload.filename:
-        data = await upload.read(MAX_UPLOAD + 1)
+        data = await upload.read(app.settings.max_upload_bytes + 1)
         filename = upload.filename
     else:
         try:
@@ -165,8 +169,12 @@ async def import_file(
             },
             422,
         )
-    if len(data) > MAX_UPLOAD:
-        raise FormatError("uploads are limited to 10 MiB here; use pmpath import for larger files")
+    limit = app.settings.max_upload_bytes
+    if len(data) > limit:
+        raise TooLargeError(
+            f"uploads are limited to {limit / 1024 / 1024:g} MiB here; "
+            "use pmpath import for larger files"
+        )
     try:
         report = author.import_data(
             data,
