@@ -147,15 +147,30 @@ class Pmpath:
 
         return competency_evidence(self.exams, self.psychometrics, profile)
 
-    def exams_for(self, bank: str | None) -> ExamService:
-        """Exams on ``bank``: the bundled bank (with its blueprints), or another bank the
-        library can open (imported, or for the CLI a folder of Markdown files) without any."""
+    def exams_for(self, bank_id: str | None) -> ExamService:
+        """Exams on the bank with id ``bank_id``: the bundled bank (with its blueprints), or
+        an imported bank (without any)."""
         from pmpath.services.banks import BUNDLED_BANK_ID
+
+        if bank_id in (None, BUNDLED_BANK_ID):
+            return self.exams
+        return self._exams_on(self.banks.open(bank_id))
+
+    def exams_for_local(self, name: str | None) -> ExamService:
+        """For the command line: like :meth:`exams_for`, and a folder of Markdown questions
+        when ``name`` is a path that exists. The web never names files."""
+        from pathlib import Path
+
+        from pmpath.services.banks import BUNDLED_BANK_ID
+
+        if name in (None, BUNDLED_BANK_ID) or not Path(name).exists():
+            return self.exams_for(name)
+        return self._exams_on(self.banks.open_local(name))
+
+    def _exams_on(self, bank: Bank) -> ExamService:
         from pmpath.services.exams import ExamService
 
-        if bank in (None, BUNDLED_BANK_ID):
-            return self.exams
-        return ExamService(self.database, self.framework, self.banks.open(bank), [], self.clock)
+        return ExamService(self.database, self.framework, bank, [], self.clock)
 
     def exams_for_attempt(self, attempt_id: int) -> ExamService:
         """The exam service of the bank an attempt was drawn from (ownership is checked there).

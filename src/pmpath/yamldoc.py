@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from pmpath.errors import FieldPath, Location, PmpathError, Problem
+from pmpath.localfiles import read_local_file
 
 #: Hand-written files; anything bigger is a mistake or an attack.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -39,6 +40,7 @@ class YamlDocument:
         self.error = error
         self._shift = first_line - 1
         self.tree = self._compose(text)
+        self._refuse_aliases(self.tree)
         duplicates = self._duplicate_keys(self.tree, ())
         if duplicates:
             raise error(duplicates)
@@ -47,21 +49,8 @@ class YamlDocument:
     @classmethod
     def read(cls, path: Path | str, error: type[PmpathError]) -> YamlDocument:
         """Read ``path`` as UTF-8 YAML; unreadable files raise ``error`` naming the file."""
-        path = Path(path)
         source = str(path)
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise error(
-                    f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
-                    Location(file=source),
-                )
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise error("no such file", Location(file=source)) from None
-        except IsADirectoryError:
-            raise error("is a directory, not a file", Location(file=source)) from None
-        except PermissionError:
-            raise error("permission denied", Location(file=source)) from None
+        raw = read_local_file(path, error, MAX_FILE_BYTES)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -126,6 +115,28 @@ class YamlDocument:
             raise self._yaml_error(exc) from None
         except yaml.YAMLError as exc:
             raise self.error(f"invalid YAML: {exc}", Location(file=self.source)) from None
+
+    def _refuse_aliases(self, root: yaml.Node | None) -> None:
+        # An alias (*name) makes the composed tree share the anchored node. Hand-written
+        # pmpath files never need one, and nested aliases multiply a few lines into billions
+        # of values ("billion laughs"): every walk of the tree would run for ever. A node met
+        # twice on one walk is an alias.
+        seen: set[int] = set()
+        stack = [root] if root is not None else []
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                raise self.error(
+                    "this value is reused by a YAML alias (*name); anchors and aliases are not "
+                    "supported: write the value out in full",
+                    Location(file=self.source, line=node.start_mark.line + 1 + self._shift),
+                )
+            seen.add(id(node))
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    stack += (key, value)
+            elif isinstance(node, yaml.SequenceNode):
+                stack += node.value
 
     def _construct(self) -> Any:
         if self.tree is None:

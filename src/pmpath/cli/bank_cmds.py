@@ -35,7 +35,7 @@ def lint(
     from pmpath.errors import BankError, Location
     from pmpath.services.banks import lint_report
 
-    data = lint_report(application(framework, database_url).banks.open(bank))
+    data = lint_report(application(framework, database_url).banks.open_local(bank))
     if as_json:
         render.json_out(data)
     else:
@@ -68,7 +68,7 @@ def list_items(
     from pmpath.cli import render
     from pmpath.services.banks import bank_items
 
-    data = bank_items(application(framework, database_url).banks.open(bank), domain, level)
+    data = bank_items(application(framework, database_url).banks.open_local(bank), domain, level)
     if as_json:
         render.json_out(data)
         return

@@ -203,7 +203,7 @@ def practice(
     """Practise: questions from the domains and levels you pick, each explained at once."""
     from pmpath.cli import player
 
-    exams = application(framework, database_url).exams_for(bank)
+    exams = application(framework, database_url).exams_for_local(bank)
     attempt = exams.start_practice(profile, domain, level, count, seed)
     _finish_output(player.play(exams, profile, attempt))
 

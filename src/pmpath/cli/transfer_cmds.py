@@ -78,7 +78,8 @@ def export(
     from pmpath.cli import render
     from pmpath.errors import PmpathError
 
-    data, report = application(framework, database_url).banks.export(bank, format_name)
+    banks = application(framework, database_url).banks
+    data, report = banks.export(banks.open_local(bank), format_name)
     try:
         output.write_bytes(data)
     except OSError as exc:

@@ -32,6 +32,7 @@ from pmpath.exams.items import (
 )
 from pmpath.framework import Framework
 from pmpath.framework.model import Id
+from pmpath.localfiles import read_local_file
 from pmpath.yamldoc import MAX_FILE_BYTES, YamlDocument
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -86,7 +87,7 @@ def load_bank(path: Path | str, framework: Framework, bank_id: str | None = None
         if not files:
             raise BankError("no *.md files in this folder", Location(file=str(path)))
     elif path.exists():
-        files = [path]
+        files = [path]  # read_local_file refuses devices, pipes and oversized files
     else:
         raise BankError("no such file or folder", Location(file=str(path)))
     texts = [(str(file), _read(file)) for file in files]
@@ -118,13 +119,9 @@ def parse_bank(files: list[tuple[str, str]], framework: Framework, bank_id: str)
 
 def _read(file: Path) -> str:
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise BankError("file is larger than 20 MiB", Location(file=str(file)))
-        return file.read_bytes().decode("utf-8-sig")
+        return read_local_file(file, BankError, MAX_FILE_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BankError("is not UTF-8 text", Location(file=str(file))) from exc
-    except OSError as exc:
-        raise BankError(f"cannot read: {exc.strerror}", Location(file=str(file))) from None
 
 
 def _unique(things: list[Any], kind: str, key: Any) -> Iterator[Problem]:

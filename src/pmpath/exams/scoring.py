@@ -75,8 +75,21 @@ def _one_option(item: Item, response: Any) -> float:
     return 1.0 if item.option(response).correct else 0.0
 
 
+#: The longest short answer scored: accepted answers are a few words.
+MAX_TEXT_ANSWER = 500
+
+
+def _texts(response: Any) -> bool:
+    """A list (or set) of strings, as multiple-response and ordering answers are."""
+    return (
+        not isinstance(response, str)
+        and isinstance(response, Sequence | set | frozenset)
+        and all(isinstance(part, str) for part in response)
+    )
+
+
 def _multiple(item: Item, response: Any) -> float:
-    if isinstance(response, str) or not isinstance(response, Sequence | set | frozenset):
+    if not _texts(response):
         raise ResponseError(f"{item.id}: the answer must be a list of option ids")
     chosen = set(response)
     unknown = chosen - _option_ids(item)
@@ -104,8 +117,8 @@ def _numeric(item: Item, response: Any) -> float:
 def _ordering(item: Item, response: Any) -> float:
     ids = [option.id for option in item.options]
     if (
-        isinstance(response, str)
-        or not isinstance(response, Sequence)
+        not _texts(response)
+        or isinstance(response, set | frozenset)
         or sorted(response) != sorted(ids)
     ):
         raise ResponseError(f"{item.id}: the answer must list every step once: {ids}")
@@ -115,7 +128,11 @@ def _ordering(item: Item, response: Any) -> float:
 
 def _matching(item: Item, response: Any) -> float:
     lefts = [pair.left for pair in item.pairs if pair.left is not None]
-    if not isinstance(response, Mapping) or set(response) - set(lefts):
+    if (
+        not isinstance(response, Mapping)
+        or set(response) - set(lefts)
+        or not all(isinstance(right, str) for right in response.values())
+    ):
         raise ResponseError(f"{item.id}: the answer must map each of {lefts} to an option id")
     if set(response.values()) - _option_ids(item):
         raise ResponseError(f"{item.id}: unknown options in the answer")
@@ -134,6 +151,8 @@ def normalise_text(text: str) -> str:
 def _short_answer(item: Item, response: Any) -> float:
     if not isinstance(response, str):
         raise ResponseError(f"{item.id}: the answer must be text")
+    if len(response) > MAX_TEXT_ANSWER:
+        raise ResponseError(f"{item.id}: the answer is over {MAX_TEXT_ANSWER} characters")
     given = normalise_text(response)
     return 1.0 if any(given == normalise_text(a) for a in item.accepted) else 0.0
 

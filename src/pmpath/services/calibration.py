@@ -29,6 +29,7 @@ import numpy as np
 
 from pmpath.errors import CalibrationError, CalibrationInputError, Location, Problem
 from pmpath.exams.items import Bank, Item
+from pmpath.localfiles import read_local_file
 from pmpath.psychometrics.calibration import Calibration, calibrate
 from pmpath.psychometrics.fit import item_fit
 from pmpath.psychometrics.irt import ItemParameters, Model, dichotomous
@@ -281,9 +282,7 @@ def read_response_csv(path: Path) -> tuple[np.ndarray, list[str]]:
     """A person x item 0/1 matrix: a header of item ids, then one row per person, empty cells
     for items not seen. Anything else is refused with its line and column."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise CalibrationInputError(f"cannot read {path}: {error.strerror}") from None
+        text = read_local_file(path, CalibrationInputError).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CalibrationInputError(
             "the file is not UTF-8 text", Location(file=str(path))

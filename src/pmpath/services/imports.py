@@ -11,12 +11,13 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from pmpath.errors import FormatError, Location, NotFoundError
+from pmpath.errors import FormatError, NotFoundError
 from pmpath.exams.items import Bank
 from pmpath.formats import registry
 from pmpath.formats.mapping import ImportDefaults, bank_to_quiz, quiz_to_bank, slug
 from pmpath.formats.quiz import QuizFile
 from pmpath.framework import Framework
+from pmpath.localfiles import read_local_file
 from pmpath.services.accounts import User, require
 from pmpath.services.assessments import utc_now
 from pmpath.services.banks import BUNDLED_BANK_ID, lint_report, open_bank
@@ -35,12 +36,7 @@ from pmpath.store import banks as stored_banks
 
 
 def read_file(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FormatError("no such file", Location(file=str(path))) from None
-    except OSError as exc:
-        raise FormatError(f"cannot read: {exc.strerror}", Location(file=str(path))) from None
+    return read_local_file(path, FormatError)
 
 
 def read_quiz(data: bytes, source: str, format_name: str | None) -> tuple[str, QuizFile]:
@@ -60,19 +56,25 @@ class BankLibrary:
         self.framework = framework
         self.clock = clock
 
-    def open(self, name: str | None) -> Bank:
-        """The bank called ``name``: bundled (default), a folder or file path, or imported."""
-        if name is None or name == BUNDLED_BANK_ID:
+    def open(self, bank_id: str | None) -> Bank:
+        """The bank with id ``bank_id``: the bundled one (the default) or one imported into the
+        database. Never a path: a request names banks, not files on the server."""
+        if bank_id is None or bank_id == BUNDLED_BANK_ID:
             return open_bank(self.framework)
-        if Path(name).exists():
-            return open_bank(self.framework, Path(name))
         with self.database.transaction() as session:
-            row = stored_banks.find(session, name)
+            row = stored_banks.find(session, bank_id)
             if row is None:
                 raise NotFoundError(
-                    f"no bank {name!r}: not the bundled bank, a folder, or an imported bank"
+                    f"no bank {bank_id!r}: not the bundled bank or an imported bank"
                 )
             return stored_banks.load(row)
+
+    def open_local(self, name: str | None) -> Bank:
+        """For the command line: a folder or file of Markdown questions when ``name`` is a path
+        that exists, else the bank with that id (see :meth:`open`)."""
+        if name is not None and name != BUNDLED_BANK_ID and Path(name).exists():
+            return open_bank(self.framework, Path(name))
+        return self.open(name)
 
     def import_file(
         self,
@@ -140,9 +142,8 @@ class BankLibrary:
             stored=stored,
         )
 
-    def export(self, bank_name: str | None, format_name: str) -> tuple[bytes, ExportReport]:
-        """A bank written in ``format_name``, and a report with every warning."""
-        bank = self.open(bank_name)
+    def export(self, bank: Bank, format_name: str) -> tuple[bytes, ExportReport]:
+        """``bank`` written in ``format_name``, and a report with every warning."""
         questions = bank_to_quiz(bank)
         data, warnings = registry.module(format_name, writing=True).write(questions)
         return data, ExportReport(
@@ -197,7 +198,7 @@ class AuthorService:
         )
 
     def export(self, bank: str, format_name: str) -> tuple[bytes, ExportReport]:
-        return self.library.export(bank, format_name)
+        return self.library.export(self.library.open(bank), format_name)
 
     def lint(self, bank: str) -> LintReport:
         return lint_report(self.library.open(bank))

@@ -51,7 +51,14 @@ class SpacedReview:
             upcoming = None
             if owner is not None:
                 every = attempt_store.review_cards(session, owner.id, self.bank.id)
-                cards = [card for card in every if card.due <= now and card.item_id in self.items]
+                held_back = attempt_store.items_in_open_graded_attempts(session, owner.id)
+                cards = [
+                    card
+                    for card in every
+                    if card.due <= now
+                    and card.item_id in self.items
+                    and card.item_id not in held_back
+                ]
                 later = [card.due for card in every if card.due > now]
                 upcoming = min(later) if later else None
             return ReviewQueue(
@@ -68,14 +75,29 @@ class SpacedReview:
             )
 
     def answer(self, profile: str, item_id: str, response: Any) -> ReviewReply:
-        """Answer a due review item: feedback, and when it comes back."""
+        """Answer a due review item: feedback (the key among it), and when it comes back.
+
+        Only an item of the learner's queue is answered: one that is due now and not in an
+        open mock exam or placement test. Anything else is "not due", whether or not it
+        exists, so the route can never be used to read keys."""
         item = self.items.get(item_id)
-        if item is None:
-            raise NotFoundError(f"unknown item id {item_id!r}")
-        credit = score(item, response)
         now = self.clock()
         with self.database.transaction() as session:
-            owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
+            owner = profiles.find_profile(session, check_profile_name(profile))
+            card = (
+                attempt_store.review_card(session, owner.id, self.bank.id, item_id)
+                if owner is not None and item is not None
+                else None
+            )
+            if (
+                item is None
+                or owner is None
+                or card is None
+                or card.due > now
+                or item_id in attempt_store.items_in_open_graded_attempts(session, owner.id)
+            ):
+                raise NotFoundError(f"{item_id!r} is not due for review")
+            credit = score(item, response)
             due = self.record(session, owner.id, item_id, credit, now, always=True)
         return ReviewReply(**feedback_values(item, response, credit), next_due=iso(due))
 

@@ -108,6 +108,19 @@ def open_fixed_form(session: Session, profile_id: int) -> Sequence[AttemptRow]:
     ).all()
 
 
+def items_in_open_graded_attempts(session: Session, profile_id: int) -> set[str]:
+    """The items of the profile's unfinished mock exams and adaptive tests: spaced review must
+    not show them (their key would answer the open attempt)."""
+    forms = session.scalars(
+        select(AttemptRow.form).where(
+            AttemptRow.profile_id == profile_id,
+            AttemptRow.finished_at.is_(None),
+            AttemptRow.mode.in_((MOCK, ADAPTIVE)),
+        )
+    )
+    return {entry["item_id"] for form in forms for entry in form}
+
+
 def finished_fixed_form(session: Session, profile_id: int) -> Sequence[AttemptRow]:
     """The profile's finished mock exams and practice sessions, oldest first."""
     return session.scalars(

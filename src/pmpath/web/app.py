@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pmpath import __version__
 from pmpath.app import Pmpath
@@ -15,7 +16,8 @@ from pmpath.errors import PmpathError
 from pmpath.settings import Settings
 from pmpath.web.auth import check_csrf
 from pmpath.web.deps import SignInFirst
-from pmpath.web.problems import from_validation, handle
+from pmpath.web.guards import Guards
+from pmpath.web.problems import from_http_exception, from_validation, handle
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -46,6 +48,10 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
     async def _sign_in_first(request: Request, exc: SignInFirst) -> Response:
         return RedirectResponse(f"/login?next={exc.next_page}", status_code=303)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_exception(request: Request, exc: StarletteHTTPException) -> Response:
+        return from_http_exception(request, exc)
+
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
         return handle(request, from_validation(exc))
@@ -71,4 +77,6 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
         author.admin_router,
     ):
         app.include_router(pages, include_in_schema=False)
+    # Outermost: a body over its route's limit is refused before anything parses it.
+    app.add_middleware(Guards, upload_limit=application.settings.max_upload_bytes)
     return app

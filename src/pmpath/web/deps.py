@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from pmpath.app import Pmpath
 from pmpath.services.accounts import User, require
@@ -36,6 +36,12 @@ async def _author(request: Request) -> User:
 async def _admin(request: Request) -> User:
     return require(user(request), "admin")
 
+
+#: A row id in a path: what a database integer column holds (a larger one is a 422, not an
+#: overflow inside the database driver).
+RowId = Annotated[int, Path(ge=0, le=2**63 - 1)]
+#: A question's position in an attempt.
+Position = Annotated[int, Path(ge=0, le=100_000)]
 
 #: The application object of this process.
 App = Annotated[Pmpath, Depends(_application)]

@@ -6,8 +6,9 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pmpath.errors import (
     AttemptError,
@@ -70,9 +71,11 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
 
 
 TITLES = {
+    400: "Bad request",
     401: "Not signed in",
     403: "Not allowed",
     404: "Not found",
+    405: "Method not allowed",
     409: "Conflict",
     413: "Too large",
     422: "Invalid input",
@@ -109,8 +112,26 @@ def handle(request: Request, exc: PmpathError) -> Response:
     )
 
 
-def html_not_found(request: Request) -> HTMLResponse:  # pragma: no cover - trivial
-    return HTMLResponse("Not found", status_code=404)
+def from_http_exception(request: Request, exc: StarletteHTTPException) -> Response:
+    """Starlette's own refusals (no such route, method not allowed, a body FastAPI could not
+    parse) in the same shape as pmpath's: problem details for the API, a page for people.
+    Headers such as ``Allow`` on a 405 are kept."""
+    status = exc.status_code
+    title = TITLES.get(status, "Error")
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    if status == 400 and "parsing the body" in detail:
+        detail = "the request body could not be read as JSON"
+    reply: Response
+    if request.url.path.startswith("/api/"):
+        reply = problem(status, title, detail)
+    else:
+        from pmpath.web.pages.render import page
+
+        reply = page(
+            request, "error.html", {"status": status, "title": title, "messages": [detail]}, status
+        )
+    reply.headers.update(exc.headers or {})
+    return reply
 
 
 def from_validation(exc: RequestValidationError) -> PmpathError:

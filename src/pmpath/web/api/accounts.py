@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from pmpath.services.models.accounts import Account, Accounts, NewToken, Role, RoleChange
-from pmpath.web.deps import Admin, App, Learner
+from pmpath.web.deps import Admin, App, Learner, RowId
 
 router = APIRouter()
 
@@ -26,6 +26,6 @@ def users(app: App, me: Admin) -> Accounts:
 
 
 @router.put("/users/{user_id}/role", summary="Change a user's role (admins)")
-def set_role(app: App, me: Admin, user_id: int, role: Role) -> RoleChange:
+def set_role(app: App, me: Admin, user_id: RowId, role: Role) -> RoleChange:
     changed = app.accounts.set_role(me, user_id, role)
     return RoleChange(id=changed.id, role=role)

@@ -12,16 +12,35 @@ from starlette.requests import ClientDisconnect
 
 from pmpath.errors import PmpathError, TooLargeError
 
+#: An answer or a review answer: the largest real one (a matching question's map) is < 1 KB.
+ANSWER_BODY_LIMIT = 16 * 1024
 
-async def json_body(request: Request) -> Any:
-    """The request body as JSON (null when empty); a clear 422 problem when it is not JSON."""
+
+async def json_body(request: Request, limit: int = ANSWER_BODY_LIMIT) -> Any:
+    """The request body as JSON (null when empty); 413 over ``limit`` bytes, a clear 422
+    problem when it is not JSON, nests too deep or holds text that is not Unicode."""
     try:
-        return json.loads(await request.body() or b"null")
+        body = await request.body()
     except ClientDisconnect:
         # Nobody is left to answer; without this the server logs a traceback per drop.
         raise PmpathError("the client went away before sending the whole body") from None
+    if len(body) > limit:
+        raise TooLargeError(f"the request body is over this route's limit of {limit:,} bytes")
+    try:
+        value = json.loads(body or b"null")
     except json.JSONDecodeError as exc:
         raise PmpathError(f"the request body is not JSON: {exc.msg} at line {exc.lineno}") from None
+    except UnicodeDecodeError:
+        raise PmpathError("the request body is not UTF-8 text") from None
+    except RecursionError:
+        raise PmpathError("the request body nests too deep") from None
+    if b"\\u" in body:
+        # A JSON escape can name half of a surrogate pair, which no database can store.
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise PmpathError("the request body holds text that is not valid Unicode") from None
+    return value
 
 
 async def capped_body(request: Request, limit: int) -> bytes:

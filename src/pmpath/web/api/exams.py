@@ -16,7 +16,7 @@ from pmpath.services.models.exams import (
     Saved,
 )
 from pmpath.web.api.bodies import json_body, model_json
-from pmpath.web.deps import App, Learner
+from pmpath.web.deps import App, Learner, Position, RowId
 
 router = APIRouter()
 
@@ -38,7 +38,7 @@ async def start_attempt(app: App, me: Learner, blueprint_id: str) -> Response:
 
 
 @router.get("/attempts/{attempt_id}", summary="An attempt as you see it (no keys before the end)")
-def attempt(app: App, me: Learner, attempt_id: int) -> AttemptView:
+def attempt(app: App, me: Learner, attempt_id: RowId) -> AttemptView:
     return app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
 
 
@@ -49,7 +49,7 @@ def attempt(app: App, me: Learner, attempt_id: int) -> AttemptView:
     summary="Answer one question",
 )
 async def answer(
-    request: Request, app: App, me: Learner, attempt_id: int, position: int
+    request: Request, app: App, me: Learner, attempt_id: RowId, position: Position
 ) -> Response:
     """The body is the response as JSON: "b", ["a","c"], 12.5, ["c","a","b"], {"Left": "a"}."""
     # The hottest route: the signed-in learner is known before the body is read, and its few
@@ -61,17 +61,19 @@ async def answer(
 
 
 @router.put("/attempts/{attempt_id}/flags/{position}", summary="Flag a question to revisit")
-def flag(app: App, me: Learner, attempt_id: int, position: int, flagged: bool = True) -> Flag:
+def flag(
+    app: App, me: Learner, attempt_id: RowId, position: Position, flagged: bool = True
+) -> Flag:
     return app.exams_for_attempt(attempt_id).flag(attempt_id, me.profile, position, flagged)
 
 
 @router.post("/attempts/{attempt_id}/finish", summary="Hand in an attempt; returns its results")
-def finish(app: App, me: Learner, attempt_id: int) -> AttemptResults:
+def finish(app: App, me: Learner, attempt_id: RowId) -> AttemptResults:
     return app.exams_for_attempt(attempt_id).finish(attempt_id, me.profile)
 
 
 @router.get("/attempts/{attempt_id}/results", summary="Results and review of a finished attempt")
-def results(app: App, me: Learner, attempt_id: int) -> AttemptResults:
+def results(app: App, me: Learner, attempt_id: RowId) -> AttemptResults:
     return app.exams_for_attempt(attempt_id).results(attempt_id, me.profile)
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from pmpath.services.models.evidence import ReadinessReport
 from pmpath.services.models.psychometrics import Ability, PlacementView
 from pmpath.web.api.bodies import json_body, model_json
-from pmpath.web.deps import App, Learner
+from pmpath.web.deps import App, Learner, RowId
 
 router = APIRouter()
 
@@ -40,7 +40,7 @@ def start_adaptive_exam(app: App, me: Learner, blueprint_id: str) -> Response:
     response_model=PlacementView,
     summary="A placement test: the current question, or the result",
 )
-def placement(app: App, me: Learner, attempt_id: int) -> Response:
+def placement(app: App, me: Learner, attempt_id: RowId) -> Response:
     return model_json(app.psychometrics.placement(attempt_id, me.profile))
 
 
@@ -49,7 +49,7 @@ def placement(app: App, me: Learner, attempt_id: int) -> Response:
     response_model=PlacementView,
     summary="Answer the current placement question",
 )
-async def answer_placement(request: Request, app: App, me: Learner, attempt_id: int) -> Response:
+async def answer_placement(request: Request, app: App, me: Learner, attempt_id: RowId) -> Response:
     """The body is the response as JSON, as for an exam answer. Returns the next question, or
     the result once the test stops."""
     response = await json_body(request)

@@ -17,7 +17,7 @@ from pmpath.errors import NotFoundError
 from pmpath.services.accounts import User
 from pmpath.services.guidance import guidance
 from pmpath.services.models.guidance import Guidance
-from pmpath.web.deps import App, signed_in
+from pmpath.web.deps import App, RowId, signed_in
 from pmpath.web.pages.render import page
 
 router = APIRouter()
@@ -71,7 +71,7 @@ def question(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/assess/{assessment_id}")],
-    assessment_id: int,
+    assessment_id: RowId,
 ) -> Response:
     unfinished = app.assessments.unfinished(me.profile)
     if unfinished is None or unfinished.id != assessment_id:
@@ -104,7 +104,7 @@ def answer(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/assess/{assessment_id}")],
-    assessment_id: int,
+    assessment_id: RowId,
     competency: str = Form(...),
     level: int = Form(...),
     confidence: str = Form("medium"),
@@ -124,7 +124,7 @@ def finish(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/assess/{assessment_id}")],
-    assessment_id: int,
+    assessment_id: RowId,
 ) -> Response:
     app.assessments.finish(me.profile, assessment_id)
     return RedirectResponse("/profile", status_code=303)

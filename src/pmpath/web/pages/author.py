@@ -23,7 +23,7 @@ from pmpath.services.banks import BUNDLED_BANK_ID
 from pmpath.services.calibration import MIN_RESPONSES
 from pmpath.services.imports import AuthorService
 from pmpath.web.auth import application
-from pmpath.web.deps import Admin, App, Author
+from pmpath.web.deps import Admin, App, Author, RowId
 from pmpath.web.pages.render import page
 
 router = APIRouter(prefix="/author")
@@ -222,7 +222,7 @@ def users(request: Request, app: App, me: Admin) -> Response:
 
 @admin_router.post("/users/{user_id}/role")
 def set_role(
-    request: Request, app: App, me: Admin, user_id: int, role: str = Form(...)
+    request: Request, app: App, me: Admin, user_id: RowId, role: str = Form(...)
 ) -> Response:
     app.accounts.set_role(me, user_id, role)
     return RedirectResponse("/admin/users", status_code=303)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from pmpath.errors import AttemptError, PmpathError, ResponseError
 from pmpath.services.accounts import User
-from pmpath.web.deps import App, MaybeUser, signed_in
+from pmpath.web.deps import App, MaybeUser, Position, RowId, signed_in
 from pmpath.web.pages.render import page
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def attempt(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/attempts/{attempt_id}")],
-    attempt_id: int,
+    attempt_id: RowId,
 ) -> Response:
     view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
     if view.finished_at is not None:
@@ -116,8 +116,8 @@ def question(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/attempts/{attempt_id}")],
-    attempt_id: int,
-    position: int,
+    attempt_id: RowId,
+    position: Position,
     error: str | None = None,
 ) -> Response:
     view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
@@ -170,8 +170,8 @@ async def answer(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/attempts/{attempt_id}")],
-    attempt_id: int,
-    position: int,
+    attempt_id: RowId,
+    position: Position,
 ) -> Response:
     exams = app.exams_for_attempt(attempt_id)
     form = await request.form()
@@ -202,7 +202,7 @@ def finish(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/attempts/{attempt_id}")],
-    attempt_id: int,
+    attempt_id: RowId,
 ) -> Response:
     app.exams_for_attempt(attempt_id).finish(attempt_id, me.profile)
     return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
@@ -213,7 +213,7 @@ def results(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/attempts/{attempt_id}")],
-    attempt_id: int,
+    attempt_id: RowId,
 ) -> Response:
     data = app.exams_for_attempt(attempt_id).results(attempt_id, me.profile)
     return page(request, "results.html", {"r": data, "letters": LETTERS})

@@ -19,7 +19,7 @@ from pmpath.errors import AttemptError, ResponseError
 from pmpath.services.accounts import User
 from pmpath.services.placement import PLACEMENT_MAX_ITEMS
 from pmpath.web.auth import application
-from pmpath.web.deps import App, MaybeUser, signed_in
+from pmpath.web.deps import App, MaybeUser, RowId, signed_in
 from pmpath.web.pages.exams import LETTERS, form_response, is_blank
 from pmpath.web.pages.render import page
 
@@ -85,7 +85,7 @@ def test(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/placement/{attempt_id}")],
-    attempt_id: int,
+    attempt_id: RowId,
 ) -> Response:
     view = app.psychometrics.placement(attempt_id, me.profile)
     return _show(request, view, me.profile)
@@ -126,7 +126,7 @@ async def answer(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/placement/{attempt_id}")],
-    attempt_id: int,
+    attempt_id: RowId,
 ) -> Response:
     psychometrics = app.psychometrics
     back = RedirectResponse(f"/placement/{attempt_id}", status_code=303)
