@@ -101,7 +101,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with database.transaction() as session:
         tables = (
             "profiles, assessments, ratings, attempts, responses, review_cards, banks, "
-            "bank_items, users, sessions, api_tokens, login_failures, irt_parameter_sets"
+            "bank_items, users, sessions, api_tokens, login_failures, sign_ups, irt_parameter_sets"
         )
         session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     database.dispose()
@@ -164,3 +164,21 @@ def assert_no_answers_revealed(questions: Sequence[BaseModel | dict[str, Any]]) 
         question = shape.model_dump(mode="json") if isinstance(shape, BaseModel) else shape
         assert set(question) <= shown, set(question) - shown
         assert all(set(option) == {"id", "text"} for option in question["options"])
+
+
+def as_shown(item: Any, question: BaseModel | dict[str, Any], response: Any) -> Any:
+    """``response``, written in ``item``'s authored option ids, in the ids ``question`` (a view
+    of the item, or its JSON) shows the options under (see pmpath.exams.shown)."""
+    from pmpath.exams.shown import Shown
+
+    shown = question.model_dump(mode="json") if isinstance(question, BaseModel) else question
+    by_text = {option.text: option.id for option in item.options}
+    order = [by_text[option["text"]] for option in shown["options"]]
+    return Shown(item, order).response_out(response)
+
+
+def right_answer(item: Any, question: BaseModel | dict[str, Any]) -> Any:
+    """A full-credit answer to ``question`` (showing ``item``), in the ids it shows."""
+    from pmpath.exams.scoring import correct_response
+
+    return as_shown(item, question, correct_response(item))

@@ -141,6 +141,10 @@ class TooLargeError(PmpathError):
     """A request body or upload over the configured limit (HTTP 413); nothing was stored."""
 
 
+class AttemptLimitError(PmpathError):
+    """A learner started an exam as often as its blueprint allows for now (HTTP 429)."""
+
+
 class ThrottledError(PmpathError):
     """Too many failed sign-ins for this account; try again later (HTTP 429)."""
 

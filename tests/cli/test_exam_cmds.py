@@ -6,17 +6,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from pmpath.exams.scoring import correct_response
 from pmpath.framework import bundled_framework_path, load_framework
 from pmpath.services.banks import open_bank
-from tests.conftest import assert_no_answers_revealed
+from tests.conftest import assert_no_answers_revealed, right_answer
 
 Run = Callable[..., Any]
 BANK = open_bank(load_framework(bundled_framework_path()))
 
 
-def full_credit(item_id: str) -> Any:
-    return correct_response(BANK.item(item_id))
+def full_credit(question: dict[str, Any]) -> Any:
+    return right_answer(BANK.item(question["item_id"]), question)
 
 
 def test_exam_list(pmpath: Run) -> None:
@@ -41,7 +40,7 @@ def test_a_scripted_mock_exam_by_json(pmpath: Run) -> None:
             "answer",
             number,
             str(question["position"]),
-            json.dumps(full_credit(question["item_id"])),
+            json.dumps(full_credit(question)),
         ).json()
         assert reply == {"saved": True, "position": question["position"]}
     early = pmpath("exam", "results", number)

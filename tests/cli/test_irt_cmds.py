@@ -11,7 +11,7 @@ from typing import Any
 from pmpath.exams.scoring import correct_response
 from pmpath.framework import bundled_framework_path, load_framework
 from pmpath.services.banks import open_bank
-from tests.conftest import assert_no_answers_revealed
+from tests.conftest import as_shown, assert_no_answers_revealed, right_answer
 
 Run = Callable[..., Any]
 FRAMEWORK = load_framework(bundled_framework_path())
@@ -20,10 +20,15 @@ EASY_LEVELS = {"entry", "early-career", "mid-career"}
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
-def answer_as_a_mid_career_learner(item_id: str) -> Any:
+def answer_as_a_mid_career_learner(question: dict[str, Any]) -> Any:
     """Right up to mid-career, a wrong single letter beyond (an answer of the wrong shape would
-    be refused, so a wrong answer is given in the item's own shape)."""
-    item = BANK.item(item_id)
+    be refused, so a wrong answer is given in the item's own shape), in the ids the question
+    shows."""
+    item = BANK.item(question["item_id"])
+    return as_shown(item, question, _mid_career_answer(item))
+
+
+def _mid_career_answer(item: Any) -> Any:
     if item.level in EASY_LEVELS:
         return correct_response(item)
     key = correct_response(item)
@@ -94,7 +99,7 @@ def test_a_scripted_placement_test_then_readiness_and_ability(pmpath: Run, tmp_p
     answered = 0
     while not view["finished"]:
         assert_no_answers_revealed([view["question"]])
-        response = answer_as_a_mid_career_learner(view["question"]["item_id"])
+        response = answer_as_a_mid_career_learner(view["question"])
         outcome = pmpath("exam", "placement-answer", str(view["attempt_id"]), json.dumps(response))
         assert outcome.exit_code == 0, outcome.stderr
         view = outcome.json()
@@ -155,7 +160,7 @@ def test_a_scripted_adaptive_exam_classifies_a_strong_learner(pmpath: Run) -> No
     assert view["max_items"] == 40
     while not view["finished"]:
         assert_no_answers_revealed([view["question"]])
-        response = correct_response(BANK.item(view["question"]["item_id"]))
+        response = right_answer(BANK.item(view["question"]["item_id"]), view["question"])
         view = pmpath(
             "exam", "placement-answer", str(view["attempt_id"]), json.dumps(response)
         ).json()

@@ -13,14 +13,13 @@ from sqlalchemy import select
 from pmpath.errors import AttemptError, NotFoundError, ResponseError
 from pmpath.exams.blueprints import Blueprint
 from pmpath.exams.items import Bank, Item, ItemType
-from pmpath.exams.scoring import correct_response
 from pmpath.exams.synthetic import synthetic_bank
 from pmpath.framework import Framework, bundled_framework_path, load_framework
 from pmpath.services.banks import key_of
 from pmpath.services.exams import ExamService
-from pmpath.services.models.exams import AttemptQuestion, PracticeAnswer
+from pmpath.services.models.exams import AttemptQuestion, PracticeAnswer, QuestionView
 from pmpath.store import Database
-from tests.conftest import assert_no_answers_revealed
+from tests.conftest import as_shown, assert_no_answers_revealed, right_answer
 
 FRAMEWORK: Framework = load_framework(bundled_framework_path())
 BANK: Bank = synthetic_bank(
@@ -70,11 +69,18 @@ def exams(database: Database, clock: Clock) -> ExamService:
     return ExamService(database, FRAMEWORK, BANK, [MOCK], clock=clock)
 
 
-def right(item: Item) -> Any:
-    return correct_response(item)
+def right(question: QuestionView) -> Any:
+    """Full credit, in the ids the question shows its options under."""
+    return right_answer(BANK.item(question.item_id), question)
 
 
-def wrong(item: Item) -> Any:
+def wrong(question: QuestionView) -> Any:
+    """No credit, in the ids the question shows its options under."""
+    item = BANK.item(question.item_id)
+    return as_shown(item, question, wrong_authored(item))
+
+
+def wrong_authored(item: Item) -> Any:
     if item.type in (ItemType.SINGLE, ItemType.TRUE_FALSE):
         return next(o.id for o in item.options if not o.correct)
     if item.type is ItemType.MULTIPLE:
@@ -104,12 +110,12 @@ def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clo
 
     # Answer four (two right, two wrong), flag one, then the terminal closes.
     items = [BANK.item(q.item_id) for q in shown]
-    saved = exams.answer(attempt, "ana", 0, right(items[0]))
+    saved = exams.answer(attempt, "ana", 0, right(shown[0]))
     assert saved.model_dump(mode="json") == {"saved": True, "position": 0}
-    exams.answer(attempt, "ana", 1, wrong(items[1]))
-    exams.answer(attempt, "ana", 2, right(items[2]))
-    exams.answer(attempt, "ana", 2, right(items[2]))  # the same answer twice is stored once
-    exams.answer(attempt, "ana", 3, wrong(items[3]))
+    exams.answer(attempt, "ana", 1, wrong(shown[1]))
+    exams.answer(attempt, "ana", 2, right(shown[2]))
+    exams.answer(attempt, "ana", 2, right(shown[2]))  # the same answer twice is stored once
+    exams.answer(attempt, "ana", 3, wrong(shown[3]))
     exams.flag(attempt, "ana", 4)
     clock.advance(minutes=10)
 
@@ -128,7 +134,7 @@ def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clo
     # Time runs out: a late answer is refused, and the attempt is finished with what was saved.
     clock.advance(minutes=21)
     with pytest.raises(AttemptError, match="time is up"):
-        resumed.answer(attempt, "ana", 5, right(items[5]))
+        resumed.answer(attempt, "ana", 5, right(shown[5]))
     assert resumed.unfinished("ana") == []
     outcome = resumed.results(attempt, "ana")
     assert outcome.finish_reason == "timeout"
@@ -137,11 +143,13 @@ def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clo
     assert outcome.passed is False
     assert sum(d.asked for d in outcome.by_domain) == 10
     assert {q.item_id for q in outcome.review} == {i.id for i in items}
-    assert all("explanation" in q.model_dump(mode="json")["feedback"] for q in outcome.review)
+    # The default review policy: keys and explanations for the four answered questions only.
+    assert [q.feedback is not None for q in outcome.review] == [True] * 4 + [False] * 6
+    assert all(q.feedback.explanation for q in outcome.review if q.feedback)
 
     # A finished attempt cannot change.
     with pytest.raises(AttemptError, match="is finished"):
-        resumed.answer(attempt, "ana", 0, wrong(items[0]))
+        resumed.answer(attempt, "ana", 0, wrong(shown[0]))
     assert resumed.finish(attempt, "ana").score == 20.0
 
     # The missed items (wrong and unanswered: 8) are now in the review queue, due within minutes.
@@ -154,7 +162,7 @@ def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clo
 def test_submitting_before_the_deadline(exams: ExamService) -> None:
     attempt = exams.start_mock("ana", "mock", seed=3)
     for question in questions(exams, attempt):
-        exams.answer(attempt, "ana", question.position, right(BANK.item(question.item_id)))
+        exams.answer(attempt, "ana", question.position, right(question))
     outcome = exams.finish(attempt, "ana")
     assert outcome.finish_reason == "submitted"
     assert outcome.score == 100.0
@@ -195,27 +203,31 @@ def test_practice_gives_feedback_at_once(exams: ExamService) -> None:
     assert len(shown) == 5
     assert all(BANK.item(q.item_id).domain == "beta" for q in shown)
     item = BANK.item(shown[0].item_id)
-    feedback = exams.answer(attempt, "ana", 0, wrong(item))
+    feedback = exams.answer(attempt, "ana", 0, wrong(shown[0]))
     assert isinstance(feedback, PracticeAnswer)
     assert feedback.correct is False
-    assert feedback.key == key_of(item)
+    key = as_shown(item, shown[0], key_of(item))
+    assert feedback.key == (sorted(key) if item.type is ItemType.MULTIPLE else key)
     assert feedback.explanation == item.explanation
     assert exams.view(attempt, "ana").seconds_left is None
 
 
 def test_spaced_review_at_fixed_times(exams: ExamService, clock: Clock) -> None:
     attempt = exams.start_practice("ana", count=1, seed=9)
-    item = BANK.item(questions(exams, attempt)[0].item_id)
-    exams.answer(attempt, "ana", 0, wrong(item))  # missed: due again in a minute ("Again")
+    question = questions(exams, attempt)[0]
+    item = BANK.item(question.item_id)
+    exams.answer(attempt, "ana", 0, wrong(question))  # missed: due again in a minute ("Again")
     assert exams.review_queue("ana").due == []
     assert exams.review_queue("ana").next_due == "2026-11-25T09:01:00+00:00"
     clock.advance(minutes=1)
-    assert [q.item_id for q in exams.review_queue("ana").due] == [item.id]
-    answer = exams.review_answer("ana", item.id, right(item))
+    [due] = exams.review_queue("ana").due
+    assert due.item_id == item.id
+    answer = exams.review_answer("ana", item.id, right(due))
     assert answer.correct is True
     assert answer.next_due == "2026-11-25T09:11:00+00:00"  # learning step of 10 minutes
     clock.advance(minutes=10)
-    assert exams.review_answer("ana", item.id, right(item)).next_due == "2026-11-26T09:11:00+00:00"
+    [due] = exams.review_queue("ana").due  # shown in a new order: each review shuffles anew
+    assert exams.review_answer("ana", item.id, right(due)).next_due == "2026-11-26T09:11:00+00:00"
 
 
 def test_history_has_score_trends_per_domain(exams: ExamService) -> None:
@@ -223,7 +235,7 @@ def test_history_has_score_trends_per_domain(exams: ExamService) -> None:
         attempt = exams.start_mock("ana", "mock", seed=seed)
         if seed == 2:
             for q in questions(exams, attempt):
-                exams.answer(attempt, "ana", q.position, right(BANK.item(q.item_id)))
+                exams.answer(attempt, "ana", q.position, right(q))
         exams.finish(attempt, "ana")
     history = exams.history("ana")
     assert [a.score for a in history.attempts] == [0.0, 100.0]
@@ -242,7 +254,7 @@ def test_exam_results_become_competency_evidence_beside_self_ratings(exams: Exam
     attempt = exams.start_mock("ana", "mock", seed=3)
     shown = questions(exams, attempt)
     for q in shown[:5]:
-        exams.answer(attempt, "ana", q.position, right(BANK.item(q.item_id)))
+        exams.answer(attempt, "ana", q.position, right(q))
     exams.finish(attempt, "ana")
     evidence = exams.competency_evidence("ana")
     asked = Counter(c for q in shown for c in BANK.item(q.item_id).competencies)
@@ -266,7 +278,7 @@ def test_two_tabs_answering_at_once_leave_one_answer(
     import threading
 
     attempt = exams.start_mock("ana", "mock", seed=3)
-    items = [BANK.item(q.item_id) for q in questions(exams, attempt)]
+    shown = questions(exams, attempt)
     errors: list[BaseException] = []
     tabs = [ExamService(database, FRAMEWORK, BANK, [MOCK], clock=exams.clock) for _ in range(4)]
 
@@ -278,7 +290,7 @@ def test_two_tabs_answering_at_once_leave_one_answer(
             errors.append(exc)
 
     threads = [
-        threading.Thread(target=tab, args=(service, right(items[0]) if n % 2 else wrong(items[0])))
+        threading.Thread(target=tab, args=(service, right(shown[0]) if n % 2 else wrong(shown[0])))
         for n, service in enumerate(tabs)
     ]
     for thread in threads:
@@ -295,4 +307,4 @@ def test_two_tabs_answering_at_once_leave_one_answer(
             select(func.count()).select_from(ResponseRow).where(ResponseRow.attempt_id == attempt)
         )
     assert count == 1
-    assert questions(exams, attempt)[0].response in (right(items[0]), wrong(items[0]))
+    assert questions(exams, attempt)[0].response in (right(shown[0]), wrong(shown[0]))

@@ -25,9 +25,9 @@ from pmpath.services.models.psychometrics import PlacementResult, PlacementView,
 from pmpath.services.psychometrics import PsychometricsService
 from pmpath.store import Database
 from pmpath.store.tables import AttemptRow, ParameterSetRow, ProfileRow, ResponseRow
-from tests.conftest import assert_no_answers_revealed
+from tests.conftest import as_shown, assert_no_answers_revealed, right_answer
 from tests.psychometrics.lsat7 import lsat7
-from tests.services.test_exams import right, wrong
+from tests.services.test_exams import wrong_authored
 
 FRAMEWORK: Framework = load_framework(bundled_framework_path())
 LEVELS = ["entry", "early-career", "mid-career", "senior", "leadership"]
@@ -59,12 +59,23 @@ def irt(database: Database) -> PsychometricsService:
     return PsychometricsService(database, FRAMEWORK, BANK, [EXAM], clock=lambda: NOW)
 
 
+def right(question: Any) -> Any:
+    """Full credit, in the ids the question shows its options under."""
+    return right_answer(BANK.item(question.item_id), question)
+
+
+def wrong(question: Any) -> Any:
+    item = BANK.item(question.item_id)
+    return as_shown(item, question, wrong_authored(item))
+
+
 def knows_up_to(level: str) -> Any:
     """A learner who answers items at or below ``level`` right and the rest wrong."""
     limit = LEVELS.index(level)
 
-    def answer(item: Item) -> Any:
-        return right(item) if LEVELS.index(item.level) <= limit else wrong(item)
+    def answer(question: Any) -> Any:
+        item = BANK.item(question.item_id)
+        return right(question) if LEVELS.index(item.level) <= limit else wrong(question)
 
     return answer
 
@@ -75,8 +86,7 @@ def take_placement(irt: PsychometricsService, profile: str, learner: Any) -> Pla
     while not view.finished:
         assert_no_answers_revealed([view.question])
         positions.append(view.question.position)
-        item = BANK.item(view.question.item_id)
-        view = irt.answer_placement(view.attempt_id, profile, learner(item))
+        view = irt.answer_placement(view.attempt_id, profile, learner(view.question))
     assert positions == list(range(len(positions)))  # one new question after every answer
     return view
 
@@ -294,8 +304,7 @@ def test_placement_answers_are_stored_as_given_and_a_finished_test_cannot_change
     view = irt.start_placement("ana", seed=1)
     assert not view.finished
     attempt = view.attempt_id
-    item = BANK.item(view.question.item_id)
-    after = irt.answer_placement(attempt, "ana", right(item))
+    after = irt.answer_placement(attempt, "ana", right(view.question))
     # Reloading shows the next question, not the one just answered.
     assert irt.placement(attempt, "ana") == after
     assert not after.finished
@@ -337,8 +346,7 @@ def test_a_placement_test_resumes_after_the_parameters_change(
     view = irt.start_placement("ana", seed=2)
     for _ in range(3):
         assert not view.finished
-        item = BANK.item(view.question.item_id)
-        view = irt.answer_placement(view.attempt_id, "ana", right(item))
+        view = irt.answer_placement(view.attempt_id, "ana", right(view.question))
     seed_finished_attempts(database, 900)
     irt.calibrate(Model.TWO_PL)
     again = irt.placement(view.attempt_id, "ana")
@@ -352,8 +360,7 @@ def test_old_attempts_count_for_ability_with_the_newest_answer_per_item(
 ) -> None:
     view = irt.start_placement("ana", seed=5)
     assert not view.finished
-    item = BANK.item(view.question.item_id)
-    irt.answer_placement(view.attempt_id, "ana", wrong(item))
+    irt.answer_placement(view.attempt_id, "ana", wrong(view.question))
     first = irt.ability("ana").overall
     assert first.items == 1
     with database.transaction() as session:
@@ -389,14 +396,14 @@ def take_adaptive_exam(
         assert view.max_items == EXAM.items
         item = BANK.item(view.question.item_id)
         asked.append(item)
-        view = irt.answer_placement(view.attempt_id, profile, learner(item))
+        view = irt.answer_placement(view.attempt_id, profile, learner(view.question))
     assert all(item.level in EXAM.levels for item in asked)  # the blueprint's pool only
     return view, asked
 
 
 def test_an_adaptive_exam_stops_once_pass_or_fail_is_clear(irt: PsychometricsService) -> None:
     strong, strong_asked = take_adaptive_exam(irt, "ana", knows_up_to("senior"))
-    weak, weak_asked = take_adaptive_exam(irt, "ben", lambda item: wrong(item))
+    weak, weak_asked = take_adaptive_exam(irt, "ben", wrong)
     assert strong.exam is not None
     assert strong.exam.passed is True
     assert strong.exam.pass_probability is not None

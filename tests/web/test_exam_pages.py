@@ -8,7 +8,7 @@ import re
 from fastapi.testclient import TestClient
 
 from pmpath.app import Pmpath
-from pmpath.exams.scoring import correct_response
+from tests.conftest import right_answer
 from tests.web.conftest import form_for, profile_of, sign_up
 
 
@@ -79,7 +79,7 @@ def test_practice_shows_feedback_at_once(client: TestClient, context: Pmpath) ->
     attempt = int(response.headers["location"].rsplit("/", 1)[1])
     question = context.exams.view(attempt, profile_of(context, "ana@example.org")).questions[0]
     item = context.exams.bank.item(question.item_id)
-    fields = form_for(question.model_dump(mode="json"), correct_response(item))
+    fields = form_for(question.model_dump(mode="json"), right_answer(item, question))
     answered = client.post(
         f"/attempts/{attempt}/q/0", data={"csrf_token": csrf, "action": "save", **fields}
     )

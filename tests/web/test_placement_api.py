@@ -8,10 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pmpath.app import Pmpath
-from pmpath.services.banks import key_of
 from pmpath.services.placement import PLACEMENT_MAX_ITEMS
-from tests.conftest import assert_no_answers_revealed
-from tests.web.conftest import PASSWORD, sign_up
+from tests.conftest import assert_no_answers_revealed, right_answer
+from tests.web.conftest import PASSWORD, sign_in, sign_up
 from tests.web.test_api_flows import token_for
 from tests.web.test_placement_pages import placement_response, seed_finished_attempts
 
@@ -42,7 +41,7 @@ def test_a_whole_placement_test_over_the_api(client: TestClient, context: Pmpath
         item = bank.item(body["question"]["item_id"])
         answered = client.put(
             f"/api/v1/placement/{number}/answer",
-            content=json.dumps(placement_response(item)),
+            content=json.dumps(placement_response(item, body["question"])),
             headers=me,
         )
         assert answered.status_code == 200, answered.text
@@ -96,7 +95,9 @@ def test_another_learner_gets_404_on_my_placement_test(client: TestClient, conte
     assert client.get(f"/api/v1/placement/{number}", headers=theirs).status_code == 404
     item = context.psychometrics.bank.item(body["question"]["item_id"])
     stolen = client.put(
-        f"/api/v1/placement/{number}/answer", content=json.dumps(key_of(item)), headers=theirs
+        f"/api/v1/placement/{number}/answer",
+        content=json.dumps(right_answer(item, body["question"])),
+        headers=theirs,
     )
     assert stolen.status_code == 404
     assert stolen.json()["title"] == "Not found"
@@ -193,7 +194,7 @@ def test_an_adaptive_exam_over_the_api(client: TestClient, context: Pmpath) -> N
         item = bank.item(body["question"]["item_id"])
         body = client.put(
             f"/api/v1/placement/{body['attempt_id']}/answer",
-            content=json.dumps(placement_response(item)),
+            content=json.dumps(placement_response(item, body["question"])),
             headers=me,
         ).json()
     assert body["exam"]["blueprint"] == "pm-foundations"
@@ -218,7 +219,7 @@ def test_tested_levels_reach_the_profile_and_the_report(
         item = bank.item(started["question"]["item_id"])
         started = client.put(
             f"/api/v1/placement/{started['attempt_id']}/answer",
-            content=json.dumps(placement_response(item)),
+            content=json.dumps(placement_response(item, started["question"])),
             headers=me,
         ).json()
     gaps = client.get("/api/v1/profile", headers=me).json()["gaps"]
@@ -233,7 +234,7 @@ def test_tested_levels_reach_the_profile_and_the_report(
     assert any(gap["tested"] for gap in report["gaps"])
     # The same on the pages, for a signed-in browser of the same learner.
     client.cookies.clear()
-    client.post("/login", data={"email": "ana@example.org", "password": PASSWORD})
+    sign_in(client, "ana@example.org", PASSWORD)
     page = client.get("/profile").text
     assert '<th scope="col">Tested</th>' in page
     assert "Exam readiness" in client.get("/report").text

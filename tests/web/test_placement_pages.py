@@ -17,15 +17,21 @@ from pmpath.exams.items import Item, ItemType
 from pmpath.services.banks import key_of
 from pmpath.services.models.psychometrics import PlacementQuestion
 from pmpath.services.placement import PLACEMENT_MAX_ITEMS
-from tests.conftest import assert_no_answers_revealed
+from tests.conftest import as_shown, assert_no_answers_revealed, right_answer
 from tests.web.conftest import csrf_of, form_for, profile_of, sign_up
+from tests.web.conftest import sign_in as web_sign_in
 
 #: Items at these levels are answered right in a test run; harder ones wrong.
 EASY_LEVELS = ("entry", "early-career", "mid-career")
 
 
-def placement_response(item: Item) -> Any:
-    """The key for an easy item, a wrong (well-shaped) answer for a hard one."""
+def placement_response(item: Item, question: Any) -> Any:
+    """The key for an easy item, a wrong (well-shaped) answer for a hard one, in the ids
+    ``question`` shows the options under."""
+    return as_shown(item, question, _placement_response(item))
+
+
+def _placement_response(item: Item) -> Any:
     key = key_of(item)
     right = item.level in EASY_LEVELS
     if item.type is ItemType.NUMERIC:
@@ -73,7 +79,7 @@ def answer_current(
     """Answer the question the page shows now; returns that question (as the service has it)."""
     question = current_question(context, attempt, profile)
     item = context.psychometrics.bank.item(question.item_id)
-    fields = form_for(question.model_dump(mode="json"), placement_response(item))
+    fields = form_for(question.model_dump(mode="json"), placement_response(item, question))
     posted = client.post(
         f"/placement/{attempt}",
         data={"csrf_token": csrf, "position": str(question.position), **fields},
@@ -173,7 +179,7 @@ def test_a_reload_after_answering_shows_the_next_question(
     # The first question's form posted again (back button, another tab) is not taken as the
     # answer to the second question.
     item = context.psychometrics.bank.item(question.item_id)
-    fields = form_for(question.model_dump(mode="json"), key_of(item))
+    fields = form_for(question.model_dump(mode="json"), right_answer(item, question))
     again = client.post(
         f"/placement/{attempt}",
         data={"csrf_token": csrf, "position": "0", **fields},
@@ -296,8 +302,8 @@ def make(context: Pmpath, email: str, role: str) -> None:
 
 def sign_in(client: TestClient, email: str) -> str:
     client.cookies.clear()
-    response = client.post("/login", data={"email": email, "password": "correct-horse-battery"})
-    assert response.status_code == 200
+    response = web_sign_in(client, email, "correct-horse-battery")
+    assert response.status_code == 303, response.text
     return csrf_of(client.get("/account").text)
 
 

@@ -196,8 +196,22 @@ def show_results(data: AttemptResults, with_review: bool) -> None:
     for question in data.review:
         render.say()
         feedback = question.feedback
-        mark = "✓" if feedback.correct else ("~" if feedback.credit > 0 else "✗")
+        if feedback is None:
+            mark = "·"
+        else:
+            mark = "✓" if feedback.correct else ("~" if feedback.credit > 0 else "✗")
         render.heading(f"{mark} Question {question.position + 1}")
         render.say(question.stem)
-        render.say(f"Your answer: {show_response(question, question.response)}")
-        show_feedback(question, feedback)
+        if data.review_policy.your_answers:
+            render.say(f"Your answer: {show_response(question, question.response)}")
+        if feedback is not None:
+            show_feedback(question, feedback)
+        else:
+            render.dim(withheld(data.review_policy.keys))
+
+
+def withheld(keys: str) -> str:
+    """Why a finished exam's review shows no key for a question (its review policy)."""
+    if keys == "none":
+        return "This exam's review does not show right answers."
+    return "Not answered: this exam's review shows right answers only for answered questions."

@@ -10,6 +10,12 @@ levels: [early-career, mid-career]
 domains:                      # relative weights; counts are allocated exactly
   prioritisation-and-roadmapping: 3
   metrics-and-experimentation: 2
+review:                       # what a finished mock exam shows (optional; these are the defaults)
+  your_answers: true
+  keys: answered              # right answers and explanations: all, answered or none
+attempts:                     # how often a learner may start it (optional; the defaults)
+  per_day: 10                 # in any 24 hours; null for no limit
+  cooldown_minutes: 0         # between one start and the next
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import math
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +32,31 @@ from pmpath.exams.items import Bank
 from pmpath.framework import Framework
 from pmpath.framework.model import Id, Text
 from pmpath.yamldoc import YamlDocument
+
+
+class ReviewPolicy(BaseModel):
+    """What a finished mock exam shows its learner, like Moodle's review options.
+
+    The default shows right answers and explanations only for the questions the learner
+    answered: starting an exam and handing it in at once must not be a way to read keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    your_answers: bool = Field(True, description="Show the learner's own answers.")
+    keys: Literal["all", "answered", "none"] = Field(
+        "answered",
+        description="Right answers and explanations: for every question, only for the "
+        "questions answered, or for none.",
+    )
+
+
+class AttemptLimits(BaseModel):
+    """How often one learner may start a blueprint's mock exam."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    per_day: int | None = Field(10, ge=1, description="Starts in any 24 hours (null: no limit).")
+    cooldown_minutes: int = Field(0, ge=0, le=10_080, description="Minutes between starts.")
 
 
 class Blueprint(BaseModel):
@@ -38,6 +70,8 @@ class Blueprint(BaseModel):
     pass_mark: float = Field(gt=0, le=100, description="Percent of the maximum score that passes.")
     levels: list[Id] = Field(min_length=1, description="Career levels (stage ids) items come from.")
     domains: dict[Id, float] = Field(min_length=1, description="Domain id -> relative weight.")
+    review: ReviewPolicy = ReviewPolicy()
+    attempts: AttemptLimits = AttemptLimits()
 
     def domain_counts(self) -> dict[str, int]:
         """Items per domain: the weights' shares of ``items``, rounded by largest remainder so

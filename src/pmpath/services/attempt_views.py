@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from pmpath.exams.blueprints import Blueprint
-from pmpath.exams.items import Bank, Item
+from pmpath.exams.blueprints import Blueprint, ReviewPolicy
+from pmpath.exams.items import Bank, Item, ItemType
 from pmpath.exams.results import Results, Share, results
+from pmpath.exams.shown import Shown
 from pmpath.framework import Framework
 from pmpath.services.banks import key_of, mistakes_of
 from pmpath.services.models.exams import (
@@ -91,21 +92,25 @@ class AttemptViews:
         feedback only once the learner may see keys (a finished attempt, or practice)."""
         responses = {r.position: r for r in row.responses}
         now = self.clock()
-        show_keys = row.finished_at is not None or row.mode == PRACTICE
+        policy = self.policy(row)
+        show_keys = (row.finished_at is not None and policy.keys != "none") or row.mode == PRACTICE
         items = []
         for position, entry in enumerate(row.form):
             item = self.items.get(entry["item_id"])
             if item is None:
                 continue
             stored = responses.get(position)
+            order = tuple(entry["option_order"])
             shown = None
             if show_keys and stored is not None and stored.credit is not None:
-                shown = feedback(item, stored.response, stored.credit)
+                shown = feedback(item, stored.response, stored.credit, order)
             items.append(
                 AttemptQuestion(
                     position=position,
-                    **question_values(self.bank, item, tuple(entry["option_order"])),
-                    response=stored.response if stored else None,
+                    **question_values(self.bank, item, order),
+                    response=Shown(item, order).response_out(stored.response)
+                    if stored and (policy.your_answers or row.finished_at is None)
+                    else None,
                     flagged=bool(stored and stored.flagged),
                     feedback=shown,
                 )
@@ -119,11 +124,22 @@ class AttemptViews:
         """A finished attempt's results: score, breakdowns and every question with its key."""
         outcome = self.outcome(row)
         view = self.view(row)
+        orders = {p: tuple(entry["option_order"]) for p, entry in enumerate(row.form)}
+        policy = self.policy(row)
+        answered = {r.position for r in row.responses if r.response is not None}
         review = []
         for question in view.questions:
-            # Unanswered items get their key and explanations too: the review is complete.
-            shown = question.feedback or feedback(self.items[question.item_id], None, 0.0)
-            review.append(ReviewedQuestion(**{**dict(question), "feedback": shown}))
+            shown = question.feedback
+            if shown is None and policy.keys == "all":
+                # Unanswered items get their key and explanations too: the review is complete.
+                item = self.items[question.item_id]
+                shown = feedback(item, None, 0.0, orders[question.position])
+            review.append(
+                ReviewedQuestion(
+                    **{**dict(question), "feedback": shown},
+                    answered=question.position in answered,
+                )
+            )
         return AttemptResults(
             **self.summary_values(row),
             score=outcome.percent,
@@ -138,7 +154,16 @@ class AttemptViews:
                 for s in outcome.by_competency
             ],
             review=review,
+            review_policy=self.policy(row),
         )
+
+    def policy(self, row: AttemptRow) -> ReviewPolicy:
+        """What the attempt shows once finished: its blueprint's policy for a mock exam; a
+        practice session has shown every key as it went."""
+        blueprint = self.blueprints.get(row.blueprint_id or "")
+        if row.mode == PRACTICE or blueprint is None:
+            return ReviewPolicy(keys="all")
+        return blueprint.review
 
     def _competency_name(self, competency_id: str) -> str:
         if self.framework.has("competency", competency_id):
@@ -154,7 +179,7 @@ def question_view(bank: Bank, item: Item, order: tuple[str, ...] | None) -> Ques
 def question_values(bank: Bank, item: Item, order: tuple[str, ...] | None) -> dict[str, Any]:
     """The fields of :class:`QuestionView`, for it and the models that extend it."""
     scenario = bank.scenario(item.scenario) if item.scenario else None
-    ids = list(order) if order else [o.id for o in item.options]
+    shown = Shown(item, order)
     return {
         "item_id": item.id,
         "type": item.type,
@@ -164,27 +189,37 @@ def question_values(bank: Bank, item: Item, order: tuple[str, ...] | None) -> di
         "scenario": ScenarioText(id=scenario.id, title=scenario.title, text=scenario.text)
         if scenario
         else None,
-        "options": [OptionText(id=i, text=item.option(i).text) for i in ids],
+        "options": [OptionText(id=shown.public(i), text=item.option(i).text) for i in shown.order],
         "lefts": [pair.left for pair in item.pairs if pair.left is not None],
         "unit": item.numeric.unit if item.numeric else None,
     }
 
 
-def feedback(item: Item, response: LearnerResponse, credit: float) -> Feedback:
+def feedback(
+    item: Item, response: LearnerResponse, credit: float, order: tuple[str, ...] | None
+) -> Feedback:
     """The credit ``response`` earned on ``item``, with its key and every explanation."""
-    return Feedback(**feedback_values(item, response, credit))
+    return Feedback(**feedback_values(item, response, credit, order))
 
 
-def feedback_values(item: Item, response: LearnerResponse, credit: float) -> dict[str, Any]:
-    """The fields of :class:`Feedback`, for it and the replies that extend it."""
+def feedback_values(
+    item: Item, response: LearnerResponse, credit: float, order: tuple[str, ...] | None
+) -> dict[str, Any]:
+    """The fields of :class:`Feedback`, for it and the replies that extend it: ``response``
+    is stored (authored ids), and everything comes back in the ids the options were shown
+    under (``order``, see :mod:`pmpath.exams.shown`)."""
+    shown = Shown(item, order)
+    key = shown.response_out(key_of(item))
+    if item.type is ItemType.MULTIPLE:
+        key = sorted(key)
     return {
         "credit": credit,
         "correct": credit >= 1.0,
-        "key": key_of(item),
+        "key": key,
         "explanation": item.explanation,
-        "rationales": {o.id: o.rationale for o in item.options},
+        "rationales": shown.public_keys({o.id: o.rationale for o in item.options}),
         "mistakes": mistakes_of(item),
-        "your_response": response,
+        "your_response": shown.response_out(response),
     }
 
 

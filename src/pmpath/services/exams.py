@@ -13,6 +13,7 @@ analyses of finished attempts in :mod:`pmpath.services.exam_analysis`.
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -21,11 +22,12 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pmpath.errors import AttemptError, NotFoundError
+from pmpath.errors import AttemptError, AttemptLimitError, NotFoundError
 from pmpath.exams.blueprints import Blueprint
 from pmpath.exams.forms import Form, FormItem, assemble
 from pmpath.exams.items import Bank, Item
 from pmpath.exams.scoring import score
+from pmpath.exams.shown import Shown
 from pmpath.framework import Framework
 from pmpath.services import exam_analysis
 from pmpath.services.assessments import check_profile_name, utc_now
@@ -59,6 +61,10 @@ T = TypeVar("T")
 
 #: Items seen in attempts started within this window are avoided by new forms.
 RECENT = timedelta(days=30)
+
+
+#: The window of a blueprint's per-day attempt limit.
+DAY = timedelta(days=1)
 
 
 class ExamService:
@@ -132,6 +138,7 @@ class ExamService:
         blueprint = self.blueprint(blueprint_id)
         now = self.clock()
         owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
+        _check_attempt_limits(session, owner.id, blueprint, now)
         form = assemble(self.bank, blueprint, _seed(seed), self._recent(session, owner, now))
         return self._new_attempt(session, owner, form, MOCK, now, blueprint)
 
@@ -251,18 +258,23 @@ class ExamService:
         with self.database.transaction() as session:
             row = self.owned_attempt(session, attempt_id, profile)
             if self._still_open(session, row):
-                item, _ = self._form_item(row, position)
-                credit = score(item, response)  # refuses responses of the wrong shape
+                item, form_item = self._form_item(row, position)
+                # The learner answers in the ids the options were shown under; stored and
+                # scored are the authored ones.
+                authored = Shown(item, form_item.option_order).response_in(response)
+                credit = score(item, authored)  # refuses responses of the wrong shape
                 now = self.clock()
                 if row.mode != PRACTICE:
                     # The hot path of a mock exam: one statement, whatever was there before.
-                    save_response(session, row.id, position, item.id, response, credit, now)
+                    save_response(session, row.id, position, item.id, authored, credit, now)
                     return Saved(saved=True, position=position)
                 stored = attempt_store.response_at(session, row, position, item.id)
-                stored.response, stored.credit, stored.answered_at = response, credit, now
+                stored.response, stored.credit, stored.answered_at = authored, credit, now
                 self._review.record(session, row.profile_id, item.id, credit, now, always=False)
                 return PracticeAnswer(
-                    saved=True, position=position, **feedback_values(item, response, credit)
+                    saved=True,
+                    position=position,
+                    **feedback_values(item, authored, credit, form_item.option_order),
                 )
         # The deadline passed: the attempt was finished (and that committed) above.
         raise _time_up(attempt_id)
@@ -411,6 +423,42 @@ def _once_more_on_conflict(action: Callable[[], T]) -> T:
         return action()
     except IntegrityError:
         return action()
+
+
+def _check_attempt_limits(
+    session: Session, profile_id: int, blueprint: Blueprint, now: datetime
+) -> None:
+    """Refuse a start the blueprint's attempt limits do not allow yet, saying when it will."""
+    limits = blueprint.attempts
+    if limits.per_day is None and not limits.cooldown_minutes:
+        return
+    cooldown = timedelta(minutes=limits.cooldown_minutes)
+    starts = attempt_store.mock_starts_since(
+        session, profile_id, blueprint.id, now - max(DAY, cooldown)
+    )
+    waits = []
+    if starts and now - starts[-1] < cooldown:
+        waits.append(starts[-1] + cooldown - now)
+    today = [start for start in starts if start > now - DAY]
+    if limits.per_day is not None and len(today) >= limits.per_day:
+        # The oldest start of the last 24 hours has to age out first.
+        waits.append(today[len(today) - limits.per_day] + DAY - now)
+    if waits:
+        rule = f"at most {limits.per_day} starts in 24 hours" if limits.per_day is not None else ""
+        if limits.cooldown_minutes:
+            rule += (" and " if rule else "") + f"{limits.cooldown_minutes} minutes between starts"
+        raise AttemptLimitError(
+            f"{blueprint.name} allows {rule}: you can start it again in {_duration(max(waits))}"
+        )
+
+
+def _duration(span: timedelta) -> str:
+    """A wait as people say it: "3 h 12 min", "25 min", "under a minute"."""
+    minutes = math.ceil(span.total_seconds() / 60)
+    if minutes <= 1:
+        return "under a minute" if span.total_seconds() < 60 else "1 min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
 def _seed(seed: int | None) -> int:

@@ -25,6 +25,7 @@ from pmpath.exams.blueprints import Blueprint
 from pmpath.exams.forms import option_order
 from pmpath.exams.items import Bank
 from pmpath.exams.scoring import score
+from pmpath.exams.shown import Shown
 from pmpath.psychometrics.cat import AdaptiveTest, CatConfig, Estimate, ItemPool, StopReason
 from pmpath.psychometrics.irt import dichotomous
 from pmpath.psychometrics.readiness import cut_theta
@@ -131,11 +132,14 @@ class AdaptiveTests:
             raise AttemptError(f"placement test {attempt_id} is finished; it cannot change")
         position = view.question.position
         item = self.items[self._index[view.question.item_id]]
-        credit = score(item, response)  # refuses responses of the wrong shape
         with self.irt.database.transaction() as session:
-            self._owned(session, attempt_id, profile)
+            row = self._owned(session, attempt_id, profile)
+            # Answered in the ids the options were shown under; stored in the authored ones.
+            order = tuple(row.form[position]["option_order"])
+            authored = Shown(item, order).response_in(response)
+            credit = score(item, authored)  # refuses responses of the wrong shape
             save_response(
-                session, attempt_id, position, item.id, response, credit, self.irt.clock()
+                session, attempt_id, position, item.id, authored, credit, self.irt.clock()
             )
         return self.view(attempt_id, profile)
 

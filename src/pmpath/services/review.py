@@ -9,6 +9,7 @@ review).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -16,15 +17,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pmpath.errors import NotFoundError
+from pmpath.exams.forms import option_order
 from pmpath.exams.items import Bank, Item
 from pmpath.exams.review import needs_review, schedule
 from pmpath.exams.scoring import score
+from pmpath.exams.shown import Shown
 from pmpath.services.assessments import check_profile_name
 from pmpath.services.attempt_views import feedback_values, iso, question_values
 from pmpath.services.models.exams import DueQuestion, ReviewQueue, ReviewReply
 from pmpath.store import Database
 from pmpath.store import assessments as profiles
 from pmpath.store import attempts as attempt_store
+from pmpath.store.tables import ReviewCardRow
 
 
 class SpacedReview:
@@ -65,11 +69,12 @@ class SpacedReview:
                 profile=profile,
                 due=[
                     DueQuestion(
-                        **question_values(self.bank, self.items[card.item_id], None),
+                        **question_values(self.bank, item, _order(card, item)),
                         due=iso(card.due),
                         reviews=card.reviews,
                     )
                     for card in cards
+                    for item in (self.items[card.item_id],)
                 ],
                 next_due=iso(upcoming),
             )
@@ -97,9 +102,11 @@ class SpacedReview:
                 or item_id in attempt_store.items_in_open_graded_attempts(session, owner.id)
             ):
                 raise NotFoundError(f"{item_id!r} is not due for review")
-            credit = score(item, response)
+            order = _order(card, item)  # as the queue showed it: the card has not changed since
+            authored = Shown(item, order).response_in(response)
+            credit = score(item, authored)
             due = self.record(session, owner.id, item_id, credit, now, always=True)
-        return ReviewReply(**feedback_values(item, response, credit), next_due=iso(due))
+        return ReviewReply(**feedback_values(item, authored, credit, order), next_due=iso(due))
 
     def record(
         self,
@@ -123,3 +130,9 @@ class SpacedReview:
         card.reviews = (card.reviews or 0) + 1
         session.flush()
         return due
+
+
+def _order(card: ReviewCardRow, item: Item) -> tuple[str, ...]:
+    """The order a review shows the item's options in: shuffled anew for each review (an
+    ordering item's authored order is its key), the same for the queue and the answer."""
+    return option_order(item, random.Random(f"{card.id}:{card.reviews}"))

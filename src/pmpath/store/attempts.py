@@ -89,6 +89,24 @@ def recent_item_ids(session: Session, profile_id: int, bank_id: str, since: date
     return {entry["item_id"] for form in forms for entry in form}
 
 
+def mock_starts_since(
+    session: Session, profile_id: int, blueprint_id: str, since: datetime
+) -> list[datetime]:
+    """When the profile started mock exams of ``blueprint_id`` from ``since`` on, oldest first."""
+    return list(
+        session.scalars(
+            select(AttemptRow.started_at)
+            .where(
+                AttemptRow.profile_id == profile_id,
+                AttemptRow.blueprint_id == blueprint_id,
+                AttemptRow.mode == MOCK,
+                AttemptRow.started_at >= since,
+            )
+            .order_by(AttemptRow.started_at)
+        )
+    )
+
+
 def bank_of(session: Session, attempt_id: int) -> str | None:
     """The bank an attempt was drawn from, or None when there is no such attempt."""
     bank_id: str | None = session.scalar(_BANK_OF, {"attempt_id": attempt_id})

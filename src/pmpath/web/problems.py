@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pmpath.errors import (
     AttemptError,
+    AttemptLimitError,
     AuthError,
     ForbiddenError,
     Location,
@@ -60,7 +61,7 @@ def status_of(exc: PmpathError) -> int:
         return 409
     if isinstance(exc, TooLargeError):
         return 413
-    if isinstance(exc, ThrottledError):
+    if isinstance(exc, ThrottledError | AttemptLimitError):
         return 429
     return 422 if exc.is_bad_input else 500
 

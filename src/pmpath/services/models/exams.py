@@ -11,6 +11,7 @@ from typing import Literal, TypeAlias
 
 from pydantic import Field
 
+from pmpath.exams.blueprints import ReviewPolicy
 from pmpath.exams.items import ItemType
 from pmpath.services.models import Result
 from pmpath.services.models.banks import Key, Mistake
@@ -160,9 +161,11 @@ class CompetencyShare(Share):
 
 
 class ReviewedQuestion(AttemptQuestion):
-    """A question of a finished attempt, with its feedback (answered or not)."""
+    """A question of a finished attempt, with its feedback where the exam's review policy
+    shows it (``review_policy`` of the results)."""
 
-    feedback: Feedback
+    feedback: Feedback | None
+    answered: bool
 
 
 class AttemptResults(AttemptSummary):
@@ -174,6 +177,7 @@ class AttemptResults(AttemptSummary):
     by_domain: list[DomainShare]
     by_competency: list[CompetencyShare]
     review: list[ReviewedQuestion]
+    review_policy: ReviewPolicy
 
 
 class FinishedAttempt(AttemptSummary):
