@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,7 +18,7 @@ from pmpath.settings import Settings
 from pmpath.web.auth import check_csrf
 from pmpath.web.deps import SignInFirst
 from pmpath.web.guards import Guards
-from pmpath.web.problems import from_http_exception, from_validation, handle
+from pmpath.web.problems import document_problems, from_http_exception, from_validation, handle
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -77,6 +78,15 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
         author.admin_router,
     ):
         app.include_router(pages, include_in_schema=False)
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        # Built once, on the first request for /openapi.json, then kept by FastAPI.
+        if app.openapi_schema is None:
+            document_problems(default_openapi())
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     # Outermost: a body over its route's limit is refused before anything parses it.
     app.add_middleware(Guards, upload_limit=application.settings.max_upload_bytes)
     return app

@@ -50,6 +50,28 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+#: What any /api/v1 operation may answer besides its success: bad requests, not signed in,
+#: not allowed, not found, conflicts, bodies too large, invalid input, too many attempts.
+API_ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare every error an /api/v1 operation may answer, as application/problem+json, in
+    the OpenAPI ``schema`` (FastAPI documents only 422, and as application/json)."""
+    problem_schema = {"$ref": "#/components/schemas/ProblemDetails"}
+    for path, operations in schema.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status in API_ERROR_STATUSES:
+                responses[str(status)] = {
+                    "description": TITLES[status],
+                    "content": {PROBLEM_JSON: {"schema": problem_schema}},
+                }
+    return schema
+
+
 def status_of(exc: PmpathError) -> int:
     if isinstance(exc, AuthError):
         return 401

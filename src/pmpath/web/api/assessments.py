@@ -7,24 +7,33 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from pmpath.assessment.answers import AnswersFile, answers_from_data
 from pmpath.services.models.assessments import (
     LearnerProfile,
     Progress,
     RecordedAssessment,
     Report,
 )
-from pmpath.web.api.bodies import json_body
+from pmpath.web.api.bodies import documented_body, json_body
 from pmpath.web.deps import App, Learner
 
 router = APIRouter()
 
+#: A self-assessment with a note on every competency is under 20 KB.
+ASSESSMENT_BODY_LIMIT = 256 * 1024
 
-@router.post("/assessments", status_code=201, summary="Record a whole self-assessment")
+
+@router.post(
+    "/assessments",
+    status_code=201,
+    summary="Record a whole self-assessment",
+    openapi_extra=documented_body(AnswersFile),
+)
 async def record_assessment(request: Request, app: App, me: Learner) -> RecordedAssessment:
-    """The body is the answers file as JSON: ``{"ratings": {...}, "background": ...}``."""
-    from pmpath.assessment.answers import answers_from_data
-
-    assessment = answers_from_data(await json_body(request), app.framework)
+    """The body is the answers file as JSON: ``{"ratings": {...}, "background": ...}``. Ids
+    and levels are checked against the career framework (422 naming each field)."""
+    body = await json_body(request, ASSESSMENT_BODY_LIMIT)
+    assessment = answers_from_data(body, app.framework)
     recorded = app.assessments.submit(me.profile, assessment, source="api")
     return recorded.model_copy(update={"profile": "me"})
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 from starlette.requests import ClientDisconnect
 
 from pmpath.errors import PmpathError, TooLargeError
@@ -57,6 +57,38 @@ async def capped_body(request: Request, limit: int) -> bytes:
     except ClientDisconnect:
         raise PmpathError("the client went away before sending the whole body") from None
     return b"".join(chunks)
+
+
+class AnswerBody(RootModel[str | float | list[str] | dict[str, str]]):
+    """An answer, in the shape of its question: an option id ("b"), several (["a", "c"]), a
+    number (12.5), the steps in order (["c", "a", "b"]) or a map of left-hand items to option
+    ids ({"Left": "a"}), or text."""
+
+
+def documented_body(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` for a route that reads its JSON body itself (to check who is asking
+    first, and to report problems in pmpath's words): the body ``model`` takes, documented in
+    /openapi.json as if FastAPI had read it."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        # "#/$defs/..." would point into the OpenAPI document, not this schema: inline them.
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(definitions[ref.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": inline(schema)}},
+        }
+    }
 
 
 def _mib(size: int) -> str:

@@ -15,7 +15,7 @@ from pmpath.services.models.exams import (
     ReviewReply,
     Saved,
 )
-from pmpath.web.api.bodies import json_body, model_json
+from pmpath.web.api.bodies import AnswerBody, documented_body, json_body, model_json
 from pmpath.web.deps import App, Learner, Position, RowId
 
 router = APIRouter()
@@ -47,6 +47,7 @@ def attempt(app: App, me: Learner, attempt_id: RowId) -> AttemptView:
     # A mock exam's answer is acknowledged only; a practice answer comes with its feedback.
     response_model=PracticeAnswer | Saved,
     summary="Answer one question",
+    openapi_extra=documented_body(AnswerBody),
 )
 async def answer(
     request: Request, app: App, me: Learner, attempt_id: RowId, position: Position
@@ -82,7 +83,11 @@ def review_queue(app: App, me: Learner) -> ReviewQueue:
     return app.exams.review_queue(me.profile)
 
 
-@router.post("/review/{item_id}", summary="Answer a question of the review queue")
+@router.post(
+    "/review/{item_id}",
+    summary="Answer a question of the review queue",
+    openapi_extra=documented_body(AnswerBody),
+)
 async def review_answer(request: Request, app: App, me: Learner, item_id: str) -> ReviewReply:
     return app.exams.review_answer(me.profile, item_id, await json_body(request))
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from pmpath.services.models.evidence import ReadinessReport
 from pmpath.services.models.psychometrics import Ability, PlacementView
-from pmpath.web.api.bodies import json_body, model_json
+from pmpath.web.api.bodies import AnswerBody, documented_body, json_body, model_json
 from pmpath.web.deps import App, Learner, RowId
 
 router = APIRouter()
@@ -48,6 +48,7 @@ def placement(app: App, me: Learner, attempt_id: RowId) -> Response:
     "/placement/{attempt_id}/answer",
     response_model=PlacementView,
     summary="Answer the current placement question",
+    openapi_extra=documented_body(AnswerBody),
 )
 async def answer_placement(request: Request, app: App, me: Learner, attempt_id: RowId) -> Response:
     """The body is the response as JSON, as for an exam answer. Returns the next question, or
