@@ -81,11 +81,11 @@ def test_interactive_practice_with_feedback(pmpath: Run) -> None:
         "3",
         "--seed",
         "2",
-        input="p\n",
+        input="/leave\n",
     )
     assert out.exit_code == 0, out.stdout[-1500:]
     assert "Question 1 of 3" in out.stdout
-    assert "Paused. Resume with: pmpath exam resume" in out.stdout
+    assert "0 of 3 answers saved. Resume with: pmpath exam resume" in out.stdout
     resumed = pmpath("exam", "resume", input="\n\n\nn\n")
     assert resumed.exit_code == 0, resumed.stdout[-1500:]
     assert "Score 0%" in resumed.stdout

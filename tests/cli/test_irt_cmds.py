@@ -137,11 +137,11 @@ def test_a_scripted_placement_test_then_readiness_and_ability(pmpath: Run, tmp_p
 
 
 def test_the_interactive_placement_test_pauses_and_resumes(pmpath: Run) -> None:
-    paused = pmpath("exam", "placement", "--seed", "1", input="p\n")
+    paused = pmpath("exam", "placement", "--seed", "1", input="/leave\n")
     assert paused.exit_code == 0
     assert "Resume with: pmpath exam placement --resume" in paused.stdout
     # With no --resume the unfinished test is picked up again, at the same question.
-    resumed = pmpath("exam", "placement", input="p\n")
+    resumed = pmpath("exam", "placement", input="/leave\n")
     assert "Question 1 (at most 48)" in resumed.stdout
     attempt = paused.stdout.split("--resume ")[1].split()[0]
     assert f"--resume {attempt}" in resumed.stdout

@@ -113,6 +113,7 @@ def resume(
         if not open_attempts:
             raise NotFoundError(f"profile {profile!r} has no unfinished attempt")
         attempt = open_attempts[0].attempt_id
+    exams.view(attempt, profile)  # an unknown attempt is an error before anything is printed
     render.say(f"Resuming attempt {attempt}.")
     _finish_output(player.play(exams, profile, attempt))
 

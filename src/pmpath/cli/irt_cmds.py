@@ -243,7 +243,7 @@ def placement_answer(
 def _ask(
     service: "PsychometricsService", profile: str, view: "RunningPlacement"
 ) -> "PlacementView | None":
-    """Show the current question and send the typed answer; None when the learner pauses."""
+    """Show the current question and send the typed answer; None when the learner leaves."""
     from rich.prompt import Prompt
     from rich.text import Text
 
@@ -259,11 +259,12 @@ def _ask(
     )
     show_question(question, set())
     while True:
-        typed = Prompt.ask(f"Answer ({letters_help(question)}; p pauses)", console=console)
-        if typed.strip().lower() == "p":
+        typed = Prompt.ask(f"Answer ({letters_help(question)}; /leave stops)", console=console)
+        if typed.strip().lower() in ("/leave", "/l"):
             command = "placement" if view.test == "placement" else f"adaptive {view.test}"
             resume = f"pmpath exam {command} --resume {view.attempt_id}"
-            console.print(f"Paused. Resume with: {resume}")
+            # No clock: a placement test waits, unchanged, for as long as it takes.
+            console.print(f"Answers saved; the test waits for you. Resume with: {resume}")
             return None
         try:
             return service.answer_placement(view.attempt_id, profile, parse(question, typed))

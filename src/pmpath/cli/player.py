@@ -1,17 +1,20 @@
 """The exam player in the terminal: one question at a time, the server's clock always shown.
 
 Every answer goes to the service as soon as it is typed, so closing the terminal loses
-nothing: ``pmpath exam resume`` continues with the time the attempt has left. In practice
-mode each answer is followed by its feedback; in a mock exam nothing is revealed until the
-attempt is finished.
+nothing: ``pmpath exam resume`` continues at the first question still to do, with the time the
+attempt has left (a mock exam's clock runs on the server, so it keeps running meanwhile). In
+practice mode each answer is followed by its feedback; in a mock exam nothing is revealed until
+the attempt is finished.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import typer
 from rich.markdown import Markdown
 from rich.prompt import Confirm, Prompt
+from rich.table import Table
 from rich.text import Text
 
 from pmpath.cli import render
@@ -32,9 +35,37 @@ if TYPE_CHECKING:
 console = render.console
 
 
+#: Player commands start with a slash, so they can never be taken for an answer (option F of a
+#: six-option question, or a short answer that happens to be a word).
+COMMANDS = "Enter skips · /flag · /leave · /finish · /help"
+HELP = (
+    "/flag marks the question to revisit (or clears the mark); /leave stops here, with every "
+    "answer saved; /finish hands the attempt in after showing what is unanswered; Enter skips "
+    "to the next question."
+)
+
+
 def play(exams: ExamService, profile: str, attempt_id: int) -> AttemptView | AttemptResults:
-    """Run the attempt until it is finished (or paused); returns the last view or results."""
-    visited: set[int] = set()
+    """Run the attempt until it is finished or left; returns the last view or the results.
+
+    Ctrl-C leaves too, saying what was saved and how to come back (exit code 130)."""
+    try:
+        return _play(exams, profile, attempt_id)
+    except KeyboardInterrupt:
+        console.print()  # the prompt's line was left open
+        console.print(saved_message(exams.view(attempt_id, profile), profile))
+        raise typer.Exit(130) from None
+    except EOFError:  # the input ran out (a script, a closed pipe): as if the learner left
+        console.print()
+        view = exams.view(attempt_id, profile)
+        console.print(saved_message(view, profile))
+        return view
+
+
+def _play(exams: ExamService, profile: str, attempt_id: int) -> AttemptView | AttemptResults:
+    view = exams.view(attempt_id, profile)
+    # Resuming opens the first question still to do: answered, unflagged ones are done.
+    visited = {q.position for q in view.questions if q.response is not None and not q.flagged}
     scenario_shown: set[str] = set()
     while True:
         view = exams.view(attempt_id, profile)
@@ -43,12 +74,8 @@ def play(exams: ExamService, profile: str, attempt_id: int) -> AttemptView | Att
         questions = view.questions
         pending = [q for q in questions if q.position not in visited]
         if not pending:
-            unanswered = [q for q in questions if q.response is None]
-            flagged = [q for q in questions if q.flagged]
-            console.print(
-                f"{len(questions) - len(unanswered)} of {len(questions)} answered, "
-                f"{len(flagged)} flagged."
-            )
+            unanswered, flagged = _open_questions(view)
+            console.print(_progress(view))
             if (unanswered or flagged) and Confirm.ask(
                 "Revisit the unanswered and flagged questions?",
                 default=True,  # type: ignore[arg-type]  # rich types Confirm's default loosely
@@ -57,18 +84,62 @@ def play(exams: ExamService, profile: str, attempt_id: int) -> AttemptView | Att
                 visited -= {q.position for q in unanswered + flagged}
                 continue
             if view.mode == "practice" or Confirm.ask(
-                "Hand in the exam now?", default=True, console=console
+                "Hand in the exam now? Answers cannot change afterwards.",
+                default=True,  # every question has been seen
+                console=console,
             ):
                 return exams.finish(attempt_id, profile)
+            console.print(saved_message(view, profile))
             return view
         question = pending[0]
         visited.add(question.position)
         action = _ask(exams, profile, view, question, scenario_shown)
-        if action == "pause":
-            console.print(f"Paused. Resume with: pmpath exam resume {attempt_id}")
+        if action == "leave":
+            console.print(saved_message(exams.view(attempt_id, profile), profile))
             return view
-        if action == "submit":
+        if action == "finish" and _confirm_finish(exams.view(attempt_id, profile)):
             return exams.finish(attempt_id, profile)
+
+
+def _open_questions(view: AttemptView) -> tuple[list[AttemptQuestion], list[AttemptQuestion]]:
+    unanswered = [q for q in view.questions if q.response is None]
+    flagged = [q for q in view.questions if q.flagged]
+    return unanswered, flagged
+
+
+def _progress(view: AttemptView) -> str:
+    unanswered, flagged = _open_questions(view)
+    total = len(view.questions)
+    return (
+        f"{total - len(unanswered)} of {total} answered, {len(unanswered)} unanswered, "
+        f"{len(flagged)} flagged."
+    )
+
+
+def _confirm_finish(view: AttemptView) -> bool:
+    """Hand in mid-way only when the learner says so, having seen what is still open."""
+    console.print(_progress(view))
+    return bool(
+        Confirm.ask(
+            "Hand in now? Answers cannot change afterwards.",
+            default=False,
+            console=console,
+        )
+    )
+
+
+def saved_message(view: AttemptView, profile: str) -> str:
+    """What is kept of a left attempt, whether its clock runs on, and how to come back."""
+    answered = sum(1 for q in view.questions if q.response is not None)
+    total = len(view.questions)
+    text = f"{answered} of {total} answers saved."
+    if view.seconds_left is not None:
+        minutes, seconds = divmod(view.seconds_left, 60)
+        text += f" The exam clock keeps running while you are away ({minutes}:{seconds:02d} left)."
+    command = f"pmpath exam resume {view.attempt_id}"
+    if profile != "me":
+        command += f" --profile {profile}"
+    return f"{text} Resume with: {command}"
 
 
 def _ask(
@@ -92,7 +163,7 @@ def _ask(
         )
     while True:
         typed = Prompt.ask(
-            f"Answer ({letters_help(question)}; Enter skips, f flags, p pauses, s hands in)",
+            f"Answer ({letters_help(question)}; {COMMANDS})",
             default="",
             show_default=False,
             console=console,
@@ -101,21 +172,11 @@ def _ask(
         if command == "":
             console.print()
             return "next"
-        if command == "p":
-            return "pause"
-        if command == "s":
-            return "submit"
-        if command == "f":
-            exams.flag(view.attempt_id, profile, question.position, not question.flagged)
-            console.print(
-                "Flag "
-                + (
-                    "cleared."
-                    if question.flagged
-                    else "set: you will be offered this question again."
-                )
-            )
-            return "next"
+        if command.startswith("/"):
+            action = _command(exams, profile, view, question, command)
+            if action is None:
+                continue
+            return action
         try:
             response = parse(question, typed)
             saved = exams.answer(view.attempt_id, profile, question.position, response)
@@ -131,6 +192,27 @@ def _ask(
         return "next"
 
 
+def _command(
+    exams: ExamService, profile: str, view: AttemptView, question: AttemptQuestion, command: str
+) -> str | None:
+    """Carry out a /command; returns the action for the player, or None to ask again."""
+    name = command[1:].strip()
+    if name in ("flag", "f"):
+        exams.flag(view.attempt_id, profile, question.position, not question.flagged)
+        console.print(
+            "Flag cleared." if question.flagged else "Flagged: you will be offered it again."
+        )
+        return "next"
+    if name in ("leave", "l"):
+        return "leave"
+    if name in ("finish", "hand in"):
+        return "finish"
+    if name not in ("help", "h", "?"):
+        console.print(Text(f"{command!r} is not a command.", style="red"))
+    console.print(HELP)
+    return None
+
+
 def show_question(question: QuestionView, shown: set[str]) -> None:
     """A question's scenario (the first time it comes up), stem and lettered options."""
     scenario = question.scenario
@@ -144,8 +226,13 @@ def show_question(question: QuestionView, shown: set[str]) -> None:
         for number, left in enumerate(question.lefts, start=1):
             console.print(f"  {number}. {left}")
         console.print("  Match with:")
+    # A grid, so an option's wrapped lines stay under its text, clear of the letters.
+    options = Table.grid(padding=(0, 1))
+    options.add_column(no_wrap=True)
+    options.add_column()
     for index, option in enumerate(question.options):
-        console.print(Text.assemble((f"  {LETTERS[index]}. ", "bold"), option.text))
+        options.add_row(Text(f"  {LETTERS[index]}.", style="bold"), option.text)
+    console.print(options)
 
 
 def show_feedback(question: QuestionView, feedback: Feedback) -> None:
