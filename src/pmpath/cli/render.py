@@ -69,14 +69,73 @@ def bullets(title: str, items: list[str]) -> None:
     console.print()
 
 
+#: The widest a column is kept for its longest word; longer words (rare: URLs) may fold.
+LONGEST_KEPT_WORD = 40
+
+
 def table(title: str | None, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A table; each cell is a str (shown as plain text) or a Rich Text."""
+    """A table; each cell is a str (shown as plain text) or a Rich Text.
+
+    Words are never broken: ids are what people copy, so each column is at least as wide as
+    its longest word, and the space left is shared out by how much more each column holds;
+    text wraps between words. When the terminal is too narrow even for that, each row is
+    printed as a block of "Column: value" lines instead."""
+    cells = [[header, *(row[i] for row in rows)] for i, header in enumerate(columns)]
+    least = [min(LONGEST_KEPT_WORD, max(_longest_word(c) for c in column)) for column in cells]
+    most = [
+        max(max(_longest_line(c) for c in column), low)
+        for column, low in zip(cells, least, strict=True)
+    ]
+    # Rich's default table: one space of padding each side and a border between columns.
+    room = console.width - (3 * len(columns) + 1)
+    if sum(least) > room:
+        _stacked(title, columns, rows)
+        return
+    widths = most if sum(most) <= room else _share(least, most, room)
     grid = Table(title=title, title_justify="left", show_lines=False, expand=False)
-    for column in columns:
-        grid.add_column(column, overflow="fold")
+    for column, width in zip(columns, widths, strict=True):
+        grid.add_column(column, overflow="fold", width=width)
     for row in rows:
         grid.add_row(*row)
     console.print(grid)
+
+
+def _share(least: list[int], most: list[int], room: int) -> list[int]:
+    """Column widths from ``least`` up, sharing ``room`` by what each column could still use."""
+    spare = room - sum(least)
+    wants = [high - low for low, high in zip(least, most, strict=True)]
+    total = sum(wants) or 1
+    widths = [low + spare * want // total for low, want in zip(least, wants, strict=True)]
+    for index in sorted(range(len(widths)), key=lambda i: -wants[i])[: room - sum(widths)]:
+        widths[index] += 1
+    return widths
+
+
+def _longest_line(cell: Any) -> int:
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def _longest_word(cell: Any) -> int:
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    return max((len(word) for word in text.split()), default=0)
+
+
+def _stacked(title: str | None, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A table for a narrow terminal: one block per row, one "Column: value" line per cell."""
+    if title:
+        console.print(Text(title, style="italic"))
+    for row in rows:
+        for column, cell in zip(columns, row, strict=True):
+            value = cell if isinstance(cell, Text) else Text(str(cell))
+            if value.plain.strip():
+                console.print(Text.assemble((f"{column}: ", "bold"), value))
+        console.print()
+
+
+def track_name(track: str | None) -> str:
+    """A track as people say it ("individual-contributor" is "Individual contributor")."""
+    return (track or "exit").replace("-", " ").capitalize()
 
 
 def overview(data: RolesByStage) -> None:
@@ -88,7 +147,7 @@ def overview(data: RolesByStage) -> None:
     for stage in data.stages:
         for index, role in enumerate(stage.roles):
             rows.append(
-                [stage.name if index == 0 else "", role.name, role.id, role.track or "exit"]
+                [stage.name if index == 0 else "", role.name, role.id, track_name(role.track)]
             )
     table("The ladder", ["Stage", "Role", "Id", "Track"], rows)
     counts = fw.counts
