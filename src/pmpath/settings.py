@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,7 +29,13 @@ class Settings(BaseSettings):
     #: The largest quiz file an author may upload through the web app or the API, in bytes
     #: (the command line reads files up to the formats' own cap, 50 MiB).
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
-    #: Believe X-Forwarded-Proto (only behind a proxy that sets it); PMPATH_TRUST_PROXY=1.
+    #: Believe X-Forwarded-Proto and X-Forwarded-For (only behind a proxy that sets them);
+    #: PMPATH_TRUST_PROXY=1. X-Forwarded-For's last address is then the client sign-in
+    #: throttling counts by.
     trust_proxy_headers: bool = Field(
         default=False, validation_alias=AliasChoices("trust_proxy_headers", "PMPATH_TRUST_PROXY")
     )
+    #: Signs short-lived cookies (the message shown after a redirect). Give every app process
+    #: behind a load balancer the same value; None: a random key per process, so a message
+    #: may be lost when the next request reaches another process.
+    secret_key: SecretStr | None = None

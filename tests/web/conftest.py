@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from pmpath.app import Pmpath
 from pmpath.settings import Settings
@@ -35,10 +36,21 @@ def csrf_of(html: str) -> str:
 
 
 def sign_up(client: TestClient, email: str = "ana@example.org", name: str = "Ana") -> str:
-    """Sign up (and so in); returns the CSRF token of the new session."""
-    response = client.post("/signup", data={"email": email, "name": name, "password": PASSWORD})
+    """Sign up (and so in) as a browser would, the form first; returns the CSRF token of the
+    new session."""
+    form = csrf_of(client.get("/signup").text)
+    response = client.post(
+        "/signup", data={"csrf_token": form, "email": email, "name": name, "password": PASSWORD}
+    )
     assert response.status_code == 200, response.text  # redirected to the home page
     return csrf_of(client.get("/account").text)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD, **fields: str) -> Response:
+    """Post the sign-in form as a browser would: the form (and its CSRF token) first."""
+    form = csrf_of(client.get("/login").text)
+    data = {"csrf_token": form, "email": email, "password": password, **fields}
+    return client.post("/login", data=data, follow_redirects=False)
 
 
 def profile_of(context: Pmpath, email: str) -> str:

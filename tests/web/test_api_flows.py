@@ -8,8 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pmpath.app import Pmpath
-from pmpath.exams.scoring import correct_response
-from tests.conftest import assert_no_answers_revealed
+from tests.conftest import assert_no_answers_revealed, right_answer
 
 PASSWORD = "correct-horse-battery"
 
@@ -18,7 +17,7 @@ def token_for(
     client: TestClient, context: Pmpath, email: str, role: str = "learner"
 ) -> dict[str, str]:
     user = context.accounts.sign_up(email, email.split("@")[0], PASSWORD, role=role)
-    return {"Authorization": f"Bearer {context.accounts.create_token(user, 'test')}"}
+    return {"Authorization": f"Bearer {context.accounts.create_token(user, 'test').token}"}
 
 
 def test_record_an_assessment_and_read_the_profile(client: TestClient, context: Pmpath) -> None:
@@ -63,7 +62,7 @@ def test_a_mock_exam_over_the_api(client: TestClient, context: Pmpath) -> None:
     assert_no_answers_revealed(attempt["questions"])
     number = attempt["attempt_id"]
     first = attempt["questions"][0]
-    response = correct_response(context.exams.bank.item(first["item_id"]))
+    response = right_answer(context.exams.bank.item(first["item_id"]), first)
     for _ in range(2):  # the same answer twice is stored once
         saved = client.put(
             f"/api/v1/attempts/{number}/answers/0", content=json.dumps(response), headers=me

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from pmpath.app import Pmpath
 from pmpath.services.accounts import User
+from tests.web.conftest import sign_in as web_sign_in
 from tests.web.conftest import sign_up
 
 AIKEN = Path(__file__).resolve().parents[1] / "formats" / "fixtures" / "aiken" / "basic.txt"
@@ -22,8 +23,8 @@ def sign_in(client: TestClient, email: str) -> str:
     from tests.web.conftest import csrf_of
 
     client.cookies.clear()
-    response = client.post("/login", data={"email": email, "password": "correct-horse-battery"})
-    assert response.status_code == 200
+    response = web_sign_in(client, email, "correct-horse-battery")
+    assert response.status_code == 303, response.text
     return csrf_of(client.get("/account").text)
 
 

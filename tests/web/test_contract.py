@@ -142,7 +142,7 @@ def test_the_cli_and_the_api_report_a_learner_alike(
 ) -> None:
     client, application = shared
     user = application.accounts.sign_up("ana@example.org", "Ana", PASSWORD, role="author")
-    me = {"Authorization": f"Bearer {application.accounts.create_token(user, 'test')}"}
+    me = {"Authorization": f"Bearer {application.accounts.create_token(user, 'test').token}"}
     profile = profile_of(application, "ana@example.org")
     answers = yaml.safe_load((EXAMPLES / "engineer-answers.yaml").read_text(encoding="utf-8"))
     assert client.post("/api/v1/assessments", json=answers, headers=me).status_code == 201

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from pmpath.app import Pmpath
 from pmpath.settings import Settings
 from pmpath.web.app import create_app
-from tests.web.conftest import PASSWORD, csrf_of
+from tests.web.conftest import PASSWORD, csrf_of, sign_in
 
 AIKEN = Path(__file__).resolve().parents[1] / "formats" / "fixtures" / "aiken" / "basic.txt"
 LIMIT = 200  # bytes: the Aiken fixture is larger
@@ -30,7 +30,7 @@ def test_the_api_refuses_an_import_over_the_limit(small: tuple[TestClient, Pmpat
     client, application = small
     assert len(AIKEN.read_bytes()) > LIMIT
     author = application.accounts.sign_up("ada@example.org", "Ada", PASSWORD, role="author")
-    headers = {"Authorization": f"Bearer {application.accounts.create_token(author, 't')}"}
+    headers = {"Authorization": f"Bearer {application.accounts.create_token(author, 't').token}"}
     refused = client.post(
         "/api/v1/banks/import?filename=basic.txt&bank=team&dry_run=false",
         content=AIKEN.read_bytes(),
@@ -53,7 +53,7 @@ def test_the_import_page_refuses_an_upload_over_the_limit(
 ) -> None:
     client, application = small
     application.accounts.sign_up("ada@example.org", "Ada", PASSWORD, role="author")
-    client.post("/login", data={"email": "ada@example.org", "password": PASSWORD})
+    sign_in(client, "ada@example.org", PASSWORD)
     csrf = csrf_of(client.get("/account").text)
     refused = client.post(
         "/author/import",

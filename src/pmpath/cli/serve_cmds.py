@@ -80,7 +80,9 @@ def _first_admin(accounts: "AccountService") -> None:
         email = Prompt.ask("Admin email", default="", console=render.console)
         if email:
             password = Prompt.ask(
-                "Admin password (10+ characters)", password=True, console=render.console
+                "Admin password (10+ characters, hard to guess)",
+                password=True,
+                console=render.console,
             )
             accounts.sign_up(email, "Administrator", password, role="admin")
             render.say(f"Created the admin account {email}.")

@@ -1,9 +1,11 @@
 """Accounts, sessions and API tokens for the web app, and the permission checks.
 
-Passwords are hashed with argon2. Session and API tokens are random; only their SHA-256 is
-stored, so a leaked database grants no access. Failed sign-ins are recorded in the database,
-so throttling holds across every app process. Every permission is checked here, never in a
-page or route: a learner reaches only their own data, authors manage banks, admins users.
+Passwords are hashed with argon2 and must pass zxcvbn (:mod:`pmpath.services.passwords`).
+Session and API tokens are random; only their SHA-256 is stored, so a leaked database grants no
+access. Failed sign-ins and sign-up attempts are recorded in the database with the client they
+came from, so throttling holds across every app process. Every permission is checked here,
+never in a page or route: a learner reaches only their own data, authors manage banks, admins
+users, and only a signed-in browser (not an API token) makes API tokens.
 """
 
 from __future__ import annotations
@@ -11,35 +13,56 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from pmpath.errors import (
     AuthError,
     ForbiddenError,
     Location,
+    NotFoundError,
+    PmpathError,
     SignUpError,
     ThrottledError,
 )
 from pmpath.services.assessments import utc_now
-from pmpath.services.models.accounts import Account
+from pmpath.services.models.accounts import Account, NewToken, TokenInfo, Tokens, TokenScope
+from pmpath.services.passwords import check_strength, hash_password, verify, verify_nothing
 from pmpath.store import Database
 from pmpath.store import accounts as account_store
-from pmpath.store.tables import UserRow
+from pmpath.store.tables import TOKEN_LIFETIME, ApiTokenRow, UserRow
 
 ROLES = ("learner", "author", "admin")
 SESSION_LIFETIME = timedelta(days=14)
-FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES = 5
-MIN_PASSWORD = 10
+#: The longest life a new API token may be given.
+MAX_TOKEN_LIFETIME = timedelta(days=365)
+#: A token's last use is written at most this often: the lookup on every request stays a read.
+TOKEN_USE_RESOLUTION = timedelta(hours=1)
+SCOPES: tuple[TokenScope, ...] = ("read", "write")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-_hasher = PasswordHasher()
+
+@dataclass(frozen=True)
+class Throttle:
+    """How many failed sign-ins and sign-ups a client may make.
+
+    A client is an IP address. Failures count per client and account (``per_account``) and per
+    client over every account (``per_client``), never per account alone: someone spraying
+    guesses at an account locks out only their own address, and its owner still signs in from
+    theirs.
+    """
+
+    window: timedelta = timedelta(minutes=15)
+    #: Failed sign-ins for one account from one client within the window.
+    per_account: int = 5
+    #: Failed sign-ins from one client, for any accounts, within the window.
+    per_client: int = 30
+    sign_up_window: timedelta = timedelta(hours=1)
+    #: Sign-up attempts (made or refused as a duplicate) from one client within the hour:
+    #: "an account with this email exists already" answers at most this many guesses.
+    sign_ups: int = 20
 
 
 @dataclass(frozen=True)
@@ -49,6 +72,8 @@ class User:
     name: str
     role: str
     profile: str  # the profile name their assessments and attempts are kept under
+    #: The scopes of the API token the request came with; None for a signed-in browser.
+    token_scopes: frozenset[str] | None = field(default=None, compare=False)
 
     def account(self) -> Account:
         """What the API may show of this user."""
@@ -57,6 +82,15 @@ class User:
     def has(self, role: str) -> bool:
         """True when the user's role is ``role`` or above (learner < author < admin)."""
         return ROLES.index(self.role) >= ROLES.index(role)
+
+    @property
+    def via_token(self) -> bool:
+        """True when the request came with an API token rather than a browser session."""
+        return self.token_scopes is not None
+
+    def may_write(self) -> bool:
+        """True unless the request came with a read-only API token."""
+        return self.token_scopes is None or "write" in self.token_scopes
 
 
 @dataclass(frozen=True)
@@ -79,12 +113,45 @@ def require(user: User | None, role: str) -> User:
     return user
 
 
+def token_scopes(scopes: Iterable[str]) -> list[TokenScope]:
+    """``scopes`` in their order, each once; "write" brings "read" (a writer may read).
+    A PmpathError (422) names any other value, or none at all."""
+    chosen = set(scopes)
+    unknown = sorted(chosen - set(SCOPES))
+    if unknown or not chosen:
+        raise PmpathError(
+            "scopes must be read, write or both" + (f", not {unknown[0]!r}" if unknown else ""),
+            Location(field_path=("scopes",)),
+        )
+    if "write" in chosen:
+        chosen.add("read")
+    return [scope for scope in SCOPES if scope in chosen]
+
+
 class AccountService:
-    def __init__(self, database: Database, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        database: Database,
+        clock: Callable[[], datetime] = utc_now,
+        throttle: Throttle | None = None,
+    ) -> None:
         self.database = database
         self.clock = clock
+        self.throttle = throttle or Throttle()
 
-    def sign_up(self, email: str, name: str, password: str, role: str = "learner") -> User:
+    # -- signing up and in ---------------------------------------------------------------------
+
+    def sign_up(
+        self,
+        email: str,
+        name: str,
+        password: str,
+        role: str = "learner",
+        client: str | None = None,
+    ) -> User:
+        """A new account. ``client`` (the caller's IP address; None from the command line) is
+        throttled: the refusal of a taken email tells that it has an account, so one client
+        may try only ``Throttle.sign_ups`` emails an hour."""
         email = email.strip().lower()
         name = name.strip()
         if not EMAIL.match(email) or len(email) > 254:
@@ -93,51 +160,75 @@ class AccountService:
             raise SignUpError(
                 "enter your name (up to 100 characters)", Location(field_path=("name",))
             )
-        if len(password) < MIN_PASSWORD:
-            raise SignUpError(
-                f"choose a password of at least {MIN_PASSWORD} characters",
-                Location(field_path=("password",)),
-            )
+        check_strength(password, "password", (email, email.split("@")[0], name))
         if role not in ROLES:
             raise SignUpError(f"unknown role {role!r}", Location(field_path=("role",)))
+        # Hashed before the transaction: a writer must not hold SQLite's lock for 200 ms.
+        password_hash = hash_password(password)
         now = self.clock()
+        taken = False
         with self.database.transaction() as session:
+            if client is not None:
+                since = now - self.throttle.sign_up_window
+                tried = account_store.sign_ups_of_client(session, client, since)
+                if tried >= self.throttle.sign_ups:
+                    raise ThrottledError(
+                        "too many sign-ups from your network: wait an hour and try again"
+                    )
+                account_store.add_sign_up(session, client, now, since)
             if account_store.user_by_email(session, email) is not None:
-                raise SignUpError(
-                    "an account with this email exists already; sign in instead",
-                    Location(field_path=("email",)),
+                taken = True
+            else:
+                # A profile of its own, under a name no CLI default uses.
+                profile = f"web-{secrets.token_hex(8)}"
+                row = account_store.add_user(
+                    session, email, name, password_hash, role, profile, now
                 )
-            # A profile of its own, under a name no CLI default uses.
-            profile = f"web-{secrets.token_hex(8)}"
-            row = account_store.add_user(
-                session, email, name, _hasher.hash(password), role, profile, now
+                user = User(row.id, email, name, role, profile)
+        if taken:
+            # Raised after the transaction commits, so the attempt counts.
+            raise SignUpError(
+                "an account with this email exists already; sign in instead",
+                Location(field_path=("email",)),
             )
-            return User(row.id, email, name, role, profile)
+        return user
 
-    def sign_in(self, email: str, password: str) -> SignedIn:
+    def sign_in(self, email: str, password: str, client: str = "") -> SignedIn:
+        """A new session, or AuthError; ThrottledError once ``client`` (an IP address) has
+        failed too often, for this account or for any. An unknown email takes as long as a
+        wrong password: the answer never tells whether an account exists."""
         email = email.strip().lower()
         now = self.clock()
-        with self.database.transaction() as session:
-            if account_store.recent_failures(session, email, now - FAILURE_WINDOW) >= MAX_FAILURES:
-                raise ThrottledError(
-                    "too many failed sign-ins for this account: wait 15 minutes and try again"
-                )
+        throttle = self.throttle
+        since = now - throttle.window
+        with self.database.read() as session:
+            by_client = account_store.failures_of_client(session, client, since)
+            by_pair = account_store.failures_of_pair(session, email, client, since)
             row = account_store.user_by_email(session, email)
-            if row is None or not _verify(row.password_hash, password):
-                account_store.add_failure(session, email, now)
-                failure = True
-            else:
-                failure = False
-                account_store.clear_failures(session, email)
-                token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+            found = (_user(session, row), row.password_hash) if row is not None else None
+        if by_client >= throttle.per_client:
+            raise ThrottledError(
+                "too many failed sign-ins from your network: wait 15 minutes and try again"
+            )
+        if by_pair >= throttle.per_account:
+            raise ThrottledError(
+                "too many failed sign-ins for this account from your network: "
+                "wait 15 minutes and try again"
+            )
+        # The password is checked outside any transaction: it takes 200 ms on purpose.
+        if found is None:
+            verify_nothing(password)
+        elif verify(found[1], password):
+            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+            with self.database.transaction() as session:
+                account_store.clear_failures(session, email, client)
                 account_store.add_session(
-                    session, _digest(token), row.id, csrf, now, now + SESSION_LIFETIME
+                    session, _digest(token), found[0].id, csrf, now, now + SESSION_LIFETIME
                 )
-                user = _user(session, row)
-        if failure:
-            # Raised after the transaction commits, so the failure is recorded.
-            raise AuthError("wrong email or password")
-        return SignedIn(user, token, csrf)
+            return SignedIn(found[0], token, csrf)
+        with self.database.transaction() as session:
+            account_store.add_failure(session, email, client, now, since)
+        raise AuthError("wrong email or password")
 
     def session(self, token: str) -> tuple[User, str] | None:
         """The user and CSRF token of a live session, or None."""
@@ -153,32 +244,112 @@ class AccountService:
             account_store.delete_session(session, _digest(token))
 
     def change_password(self, user: User, old: str, new: str) -> None:
-        if len(new) < MIN_PASSWORD:
-            raise SignUpError(
-                f"choose a password of at least {MIN_PASSWORD} characters",
-                Location(field_path=("new_password",)),
-            )
+        """Change the password; every session and API token of the account ends with it."""
+        check_strength(new, "new_password", (user.email, user.email.split("@")[0], user.name))
+        with self.database.read() as session:
+            row = account_store.user_by_id(session, user.id)
+            current = row.password_hash if row is not None else None
+        if current is None or not verify(current, old):
+            raise AuthError("the current password is wrong")
+        password_hash = hash_password(new)
         with self.database.transaction() as session:
             row = account_store.user_by_id(session, user.id)
-            if row is None or not _verify(row.password_hash, old):
+            if row is None:
                 raise AuthError("the current password is wrong")
-            row.password_hash = _hasher.hash(new)
-            # Every other session ends: a changed password must lock out whoever had the old one.
+            row.password_hash = password_hash
+            # Whoever had the old password may have made sessions and tokens with it.
             account_store.delete_sessions_of(session, user.id)
+            account_store.delete_tokens_of(session, user.id)
 
-    def create_token(self, user: User, name: str) -> str:
-        token = "pmp_" + secrets.token_urlsafe(32)
-        with self.database.transaction() as session:
-            account_store.add_token(
-                session, _digest(token), user.id, name[:100] or "token", self.clock()
+    # -- API tokens ----------------------------------------------------------------------------
+
+    def create_token(
+        self,
+        user: User,
+        name: str,
+        scopes: Iterable[str] = SCOPES,
+        lifetime: timedelta = TOKEN_LIFETIME,
+    ) -> NewToken:
+        """A new API token for ``user``, living ``lifetime`` (a day to a year). Only a
+        signed-in browser makes tokens: a token that could mint more would outlive its own
+        revocation."""
+        if user.via_token:
+            raise ForbiddenError(
+                "an API token cannot create tokens: create one on your account page"
             )
-        return token
+        chosen = token_scopes(scopes)
+        if not timedelta(days=1) <= lifetime <= MAX_TOKEN_LIFETIME:
+            raise PmpathError(
+                "a token lives from 1 to 365 days", Location(field_path=("expires_in_days",))
+            )
+        name = " ".join(name.split())[:100] or "token"
+        public_id = secrets.token_hex(6)
+        token = f"pmp_{public_id}_{secrets.token_urlsafe(32)}"
+        now = self.clock()
+        with self.database.transaction() as session:
+            row = account_store.add_token(
+                session,
+                _digest(token),
+                public_id,
+                user.id,
+                name,
+                " ".join(chosen),
+                now,
+                now + lifetime,
+            )
+            info = _token_info(row, now)
+        return NewToken(
+            token=token,
+            id=info.id,
+            name=info.name,
+            scopes=info.scopes,
+            created_at=info.created_at,
+            expires_at=info.expires_at,
+        )
+
+    def tokens(self, user: User) -> Tokens:
+        """The user's API tokens, newest first, expired ones included (marked so)."""
+        now = self.clock()
+        with self.database.read() as session:
+            rows = account_store.tokens_of(session, user.id)
+            return Tokens(tokens=[_token_info(row, now) for row in rows])
+
+    def revoke_token(self, user: User, public_id: str) -> TokenInfo:
+        """Delete the user's token ``public_id``; NotFoundError for a missing one or someone
+        else's (they read alike)."""
+        now = self.clock()
+        with self.database.transaction() as session:
+            row = account_store.token_of(session, user.id, public_id)
+            if row is None:
+                raise NotFoundError(f"you have no API token {public_id!r}")
+            info = _token_info(row, now)
+            account_store.delete_token(session, row)
+        return info
 
     def token_user(self, token: str) -> User | None:
-        # One query: every API request starts here, so it must be cheap.
+        """The user behind a live API token, carrying its scopes; None for an unknown,
+        revoked or expired token."""
+        # One query: every API request starts here, so it must be cheap. The last use is
+        # written only when the stored one is an hour old, so nearly every call stays a read.
+        now = self.clock()
+        digest = _digest(token)
         with self.database.read() as session:
-            found = account_store.token_user(session, _digest(token))
-            return _user_from(found) if found is not None else None
+            found = account_store.token_user(session, digest)
+        if found is None or found.expires_at <= now:
+            return None
+        if found.last_used_at is None or now - found.last_used_at >= TOKEN_USE_RESOLUTION:
+            with self.database.transaction() as session:
+                account_store.touch_token(session, digest, now)
+        return User(
+            found.id,
+            found.email,
+            found.name,
+            found.role,
+            found.profile,
+            frozenset(found.scopes.split()),
+        )
+
+    # -- users (admins) ------------------------------------------------------------------------
 
     def users(self, acting: User | None) -> list[User]:
         require(acting, "admin")
@@ -192,7 +363,7 @@ class AccountService:
         with self.database.transaction() as session:
             row = account_store.user_by_id(session, user_id)
             if row is None:
-                raise ForbiddenError(f"no user {user_id}")
+                raise NotFoundError(f"no user {user_id}")
             row.role = role
             return _user(session, row)
 
@@ -209,8 +380,13 @@ def _user_from(found: Any) -> User:
     return User(found.id, found.email, found.name, found.role, found.profile)
 
 
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+def _token_info(row: ApiTokenRow, now: datetime) -> TokenInfo:
+    return TokenInfo(
+        id=row.public_id,
+        name=row.name,
+        scopes=token_scopes(row.scopes.split()),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        last_used_at=row.last_used_at,
+        expired=row.expires_at <= now,
+    )

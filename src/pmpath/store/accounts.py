@@ -1,4 +1,5 @@
-"""Queries for users, sessions, API tokens and failed sign-ins. Callers own the transaction."""
+"""Queries for users, sessions, API tokens, failed sign-ins and sign-up attempts. Callers own
+the transaction."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from pmpath.store.tables import ApiTokenRow, LoginFailureRow, ProfileRow, SessionRow, UserRow
+from pmpath.store.tables import (
+    ApiTokenRow,
+    LoginFailureRow,
+    ProfileRow,
+    SessionRow,
+    SignUpRow,
+    UserRow,
+)
 
 #: A user with their profile's name, for the lookups every request makes.
 _USER_COLUMNS = select(
@@ -23,8 +31,10 @@ _SESSION_USER = (
     .join(SessionRow, SessionRow.user_id == UserRow.id)
     .where(SessionRow.token_hash == bindparam("token_hash"))
 )
-_TOKEN_USER = _USER_COLUMNS.join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id).where(
-    ApiTokenRow.token_hash == bindparam("token_hash")
+_TOKEN_USER = (
+    _USER_COLUMNS.add_columns(ApiTokenRow.scopes, ApiTokenRow.expires_at, ApiTokenRow.last_used_at)
+    .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+    .where(ApiTokenRow.token_hash == bindparam("token_hash"))
 )
 
 
@@ -34,7 +44,8 @@ def session_user(session: Session, token_hash: str) -> Any | None:
 
 
 def token_user(session: Session, token_hash: str) -> Any | None:
-    """The user behind an API token (id, email, name, role, profile)."""
+    """The user behind an API token (id, email, name, role, profile) and the token's scopes,
+    expires_at and last_used_at: one query, whatever is then refused."""
     return session.execute(_TOKEN_USER, {"token_hash": token_hash}).first()
 
 
@@ -88,21 +99,60 @@ def count_admins(session: Session) -> int:
     return admins or 0
 
 
-def recent_failures(session: Session, email: str, since: datetime) -> int:
+def failures_of_client(session: Session, client: str, since: datetime) -> int:
+    """Failed sign-ins from ``client`` since ``since``, for any account."""
     count = session.scalar(
         select(func.count())
         .select_from(LoginFailureRow)
-        .where(LoginFailureRow.email == email, LoginFailureRow.at > since)
+        .where(LoginFailureRow.client == client, LoginFailureRow.at > since)
     )
     return count or 0
 
 
-def add_failure(session: Session, email: str, now: datetime) -> None:
-    session.add(LoginFailureRow(email=email, at=now))
+def failures_of_pair(session: Session, email: str, client: str, since: datetime) -> int:
+    """Failed sign-ins for ``email`` from ``client`` since ``since``."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(LoginFailureRow)
+        .where(
+            LoginFailureRow.email == email,
+            LoginFailureRow.client == client,
+            LoginFailureRow.at > since,
+        )
+    )
+    return count or 0
 
 
-def clear_failures(session: Session, email: str) -> None:
-    session.execute(delete(LoginFailureRow).where(LoginFailureRow.email == email))
+def add_failure(session: Session, email: str, client: str, now: datetime, since: datetime) -> None:
+    """Record a failed sign-in, and forget this client's failures from before ``since``."""
+    session.execute(
+        delete(LoginFailureRow).where(LoginFailureRow.client == client, LoginFailureRow.at <= since)
+    )
+    session.add(LoginFailureRow(email=email, client=client, at=now))
+
+
+def clear_failures(session: Session, email: str, client: str) -> None:
+    """Forget the failures of ``email`` from ``client`` (after it signed in there)."""
+    session.execute(
+        delete(LoginFailureRow).where(
+            LoginFailureRow.email == email, LoginFailureRow.client == client
+        )
+    )
+
+
+def sign_ups_of_client(session: Session, client: str, since: datetime) -> int:
+    count = session.scalar(
+        select(func.count())
+        .select_from(SignUpRow)
+        .where(SignUpRow.client == client, SignUpRow.at > since)
+    )
+    return count or 0
+
+
+def add_sign_up(session: Session, client: str, now: datetime, since: datetime) -> None:
+    """Record a sign-up attempt, and forget this client's attempts from before ``since``."""
+    session.execute(delete(SignUpRow).where(SignUpRow.client == client, SignUpRow.at <= since))
+    session.add(SignUpRow(client=client, at=now))
 
 
 def add_session(
@@ -127,5 +177,56 @@ def delete_sessions_of(session: Session, user_id: int) -> None:
     session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
 
 
-def add_token(session: Session, token_hash: str, user_id: int, name: str, now: datetime) -> None:
-    session.add(ApiTokenRow(token_hash=token_hash, user_id=user_id, name=name, created_at=now))
+def add_token(
+    session: Session,
+    token_hash: str,
+    public_id: str,
+    user_id: int,
+    name: str,
+    scopes: str,
+    now: datetime,
+    expires: datetime,
+) -> ApiTokenRow:
+    row = ApiTokenRow(
+        token_hash=token_hash,
+        public_id=public_id,
+        user_id=user_id,
+        name=name,
+        scopes=scopes,
+        created_at=now,
+        expires_at=expires,
+    )
+    session.add(row)
+    return row
+
+
+def tokens_of(session: Session, user_id: int) -> Sequence[ApiTokenRow]:
+    """A user's tokens, newest first."""
+    return session.scalars(
+        select(ApiTokenRow)
+        .where(ApiTokenRow.user_id == user_id)
+        .order_by(ApiTokenRow.created_at.desc(), ApiTokenRow.public_id)
+    ).all()
+
+
+def token_of(session: Session, user_id: int, public_id: str) -> ApiTokenRow | None:
+    """The user's token called ``public_id``; None for a missing one or someone else's."""
+    return session.scalars(
+        select(ApiTokenRow).where(
+            ApiTokenRow.user_id == user_id, ApiTokenRow.public_id == public_id
+        )
+    ).first()
+
+
+def delete_token(session: Session, row: ApiTokenRow) -> None:
+    session.delete(row)
+
+
+def delete_tokens_of(session: Session, user_id: int) -> None:
+    session.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id))
+
+
+def touch_token(session: Session, token_hash: str, now: datetime) -> None:
+    session.execute(
+        update(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash).values(last_used_at=now)
+    )

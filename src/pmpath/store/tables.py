@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -230,24 +231,58 @@ class SessionRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+def _token_public_id() -> str:
+    return secrets.token_hex(6)
+
+
+def _token_expiry() -> datetime:
+    return datetime.now(UTC) + TOKEN_LIFETIME
+
+
+#: How long an API token lives unless its creator chose otherwise.
+TOKEN_LIFETIME = timedelta(days=90)
+
+
 class ApiTokenRow(Base):
-    """A token for scripts calling the REST API; only its hash is stored."""
+    """A token for scripts calling the REST API; only its hash is stored.
+
+    ``public_id`` names the token in listings and in ``DELETE /api/v1/tokens/{id}``; it is no
+    secret. ``scopes`` is "read" or "read write". The defaults serve rows inserted in bulk
+    (benchmarks); the account service always sets every column.
+    """
 
     __tablename__ = "api_tokens"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=_token_public_id)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
+    scopes: Mapped[str] = mapped_column(String(20), default="read write")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_token_expiry)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class LoginFailureRow(Base):
-    """A failed sign-in, kept for throttling across every app process."""
+    """A failed sign-in for an account from a client (its IP address), kept for throttling
+    across every app process."""
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True, default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SignUpRow(Base):
+    """An attempt to create an account (made or refused as a duplicate) from a client, kept to
+    throttle sign-ups per client: they tell whether an email has an account."""
+
+    __tablename__ = "sign_ups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

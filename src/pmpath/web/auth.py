@@ -1,22 +1,41 @@
-"""Who is asking: the session cookie (pages) or a bearer token (API), and CSRF for forms."""
+"""Who is asking: the session cookie (pages) or a bearer token (API); CSRF for forms, a
+read-only token's limits, and the client's address for throttling."""
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from fastapi import Request
+from fastapi.responses import Response
 
 from pmpath.app import Pmpath
-from pmpath.errors import CsrfError
+from pmpath.errors import CsrfError, ForbiddenError
 from pmpath.services.accounts import User
 
 SESSION_COOKIE = "pmpath_session"
+#: A random token for visitors who are not signed in, sent back by the sign-in and sign-up
+#: forms (double submit): a hostile page cannot read it, so it cannot sign a visitor in to an
+#: account of its choosing (login CSRF).
+FORM_COOKIE = "pmpath_form"
+FORM_COOKIE_SECONDS = 24 * 3600
+#: The forms a visitor who is not signed in may post; each carries the form cookie's token.
+SIGN_IN_FORMS = frozenset({"/login", "/signup"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_EXPIRED_FORM = "the form expired or did not come from this site: reload the page and try again"
 
 
 def application(request: Request) -> Pmpath:
     """The application object this app was built over (routes take it as ``deps.App``)."""
     found: Pmpath = request.app.state.pmpath
     return found
+
+
+def bearer(request: Request) -> str | None:
+    """The API token of ``Authorization: Bearer <token>``, if the request has one."""
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
 
 
 def current(request: Request) -> tuple[User | None, str | None]:
@@ -26,13 +45,15 @@ def current(request: Request) -> tuple[User | None, str | None]:
         return cached  # type: ignore[no-any-return]
     ctx = application(request)
     found: tuple[User | None, str | None] = (None, None)
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        found = (ctx.accounts.token_user(header[7:].strip()), None)
+    token = bearer(request)
+    if token is not None:
+        found = (ctx.accounts.token_user(token), None)
+        # Remembered so the refusal can say why (deps.py): the token, not a missing sign-in.
+        request.state.bad_token = found[0] is None
     else:
-        token = request.cookies.get(SESSION_COOKIE)
-        if token:
-            session = ctx.accounts.session(token)
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            session = ctx.accounts.session(cookie)
             if session is not None:
                 found = session
     request.state.auth = found
@@ -44,23 +65,66 @@ def user(request: Request) -> User | None:
 
 
 async def check_csrf(request: Request) -> None:
-    """Refuse a cookie-authenticated state change whose form lacks the session's token.
+    """Refuse a state change the request's credentials do not allow (403, nothing changed).
 
-    Requests with a bearer token carry no ambient credentials and need no CSRF token.
+    - A signed-in browser's form (or ``X-CSRF-Token`` header) must carry its session's token.
+    - The sign-in and sign-up forms, posted before there is a session, must carry the form
+      cookie's token (:func:`form_token`).
+    - A request with an API token needs no CSRF token (it carries no ambient credentials),
+      but a read-only token may only read: GET, HEAD and OPTIONS.
     """
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    if request.method in SAFE_METHODS:
         return
-    if request.headers.get("authorization", "").lower().startswith("bearer "):
+    if bearer(request) is not None:
+        caller = user(request)
+        if caller is not None and not caller.may_write():
+            raise ForbiddenError(
+                "this API token may only read (GET requests): use a token with the write scope"
+            )
         return
     _, expected = current(request)
     if expected is None:
-        return  # not signed in: nothing to forge (sign-in and sign-up forms)
+        if request.url.path not in SIGN_IN_FORMS:
+            return  # not signed in: nothing to forge; the route asks for a sign-in
+        expected = request.cookies.get(FORM_COOKIE)
+        if not expected:
+            raise CsrfError(_EXPIRED_FORM)
     form = await request.form()
     given = form.get("csrf_token") or request.headers.get("x-csrf-token") or ""
     if not isinstance(given, str) or not secrets.compare_digest(given, expected):
-        raise CsrfError(
-            "the form expired or did not come from this site: reload the page and try again"
-        )
+        raise CsrfError(_EXPIRED_FORM)
+
+
+def form_token(request: Request) -> tuple[str, bool]:
+    """The token a sign-in or sign-up form carries for a visitor who is not signed in, and
+    whether it is new (then :func:`keep_form_token` must set its cookie)."""
+    known = request.cookies.get(FORM_COOKIE, "")
+    if _FORM_TOKEN.match(known):
+        return known, False
+    return secrets.token_urlsafe(32), True
+
+
+def keep_form_token(response: Response, request: Request, token: str) -> None:
+    response.set_cookie(
+        FORM_COOKIE,
+        token,
+        max_age=FORM_COOKIE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=secure(request),
+        path="/",
+    )
+
+
+def client_address(request: Request) -> str:
+    """The client's IP address, what sign-in throttling counts by: the last address of
+    X-Forwarded-For (the one the proxy in front added) when ``trust_proxy_headers`` is set,
+    else the connection's peer. A client cannot choose its address by sending the header."""
+    if application(request).settings.trust_proxy_headers:
+        hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
+        if hops[-1]:
+            return hops[-1][:64]
+    return request.client.host[:64] if request.client else ""
 
 
 def secure(request: Request) -> bool:

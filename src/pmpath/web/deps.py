@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 
 from pmpath.app import Pmpath
+from pmpath.errors import AuthError
 from pmpath.services.accounts import User, require
 from pmpath.web.auth import application, user
 
@@ -25,16 +26,23 @@ async def _optional_user(request: Request) -> User | None:
     return user(request)
 
 
+def _caller(request: Request, role: str) -> User:
+    found = user(request)
+    if found is None and getattr(request.state, "bad_token", False):
+        raise AuthError("the API token is unknown, revoked or expired")
+    return require(found, role)
+
+
 async def _learner(request: Request) -> User:
-    return require(user(request), "learner")
+    return _caller(request, "learner")
 
 
 async def _author(request: Request) -> User:
-    return require(user(request), "author")
+    return _caller(request, "author")
 
 
 async def _admin(request: Request) -> User:
-    return require(user(request), "admin")
+    return _caller(request, "admin")
 
 
 #: A row id in a path: what a database integer column holds (a larger one is a 422, not an
@@ -42,6 +50,8 @@ async def _admin(request: Request) -> User:
 RowId = Annotated[int, Path(ge=0, le=2**63 - 1)]
 #: A question's position in an attempt.
 Position = Annotated[int, Path(ge=0, le=100_000)]
+#: An API token's public id (the ``id`` of GET /api/v1/tokens).
+TokenId = Annotated[str, Path(min_length=1, max_length=16)]
 
 #: The application object of this process.
 App = Annotated[Pmpath, Depends(_application)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from pmpath.psychometrics.irt import Model
 from pmpath.services.models.banks import BankListing, ImportReport, LintReport
@@ -37,7 +38,9 @@ async def import_bank(
 
     author = app.author(me)
     data = await capped_body(request, app.settings.max_upload_bytes)
-    return author.import_data(
+    # Parsing a large file takes a while: off the event loop, so other requests go on.
+    return await run_in_threadpool(
+        author.import_data,
         data,
         filename,
         format_name=format,

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import timedelta
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pmpath.errors import AuthError, PmpathError
+from pmpath.errors import PmpathError
 from pmpath.services.accounts import SESSION_LIFETIME, User
-from pmpath.web.auth import SESSION_COOKIE, application, current, secure
-from pmpath.web.deps import App, Learner, signed_in
+from pmpath.services.models.accounts import NewToken
+from pmpath.web.auth import (
+    SESSION_COOKIE,
+    application,
+    client_address,
+    current,
+    form_token,
+    keep_form_token,
+    secure,
+)
+from pmpath.web.deps import App, Learner, TokenId, signed_in
+from pmpath.web.flash import flash
 from pmpath.web.pages.render import page
+from pmpath.web.problems import status_of
 
 router = APIRouter()
 
+#: The lifetimes the account page offers for a new token, in days (the API takes 1 to 365).
+TOKEN_DAYS = {7: "7 days", 30: "30 days", 90: "90 days", 365: "1 year"}
+
 
 def _signed_in(request: Request, email: str, password: str, next_url: str) -> Response:
-    signed = application(request).accounts.sign_in(email, password)
+    signed = application(request).accounts.sign_in(email, password, client_address(request))
     response = RedirectResponse(_safe_next(next_url), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -36,9 +51,23 @@ def _safe_next(next_url: str) -> str:
     return next_url if next_url.startswith("/") and not next_url.startswith("//") else "/"
 
 
+def _form_page(
+    request: Request, template: str, values: dict[str, Any], status: int = 200
+) -> Response:
+    """The sign-in or sign-up page; a visitor who is not signed in gets the form cookie's
+    token in the form (login CSRF, see web/auth.py)."""
+    if current(request)[0] is not None:
+        return page(request, template, values, status)
+    token, new = form_token(request)
+    response = page(request, template, {**values, "csrf_token": token}, status)
+    if new:
+        keep_form_token(response, request, token)
+    return response
+
+
 @router.get("/signup", response_class=HTMLResponse)
-def signup_form(request: Request) -> HTMLResponse:
-    return page(request, "signup.html", {"errors": {}, "values": {}})
+def signup_form(request: Request) -> Response:
+    return _form_page(request, "signup.html", {"errors": {}, "values": {}})
 
 
 @router.post("/signup")
@@ -50,23 +79,23 @@ def signup(
     password: str = Form(""),
 ) -> Response:
     try:
-        app.accounts.sign_up(email, name, password)
+        app.accounts.sign_up(email, name, password, client=client_address(request))
     except PmpathError as exc:
         errors = {
             ".".join(map(str, p.location.field_path)) or "form": p.message for p in exc.problems
         }
-        return page(
+        return _form_page(
             request,
             "signup.html",
             {"errors": errors, "values": {"email": email, "name": name}},
-            422,
+            status_of(exc),
         )
     return _signed_in(request, email, password, "/")
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    return page(request, "login.html", {"error": None, "next": next, "email": ""})
+def login_form(request: Request, next: str = "/") -> Response:
+    return _form_page(request, "login.html", {"error": None, "next": next, "email": ""})
 
 
 @router.post("/login")
@@ -75,19 +104,12 @@ def login(
 ) -> Response:
     try:
         return _signed_in(request, email, password, next)
-    except AuthError as exc:
-        return page(
-            request,
-            "login.html",
-            {"error": str(exc.problems[0].message), "next": next, "email": email},
-            401,
-        )
     except PmpathError as exc:
-        return page(
+        return _form_page(
             request,
             "login.html",
             {"error": str(exc.problems[0].message), "next": next, "email": email},
-            429,
+            status_of(exc),
         )
 
 
@@ -98,12 +120,29 @@ def logout(request: Request, app: App) -> Response:
         app.accounts.sign_out(token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    flash(response, request, "You are signed out.")
     return response
+
+
+def _account_page(
+    request: Request,
+    me: User,
+    status: int = 200,
+    error: str | None = None,
+    new_token: NewToken | None = None,
+) -> Response:
+    values = {
+        "error": error,
+        "new_token": new_token,
+        "tokens": application(request).accounts.tokens(me).tokens,
+        "token_days": TOKEN_DAYS,
+    }
+    return page(request, "account.html", values, status)
 
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, me: Annotated[User, signed_in("/account")]) -> Response:
-    return page(request, "account.html", {"message": None, "error": None, "token": None})
+    return _account_page(request, me)
 
 
 @router.post("/account/password")
@@ -117,27 +156,47 @@ def change_password(
     try:
         app.accounts.change_password(me, current_password, new_password)
     except PmpathError as exc:
-        return page(
-            request,
-            "account.html",
-            {"message": None, "error": exc.problems[0].message, "token": None},
-            422,
-        )
+        return _account_page(request, me, 422, error=exc.problems[0].message)
     response = RedirectResponse("/login?next=/account", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    flash(
+        response,
+        request,
+        "Your password is changed. Every session and API token of your account has ended: "
+        "sign in with the new password.",
+    )
     return response
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
 def create_token(
-    request: Request, app: App, me: Learner, name: str = Form("script")
-) -> HTMLResponse:
-    token = app.accounts.create_token(me, name)
-    return page(
+    request: Request,
+    app: App,
+    me: Learner,
+    name: str = Form("script"),
+    access: str = Form("write"),
+    days: int = Form(90),
+) -> Response:
+    """A new token, shown once on the page this answers with (never put in a cookie or a
+    link). ``access``: "write" (read and write) or "read"."""
+    scopes = ["read", "write"] if access == "write" else [access]
+    try:
+        new = app.accounts.create_token(me, name, scopes, timedelta(days=days))
+    except PmpathError as exc:
+        return _account_page(request, me, status_of(exc), error=exc.problems[0].message)
+    return _account_page(request, me, new_token=new)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(request: Request, app: App, me: Learner, token_id: TokenId) -> Response:
+    revoked = app.accounts.revoke_token(me, token_id)
+    response = RedirectResponse("/account", status_code=303)
+    flash(
+        response,
         request,
-        "account.html",
-        {"message": "Token created. Copy it now: it is shown once.", "error": None, "token": token},
+        f"The token “{revoked.name}” is revoked: scripts using it are refused from now on.",
     )
+    return response
 
 
 __all__ = ["current", "router"]

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from pmpath.errors import (
     CalibrationInputError,
@@ -24,6 +25,7 @@ from pmpath.services.calibration import MIN_RESPONSES
 from pmpath.services.imports import AuthorService
 from pmpath.web.auth import application
 from pmpath.web.deps import Admin, App, Author, RowId
+from pmpath.web.flash import flash
 from pmpath.web.pages.render import page
 
 router = APIRouter(prefix="/author")
@@ -176,7 +178,9 @@ async def import_file(
             "use pmpath import for larger files"
         )
     try:
-        report = author.import_data(
+        # Parsing a large file takes a while: off the event loop, so other requests go on.
+        report = await run_in_threadpool(
+            author.import_data,
             data,
             filename or "upload",
             format_name=format or None,
@@ -224,5 +228,8 @@ def users(request: Request, app: App, me: Admin) -> Response:
 def set_role(
     request: Request, app: App, me: Admin, user_id: RowId, role: str = Form(...)
 ) -> Response:
-    app.accounts.set_role(me, user_id, role)
-    return RedirectResponse("/admin/users", status_code=303)
+    changed = app.accounts.set_role(me, user_id, role)  # a missing user: 404
+    response = RedirectResponse("/admin/users", status_code=303)
+    article = "an" if role[0] in "aeiou" else "a"
+    flash(response, request, f"{changed.name} is now {article} {role}.")
+    return response

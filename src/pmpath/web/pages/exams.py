@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from pmpath.errors import AttemptError, PmpathError, ResponseError
 from pmpath.services.accounts import User
@@ -89,10 +90,14 @@ async def practice(
     except ValueError:
         count = 10
     bank = str(form.get("bank") or "") or None
-    exams = app.exams_for(bank)
     if bank is not None:
         domains = None  # the bundled bank's domains do not apply to an imported one
-    attempt = exams.start_practice(me.profile, domains, levels, count)
+
+    def start() -> int:
+        # An imported bank is read from the database and assembled: off the event loop.
+        return app.exams_for(bank).start_practice(me.profile, domains, levels, count)
+
+    attempt = await run_in_threadpool(start)
     return RedirectResponse(f"/attempts/{attempt}", status_code=303)
 
 
@@ -112,14 +117,26 @@ def attempt(
 
 
 @router.get("/attempts/{attempt_id}/q/{position}", response_class=HTMLResponse)
-def question(
+def question_page(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/attempts/{attempt_id}")],
     attempt_id: RowId,
     position: Position,
+) -> Response:
+    # No message from the query string: a link could make the page show any text.
+    return question(request, app, me, attempt_id, position)
+
+
+def question(
+    request: Request,
+    app: App,
+    me: User,
+    attempt_id: int,
+    position: int,
     error: str | None = None,
 ) -> Response:
+    """The question page; ``error``: why the answer just posted was refused."""
     view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
     if view.finished_at is not None:
         return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)

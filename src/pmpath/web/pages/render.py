@@ -1,7 +1,9 @@
-"""Rendering pages: one Jinja2 environment, the signed-in user and CSRF token in every page."""
+"""Rendering pages: one Jinja2 environment; the signed-in user, CSRF token and any flash message
+in every page."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from pmpath.web import flash
 from pmpath.web.auth import current
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
@@ -23,13 +26,26 @@ def markdown(text: str) -> Markup:
     return Markup(_MARKDOWN.render(text or ""))
 
 
+def day(moment: datetime) -> str:
+    """A date as people write it: "7 March 2027" (UTC)."""
+    return f"{moment.day} {moment:%B %Y}"
+
+
 TEMPLATES.env.filters["markdown"] = markdown
+TEMPLATES.env.filters["day"] = day
 
 
 def page(
     request: Request, template: str, values: dict[str, Any], status: int = 200
 ) -> HTMLResponse:
     user, csrf = current(request)
-    return TEMPLATES.TemplateResponse(
-        request, template, {"user": user, "csrf_token": csrf or "", **values}, status_code=status
+    note = flash.take(request)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {"user": user, "csrf_token": csrf or "", "flash": note, **values},
+        status_code=status,
     )
+    if flash.FLASH_COOKIE in request.cookies:
+        flash.clear(response, request)  # shown once, or refused as forged or stale
+    return response
