@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from pmpath.settings import Settings
 
@@ -30,9 +31,12 @@ if TYPE_CHECKING:
     from pmpath.services.exams import ExamService
     from pmpath.services.imports import AuthorService, BankLibrary
     from pmpath.services.models.evidence import CompetencyEvidence
+    from pmpath.services.models.exams import ExamCatalogue
     from pmpath.services.psychometrics import PsychometricsService
     from pmpath.services.schema import SchemaService
     from pmpath.store import Database
+
+T = TypeVar("T")
 
 #: How many attempts' banks a process remembers before starting over (a few MB at most).
 ATTEMPT_BANKS_REMEMBERED = 200_000
@@ -68,7 +72,10 @@ class Pmpath:
     def framework(self) -> Framework:
         from pmpath.framework import bundled_framework_path, load_framework
 
-        return load_framework(self.settings.framework or bundled_framework_path())
+        if self.settings.framework is not None:
+            return load_framework(self.settings.framework)
+        bundled = bundled_framework_path()
+        return _cached("framework", [bundled], lambda: load_framework(bundled))
 
     @property
     def clock(self) -> Callable[[], datetime]:
@@ -109,13 +116,29 @@ class Pmpath:
         """The bundled exams, on the bundled bank."""
         from pmpath.exams.blueprints import bundled_blueprints_path, load_blueprints
 
-        return load_blueprints(bundled_blueprints_path(), self.framework, self._bundled_bank)
+        folder = bundled_blueprints_path()
+        return self._on_bundled_content(
+            "blueprints",
+            [folder],
+            lambda: load_blueprints(folder, self.framework, self._bundled_bank),
+        )
 
     @cached_property
     def _bundled_bank(self) -> Bank:
-        from pmpath.services.banks import open_bank
+        from pmpath.services.banks import bundled_bank_path, open_bank
 
-        return open_bank(self.framework)
+        return self._on_bundled_content(
+            "bank", [bundled_bank_path()], lambda: open_bank(self.framework)
+        )
+
+    def _on_bundled_content(self, kind: str, sources: list[Path], build: Callable[[], T]) -> T:
+        """``build()``, kept between runs when it stands on the bundled framework (a user's
+        framework can change what the content means, so then it is built afresh)."""
+        if self.settings.framework is not None:
+            return build()
+        from pmpath.framework import bundled_framework_path
+
+        return _cached(kind, [bundled_framework_path(), *sources], build)
 
     @cached_property
     def exams(self) -> ExamService:
@@ -134,6 +157,12 @@ class Pmpath:
         return PsychometricsService(
             self.database, self.framework, self._bundled_bank, self.blueprints, self.clock
         )
+
+    def catalogue(self) -> ExamCatalogue:
+        """The bundled exams, from their blueprints alone (no database, no exam service)."""
+        from pmpath.services.catalogue import exam_catalogue
+
+        return exam_catalogue(self.blueprints)
 
     def author(self, acting: User | None) -> AuthorService:
         """What ``acting`` may do with banks as an author (ForbiddenError if not an author)."""
@@ -188,3 +217,9 @@ class Pmpath:
                 self._attempt_banks.clear()
             self._attempt_banks[attempt_id] = bank_id
         return self.exams_for(bank_id)
+
+
+def _cached(kind: str, sources: list[Path], build: Callable[[], T]) -> T:
+    from pmpath.contentcache import cached
+
+    return cached(kind, sources, build)

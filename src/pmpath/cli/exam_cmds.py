@@ -38,7 +38,7 @@ def list_blueprints(
     """List the exams you can take (the bundled blueprints)."""
     from pmpath.cli import render
 
-    data = application(framework, database_url).exams.catalogue()
+    data = application(framework, database_url).catalogue()
     if as_json:
         render.json_out(data)
         return

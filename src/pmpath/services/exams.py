@@ -32,6 +32,7 @@ from pmpath.framework import Framework
 from pmpath.services import exam_analysis
 from pmpath.services.assessments import check_profile_name, utc_now
 from pmpath.services.attempt_views import AttemptViews, feedback_values
+from pmpath.services.catalogue import exam_catalogue
 from pmpath.services.models.evidence import CompetencyEvidence
 from pmpath.services.models.exams import (
     AttemptResults,
@@ -40,7 +41,6 @@ from pmpath.services.models.exams import (
     BankStatistics,
     ExamCatalogue,
     ExamHistory,
-    ExamSummary,
     FinishedAttempt,
     Flag,
     PracticeAnswer,
@@ -106,21 +106,7 @@ class ExamService:
 
     def catalogue(self) -> ExamCatalogue:
         """The exams (blueprints) a learner can take, with their items per domain."""
-        return ExamCatalogue(
-            blueprints=[
-                ExamSummary(
-                    id=b.id,
-                    name=b.name,
-                    summary=b.summary,
-                    items=b.items,
-                    minutes=b.minutes,
-                    pass_mark=b.pass_mark,
-                    levels=list(b.levels),
-                    domains=b.domain_counts(),
-                )
-                for b in self.blueprints.values()
-            ]
-        )
+        return exam_catalogue(self.blueprints.values())
 
     def start_mock(self, profile: str, blueprint_id: str, seed: int | None = None) -> int:
         """Assemble a form for ``blueprint_id`` and start its clock; returns the attempt id."""

@@ -98,6 +98,8 @@ class Database:
 
     def upgrade(self) -> None:
         """Run every migration not yet applied."""
+        if self._at_head():
+            return  # the usual case: no need to load Alembic (a fifth of a command's start)
         from alembic import command
 
         with self.engine.begin() as connection:
@@ -114,6 +116,15 @@ class Database:
         with self.engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
         return current, str(head)
+
+    def _at_head(self) -> bool:
+        """Whether the database records the newest migration, read without Alembic."""
+        try:
+            with self.engine.connect() as connection:
+                found = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        except Exception:  # no table yet (a new database), or unreadable: let Alembic see
+            return False
+        return [row[0] for row in found] == [head_revision()]
 
     def require_current(self) -> None:
         current, head = self.revisions()
@@ -135,6 +146,26 @@ class Database:
     def display_url(self) -> str:
         """The URL with any password hidden, for messages."""
         return self.engine.url.render_as_string(hide_password=True)
+
+
+def head_revision() -> str:
+    """The newest migration's revision, read from the migration files' ``revision`` and
+    ``down_revision`` lines (the one no other migration comes after)."""
+    import re
+
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        text_ = script.read_text(encoding="utf-8")
+        revision = re.search(r"^revision\b[^=]*=\s*[\"']([^\"']+)[\"']", text_, re.M)
+        parent = re.search(r"^down_revision\b[^=]*=\s*[\"']([^\"']+)[\"']", text_, re.M)
+        if revision:
+            revisions.add(revision.group(1))
+        if parent:
+            parents.add(parent.group(1))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise DatabaseError(f"the migrations have {len(heads)} heads, not one: {sorted(heads)}")
+    return heads.pop()
 
 
 def _alembic_config() -> Any:

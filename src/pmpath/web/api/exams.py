@@ -23,7 +23,7 @@ router = APIRouter()
 
 @router.get("/exams", summary="The exams (blueprints) you can take")
 def exams(app: App) -> ExamCatalogue:
-    return app.exams.catalogue()
+    return app.catalogue()
 
 
 @router.post(
