@@ -54,7 +54,6 @@ from typing import TypedDict
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import brentq
 
 from pmpath.psychometrics.irt import EPSILON, ItemParameters, Vector, probability
 
@@ -413,6 +412,9 @@ def theta_for_percent_correct(percent: float, parameters: ItemParameters) -> flo
     low, high = -20.0, 20.0
     if not excess(low) < 0 < excess(high):
         raise ValueError(f"{percent}% is not reachable on these items' characteristic curve")
+    # scipy.optimize takes a third of a second to import: only a cut's computation pays for it.
+    from scipy.optimize import brentq
+
     return float(brentq(excess, low, high, xtol=1e-10))
 
 

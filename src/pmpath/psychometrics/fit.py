@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import chi2
 
 from pmpath.psychometrics.irt import ItemParameters, Matrix, Model, Vector, normal_grid, probability
 
@@ -170,7 +169,7 @@ def _s_x2(
         statistic = float(
             np.sum((observed[cells] - expected_cells[cells]) ** 2 / expected_cells[cells])
         )
-        results.append((statistic, df, float(chi2.sf(statistic, df))))
+        results.append((statistic, df, float(_chi2_sf(statistic, df))))
     return results
 
 
@@ -212,3 +211,10 @@ def _collapse(observed: Matrix, expected: Matrix) -> tuple[Matrix, Matrix]:
         expected_rows[target] = expected_rows[target] + expected_rows[k]
         del observed_rows[k], expected_rows[k]
     return np.array(observed_rows), np.array(expected_rows)
+
+
+def _chi2_sf(statistic: float, df: int) -> float:
+    # scipy.stats takes half a second to import: only the commands that test fit pay for it.
+    from scipy.stats import chi2
+
+    return float(chi2.sf(statistic, df))
