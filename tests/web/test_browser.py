@@ -129,6 +129,11 @@ def test_mock_exam_reload_resume_finish_and_review(browser: Browser, server: str
     page.get_by_role("link", name="Scrum Master practice").click()
     expect(page.get_by_text("of 30")).to_be_visible()
     page.get_by_role("button", name="Hand in the exam").click()
+    # The summary first: what is unanswered and flagged, and the way back.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hand in")
+    expect(page.get_by_role("heading", name="Flagged to revisit")).to_be_visible()
+    shot(page, "journey-exam-summary")
+    page.get_by_role("button", name="Submit all and finish").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Score")
     expect(page.get_by_role("heading", name="Review")).to_be_visible()
     shot(page, "journey-exam-results")

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from pmpath.errors import AttemptError, PmpathError, ResponseError
 from pmpath.services.accounts import User
 from pmpath.web.deps import App, MaybeUser, Position, RowId, signed_in
+from pmpath.web.flash import flash
 from pmpath.web.pages.render import page
 
 if TYPE_CHECKING:
@@ -198,20 +199,58 @@ async def answer(
     if not 0 <= position < len(questions):
         raise AttemptError(f"attempt {attempt_id} has no question {position + 1}")
     current = questions[position]
+    picked = not is_blank(current, form)
     try:
+        # Every move saves the pick on the page first: flagging, going to another question or
+        # to the hand-in summary must never throw an answer away (without JavaScript too).
+        if picked:
+            exams.answer(attempt_id, me.profile, position, form_response(current, form))
         if action in ("flag", "unflag"):
             exams.flag(attempt_id, me.profile, position, action == "flag")
-            return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
-        if action == "save" and not is_blank(current, form):
-            exams.answer(attempt_id, me.profile, position, form_response(current, form))
     except ResponseError as exc:
         return question(request, app, me, attempt_id, position, error=str(exc.problems[0].message))
     except AttemptError:
-        return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
-    if view.mode == "practice" and action == "save" and not is_blank(current, form):
+        return _time_ran_out(request, app, me, attempt_id)
+    goto = str(form.get("goto") or "")
+    if goto.isdigit() and int(goto) < len(questions):
+        return RedirectResponse(f"/attempts/{attempt_id}/q/{int(goto)}", status_code=303)
+    if action == "summary":
+        return RedirectResponse(f"/attempts/{attempt_id}/summary", status_code=303)
+    if action in ("flag", "unflag") or (view.mode == "practice" and picked):
         return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
     following = position + 1 if position + 1 < len(questions) else position
     return RedirectResponse(f"/attempts/{attempt_id}/q/{following}", status_code=303)
+
+
+def _time_ran_out(request: Request, app: Any, me: User, attempt_id: int) -> Response:
+    """The deadline passed while the learner was on a question: the server handed the attempt
+    in with the answers saved before it; the results page says so."""
+    results = app.exams_for_attempt(attempt_id).results(attempt_id, me.profile)
+    reply = RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+    if results.finish_reason == "timeout":
+        flash(
+            reply,
+            request,
+            f"Time ran out, so the exam was handed in for you: {results.answered} of "
+            f"{results.items} answers were saved before the deadline and counted. The last "
+            "one, sent after it, was not.",
+            "error",
+        )
+    return reply
+
+
+@router.get("/attempts/{attempt_id}/summary", response_class=HTMLResponse)
+def summary(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/attempts/{attempt_id}")],
+    attempt_id: RowId,
+) -> Response:
+    """Before handing in (Moodle's summary): what is unanswered and flagged, with the way back."""
+    view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
+    if view.finished_at is not None:
+        return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+    return page(request, "summary.html", {"view": view})
 
 
 @router.post("/attempts/{attempt_id}/finish")
