@@ -258,6 +258,10 @@ def show_feedback(question: QuestionView, feedback: Feedback) -> None:
     console.print(Text(feedback.explanation, style="italic"))
 
 
+#: How an attempt ended, in words.
+FINISHED = {"submitted": "handed in", "timeout": "handed in when time ran out"}
+
+
 def show_results(data: AttemptResults, with_review: bool) -> None:
     """The results of a finished attempt: score, pass or fail, breakdowns, optionally the review."""
     verdict = "" if data.passed is None else (" — passed" if data.passed else " — not passed")
@@ -265,7 +269,7 @@ def show_results(data: AttemptResults, with_review: bool) -> None:
     render.heading(f"Score {data.score:g}%{mark}{verdict}")
     render.say(
         f"Attempt {data.attempt_id}: {data.answered} of {data.items} answered, "
-        f"finished: {data.finish_reason}."
+        f"{FINISHED.get(data.finish_reason or '', data.finish_reason)}."
     )
     render.table(
         "By domain",
