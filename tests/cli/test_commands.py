@@ -17,7 +17,9 @@ def test_no_command_shows_the_overview(pmpath: Run) -> None:
     assert out.exit_code == 0
     assert "Product management career framework" in out.stdout
     assert "Chief Product Officer" in out.stdout
-    assert "pmpath role ID" in out.stdout
+    # A newcomer's first steps, as exact commands.
+    for command in ("pmpath assess", "pmpath practice", "pmpath exam start pm-foundations"):
+        assert command in out.stdout
 
 
 def test_help_lists_every_command(pmpath: Run) -> None:
@@ -314,3 +316,14 @@ def test_version(pmpath: Run) -> None:
     from pmpath import __version__
 
     assert pmpath("--version").stdout == f"pmpath {__version__}\n"
+
+
+def test_help_groups_the_commands_by_task_and_cuts_nothing(pmpath: Run) -> None:
+    out = pmpath("--help").stdout
+    panels = ["Start here:", "Explore the ladder:", "Assess and plan:", "Practise:", "Author:"]
+    # Section titles stand on their own lines ("Practise: questions..." is a help text).
+    positions = [out.index(f"\n{panel}\n") for panel in [*panels, "Serve and administer:"]]
+    assert positions == sorted(positions)
+    assert out.index("  assess ") < out.index("Explore the ladder:")
+    assert out.index("  serve ") > out.index("Serve and administer:")
+    assert "..." not in out.split("Start here:")[1]  # short help is wrapped, never cut

@@ -28,8 +28,51 @@ EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
 
 
+#: ``pmpath --help`` lists the commands by task, in this order (anything not named goes last).
+HELP_PANELS = [
+    ("Start here", ["overview", "assess", "practice", "exam"]),
+    (
+        "Explore the ladder",
+        [
+            "roles",
+            "role",
+            "path",
+            "diff",
+            "stages",
+            "competencies",
+            "backgrounds",
+            "background",
+            "certifications",
+            "actions",
+            "specialisations",
+            "exits",
+        ],
+    ),
+    ("Assess and plan", ["profile", "gaps", "plan", "history", "report"]),
+    ("Practise", ["review"]),
+    ("Author", ["bank", "import", "export", "framework"]),
+    ("Serve and administer", ["serve", "db"]),
+]
+
+
 class _PmpathGroup(TyperGroup):
-    """Turns a :class:`PmpathError` into one clear line per problem on stderr and an exit code."""
+    """Turns a :class:`PmpathError` into one clear line per problem on stderr and an exit code,
+    and lists the commands by task in ``--help``."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        commands = {}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                # The whole first sentence: the formatter wraps it rather than cutting it.
+                commands[name] = command.get_short_help_str(limit=200)
+        placed = {name for _, names in HELP_PANELS for name in names}
+        panels = [*HELP_PANELS, ("Other", sorted(set(commands) - placed))]
+        for title, names in panels:
+            rows = [(name, commands[name]) for name in names if name in commands]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:  # a click Context; typer does not re-export its type
         from pmpath.errors import PmpathError
@@ -51,9 +94,10 @@ app = typer.Typer(
     name="pmpath",
     cls=_PmpathGroup,
     help="pmpath: a career-path navigator for product managers.\n\n"
-    "Explore the product-management ladder, its roles, competencies, backgrounds and "
-    "certifications. Every command that reports data accepts --json, and --framework FILE "
-    "(or the PMPATH_FRAMEWORK environment variable) points it at your own ladder.",
+    "Assess yourself against the product-management ladder, see your gaps and a growth plan, "
+    "and practise with mock exams. New here? Run `pmpath assess`, or `pmpath` for the ladder. "
+    "Every command that reports data accepts --json, and --framework FILE (or the "
+    "PMPATH_FRAMEWORK environment variable) points it at your own ladder.",
     rich_markup_mode=None,  # Rich-formatted help costs ~200 ms of imports at every start
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -156,18 +156,18 @@ def overview(data: RolesByStage) -> None:
         f"{counts.certifications} certifications and programmes, "
         f"{counts.development_actions} development actions, {counts.exits} exits."
     )
-    console.print(
-        Text.assemble(
-            "Next: ",
-            ("pmpath role ID", "bold"),
-            ", ",
-            ("pmpath path FROM TO", "bold"),
-            ", ",
-            ("pmpath diff FROM TO", "bold"),
-            ", ",
-            ("pmpath competencies", "bold"),
-            ", ",
-            ("pmpath --help", "bold"),
-            " for everything.",
-        )
-    )
+    console.print()
+    heading("Start here")
+    # A grid, not a table: commands are copied whole, so their column never wraps.
+    start = Table.grid(padding=(0, 2))
+    start.add_column(no_wrap=True)
+    start.add_column()
+    for command, what in (
+        ("pmpath assess", "Rate yourself: see where you stand, your gaps and a plan."),
+        ("pmpath role product-manager", "What a role expects, and the steps after it."),
+        ("pmpath practice", "Ten practice questions, each explained at once."),
+        ("pmpath exam start pm-foundations", "A timed mock exam (see pmpath exam list)."),
+        ("pmpath --help", "Every command, by task."),
+    ):
+        start.add_row(Text("  " + command, style="bold"), what)
+    console.print(start)
