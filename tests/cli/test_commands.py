@@ -329,3 +329,14 @@ def test_help_groups_the_commands_by_task_and_cuts_nothing(pmpath: Run) -> None:
     # Short help is wrapped, never cut: click's cut ends a line with "...".
     listing = out.split("Start here:")[1].splitlines()
     assert not [line for line in listing if line.rstrip().endswith("...")]
+
+
+def test_a_near_miss_id_gets_a_did_you_mean(pmpath: Run) -> None:
+    out = pmpath("role", "senoir-product-manager")
+    assert out.exit_code == 2
+    assert out.stdout == ""
+    assert "did you mean 'senior-product-manager'?" in out.stderr
+    far = pmpath("role", "astronaut")
+    assert "known: product-associate" in far.stderr  # nothing close: the ids to choose from
+    exam = pmpath("exam", "start", "scrum-mastr")
+    assert "did you mean 'scrum-master'?" in exam.stderr

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pmpath.errors import NoPathError, NotFoundError
 from pmpath.framework.model import Exit, Framework, Role, Track
+from pmpath.suggest import unknown
 
 Node = Role | Exit
 
@@ -67,9 +68,7 @@ class Ladder:
         """The role or exit with this id (or, for people typing titles, this name or alias)."""
         found = self._nodes.get(node_id) or self._by_title.get(node_id.casefold())
         if found is None:
-            raise NotFoundError(
-                f"unknown role or exit id {node_id!r}; known: {', '.join(self._nodes)}"
-            )
+            raise NotFoundError(unknown("role or exit id", node_id, self._nodes))
         return found
 
     def resolve(self, node_id: str) -> str:

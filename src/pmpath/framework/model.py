@@ -277,8 +277,10 @@ class Framework(_Strict):
         try:
             return self._index[(kind, item_id)]
         except KeyError:
-            known = ", ".join(key[1] for key in self._index if key[0] == kind)
-            raise NotFoundError(f"unknown {kind} id {item_id!r}; known: {known}") from None
+            from pmpath.suggest import unknown
+
+            known = [key[1] for key in self._index if key[0] == kind]
+            raise NotFoundError(unknown(f"{kind} id", item_id, known)) from None
 
     def role(self, role_id: str) -> Role:
         result: Role = self._lookup("role", role_id)

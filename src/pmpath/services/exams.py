@@ -55,6 +55,7 @@ from pmpath.store import attempts as attempt_store
 from pmpath.store.attempts import MOCK, PRACTICE
 from pmpath.store.responses import save_response
 from pmpath.store.tables import AttemptRow, ProfileRow
+from pmpath.suggest import unknown
 
 T = TypeVar("T")
 
@@ -100,9 +101,7 @@ class ExamService:
         try:
             return self.blueprints[blueprint_id]
         except KeyError:
-            raise NotFoundError(
-                f"unknown blueprint {blueprint_id!r}; known: {', '.join(self.blueprints)}"
-            ) from None
+            raise NotFoundError(unknown("blueprint", blueprint_id, self.blueprints)) from None
 
     def catalogue(self) -> ExamCatalogue:
         """The exams (blueprints) a learner can take, with their items per domain."""
@@ -140,9 +139,7 @@ class ExamService:
         chosen_domains = domains or [d.id for d in self.bank.domains]
         for domain in chosen_domains:
             if domain not in self._domain_names:
-                raise NotFoundError(
-                    f"unknown domain {domain!r}; known: {', '.join(self._domain_names)}"
-                )
+                raise NotFoundError(unknown("domain", domain, self._domain_names))
         chosen_levels = levels or [stage.id for stage in self.framework.stages]
         for level in chosen_levels:
             self.framework.stage(level)

@@ -44,6 +44,7 @@ from pmpath.store import attempts as attempt_store
 from pmpath.store.attempts import ADAPTIVE
 from pmpath.store.responses import save_response
 from pmpath.store.tables import AttemptRow
+from pmpath.suggest import unknown
 
 if TYPE_CHECKING:
     from pmpath.services.calibration import ParameterSet
@@ -217,9 +218,7 @@ class AdaptiveTests:
         blueprints = self.irt.blueprints
         blueprint = blueprints.get(test_id)
         if blueprint is None:
-            raise NotFoundError(
-                f"unknown exam {test_id!r}; known: {', '.join(blueprints) or 'none'}"
-            )
+            raise NotFoundError(unknown("exam", test_id, blueprints))
         chosen, weights = self.irt.blueprint_pool(blueprint)
         parameters = current.parameters.take(chosen)
         cut = cut_theta(parameters, weights, blueprint.pass_mark)
