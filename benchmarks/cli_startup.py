@@ -87,7 +87,8 @@ def main() -> int:
             missed += ratio > target
             name = "pmpath " + " ".join(arguments)
             print(
-                f"{name:<28} {took * 1000:7.1f} ms  {ratio:5.1f}x  (target <= {target:g}x) {verdict}"
+                f"{name:<28} {took * 1000:7.1f} ms  {ratio:5.1f}x  "
+                f"(target <= {target:g}x) {verdict}"
             )
     print(f"median of {args.runs} runs each; {missed} command(s) over target")
     return 1 if missed else 0

@@ -193,3 +193,28 @@ def test_answers_of_wrong_shape_are_refused_by_scoring() -> None:
             with pytest.raises(ResponseError):
                 score(item, response)
     assert len(by_type) == 7  # every item type was tried
+
+
+def test_the_client_address_is_the_proxys_last_hop_over_every_header_line() -> None:
+    from types import SimpleNamespace
+
+    from starlette.requests import Request
+
+    from pmpath.web.auth import client_address
+
+    def address(trust: bool, *lines: str) -> str:
+        settings = SimpleNamespace(trust_proxy_headers=trust)
+        scope = {
+            "type": "http",
+            "headers": [(b"x-forwarded-for", line.encode()) for line in lines],
+            "app": SimpleNamespace(
+                state=SimpleNamespace(pmpath=SimpleNamespace(settings=settings))
+            ),
+            "client": ("10.0.0.7", 5000),
+        }
+        return client_address(Request(scope))
+
+    # The client's own line comes first, the proxy appends its own: the proxy's hop counts.
+    assert address(True, "6.6.6.6", "203.0.113.9") == "203.0.113.9"
+    assert address(True, "6.6.6.6, 198.51.100.2") == "198.51.100.2"
+    assert address(False, "6.6.6.6") == "10.0.0.7"

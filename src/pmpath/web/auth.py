@@ -121,7 +121,10 @@ def client_address(request: Request) -> str:
     X-Forwarded-For (the one the proxy in front added) when ``trust_proxy_headers`` is set,
     else the connection's peer. A client cannot choose its address by sending the header."""
     if application(request).settings.trust_proxy_headers:
-        hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
+        # Every X-Forwarded-For line, in order: a proxy that appends its own line after the
+        # client's must not leave the client's choice as the "last" hop.
+        lines = request.headers.getlist("x-forwarded-for")
+        hops = [hop.strip() for hop in ",".join(lines).split(",")]
         if hops[-1]:
             return hops[-1][:64]
     return request.client.host[:64] if request.client else ""
