@@ -204,12 +204,11 @@ def test_the_client_address_is_the_proxys_last_hop_over_every_header_line() -> N
 
     def address(trust: bool, *lines: str) -> str:
         settings = SimpleNamespace(trust_proxy_headers=trust)
+        state = SimpleNamespace(pmpath=SimpleNamespace(settings=settings))
         scope = {
             "type": "http",
             "headers": [(b"x-forwarded-for", line.encode()) for line in lines],
-            "app": SimpleNamespace(
-                state=SimpleNamespace(pmpath=SimpleNamespace(settings=settings))
-            ),
+            "app": SimpleNamespace(state=state),
             "client": ("10.0.0.7", 5000),
         }
         return client_address(Request(scope))
