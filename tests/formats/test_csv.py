@@ -346,8 +346,8 @@ def test_the_written_file_has_a_bom_the_header_and_one_row_per_question() -> Non
     assert header == ",".join(quiz_csv.COLUMNS)
     assert end == ""
     assert row == (
-        'multichoice,,,"Which, of these?",plain,"[{""text"": ""Yes"", ""fraction"": 1.0}, '
-        '{""text"": ""No"", ""format"": ""moodle"", ""fraction"": 0.0, ""feedback"": ""Why"", '
+        'multichoice,,,"Which, of these?",plain,"[{""text"": ""Yes"", ""fraction"": 1}, '
+        '{""text"": ""No"", ""format"": ""moodle"", ""fraction"": 0, ""feedback"": ""Why"", '
         '""feedback_format"": ""html""}]",,,,,,a|b,,true,1,,,'
     )
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from pmpath.exams.items import Item
+
 Run = Callable[..., Any]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AIKEN = FIXTURES / "aiken" / "basic.txt"
@@ -91,13 +93,19 @@ def test_the_bundled_bank_exports_and_reimports(
     original = {i.id: i for i in open_bank(load_framework(bundled_framework_path())).items}
     items = pmpath("bank", "list", "again", "--json").json()["items"]
     if format_name == "aiken":
-        # Aiken has no names: the single-answer items come back under new ids, in order.
+        # Aiken has no names: the single-answer items come back under new ids, in order, each
+        # item of a case with the case's text before its stem (Aiken has no shared texts).
+        bank = open_bank(load_framework(bundled_framework_path()))
         kept = [i for i in original.values() if i.type.value in ("single", "true-false")]
 
         def flat(text: str) -> str:
             return " ".join(text.split())  # Aiken has one line per question
 
-        assert [flat(i["stem"]) for i in items] == [flat(i.stem) for i in kept]
+        def written(item: Item) -> str:
+            case = bank.scenario(item.scenario).text + " " if item.scenario else ""
+            return flat(case + item.stem)
+
+        assert [flat(i["stem"]) for i in items] == [written(i) for i in kept]
         assert len(items) == len(kept)
         return
     back = {item["id"]: item for item in items}
@@ -110,3 +118,55 @@ def test_the_bundled_bank_exports_and_reimports(
         assert [o["text"] for o in item["options"]] == [o.text for o in source.options]
         assert [o["correct"] for o in item["options"]] == [o.correct for o in source.options]
         assert item["explanation"] == source.explanation
+
+
+# -- honest export reports ----------------------------------------------------------------------
+
+#: What each format holds of the bundled bank's 660 questions (624 items, 36 scenario texts).
+WRITTEN = {
+    "gift": 636,  # no ordering questions in GIFT
+    "moodle-xml": 660,
+    "aiken": 384,  # single-answer and true/false items only
+    "qti12": 660,
+    "qti21": 660,
+    "csv": 660,
+    "anki": 624,  # a scenario's text goes on its items' cards, not on a card of its own
+}
+
+
+@pytest.mark.parametrize(("format_name", "written"), WRITTEN.items())
+def test_an_export_says_how_many_questions_it_wrote_and_why_the_others_are_not(
+    pmpath: Run, tmp_path: Path, format_name: str, written: int
+) -> None:
+    """Every export said "Wrote 660 questions": GIFT wrote 636, Aiken 384, Anki 624."""
+    output = tmp_path / f"bank.{format_name}"
+    report = pmpath("export", "pm-core", "--format", format_name, "-o", str(output), "--json")
+    data = report.json()
+    assert (data["questions"], data["written"], data["left_out"]) == (660, written, 660 - written)
+    left_out = [w for w in data["warnings"] if w["left_out"]]
+    assert len(left_out) == len({w["question"] for w in left_out}) == 660 - written
+    assert sum(len(g["questions"]) for g in data["summary"] if g["left_out"]) == 660 - written
+    said = [(w["question"], w["message"]) for w in data["warnings"]]
+    assert len(said) == len(set(said)), "a warning said twice about one question"
+    text = pmpath("export", "pm-core", "--format", format_name, "-o", str(output)).stdout
+    assert f"Wrote {written} of 660 questions to {output}" in " ".join(text.split())
+
+
+def test_the_terminal_summarises_warnings_by_message(pmpath: Run, tmp_path: Path) -> None:
+    out = pmpath("export", "pm-core", "--format", "gift", "-o", str(tmp_path / "b.gift")).stdout
+    flat = " ".join(out.split())
+    assert "Left out (24 questions):" in flat
+    assert "24 questions: GIFT has no ordering questions: left out (" in flat
+    assert flat.count("GIFT has no feedback for matching pairs") == 1
+
+
+def test_an_anki_package_is_refused_as_export_only_without_format(
+    pmpath: Run, tmp_path: Path
+) -> None:
+    """Importing an .apkg without --format said "not a QTI package"."""
+    package = tmp_path / "deck.apkg"
+    pmpath("export", "pm-core", "--format", "anki", "-o", str(package))
+    out = pmpath("import", str(package), "--dry-run")
+    assert out.exit_code == 2
+    assert "Anki packages are export-only" in out.stderr
+    assert "QTI" not in out.stderr

@@ -455,37 +455,38 @@ def test_the_writer_makes_a_canvas_package_with_manifest_quiz_folder_and_meta() 
 def test_questions_from_other_formats_come_back_with_their_answers_tags_and_category() -> None:
     result, warnings = roundtrip(pm_questions())
     choice, number, ordering, short = result.questions
+    markdown = TextFormat.MARKDOWN
     assert choice.type == QType.MULTICHOICE
-    assert choice.text == plain("Which is a **leading** indicator?")
+    assert choice.text == Text("Which is a **leading** indicator?", markdown)
     assert [(a.text.text, a.fraction) for a in choice.answers] == [
         ("Activation", 1.0),
         ("Revenue", 0.0),
     ]
-    assert choice.answers[0].feedback == plain("Yes")
+    assert choice.answers[0].feedback == Text("Yes", markdown)
     assert (choice.tags, choice.category) == (
         ["level:mid-career", "difficulty:3"],
         "pm-core/metrics",
     )
     assert (choice.id_number, choice.name) == ("sample-001", "sample-001")
-    assert choice.general_feedback == plain("Leading indicators move first.")
+    assert choice.general_feedback == Text("Leading indicators move first.", markdown)
     assert [(a.value, a.tolerance, a.fraction) for a in number.answers] == [
         (300.0, 0.1, 1.0),
-        (15.0, 0.0, 0.0),
+        (15.0, None, 0.0),
     ]
-    assert number.answers[1].feedback == plain("That is the rate.")
+    assert number.answers[1].feedback == Text("That is the rate.", markdown)
     assert number.extra["unit"] == "users"
     assert ordering.type == QType.ORDERING
-    assert ordering.order == [plain("Sprint Planning"), plain("Daily Scrum")]
+    assert ordering.order == [Text("Sprint Planning", markdown), Text("Daily Scrum", markdown)]
     assert ordering.extra["rationales"] == ["First.", "Every day."]
     assert [(a.text.text, a.fraction) for a in short.answers] == [
         ("Definition of Done", 1.0),
         ("DoD", 1.0),
         ("Acceptance criteria", 0.0),
     ]
-    assert short.answers[2].feedback == plain("Per story.")
-    assert "markdown text is written as plain text (text/plain)" in warnings
+    assert short.answers[2].feedback == Text("Per story.", markdown)
+    assert not any("text/plain" in m for m in warnings)
     assert any("no ordering question" in m for m in warnings)
-    assert any("no wrong answers in short answer" in m for m in warnings)
+    assert any("every answer of a short-answer question for a right one" in m for m in warnings)
 
 
 def test_an_ordering_question_is_a_matching_question_to_canvas() -> None:
@@ -521,7 +522,6 @@ def test_feedback_on_an_unmatched_choice_is_reported() -> None:
 def test_the_writer_names_each_question_it_warns_about() -> None:
     _, warnings = qti12.write(pm_questions())
     assert {w.question for w in warnings} == {
-        "sample-001",
         "sample-002",
         "sample-005",
         "sample-007",

@@ -1,12 +1,15 @@
 """``pmpath import`` and ``pmpath export``: quiz files in and out of pmpath's banks."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption
+
+if TYPE_CHECKING:
+    from pmpath.services.models.banks import WarningSummary
 
 FORMAT_HELP = "gift, moodle-xml, aiken, qti12, qti21, csv (import); the same and anki (export)"
 
@@ -39,6 +42,8 @@ def import_file(
     as_json: JsonOption = False,
 ) -> None:
     """Import a quiz file into a bank, all or nothing, with a report of every mapping made."""
+    from rich.markup import escape
+
     from pmpath.cli import render
     from pmpath.formats.mapping import ImportDefaults, slug
 
@@ -56,7 +61,7 @@ def import_file(
     for warning in report.warnings:
         where = f"{warning.file}:{warning.line}" if warning.line else str(warning.file)
         who = f"question {warning.question!r}: " if warning.question else ""
-        render.say(f"warning: {where}: {who}{warning.message}")
+        render.say(escape(f"warning: {where}: {who}{warning.message}"))
     target = report.bank
     if report.stored:
         render.say(f"Imported {target.items} items into bank {target.id!r}.")
@@ -88,7 +93,29 @@ def export(
     if as_json:
         render.json_out(report)
         return
-    for warning in report.warnings:
-        who = f"question {warning.question!r}: " if warning.question else ""
-        render.say(f"warning: {who}{warning.message}")
-    render.say(f"Wrote {report.questions} questions to {output} ({report.bytes} bytes).")
+    from rich.markup import escape
+
+    left_out = [group for group in report.summary if group.left_out]
+    others = [group for group in report.summary if not group.left_out]
+    render.bullets(f"Left out ({report.left_out} questions):", [_line(g) for g in left_out])
+    render.bullets(
+        f"Warnings ({len(others)} kinds; --json lists each one):",
+        [_line(group) for group in others],
+    )
+    render.say(
+        escape(
+            f"Wrote {report.written} of {report.questions} questions to {output} "
+            f"({report.bytes:,} bytes)"
+            + (f"; {report.left_out} left out." if report.left_out else ".")
+        )
+    )
+
+
+def _line(group: "WarningSummary", shown: int = 4) -> str:
+    """One warning and the questions it concerns: "3 questions: message (a, b, c)"."""
+    names = ", ".join(group.questions[:shown])
+    if len(group.questions) > shown:
+        names += f", and {len(group.questions) - shown} more"
+    count = len(group.questions)
+    who = f"{count} question{'s' if count != 1 else ''}: " if count else ""
+    return f"{who}{group.message}" + (f" ({names})" if names else "")

@@ -12,8 +12,9 @@ Layout:
   :class:`~pmpath.formats.quiz.FormatWarning` and the helpers that name a question in one),
   :mod:`.numbers` (how a number, a percentage and a grade fraction are written and read),
   :mod:`.categories` (Moodle's category paths, for GIFT and Moodle XML), :mod:`.xmltext`
-  (element lines and characters XML cannot hold, for the XML formats) and :mod:`.safety`
-  (size limits, safe XML and zips);
+  (element lines and characters XML cannot hold, for the XML formats), :mod:`.markdown`
+  (pmpath's Markdown as HTML, for QTI and Anki) and :mod:`.safety` (size limits, safe XML
+  and zips);
 * a module per small format: :mod:`.aiken`, :mod:`.csv`, :mod:`.anki`;
 * a package per large format, its public names in its ``__init__`` and one concern per
   private module: :mod:`.gift` (reading a file, reading a block, writing),

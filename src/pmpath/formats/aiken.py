@@ -27,7 +27,9 @@ from pmpath.formats.quiz import (
     Text,
     TextFormat,
     Warn,
+    leave_out,
     quiz_file,
+    shared_cases,
     warner,
 )
 from pmpath.formats.safety import decode_text
@@ -202,15 +204,19 @@ def write(questions: list[QuizQuestion]) -> tuple[bytes, list[FormatWarning]]:
     """
     blocks: list[str] = []
     warnings: list[FormatWarning] = []
+    cases = shared_cases(questions)
     for number, question in enumerate(questions, start=1):
-        block = _block(question, warner(warnings, question, number))
-        if block is not None:
+        first = len(warnings)
+        block = _block(question, warner(warnings, question, number), cases.get(number - 1))
+        if block is None:
+            leave_out(warnings, first, question, number)
+        else:
             blocks.append(block)
     text = "\n\n".join(blocks) + "\n" if blocks else ""
     return text.encode("utf-8"), warnings
 
 
-def _block(question: QuizQuestion, warn: Warn) -> str | None:
+def _block(question: QuizQuestion, warn: Warn, case: QuizQuestion | None) -> str | None:
     if question.type not in (QType.MULTICHOICE, QType.TRUEFALSE):
         warn(
             f"{question.type.value} questions cannot be written in Aiken, which holds only "
@@ -241,6 +247,13 @@ def _block(question: QuizQuestion, warn: Warn) -> str | None:
             "which an Aiken reader cannot tell apart: skipped"
         )
         return None
+    if case is not None and case.text.text.strip():
+        # Aiken has no shared texts: the question carries its case, or cannot be answered.
+        warn(
+            "the text of its case is written before the question, its line breaks made "
+            "spaces, on the question's one line (Aiken has no shared texts)"
+        )
+        stem = f"{_one_line(case.text, 'the case text', lambda _: None)} {stem}"
     key = next(index for index, answer in enumerate(answers) if answer.fraction == best)
     if best < 1:
         warn(f"no 100 % answer: the best one ({best:.0%}) becomes the ANSWER")

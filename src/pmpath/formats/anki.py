@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 import genanki
-from markdown_it import MarkdownIt
 
+from pmpath.formats.markdown import markdown_html
 from pmpath.formats.numbers import number_text
 from pmpath.formats.quiz import (
     ANSWERED_TYPES,
@@ -41,6 +41,8 @@ from pmpath.formats.quiz import (
     Text,
     TextFormat,
     Warn,
+    leave_out,
+    shared_cases,
     warner,
 )
 
@@ -60,6 +62,9 @@ CSS = """\
 .option, .prompt, .choice, .answer, .feedback { margin: 0.3em 0; }
 .letter { font-weight: bold; }
 .instruction, .hints { font-style: italic; }
+.case { margin-bottom: 0.8em; padding-bottom: 0.5em; border-bottom: 1px solid #ccc; }
+.case table { border-collapse: collapse; }
+.case th, .case td { border: 1px solid #999; padding: 0.2em 0.4em; }
 .feedback, .general-feedback, .hints { color: #444; }
 """
 
@@ -77,11 +82,20 @@ def write(questions: list[QuizQuestion]) -> tuple[bytes, list[FormatWarning]]:
     deck = genanki.Deck(stable_id(f"pmpath deck: {DECK_NAME}"), DECK_NAME)
     media = _Media()
     keys: set[str] = set()
+    cases = shared_cases(questions)
+    shown = {id(case) for case in cases.values()}
     for number, question in enumerate(questions, start=1):
+        first = len(warnings)
         warn = warner(warnings, question, number)
-        render = _Render(question, number, media, warn)
+        if id(question) in shown:
+            # A flashcard is reviewed on its own: the case travels on its questions' fronts.
+            warn("a shared case has no card of its own: its text is on its questions' cards")
+            leave_out(warnings, first, question, number)
+            continue
+        render = _Render(question, number, media, warn, cases.get(number - 1))
         card = render.card()
         if card is None:
+            leave_out(warnings, first, question, number)
             continue
         front, back = card
         render.check_media()
@@ -190,8 +204,16 @@ class _Media:
 class _Render:
     """The front and back of one question's note, as HTML."""
 
-    def __init__(self, question: QuizQuestion, number: int, media: _Media, warn: Warn) -> None:
+    def __init__(
+        self,
+        question: QuizQuestion,
+        number: int,
+        media: _Media,
+        warn: Warn,
+        case: QuizQuestion | None = None,
+    ) -> None:
         self.question = question
+        self.case = case
         self.number = number
         self.media = media
         self.warn = warn
@@ -221,7 +243,7 @@ class _Render:
         if kind in ANSWERED_TYPES and not question.right_answers:
             self.warn("no answer earns credit, so the card would have no answer: no card")
             return None
-        stem = _div("stem", self.html(question.text))
+        stem = self._case() + _div("stem", self.html(question.text))
         if kind is QType.MULTICHOICE:
             return self._choice(stem)
         if kind is QType.TRUEFALSE:
@@ -330,7 +352,11 @@ class _Render:
         for index, blank in enumerate(blanks, start=1):
             right = " / ".join(self._answer_text(answer) for answer in blank.right_answers)
             back += _div("answer", f'<span class="letter">[{index}]</span> {right or "?"}')
-        return _div("stem", stem), back
+        return self._case() + _div("stem", stem), back
+
+    def _case(self) -> str:
+        """The text of the case the question belongs to, shown above its stem."""
+        return _div("case", self.html(self.case.text)) if self.case is not None else ""
 
     def _named(self, answer: Answer) -> str:
         return f'<span class="letter">{self.html(answer.text)}:</span>'
@@ -365,7 +391,8 @@ class _Render:
         """``text`` as HTML for a card field, with its attached files linked as Anki media."""
         value = text.text.replace("\r\n", "\n").replace("\r", "\n")
         if text.format is TextFormat.MARKDOWN:
-            value = _markdown(value)
+            # A single paragraph (an option, a short stem) is shown inline, without margins.
+            value = markdown_html(value, inline=True)
         elif text.format is TextFormat.PLAIN:
             value = html.escape(value).replace("\n", "<br>")
         elif text.format is TextFormat.MOODLE:
@@ -398,17 +425,6 @@ def _div(css_class: str, content: str) -> str:
 
 def _letter(index: int) -> str:
     return LETTERS[index] if index < len(LETTERS) else str(index + 1)
-
-
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
-
-
-def _markdown(value: str) -> str:
-    rendered = str(_MARKDOWN.render(value)).strip()
-    # A single paragraph (an option, a short stem) is shown inline, without <p> margins.
-    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
-        return rendered[3:-4]
-    return rendered
 
 
 # -- the package ------------------------------------------------------------------------------

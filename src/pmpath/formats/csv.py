@@ -33,6 +33,7 @@ from pmpath.formats.quiz import (
     Text,
     TextFormat,
     Warn,
+    leave_out,
     quiz_file,
     warner,
 )
@@ -620,11 +621,14 @@ def write(questions: list[QuizQuestion]) -> tuple[bytes, list[FormatWarning]]:
     warnings: list[FormatWarning] = []
     for number, question in enumerate(questions, start=1):
         warn = warner(warnings, question, number)
+        first = len(warnings)
         if question.type is QType.CLOZE:
             warn("cloze questions cannot be held in CSV (use Moodle XML for them): skipped")
+            leave_out(warnings, first, question, number)
             continue
         if not question.text.text:
             warn("the question has no text, which a CSV row needs: skipped")
+            leave_out(warnings, first, question, number)
             continue
         writer.writerow([_escape(cell) for cell in _row(question, warn)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), warnings
@@ -670,7 +674,31 @@ def _row(question: QuizQuestion, warn: Warn) -> list[str]:
 
 
 def _json(values: list[Any]) -> str:
-    return json.dumps(values, ensure_ascii=False) if values else ""
+    return _json_text(values) if values else ""
+
+
+def _json_text(value: Any) -> str:
+    """``value`` as JSON, its numbers in plain decimals (``1000000``, ``0.00001``: a reader
+    that parses numbers itself may take ``1e+06`` for 1); ValueError for NaN and infinity,
+    TypeError for what JSON cannot hold."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a JSON number")
+        return number_text(value) if isinstance(value, float) else str(value)
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ", ".join(
+                f"{json.dumps(str(key), ensure_ascii=False)}: {_json_text(item)}"
+                for key, item in value.items()
+            )
+            + "}"
+        )
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_json_text(item) for item in value) + "]"
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def _text(text: Text, default: TextFormat) -> str | dict[str, str]:
@@ -729,8 +757,8 @@ def _extra_cell(extra: dict[str, Any], warn: Warn) -> str:
     if not extra:
         return ""
     try:
-        return json.dumps(extra, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError):
+        return _json_text(extra)
+    except (TypeError, ValueError, RecursionError):
         warn(f"extra values that are not JSON are not kept: {', '.join(map(str, extra))}")
         return ""
 

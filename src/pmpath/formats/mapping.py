@@ -38,6 +38,7 @@ from pmpath.exams.items import (
 )
 from pmpath.formats.numbers import number_text
 from pmpath.formats.quiz import (
+    SCENARIO_PREFIX,
     Answer,
     FormatWarning,
     MatchPair,
@@ -49,7 +50,6 @@ from pmpath.formats.quiz import (
     warner,
 )
 
-SCENARIO_PREFIX = "scenario:"
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -74,6 +74,7 @@ def bank_to_quiz(bank: Bank) -> list[QuizQuestion]:
                     type=QType.DESCRIPTION,
                     name=SCENARIO_PREFIX + scenario.id,
                     text=Text(scenario.text, TextFormat.MARKDOWN),
+                    default_grade=0.0,  # text only: worth no points in any LMS
                     category=f"{bank.id}/{scenario.domain}",
                     tags=[SCENARIO_PREFIX + scenario.id, "title:" + scenario.title],
                 )

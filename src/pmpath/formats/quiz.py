@@ -12,7 +12,7 @@ for everything it had to map or could not keep) and writes them back;
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -129,11 +129,15 @@ class QuizQuestion:
 
 @dataclass(frozen=True)
 class FormatWarning:
-    """Something a reader or writer mapped by a rule, or could not keep; never silent."""
+    """Something a reader or writer mapped by a rule, or could not keep; never silent.
+
+    ``left_out`` marks the one warning that says why a writer left a whole question out of the
+    file (see :func:`leave_out`), so that a report can count what was written."""
 
     message: str
     location: Location = field(default_factory=Location)
     question: str | None = None  # the question's name or number, when known
+    left_out: bool = False
 
     def __str__(self) -> str:
         where = str(self.location)
@@ -152,13 +156,61 @@ def question_label(question: QuizQuestion, number: int) -> str:
 
 def warner(warnings: list[FormatWarning], question: QuizQuestion, number: int) -> Warn:
     """A :data:`Warn` that adds to ``warnings`` a warning about ``question``, the ``number``-th
-    of its file: named by :func:`question_label`, located where the question was read from."""
+    of its file: named by :func:`question_label`, located where the question was read from.
+    A problem is said once per question, however many of its parts have it."""
     label = question_label(question, number)
+    said: set[str] = set()
 
     def warn(message: str) -> None:
-        warnings.append(FormatWarning(message, question.source, label))
+        if message not in said:
+            said.add(message)
+            warnings.append(FormatWarning(message, question.source, label))
 
     return warn
+
+
+def leave_out(
+    warnings: list[FormatWarning], first: int, question: QuizQuestion, number: int
+) -> None:
+    """Marks ``question`` (the ``number``-th) as left out of the file being written: the last of
+    the warnings added since index ``first`` (a writer says why just before it drops a
+    question) becomes its ``left_out`` warning."""
+    if len(warnings) > first:
+        warnings[-1] = replace(warnings[-1], left_out=True)
+    else:  # a writer that forgot to say why: never silent all the same
+        label = question_label(question, number)
+        warnings.append(FormatWarning("left out", question.source, label, left_out=True))
+
+
+def written_count(questions: list[QuizQuestion], warnings: list[FormatWarning]) -> int:
+    """How many of ``questions`` a writer put in its file: all but those left out."""
+    return len(questions) - sum(1 for warning in warnings if warning.left_out)
+
+
+#: A description question named ``scenario:<id>`` holds the case text that the questions tagged
+#: ``scenario:<id>`` share (pmpath's scenarios, see :mod:`pmpath.formats.mapping`).
+SCENARIO_PREFIX = "scenario:"
+
+
+def shared_cases(questions: list[QuizQuestion]) -> dict[int, QuizQuestion]:
+    """The case each question belongs to, by the question's index: the description question
+    named ``scenario:<id>`` for the questions tagged ``scenario:<id>``. Formats that show a
+    question on its own (a flashcard) put the case's text with it."""
+    cases = {
+        question.name: question
+        for question in questions
+        if question.type is QType.DESCRIPTION
+        and question.name
+        and question.name.startswith(SCENARIO_PREFIX)
+    }
+    shared: dict[int, QuizQuestion] = {}
+    for index, question in enumerate(questions):
+        if question.type is QType.DESCRIPTION:
+            continue
+        tag = next((t for t in question.tags if t in cases), None)
+        if tag is not None:
+            shared[index] = cases[tag]
+    return shared
 
 
 @dataclass(slots=True)

@@ -20,6 +20,21 @@ FORMATS: dict[str, tuple[str, bool, bool, str]] = {
 }
 
 
+#: How a page names each format.
+LABELS = {
+    "gift": "GIFT (Moodle)",
+    "moodle-xml": "Moodle XML",
+    "aiken": "Aiken",
+    "qti12": "QTI 1.2 (Canvas)",
+    "qti21": "QTI 2.1",
+    "csv": "CSV",
+    "anki": "Anki",
+}
+
+#: The collection inside an Anki package, by Anki's versions (2.0, 2.1, 2.1.50 and later).
+ANKI_COLLECTIONS = ("collection.anki2", "collection.anki21", "collection.anki21b")
+
+
 def module(name: str, writing: bool = False) -> ModuleType:
     """The module of format ``name``; unknown names and unsupported directions are bad input."""
     if name not in FORMATS:
@@ -70,6 +85,12 @@ def _zip_format(data: bytes, source: str) -> str:
     from pmpath.formats.safety import open_zip
 
     files = open_zip(data, source)
+    if any(name in files for name in ANKI_COLLECTIONS):
+        raise FormatError(
+            "an Anki package (.apkg): Anki packages are export-only; pmpath writes them but "
+            "cannot import them",
+            Location(file=source),
+        )
     manifest = files.get("imsmanifest.xml", b"").decode("utf-8", "replace")
     if "imsqti_item_xmlv2p1" in manifest or "imsqti_v2p1" in manifest:
         return "qti21"

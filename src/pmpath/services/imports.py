@@ -30,6 +30,7 @@ from pmpath.services.models.banks import (
     ImportWarning,
     LintReport,
     StoredBank,
+    WarningSummary,
 )
 from pmpath.store import Database
 from pmpath.store import banks as stored_banks
@@ -143,15 +144,24 @@ class BankLibrary:
         )
 
     def export(self, bank: Bank, format_name: str) -> tuple[bytes, ExportReport]:
-        """``bank`` written in ``format_name``, and a report with every warning."""
+        """``bank`` written in ``format_name``, and a report: how many questions the file
+        holds, which were left out and why, and every warning once per question."""
         questions = bank_to_quiz(bank)
         data, warnings = registry.module(format_name, writing=True).write(questions)
+        unique = [
+            ExportWarning(message=w.message, question=w.question, left_out=w.left_out)
+            for w in dict.fromkeys(warnings)
+        ]
+        left_out = sum(1 for warning in unique if warning.left_out)
         return data, ExportReport(
             bank=bank.id,
             format=format_name,
             questions=len(questions),
+            written=len(questions) - left_out,
+            left_out=left_out,
             bytes=len(data),
-            warnings=[ExportWarning(message=w.message, question=w.question) for w in warnings],
+            warnings=unique,
+            summary=_summary(unique),
         )
 
     def listing(self) -> BankListing:
@@ -171,6 +181,21 @@ class BankLibrary:
                 ],
                 bundled=BUNDLED_BANK_ID,
             )
+
+
+def _summary(warnings: list[ExportWarning]) -> list[WarningSummary]:
+    """The warnings grouped by what they say: the reasons questions were left out first, then
+    the others, each group in the order it first came."""
+    groups: dict[tuple[bool, str], list[str]] = {}
+    for warning in warnings:
+        questions = groups.setdefault((warning.left_out, warning.message), [])
+        if warning.question and warning.question not in questions:
+            questions.append(warning.question)
+    ordered = sorted(groups.items(), key=lambda group: not group[0][0])
+    return [
+        WarningSummary(message=message, left_out=left_out, questions=questions)
+        for (left_out, message), questions in ordered
+    ]
 
 
 class AuthorService:

@@ -282,10 +282,11 @@ class BlockReader:
             fraction = 1.0
             if shown[:1] == "%":
                 fraction, shown = self._weight(shown, 1.0, at, pieces, index)
+            # An accepted answer is a plain value to Moodle, whatever the question's format.
             if shown and plain and "\n" not in shown:
-                text = Text(shown, fmt)
+                text = Text(shown, TextFormat.MOODLE)
             else:
-                text = self._text(shown, fmt)
+                text = self._text(shown, TextFormat.MOODLE)
                 if not text.text:
                     if index or cut:  # an empty first piece is no answer: the usual start
                         self._warn(
@@ -334,7 +335,7 @@ class BlockReader:
                     self._line(self._block_start(at) + block.find("~")),
                 )
             feedback_text = self._feedback(feedback, fmt) if separator else None
-            wrong = Answer(Text("*", fmt), 0.0, feedback_text)
+            wrong = Answer(Text("*", TextFormat.MOODLE), 0.0, feedback_text)
             body = body[:tilde]
         pieces = body.split("=")
         answers: list[Answer] = []
@@ -352,7 +353,7 @@ class BlockReader:
             if cut >= 0:
                 feedback_text = self._feedback(spec[cut + 1 :], fmt)
                 spec = spec[:cut]
-            number = self._text(spec, fmt)
+            number = self._text(spec, TextFormat.MOODLE)  # a value, whatever the question's
             if number.text == "*":
                 written, value, tolerance = "*", None, None
             else:

@@ -14,7 +14,7 @@ from pmpath.formats.categories import (
     split_category,
 )
 from pmpath.formats.gift._syntax import BLANK, FORMAT_TAGS, NUMBER, TAG_OF_FORMAT, WEIGHT, WS
-from pmpath.formats.numbers import number_text, percent_text
+from pmpath.formats.numbers import has_exponent, number_text, percent_text
 from pmpath.formats.quiz import (
     Answer,
     FormatWarning,
@@ -23,6 +23,7 @@ from pmpath.formats.quiz import (
     Text,
     TextFormat,
     Warn,
+    leave_out,
     warner,
 )
 
@@ -58,9 +59,12 @@ def write(questions: list[QuizQuestion]) -> tuple[bytes, list[FormatWarning]]:
     warnings: list[FormatWarning] = []
     current: tuple[str | None, str] = (None, DEFAULT_PREFIX)
     for number, question in enumerate(questions, start=1):
+        first = len(warnings)
         writer = _QuestionWriter(question, warner(warnings, question, number))
         written = writer.write()
-        if written is not None:
+        if written is None:
+            leave_out(warnings, first, question, number)
+        else:
             wanted = category_of(question)
             if wanted != current:
                 chunks.append(writer.category(wanted, current))
@@ -106,10 +110,10 @@ class _QuestionWriter:
         """The question's lines and the blank line after them; None when it is left out."""
         question = self.question
         kind = question.type
-        self._check_unwritten()
         if kind in (QType.ORDERING, QType.CLOZE):
             self.warn(f"GIFT has no {kind.value} questions: left out")
             return None
+        self._check_unwritten()
         block = self._block()
         if block is None:
             return None
@@ -149,7 +153,9 @@ class _QuestionWriter:
             self.warn(f"GIFT has no penalty: {number_text(question.penalty)} not kept")
         if question.shuffle is False and kind in (QType.MULTICHOICE, QType.MATCHING):
             self.warn("GIFT cannot turn shuffling off: Moodle shuffles the imported answers")
-        unkept = sorted(key for key in question.extra if key != PREFIX_KEY)
+        unkept = sorted(key for key in question.extra if key not in (PREFIX_KEY, "unit"))
+        if "unit" in question.extra:
+            self.warn("GIFT numerical questions have no unit: learners do not see it")
         if unkept:
             self.warn(f"format-specific values GIFT cannot hold are not kept: {', '.join(unkept)}")
         for part in question.unused_parts():
@@ -198,6 +204,21 @@ class _QuestionWriter:
 
     def _text(self, text: Text, default: TextFormat) -> str:
         return self._prefix(text, default) + _escape(text.text.strip(WS))
+
+    def _value_prefix(self, text: Text) -> str:
+        """The format tag of a short or numerical answer, which Moodle compares as a plain
+        value whatever its format: none (other GIFT readers take ``[moodle]`` for part of the
+        answer), unless its start would be misread."""
+        if text.format is not TextFormat.MOODLE:
+            self.warn(
+                "short and numerical answers are plain values in GIFT: the "
+                f"{text.format.value} format of an answer is not written"
+            )
+        return self._prefix(Text(text.text, TextFormat.MOODLE), TextFormat.MOODLE)
+
+    def _plain_answer(self, text: Text) -> str:
+        """A short answer, without a format tag (see :meth:`_value_prefix`)."""
+        return self._value_prefix(text) + _escape(text.text.strip(WS))
 
     def _feedback(self, feedback: Text | None) -> str:
         if feedback is None or not feedback.text.strip(WS):
@@ -316,7 +337,7 @@ class _QuestionWriter:
         )
         written = []
         for answer in answers:
-            body = self._text(answer.text, self.fmt)
+            body = self._plain_answer(answer.text)
             weight = "" if answer.fraction == 1 else f"%{percent_text(answer.fraction)}%"
             written.append(weight + body + self._feedback(answer.feedback))
         if arrow:
@@ -337,7 +358,7 @@ class _QuestionWriter:
         last = len(answers) - 1
         for index, answer in enumerate(answers):
             shown = answer.text.text.strip(WS)
-            prefix = self._prefix(answer.text, self.fmt)
+            prefix = self._value_prefix(answer.text)
             feedback = self._feedback(answer.feedback)
             if answer.value is None:
                 if shown != "*":
@@ -375,11 +396,18 @@ class _QuestionWriter:
         dots = shown.find("..")
         if dots > 0:
             low, high = shown[:dots].strip(WS), shown[dots + 2 :].strip(WS)
-            if NUMBER.fullmatch(low) and NUMBER.fullmatch(high):
+            plain = not has_exponent(low + high)
+            if plain and NUMBER.fullmatch(low) and NUMBER.fullmatch(high):
                 middle = (float(low) + float(high)) / 2
                 if middle == value and float(high) - middle == tolerance:
                     return f"{low}..{high}"
         number = shown if _is_number(shown, value) else number_text(value)
+        if has_exponent(number):
+            number = number_text(value)
+            self.warn(
+                f"the number {shown!r} is written as {number} (other GIFT readers take "
+                "exponents such as 1e+06 for 1)"
+            )
         return f"{number}:{number_text(tolerance)}" if tolerance else number
 
     def _matching(self) -> str | None:
@@ -388,6 +416,8 @@ class _QuestionWriter:
             self.warn("a matching question needs at least two pairs in GIFT: left out")
             return None
         lines: list[str] = []
+        if any(pair.feedback for pair in pairs):
+            self.warn("GIFT has no feedback for matching pairs: the pairs' feedback is not kept")
         for pair in pairs:
             if "->" in pair.left.text:
                 self.warn(
@@ -398,8 +428,6 @@ class _QuestionWriter:
             if not pair.right.strip(WS):
                 self.warn("a matching pair without a right-hand side cannot be written: left out")
                 return None
-            if pair.feedback:
-                self.warn("GIFT has no feedback for matching pairs: not kept")
             left = self._text(pair.left, self.fmt)
             lines.append(f"={left} -> {_escape(pair.right.strip(WS))}")
         return self._lines("{", lines)

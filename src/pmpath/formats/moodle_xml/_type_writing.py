@@ -11,7 +11,7 @@ from pmpath.formats.moodle_xml._vocabulary import (
     grade_percent,
     stored_format,
 )
-from pmpath.formats.numbers import finite_number, number_text
+from pmpath.formats.numbers import finite_number, has_exponent, number_text
 from pmpath.formats.quiz import Answer, QType, QuizQuestion, Text, TextFormat
 
 if TYPE_CHECKING:
@@ -77,7 +77,12 @@ def numerical(writer: Writer, question: QuizQuestion, options: dict[str, str]) -
         said = answer.text.text.strip()
         if answer.value is not None:
             same = finite_number(said.replace(",", ".")) == answer.value
-            said = said if same else number_text(answer.value)
+            if same and has_exponent(said):
+                writer.warn(
+                    f"numerical answer {said!r} is written as {number_text(answer.value)} "
+                    "(other readers take exponents such as 1e+06 for 1)"
+                )
+            said = said if same and not has_exponent(said) else number_text(answer.value)
         elif said != "*":
             writer.warn(f"numerical answer {said!r} has no value: Moodle will refuse it")
         tolerance = number_text(answer.tolerance or 0.0)

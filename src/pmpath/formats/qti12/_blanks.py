@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ElementTree  # builds output only: input goes th
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
-from pmpath.formats.numbers import number_text
+from pmpath.formats.numbers import number_text, score_texts
 from pmpath.formats.qti12._canvas import KEY, PLACEHOLDER, qti_extra
 from pmpath.formats.qti12._responses import labels_of, shuffle_of, varequal
 from pmpath.formats.quiz import Answer, QType, QuizQuestion, Text, TextFormat
@@ -97,11 +97,12 @@ def write_blanks(writer: ItemWriter) -> None:
         writer.warn("the {#n} placeholders in the text do not match the blanks one to one")
     if not question.blanks:
         writer.warn("has no blanks")
-    share = f"{100 / len(question.blanks):.2f}" if question.blanks else "0"
+    count = len(question.blanks)
+    shares = score_texts([1 / count] * count) if count else []
     writer.rules()
-    scoring: list[tuple[str, str]] = []
+    scoring: list[tuple[str, str, str]] = []
     respidents: set[str] = set()
-    for name, blank in zip(names, question.blanks, strict=True):
+    for name, blank, share in zip(names, question.blanks, shares, strict=True):
         answers = _blank_answers(writer, name, blank, dropdowns)
         blank_extra = qti_extra(blank)
         respident = str(blank_extra.get("ident") or f"response_{name}")
@@ -118,11 +119,12 @@ def write_blanks(writer: ItemWriter) -> None:
                 writer.feedbacks.append((f"{ident}_fb", answer.feedback))
                 writer.rule("Yes", [varequal(respident, ident)], feedback=f"{ident}_fb")
             if answer.fraction > 0:
-                scoring.append((respident, ident))
+                scoring.append((respident, ident, share))
     if len({blank.default_grade for blank in question.blanks}) > 1:
         writer.warn("Canvas weighs every blank the same: blank grades left out")
-    for respident, ident in scoring:
-        writer.rule(None, [varequal(respident, ident)], ("Add", share))
+    # Every rule goes on to the next: QTI stops at the first condition that holds otherwise.
+    for respident, ident, share in scoring:
+        writer.rule("Yes", [varequal(respident, ident)], ("Add", share))
 
 
 def _blank_answers(

@@ -47,6 +47,11 @@ KNOWN_FEEDBACK = ("general_fb", "correct_fb", "general_incorrect_fb")
 TAG_FIELD = "pmpath_tag"
 EXTRA_FIELD = "pmpath_extra"
 TYPE_FIELD = "pmpath_type"
+#: pmpath's own: a wrong answer with its feedback (JSON), for the types whose every condition
+#: Canvas takes for a right answer (numerical, short answer), so never written as a condition.
+WRONG_FIELD = "pmpath_wrong_answer"
+#: pmpath's own: the Markdown sources of the texts written rendered as HTML (a JSON list).
+MARKDOWN_FIELD = "pmpath_markdown"
 BANK_FIELD = "question_bank"
 
 PLACEHOLDER = re.compile(r"\{#(\d+)\}")

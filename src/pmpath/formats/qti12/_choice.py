@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ElementTree  # builds output only: input goes th
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
-from pmpath.formats.numbers import grade_fraction, percent_text
+from pmpath.formats.numbers import grade_fraction, percent_text, score_texts
 from pmpath.formats.qti12._responses import labels_of, references, shuffle_of, varequal
 from pmpath.formats.quiz import Answer, QType, QuizQuestion
 
@@ -132,8 +132,8 @@ def _multiple_answers(writer: ItemWriter, ids: list[str]) -> None:
                 ElementTree.SubElement(every, "not").append(varequal("response1", ident))
         writer.rule("No", [every], ("Set", "100"), correct=True)
         return
-    for ident, answer in zip(ids, answers, strict=True):
+    # The right choices' scores add up to exactly 100 (three thirds too).
+    scores = score_texts([answer.fraction for answer in answers])
+    for ident, answer, score in zip(ids, answers, scores, strict=True):
         if answer.fraction != 0:
-            writer.rule(
-                "Yes", [varequal("response1", ident)], ("Add", percent_text(answer.fraction))
-            )
+            writer.rule("Yes", [varequal("response1", ident)], ("Add", score))

@@ -24,19 +24,22 @@ from pmpath.formats.qti12._canvas import (
     EXTRA_FIELD,
     FILE_FOLDER,
     KEY,
+    MARKDOWN_FIELD,
     MEDIA,
     TAG_FIELD,
     TYPE_FIELD,
+    WRONG_FIELD,
     decimal,
     text_format,
 )
 from pmpath.formats.qti12._choice import read_choice
+from pmpath.formats.qti12._markdown import restore_markdown
 from pmpath.formats.qti12._matching import read_matching, read_ordering
 from pmpath.formats.qti12._metadata import read_fields
 from pmpath.formats.qti12._numerical import read_calculated, read_numerical
 from pmpath.formats.qti12._responses import Rule, apply_action, holds, references, response_elements
 from pmpath.formats.qti12._short_answer import read_short_answer
-from pmpath.formats.quiz import Attachment, QType, QuizQuestion, Text, TextFormat
+from pmpath.formats.quiz import Answer, Attachment, QType, QuizQuestion, Text, TextFormat
 
 if TYPE_CHECKING:
     from pmpath.formats.qti12._documents import DocumentReader
@@ -87,7 +90,14 @@ class ItemReader:
         bank = next((entry for label, entry in fields if label == BANK_FIELD), None)
         tags = [entry for label, entry in fields if label == TAG_FIELD]
         carried = self._carried(fields)
-        skip = {"question_type", "points_possible", BANK_FIELD, TAG_FIELD}
+        skip = {
+            "question_type",
+            "points_possible",
+            BANK_FIELD,
+            TAG_FIELD,
+            WRONG_FIELD,
+            MARKDOWN_FIELD,
+        }
         if carried is not None:
             skip.add(EXTRA_FIELD)
         self.extra["metadata"] = [pair for pair in fields if pair[0] not in skip]
@@ -118,6 +128,9 @@ class ItemReader:
         )
         kind = self._kind(kind)
         self._read_type(question, kind)
+        if question.type is QType.DESCRIPTION and not points:
+            question.default_grade = 0.0  # text only: Canvas gives it no points
+        self._wrong_answers(question, [entry for label, entry in fields if label == WRONG_FIELD])
         for name, ident in (("correct", "correct_fb"), ("incorrect", "general_incorrect_fb")):
             text = self.take_feedback(ident)
             if text is not None:
@@ -132,7 +145,27 @@ class ItemReader:
             self.warn("<itemproc_extension> is not kept")
         question.attachments = self._attachments(question)
         question.extra = {**(carried or {}), KEY: self.extra}
+        self._markdown(question, [entry for label, entry in fields if label == MARKDOWN_FIELD])
         return question
+
+    def _markdown(self, question: QuizQuestion, entries: list[str]) -> None:
+        """Texts pmpath wrote from Markdown get their source back, unless edited since."""
+        sources: list[str] = []
+        for entry in entries:
+            try:
+                values = json.loads(entry)
+            except (ValueError, RecursionError):
+                values = None
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                self.warn(f"{MARKDOWN_FIELD} is not a JSON list of texts: not kept")
+                continue
+            sources += values
+        stale = restore_markdown(question, sources)
+        if stale:
+            self.warn(
+                f"{stale} text(s) no longer match the Markdown pmpath wrote them from (edited "
+                "since?): their HTML is kept"
+            )
 
     def _carried(self, fields: list[list[str]]) -> dict[str, Any] | None:
         """The other ``extra`` values pmpath wrote in a pmpath_extra field, if readable."""
@@ -147,6 +180,42 @@ class ItemReader:
             self.warn(f"{EXTRA_FIELD} is not a JSON object of values: kept as metadata")
             return None
         return values
+
+    def _wrong_answers(self, question: QuizQuestion, entries: list[str]) -> None:
+        """The wrong answers pmpath kept out of Canvas's sight (see ItemWriter.keep_wrong)."""
+        if entries and question.type not in (QType.NUMERICAL, QType.SHORTANSWER):
+            self.warn(f"{WRONG_FIELD} fields on a {question.type.value} question are not kept")
+            return
+        formats = {str(f): f for f in TextFormat}
+        for entry in entries:
+            try:
+                data = json.loads(entry)
+            except (ValueError, RecursionError):
+                data = None
+            if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+                self.warn(f"a {WRONG_FIELD} field is not a JSON answer: not kept")
+                continue
+            numbers = {
+                name: float(data[name])
+                for name in ("fraction", "value", "tolerance")
+                if isinstance(data.get(name), int | float) and not isinstance(data[name], bool)
+            }
+            feedback = data.get("feedback")
+            question.answers.append(
+                Answer(
+                    Text(data["text"], formats.get(str(data.get("format")), TextFormat.PLAIN)),
+                    min(numbers.get("fraction", 0.0), 0.0),
+                    Text(feedback, formats.get(str(data.get("feedback_format")), TextFormat.HTML))
+                    if isinstance(feedback, str) and feedback
+                    else None,
+                    numbers.get("value") if question.type is QType.NUMERICAL else None,
+                    numbers.get("tolerance") if question.type is QType.NUMERICAL else None,
+                )
+            )
+            for key in ("answer_ids", "numeric"):
+                kept = self.extra.get(key)
+                if isinstance(kept, list):
+                    kept.append(None)
 
     def _points(self, text: str | None) -> float:
         if text is None or text == "":

@@ -19,20 +19,23 @@ from pmpath.formats.qti12._canvas import (
     EXTRA_FIELD,
     FILE_BASE,
     KEY,
+    MARKDOWN_FIELD,
     PLACEHOLDER,
     TAG_FIELD,
     TYPE_FIELD,
+    WRONG_FIELD,
     decimal,
     ident_ok,
     qti_extra,
     xml_attributes,
 )
 from pmpath.formats.qti12._choice import write_choice
+from pmpath.formats.qti12._markdown import rendered
 from pmpath.formats.qti12._matching import write_matching
 from pmpath.formats.qti12._metadata import field_pairs, write_fields
 from pmpath.formats.qti12._numerical import write_calculated, write_numerical
 from pmpath.formats.qti12._short_answer import write_short_answer
-from pmpath.formats.quiz import QType, QuizQuestion, Text, TextFormat
+from pmpath.formats.quiz import Answer, QType, QuizQuestion, Text, TextFormat
 from pmpath.formats.xmltext import XML_INVALID, xml_characters
 
 if TYPE_CHECKING:
@@ -61,6 +64,10 @@ class ItemWriter:
         self.formats_warned: set[TextFormat] = set()
         self.taken: set[str] = set()
         self.processing: Element | None = None
+        #: Wrong answers kept for pmpath where Canvas would take a condition for a right one.
+        self.wrong_fields: list[list[str]] = []
+        #: The Markdown sources of the texts written as HTML, in order, once each.
+        self.markdown: list[str] = []
 
     def warn(self, message: str) -> None:
         self.writer.warn(self.question, self.number, message)
@@ -68,7 +75,11 @@ class ItemWriter:
     def write(self) -> Element:
         question = self.question
         kind, write_body = self.kind()
-        fields = [["question_type", kind], ["points_possible", repr(float(question.default_grade))]]
+        points = question.default_grade
+        if kind == "text_only_question" and points:
+            self.warn("Canvas gives text-only questions no points: written with 0 points")
+            points = 0.0
+        fields = [["question_type", kind], ["points_possible", repr(float(points))]]
         if question.category:
             fields.append([BANK_FIELD, question.category])
         fields += [[TAG_FIELD, tag] for tag in question.tags]
@@ -79,7 +90,6 @@ class ItemWriter:
             fields.append([TYPE_FIELD, "ordering"])
         fields += field_pairs(self.extra.get("metadata"))
         metadata = ElementTree.SubElement(self.item, "itemmetadata")
-        write_fields(metadata, fields, "qtimetadata")
         self.presentation = ElementTree.SubElement(self.item, "presentation")
         self.mattext(ElementTree.SubElement(self.presentation, "material"), self.text(), "text")
         if question.general_feedback:
@@ -92,6 +102,9 @@ class ItemWriter:
                 self.feedbacks.append((ident, Text(str(stored["text"]), text_format)))
         write_body(self)
         self.itemfeedback()
+        if self.markdown:
+            fields.append([MARKDOWN_FIELD, json.dumps(self.markdown, ensure_ascii=False)])
+        write_fields(metadata, fields + self.wrong_fields, "qtimetadata")
         self.unsupported()
         return self.item
 
@@ -153,8 +166,12 @@ class ItemWriter:
             value = value.replace("@@PLUGINFILE@@/", f"{FILE_BASE}/")
             self.warn(f"{what}: @@PLUGINFILE@@ file links written as {FILE_BASE} links")
         html = text.format == TextFormat.HTML
-        plain = text.format in (TextFormat.MOODLE, TextFormat.MARKDOWN)
-        if plain and value and text.format not in self.formats_warned:
+        if text.format is TextFormat.MARKDOWN and value:
+            # Canvas shows text/plain verbatim (a table as pipes): Markdown goes rendered.
+            if value not in self.markdown:
+                self.markdown.append(value)
+            value, html = rendered(value, inline=what != "text"), True
+        if text.format is TextFormat.MOODLE and value and text.format not in self.formats_warned:
             self.formats_warned.add(text.format)
             self.warn(f"{text.format.value} text is written as plain text (text/plain)")
         element = ElementTree.SubElement(
@@ -199,6 +216,33 @@ class ItemWriter:
             ElementTree.SubElement(
                 rule, "displayfeedback", {"feedbacktype": "Response", "linkrefid": "correct_fb"}
             )
+
+    def keep_wrong(self, answers: list[Answer], kind: str) -> None:
+        """Wrong answers of a numerical or short-answer question, out of the scoring: Canvas
+        takes every condition of these types for a right answer (so a typical mistake with
+        feedback would earn full marks). pmpath keeps them, with their feedback, in metadata
+        fields Canvas ignores."""
+        if not answers:
+            return
+        self.warn(
+            f"Canvas takes every answer of a {kind} question for a right one: its wrong "
+            "answers and their feedback are left out of what Canvas reads (kept for pmpath in "
+            f"{WRONG_FIELD} fields)"
+        )
+        for answer in answers:
+            entry: dict[str, Any] = {
+                "text": answer.text.text,
+                "format": answer.text.format.value,
+                "fraction": answer.fraction,
+            }
+            if answer.value is not None:
+                entry["value"] = answer.value
+            if answer.tolerance is not None:
+                entry["tolerance"] = answer.tolerance
+            if answer.feedback:
+                entry["feedback"] = answer.feedback.text
+                entry["feedback_format"] = answer.feedback.format.value
+            self.wrong_fields.append([WRONG_FIELD, json.dumps(entry, ensure_ascii=False)])
 
     def incorrect_rule(self) -> None:
         if any(ident == "general_incorrect_fb" for ident, _ in self.feedbacks):

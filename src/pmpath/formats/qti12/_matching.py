@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ElementTree  # builds output only: input goes th
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
+from pmpath.formats.numbers import score_texts
 from pmpath.formats.qti12._canvas import TYPE_FIELD, ident_ok
 from pmpath.formats.qti12._responses import labels_of, shuffle_of, varequal
 from pmpath.formats.quiz import MatchPair, QType, QuizQuestion, Text, TextFormat
@@ -126,13 +127,15 @@ def write_matching(writer: ItemWriter) -> None:
             mattext.text = xml_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not prompts:
         writer.warn("has no pairs")
-    share = f"{100 / len(prompts):.2f}" if prompts else "0"
+    shares = score_texts([1 / len(prompts)] * len(prompts)) if prompts else []
     writer.rules()
-    for ident, pair in zip(left_ids, prompts, strict=True):
+    # Every rule goes on to the next (continue="Yes"): QTI stops at the first condition that
+    # holds otherwise, and an all-right answer would score one pair's share.
+    for ident, pair, share in zip(left_ids, prompts, shares, strict=True):
         respident = f"response_{ident}"
-        writer.rule(None, [varequal(respident, match_ids[pair.right])], ("Add", share))
+        writer.rule("Yes", [varequal(respident, match_ids[pair.right])], ("Add", share))
         if pair.feedback:
             writer.feedbacks.append((f"{ident}_fb", pair.feedback))
             wrong = Element("not")
             wrong.append(varequal(respident, match_ids[pair.right]))
-            writer.rule(None, [wrong], feedback=f"{ident}_fb")
+            writer.rule("Yes", [wrong], feedback=f"{ident}_fb")

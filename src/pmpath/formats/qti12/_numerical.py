@@ -161,6 +161,8 @@ def write_numerical(writer: ItemWriter) -> None:
     )
     writer.rules()
     for ident, answer, form in zip(ids, answers, forms, strict=True):
+        if answer.fraction <= 0:
+            continue  # kept by keep_wrong below: Canvas would take its condition for a right one
         condition = _numeric_condition(writer, answer, form)
         if condition is None:
             continue
@@ -168,15 +170,18 @@ def write_numerical(writer: ItemWriter) -> None:
         if answer.feedback:
             link = f"{ident}_fb"
             writer.feedbacks.append((link, answer.feedback))
-        if answer.fraction > 0:
-            writer.rule(
-                "No", [condition], ("Set", percent_text(answer.fraction)), link, correct=True
-            )
-        else:
-            action = ("Add", percent_text(answer.fraction)) if answer.fraction < 0 else None
-            writer.rule("Yes", [condition], action, link)
-    if any(0 < answer.fraction < 1 or answer.fraction <= 0 for answer in answers):
-        writer.warn("Canvas counts every numerical answer as right: weights written as scores")
+        writer.rule("No", [condition], ("Set", percent_text(answer.fraction)), link, correct=True)
+    if any(0 < answer.fraction < 1 for answer in answers):
+        writer.warn(
+            "Canvas gives full credit for every numerical answer it holds: partial credit is "
+            "written as a score Canvas does not honour"
+        )
+    if writer.question.extra.get("unit"):
+        writer.warn(
+            "Canvas numerical questions have no unit: learners do not see it (kept for pmpath "
+            "in pmpath_extra)"
+        )
+    writer.keep_wrong([answer for answer in answers if answer.fraction <= 0], "numerical")
     writer.incorrect_rule()
 
 

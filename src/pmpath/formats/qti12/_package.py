@@ -24,7 +24,7 @@ from pmpath.formats.qti12._canvas import (
     xml_bytes,
 )
 from pmpath.formats.qti12._documents import DocumentReader, parse
-from pmpath.formats.quiz import FormatWarning, QuizQuestion
+from pmpath.formats.quiz import FormatWarning, QType, QuizQuestion
 
 if TYPE_CHECKING:
     from pmpath.formats.qti12._writing import Quiz, Writer
@@ -180,7 +180,12 @@ def assessment_meta(quiz: Quiz) -> bytes | None:
     if data is not DEFAULT_QUIZ:
         return None
     root = Element("quiz", {"identifier": str(data.get("ident")), "xmlns": CANVAS_NAMESPACE})
-    points = sum(question.default_grade for _, question in quiz.questions)
+    # Text-only questions are worth nothing in Canvas (see ItemWriter.write).
+    points = sum(
+        question.default_grade
+        for _, question in quiz.questions
+        if question.type is not QType.DESCRIPTION
+    )
     for name, value in (
         ("title", str(data.get("title") or "")),
         ("description", ""),

@@ -90,9 +90,6 @@ def write_short_answer(writer: ItemWriter) -> None:
     ids = writer.answer_ids(len(answers))
     case = writer.extra.get("case_sensitive") is True
     positive = [(i, a) for i, a in zip(ids, answers, strict=True) if a.fraction > 0]
-    others = [(i, a) for i, a in zip(ids, answers, strict=True) if a.fraction <= 0]
-    if positive and others and answers.index(others[0][1]) < answers.index(positive[-1][1]):
-        writer.warn("answers with credit are written before those without")
     writer.rules()
     for ident, answer in positive:
         if answer.feedback:
@@ -105,25 +102,20 @@ def write_short_answer(writer: ItemWriter) -> None:
         run.append(answer)
         following = positive[index + 1][1] if index + 1 < len(positive) else None
         if following is None or following.fraction != answer.fraction:
+            # One condition holds its <varequal>s in an <or>: side by side they all must hold.
+            either = Element("or")
+            either.extend(varequal("response1", a.text.text, case) for a in run)
             writer.rule(
                 "No",
-                [varequal("response1", a.text.text, case) for a in run],
+                [either],
                 ("Set", percent_text(answer.fraction)),
                 correct=answer.fraction >= 1,
             )
             run = []
     if any(answer.fraction < 1 for _, answer in positive):
-        writer.warn("Canvas gives full or no credit in short answer: weights written as scores")
-    if others:
         writer.warn(
-            "Canvas has no wrong answers in short answer: they are written as conditions "
-            "Canvas does not read"
+            "Canvas gives full credit for every short answer it holds: partial credit is "
+            "written as a score Canvas does not honour"
         )
-    for ident, answer in others:
-        action = ("Add", percent_text(answer.fraction)) if answer.fraction < 0 else None
-        link = None
-        if answer.feedback:
-            link = f"{ident}_fb"
-            writer.feedbacks.append((link, answer.feedback))
-        writer.rule("Yes", [varequal("response1", answer.text.text, case)], action, link)
+    writer.keep_wrong([answer for answer in answers if answer.fraction <= 0], "short-answer")
     writer.incorrect_rule()

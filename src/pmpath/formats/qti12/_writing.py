@@ -24,7 +24,7 @@ from pmpath.formats.qti12._canvas import (
 from pmpath.formats.qti12._item_writing import ItemWriter
 from pmpath.formats.qti12._metadata import field_pairs, from_data, write_fields
 from pmpath.formats.qti12._package import assessment_meta, attachment_resources, package
-from pmpath.formats.quiz import FormatWarning, QuizQuestion, warner
+from pmpath.formats.quiz import FormatWarning, QuizQuestion, Warn, warner
 
 _SAFE_FOLDER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
@@ -53,6 +53,7 @@ class Writer:
         self.warnings: list[FormatWarning] = []
         self.idents: set[str] = set()
         self.files: dict[str, bytes] = {}
+        self.warners: dict[int, Warn] = {}
 
     def write(self, questions: list[QuizQuestion]) -> bytes:
         quizzes: dict[tuple[str, str], Quiz] = {}
@@ -100,7 +101,9 @@ class Writer:
         return package(self.files, resources)
 
     def warn(self, question: QuizQuestion, number: int, message: str) -> None:
-        warner(self.warnings, question, number)(message)
+        if number not in self.warners:
+            self.warners[number] = warner(self.warnings, question, number)
+        self.warners[number](message)
 
     # -- one quiz ---------------------------------------------------------------------------
 

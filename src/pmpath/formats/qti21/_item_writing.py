@@ -151,7 +151,9 @@ class ItemWriter:
             self.warn("feedback on matching pairs is not written")
         if q.type in (QType.ORDERING, QType.MATCHING, QType.ESSAY) and q.answers:
             self.warn(f"answers of a {q.type} question are not written")
-        foreign = sorted(key for key in q.extra if key != KEY)
+        foreign = sorted(key for key in q.extra if key not in (KEY, "unit"))
+        if "unit" in q.extra:
+            self.warn("QTI 2.1 text entries have no unit: learners do not see it")
         if foreign:
             self.warn(
                 f"extra values QTI 2.1 has no place for are not written: {', '.join(foreign)}"

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from markdown_it import MarkdownIt
-
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/LOM"
@@ -60,7 +58,6 @@ URL_ATTRIBUTES = {"src", "href", "data"}
 NAME = re.compile(r"[A-Za-z_][\w.-]*")
 LONE_BLANK = re.compile(r"(?<!_)_____(?!_)")
 PLUGINFILE_URL = re.compile(re.escape(PLUGINFILE) + r"/([^\"'<>\s]*)")
-MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 def boolean_attribute(value: str | None) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pmpath.formats.qti21._item_writing import ItemWriter
 from pmpath.formats.qti21._package import manifest, resource, zip_package
 from pmpath.formats.qti21._vocabulary import MANIFEST
-from pmpath.formats.quiz import FormatWarning, QuizQuestion, warner
+from pmpath.formats.quiz import FormatWarning, QuizQuestion, leave_out, warner
 
 
 def write(questions: list[QuizQuestion]) -> tuple[bytes, list[FormatWarning]]:
@@ -16,10 +16,12 @@ def write(questions: list[QuizQuestion]) -> tuple[bytes, list[FormatWarning]]:
     resources: list[str] = []
     used: set[str] = set()
     for number, question in enumerate(questions, 1):
+        first = len(warnings)
         writer = ItemWriter(question, warner(warnings, question, number))
         identifier = _unique(writer.identifier(number), used)
         item = writer.item(identifier)
         if item is None:
+            leave_out(warnings, first, question, number)
             continue
         folder = f"{identifier}/" if question.attachments else ""
         href = f"{folder}{identifier}.xml"

@@ -144,20 +144,36 @@ class ImportReport(Result):
 
 
 class ExportWarning(Result):
-    """Something of a bank that the format cannot hold."""
+    """Something of a bank that the format cannot hold, said once per question; ``left_out``:
+    the question is not in the file at all, and this is why."""
 
     message: str
     question: str | None
+    left_out: bool = False
+
+
+class WarningSummary(Result):
+    """One warning and every question it was given for (how the CLI and the page list them)."""
+
+    message: str
+    left_out: bool
+    questions: list[str]
 
 
 class ExportReport(Result):
-    """What an export wrote; ``output`` is the file the CLI wrote it to (None elsewhere)."""
+    """What an export wrote: of the bank's ``questions`` (its items and, before them, one text
+    question per scenario), ``written`` are in the file and ``left_out`` are not, each with the
+    warning that says why; ``summary`` groups the warnings by message. ``output`` is the file
+    the CLI wrote to (None elsewhere)."""
 
     bank: str
     format: str
     questions: int
+    written: int
+    left_out: int
     bytes: int
     warnings: list[ExportWarning]
+    summary: list[WarningSummary]
     output: str | None = None
 
 

@@ -18,7 +18,7 @@ from pmpath.errors import (
     TooLargeError,
 )
 from pmpath.formats.mapping import ImportDefaults, slug
-from pmpath.formats.registry import FORMATS
+from pmpath.formats.registry import FORMATS, LABELS
 from pmpath.psychometrics.irt import Model
 from pmpath.services.banks import BUNDLED_BANK_ID
 from pmpath.services.calibration import MIN_RESPONSES
@@ -46,7 +46,7 @@ def banks(request: Request, app: App, me: Author) -> Response:
 def _banks_page(
     request: Request, author: AuthorService, status: int = 200, **calibration: Any
 ) -> Response:
-    formats = [name for name, (_, _, writes, _) in FORMATS.items() if writes]
+    formats = [(name, LABELS[name]) for name, (_, _, writes, _) in FORMATS.items() if writes]
     values = {
         "banks": author.banks(),
         "formats": formats,
@@ -108,15 +108,34 @@ def lint(request: Request, app: App, me: Author, bank_id: str) -> Response:
 @router.get("/banks/{bank_id}/export")
 def export(request: Request, app: App, me: Author, bank_id: str, format: str) -> Response:
     data, report = app.author(me).export(bank_id, format)
-    extension = FORMATS[format][3] if format in FORMATS else ""
     return Response(
         data,
         media_type="application/octet-stream",
         headers={
-            "Content-Disposition": f'attachment; filename="{slug(bank_id)}{extension}"',
+            "Content-Disposition": f'attachment; filename="{_export_name(bank_id, format)}"',
             "X-Pmpath-Warnings": str(len(report.warnings)),
+            "X-Pmpath-Written": str(report.written),
+            "X-Pmpath-Left-Out": str(report.left_out),
         },
     )
+
+
+@router.get("/banks/{bank_id}/export/report", response_class=HTMLResponse)
+def export_report(request: Request, app: App, me: Author, bank_id: str, format: str) -> Response:
+    """What an export will hold, before the download: how many questions, which are left out
+    and why, and every warning, grouped by what it says."""
+    _, report = app.author(me).export(bank_id, format)
+    values = {
+        "report": report,
+        "label": LABELS.get(format, format),
+        "filename": _export_name(bank_id, format),
+    }
+    return page(request, "author_export.html", values)
+
+
+def _export_name(bank_id: str, format_name: str) -> str:
+    extension = FORMATS[format_name][3] if format_name in FORMATS else ""
+    return f"{slug(bank_id)}{extension}"
 
 
 @router.get("/import", response_class=HTMLResponse)
