@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,9 +62,12 @@ def replace_once(text: str, old: str, new: str) -> str:
 POSTGRES_ENV = "PMPATH_TEST_POSTGRES_URL"
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session, dropped at the end."""
+@contextmanager
+def own_postgres_database(
+    prefix: str, why: str = "PostgreSQL cases need a server"
+) -> Iterator[str]:
+    """A new, empty PostgreSQL database on PMPATH_TEST_POSTGRES_URL's server, dropped after;
+    the test is skipped, saying ``why``, when that variable is unset."""
     import os
     import uuid
 
@@ -72,8 +76,8 @@ def postgres_url() -> Iterator[str]:
 
     server = os.environ.get(POSTGRES_ENV)
     if not server:
-        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL cases need a server (.ci/run sets it)")
-    name = f"pmpath_test_{uuid.uuid4().hex[:12]}"
+        pytest.skip(f"{POSTGRES_ENV} is not set: {why} (.ci/run sets it)")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -83,6 +87,13 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    with own_postgres_database("pmpath_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -27,7 +27,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import POSTGRES_ENV
+from tests.conftest import own_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
@@ -89,18 +88,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def database() -> Iterator[str]:
     """A PostgreSQL database of this test's own, migrated once by ``pmpath db upgrade``."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"{POSTGRES_ENV} is not set: the failover test needs a PostgreSQL server")
-    name = f"pmpath_failover_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
+    with own_postgres_database("pmpath_failover", "the failover test needs PostgreSQL") as url:
         # Once, before any instance starts: instances refuse a database behind their version.
         subprocess.run(
             [sys.executable, "-m", "pmpath", "db", "upgrade", "--database-url", url],
@@ -108,10 +96,6 @@ def database() -> Iterator[str]:
             capture_output=True,
         )
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def learner_tokens(url: str, count: int) -> list[str]:

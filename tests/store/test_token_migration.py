@@ -4,20 +4,17 @@ public id; on SQLite and PostgreSQL, up and down."""
 from __future__ import annotations
 
 import hashlib
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from pmpath.services.accounts import AccountService
 from pmpath.store import Database
 from pmpath.store.database import _alembic_config
-from tests.conftest import POSTGRES_ENV
+from tests.conftest import own_postgres_database
 
 OLD_TOKEN = "pmp_" + "x" * 43
 
@@ -28,19 +25,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    name = f"pmpath_migration_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_postgres_database("pmpath_migration") as url:
+        yield url
 
 
 def migrate(database: Database, revision: str, down: bool = False) -> None:
