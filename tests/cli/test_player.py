@@ -76,3 +76,15 @@ def test_resuming_an_unknown_attempt_prints_nothing_on_stdout(pmpath: Run) -> No
     assert out.exit_code == 2
     assert out.stdout == ""
     assert "error: no attempt 999" in out.stderr
+
+
+def test_exam_answer_takes_the_letter_as_shown(pmpath: Run) -> None:
+    attempt = pmpath("exam", "start", "scrum-master", "--seed", "4", "--json").json()
+    number = str(attempt["attempt_id"])
+    single = next(q for q in attempt["questions"] if q["type"] == "single")
+    position = str(single["position"])
+    assert pmpath("exam", "answer", number, position, '"B"').exit_code == 0  # as the player
+    wrong = pmpath("exam", "answer", number, position, '"Z"')
+    assert wrong.exit_code == 2
+    assert "'Z' is not one of the options shown (A, B, C, D)" in wrong.stderr
+    assert "[" not in wrong.stderr  # no Python list

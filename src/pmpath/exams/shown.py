@@ -73,10 +73,11 @@ class Shown:
     def _authored(self, public_id: Any) -> Any:
         if not isinstance(public_id, str):
             return public_id  # the wrong shape: scoring says what it should be
-        found = self._to_authored.get(public_id)
+        # Letters as the learner types them: "A" is option a.
+        found = self._to_authored.get(public_id.strip().lower())
         if found is None:
             raise ResponseError(
-                f"{self.item.id}: {public_id!r} is not one of the options shown "
-                f"({', '.join(self._to_authored)})"
+                f"{public_id!r} is not one of the options shown "
+                f"({', '.join(letter.upper() for letter in self._to_authored)})"
             )
         return found
