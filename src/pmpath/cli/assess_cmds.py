@@ -135,7 +135,7 @@ def history(
             f"Assessments of {profile!r}",
             ["#", "Finished", "Source", "Placement"],
             [
-                [str(a.id), a.completed_at or "", a.source, a.placement.name]
+                [str(a.id), render.when(a.completed_at), a.source, a.placement.name]
                 for a in progress.assessments
             ],
         )
@@ -155,7 +155,7 @@ def history(
                 [
                     str(e.attempt_id),
                     e.blueprint.name if e.blueprint else "Practice",
-                    e.finished_at or "",
+                    render.when(e.finished_at),
                     f"{e.score:g}%",
                     "-" if e.passed is None else ("passed" if e.passed else "not passed"),
                 ]

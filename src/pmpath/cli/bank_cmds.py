@@ -131,5 +131,5 @@ def all_banks(
         render.json_out(data)
         return
     rows = [[data.bundled, "bundled with pmpath", "-", "-"]]
-    rows += [[b.id, b.source, str(b.items), b.created_at] for b in data.banks]
+    rows += [[b.id, b.source, str(b.items), render.when(b.created_at)] for b in data.banks]
     render.table("Banks", ["Bank", "From", "Items", "Imported"], rows)

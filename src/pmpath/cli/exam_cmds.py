@@ -228,7 +228,7 @@ def review(
         render.json_out(queue)
         return
     if not queue.due:
-        upcoming = f" The next one is due {queue.next_due}." if queue.next_due else ""
+        upcoming = f" The next one is due {render.when(queue.next_due)}." if queue.next_due else ""
         render.say("Nothing is due for review." + upcoming)
         return
     render.heading(f"{len(queue.due)} questions due for review")
@@ -245,7 +245,7 @@ def review(
             except PmpathError as exc:
                 render.say(f"{exc} — try again.")
         player.show_feedback(question, reply)
-        render.dim(f"Next review: {reply.next_due}")
+        render.dim(f"Comes back {render.when(reply.next_due)}.")
 
 
 def _finish_output(data: "AttemptView | AttemptResults") -> None:

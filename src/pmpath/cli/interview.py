@@ -25,7 +25,7 @@ def run(service: AssessmentService, profile: str) -> tuple[int, SelfAssessment]:
     framework = service.framework
     resumed = service.unfinished(profile)
     if resumed is not None and Confirm.ask(
-        f"You have an unfinished assessment from {resumed.started_at:%Y-%m-%d %H:%M} UTC, "
+        f"You have an unfinished assessment from {render.when(resumed.started_at)}, "
         f"{len(resumed.assessment.ratings)} of {len(framework.competencies)} answered. "
         "Continue it?",
         default=True,

@@ -116,7 +116,7 @@ def parameters(
     version = (
         "authored priors (never calibrated)"
         if data.version is None
-        else f"version {data.version} ({data.model}, {data.created_at})"
+        else f"version {data.version} ({data.model}, {render.when(data.created_at)})"
     )
     render.heading(f"Bank {data.bank}: {version}; {data.calibrated} items calibrated")
     render.table(

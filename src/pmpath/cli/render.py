@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,35 @@ def bullets(title: str, items: list[str]) -> None:
         grid.add_row("•", Text(item))  # Text: never read an item's brackets as markup
     console.print(grid)
     console.print()
+
+
+def when(moment: str | datetime | None, now: datetime | None = None) -> str:
+    """A moment as people say it, in UTC: "in 10 minutes", "tomorrow at 09:11 UTC",
+    "in 4 days (Fri 11 Dec)", "yesterday at 18:02 UTC", "7 Dec 2026, 02:18 UTC". The ISO form
+    is for --json only."""
+    if moment is None or moment == "":
+        return ""
+    at = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    seconds = (at - now).total_seconds()
+    clock = f"{at:%H:%M} UTC"
+    days = (at.date() - now.date()).days
+    if 0 <= seconds < 3600:
+        minutes = max(1, round(seconds / 60))
+        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    if -3600 < seconds < 0:
+        minutes = max(1, round(-seconds / 60))
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    if days == 0:
+        return f"today at {clock}"
+    if days == 1:
+        return f"tomorrow at {clock}"
+    if days == -1:
+        return f"yesterday at {clock}"
+    if 1 < days <= 7:
+        return f"in {days} days ({at:%a} {at.day} {at:%b})"
+    return f"{at.day} {at:%b %Y}, {clock}"
 
 
 #: The widest a column is kept for its longest word; longer words (rare: URLs) may fold.
