@@ -169,3 +169,12 @@ def test_db_status_and_upgrade(pmpath: Run) -> None:
     after = pmpath("db", "status", "--json").json()
     assert after["current"] is True
     assert after["revision"] == after["head"]
+
+
+def test_years_in_words_are_asked_again(pmpath: Run) -> None:
+    intake = "\n1\nfive\n99\n5\n1,3\n"  # a word, then out of range, then a number
+    out = pmpath("assess", "--profile", "kim", input=intake + "2\n\n\n" * 23)
+    assert out.exit_code == 0, out.stdout[-2000:]
+    assert "'five' is not a number" in out.stdout
+    assert "Years must be between 0 and 60." in out.stdout
+    assert pmpath("profile", "--profile", "kim", "--json").json()["intake"]["years"] == 5

@@ -100,7 +100,8 @@ def stats(
     if as_json:
         render.json_out(data)
         return
-    render.say(f"{data.attempts} finished attempts on bank {data.bank!r}.")
+    attempts = f"{data.attempts} finished attempt{'' if data.attempts == 1 else 's'}"
+    render.say(f"{attempts} on bank {data.bank!r}.")
     render.table(
         "Item statistics",
         ["Item", "Responses", "p", "r (corrected)", "Flags"],

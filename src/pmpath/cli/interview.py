@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
+from rich.prompt import Confirm, IntPrompt, Prompt
 from rich.text import Text
 
 from pmpath.assessment import Confidence, Rating, SelfAssessment
@@ -98,10 +98,7 @@ def _intake(service: AssessmentService) -> SelfAssessment:
             [(b.id, b.name) for b in framework.backgrounds],
             allow_none=True,
         )
-    years_text = Prompt.ask("Years of work experience", default="", console=console)
-    years = None
-    if years_text.strip():
-        years = FloatPrompt().process_response(years_text) if _is_number(years_text) else None
+    years = _ask_years()
     interests = _choose_many(
         "What do you enjoy most?", [(i.id, f"{i.name}: {i.summary}") for i in framework.interests]
     )
@@ -110,12 +107,23 @@ def _intake(service: AssessmentService) -> SelfAssessment:
     )
 
 
-def _is_number(text: str) -> bool:
-    try:
-        value = float(text)
-    except ValueError:
-        return False
-    return 0 <= value <= 60
+def _ask_years() -> float | None:
+    """Years of work experience: a number from 0 to 60, or nothing; anything else is asked
+    again with the reason (a word such as "five" used to be stored as no answer at all)."""
+    while True:
+        text = Prompt.ask(
+            "Years of work experience (a number, or Enter to skip)", default="", console=console
+        ).strip()
+        if not text:
+            return None
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            console.print(f"{text!r} is not a number: type it in digits, e.g. 5 or 2.5.")
+            continue
+        if 0 <= value <= 60:
+            return value
+        console.print("Years must be between 0 and 60.")
 
 
 def _choose(question: str, options: list[tuple[str, str]], allow_none: bool) -> str | None:
