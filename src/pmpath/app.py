@@ -158,6 +158,11 @@ class Pmpath:
             self.database, self.framework, self._bundled_bank, self.blueprints, self.clock
         )
 
+    @property
+    def bundled_bank_size(self) -> int:
+        """How many items the bundled bank holds."""
+        return len(self._bundled_bank.items)
+
     def catalogue(self) -> ExamCatalogue:
         """The bundled exams, from their blueprints alone (no database, no exam service)."""
         from pmpath.services.catalogue import exam_catalogue

@@ -340,3 +340,14 @@ def test_a_near_miss_id_gets_a_did_you_mean(pmpath: Run) -> None:
     assert "known: product-associate" in far.stderr  # nothing close: the ids to choose from
     exam = pmpath("exam", "start", "scrum-mastr")
     assert "did you mean 'scrum-master'?" in exam.stderr
+
+
+def test_bank_list_lists_banks_and_bank_items_their_items(pmpath: Run) -> None:
+    banks = pmpath("bank", "list")
+    assert "pm-core" in banks.stdout
+    assert "624" in banks.stdout  # the bundled bank's items, not "-"
+    items = pmpath("bank", "items", "--domain", "agile-and-scrum", "--json").json()["items"]
+    assert items
+    old = pmpath("bank", "all", "--json")  # the old name still works, with a note
+    assert old.json()["bundled"] == "pm-core"
+    assert "now `pmpath bank list`" in old.stderr

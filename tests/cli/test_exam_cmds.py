@@ -105,7 +105,7 @@ def test_bank_lint_and_list_of_the_bundled_bank(pmpath: Run) -> None:
     assert lint.exit_code == 0
     assert lint.json()["errors"] == 0
     listing = pmpath(
-        "bank", "list", "--domain", "technical-fluency", "--level", "executive", "--json"
+        "bank", "items", "--domain", "technical-fluency", "--level", "executive", "--json"
     )
     items = listing.json()["items"]
     assert items

@@ -21,7 +21,7 @@ def test_a_dry_run_reports_and_stores_nothing(pmpath: Run) -> None:
     assert report["questions"] > 0
     assert report["by_type"] == {"multichoice": report["questions"]}
     assert report["stored"] is False
-    assert pmpath("bank", "all", "--json").json()["banks"] == []
+    assert pmpath("bank", "list", "--json").json()["banks"] == []
 
 
 def test_an_import_stores_a_bank_all_at_once(pmpath: Run) -> None:
@@ -30,9 +30,9 @@ def test_an_import_stores_a_bank_all_at_once(pmpath: Run) -> None:
     ).json()
     assert report["stored"] is True
     assert report["bank"]["id"] == "onboarding-quiz"
-    banks = pmpath("bank", "all", "--json").json()["banks"]
+    banks = pmpath("bank", "list", "--json").json()["banks"]
     assert [b["id"] for b in banks] == ["onboarding-quiz"]
-    items = pmpath("bank", "list", "onboarding-quiz", "--json").json()["items"]
+    items = pmpath("bank", "items", "onboarding-quiz", "--json").json()["items"]
     assert len(items) == report["bank"]["items"]
     assert {i["level"] for i in items} == {"entry"}
 
@@ -54,7 +54,7 @@ def test_a_broken_file_stores_nothing_and_names_the_line(pmpath: Run, tmp_path: 
     out = pmpath("import", str(broken), "--format", "aiken")
     assert out.exit_code == 2
     assert f"{broken}:" in out.stderr
-    assert pmpath("bank", "all", "--json").json()["banks"] == []
+    assert pmpath("bank", "list", "--json").json()["banks"] == []
 
 
 def test_practice_on_an_imported_bank(pmpath: Run) -> None:
@@ -91,7 +91,7 @@ def test_the_bundled_bank_exports_and_reimports(
     ).json()
     assert report["stored"] is True
     original = {i.id: i for i in open_bank(load_framework(bundled_framework_path())).items}
-    items = pmpath("bank", "list", "again", "--json").json()["items"]
+    items = pmpath("bank", "items", "again", "--json").json()["items"]
     if format_name == "aiken":
         # Aiken has no names: the single-answer items come back under new ids, in order, each
         # item of a case with the case's text before its stem (Aiken has no shared texts).

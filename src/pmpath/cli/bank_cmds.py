@@ -53,7 +53,7 @@ def lint(
         )
 
 
-@app.command(name="list")
+@app.command(name="items")
 def list_items(
     bank: BankArgument = None,
     domain: Annotated[str | None, typer.Option("--domain", help="Only this domain id.")] = None,
@@ -118,8 +118,8 @@ def stats(
     )
 
 
-@app.command(name="all")
-def all_banks(
+@app.command(name="list")
+def list_banks(
     framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
@@ -127,10 +127,22 @@ def all_banks(
     """List every bank: the bundled one and those imported with pmpath import."""
     from pmpath.cli import render
 
-    data = application(framework, database_url).banks.listing()
+    pmpath = application(framework, database_url)
+    data = pmpath.banks.listing()
     if as_json:
         render.json_out(data)
         return
-    rows = [[data.bundled, "bundled with pmpath", "-", "-"]]
+    rows = [[data.bundled, "bundled with pmpath", str(pmpath.bundled_bank_size), "-"]]
     rows += [[b.id, b.source, str(b.items), render.when(b.created_at)] for b in data.banks]
     render.table("Banks", ["Bank", "From", "Items", "Imported"], rows)
+
+
+@app.command(name="all", hidden=True)
+def all_banks(
+    framework: FrameworkOption = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The old name of `pmpath bank list` (kept for scripts)."""
+    typer.echo("note: `pmpath bank all` is now `pmpath bank list`; the old name will go.", err=True)
+    list_banks(framework, database_url, as_json)
