@@ -37,3 +37,13 @@ def test_history_and_review_show_no_iso_timestamps(pmpath) -> None:  # type: ign
         out = pmpath(*command).stdout
         assert "+00:00" not in out, command
         assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", out), command
+
+
+def test_the_profile_speaks_in_names(pmpath) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import DOCS
+
+    pmpath("assess", "--answers", str(DOCS / "examples" / "engineer-answers.yaml"))
+    out = pmpath("profile").stdout
+    for internal in ("individual-contributor", "people-leader", "within-a-year", "ready-now"):
+        assert internal not in out, internal
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", out)

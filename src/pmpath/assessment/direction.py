@@ -38,6 +38,11 @@ def suggest_direction(framework: Framework, assessment: SelfAssessment, placed: 
     return Direction(track, track_reason, spec, spec_reason)
 
 
+def _said(track: Track) -> str:
+    """A track in a sentence: "individual contributor", "people leader"."""
+    return track.value.replace("-", " ")
+
+
 def _track(framework: Framework, assessment: SelfAssessment, placed: str) -> tuple[Track, str]:
     votes = {Track.PEOPLE_LEADER: [], Track.INDIVIDUAL_CONTRIBUTOR: []}  # type: dict[Track, list[str]]
     for interest in framework.interests:
@@ -47,11 +52,11 @@ def _track(framework: Framework, assessment: SelfAssessment, placed: str) -> tup
     if len(leader) != len(ic):
         chosen = Track.PEOPLE_LEADER if len(leader) > len(ic) else Track.INDIVIDUAL_CONTRIBUTOR
         said = " and ".join(leader if chosen is Track.PEOPLE_LEADER else ic)
-        return chosen, f"You said you enjoy {said}, which points to the {chosen.value} track."
+        return chosen, f"You said you enjoy {said}, which points to the {_said(chosen)} track."
 
     current = framework.role(placed)
     if current.track is not Track.BOTH:
-        return current.track, f"{current.name} is already on the {current.track.value} track."
+        return current.track, f"{current.name} is already on the {_said(current.track)} track."
     leader_role = _first_ahead(framework, placed, Track.PEOPLE_LEADER)
     if leader_role is None:
         return Track.INDIVIDUAL_CONTRIBUTOR, "No people-leader role lies ahead on this ladder."

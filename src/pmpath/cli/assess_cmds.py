@@ -103,7 +103,7 @@ def profile(
     if as_json:
         render.json_out(data)
         return
-    render.heading(f"Profile {data.profile!r}, assessed {data.assessed_at}")
+    render.heading(f"Profile {data.profile!r}, assessed {render.when(data.assessed_at)}")
     render.say()
     _show_standing(data)
 
@@ -285,7 +285,7 @@ def _show_standing(data: "Guidance | RecordedAssessment | LearnerProfile") -> No
     render.dim(placement.note)
     render.say()
     intake = data.intake
-    render.heading(f"Suggested track: {intake.track.suggested}")
+    render.heading(f"Suggested track: {render.track_name(intake.track.suggested)}")
     render.say(intake.track.reason)
     if intake.specialisation:
         render.say(f"Specialisation to consider: {intake.specialisation.reason}")
@@ -301,7 +301,8 @@ def _show_gaps(
 
     target = data.target
     path = " → ".join(step.name for step in target.path)
-    render.heading(f"Target: {target.role.name} ({target.readiness}, fit {target.fit:.0f})")
+    readiness = str(target.readiness).replace("-", " ")
+    render.heading(f"Target: {target.role.name} ({readiness}, fit {target.fit:.0f})")
     render.say(f"Path: {path}")
     rows = [
         [
