@@ -47,3 +47,14 @@ def test_the_profile_speaks_in_names(pmpath) -> None:  # type: ignore[no-untyped
     for internal in ("individual-contributor", "people-leader", "within-a-year", "ready-now"):
         assert internal not in out, internal
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", out)
+
+
+def test_the_profile_says_when_it_shows_fewer_gaps_than_gaps(pmpath) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import DOCS
+
+    pmpath("assess", "--answers", str(DOCS / "examples" / "engineer-answers.yaml"))
+    every = pmpath("gaps", "--json").json()
+    open_gaps = [g for g in every["gaps"] if g["gap"] > 0]
+    out = pmpath("profile").stdout
+    assert len(open_gaps) > 5  # the example's gaps do not all fit the profile's five
+    assert f"and {len(open_gaps) - 5} more gap" in out

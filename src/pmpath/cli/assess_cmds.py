@@ -316,13 +316,17 @@ def _show_gaps(
         ]
         for g in data.gaps
         if g.gap > 0
-    ][:limit]
-    if rows:
+    ]
+    shown = rows[:limit]
+    if shown:
         render.table(
             "Gaps, biggest impact first",
             ["Competency", "You", "Target", "Gap", "Impact", "Exams", "Tested"],
-            rows,
+            shown,
         )
+        if len(rows) > len(shown):
+            more = len(rows) - len(shown)
+            render.dim(f"… and {more} more gap{'s' if more != 1 else ''}: pmpath gaps shows all.")
     else:
         render.say("You meet every expectation of the target.")
     strengths = [f"{s.name} ({s.current})" for s in data.strengths if s.surplus > 0]
