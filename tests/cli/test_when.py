@@ -58,3 +58,11 @@ def test_the_profile_says_when_it_shows_fewer_gaps_than_gaps(pmpath) -> None:  #
     out = pmpath("profile").stdout
     assert len(open_gaps) > 5  # the example's gaps do not all fit the profile's five
     assert f"and {len(open_gaps) - 5} more gap" in out
+
+
+def test_a_chance_with_a_range_of_almost_everything_is_too_early_to_say() -> None:
+    from pmpath.cli.irt_cmds import chance
+
+    assert chance(0.68, (0.0, 1.0)) == "too early to say (0%-100%)"
+    assert chance(0.02, (0.0, 0.21)) == "2% (0%-21%)"
+    assert chance(0.9, (0.75, 0.98)) == "90% (75%-98%)"

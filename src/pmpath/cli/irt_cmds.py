@@ -321,13 +321,26 @@ def readiness(
             [
                 e.name,
                 f"{e.pass_mark:g}%",
-                f"{e.probability:.0%} ({e.interval[0]:.0%}-{e.interval[1]:.0%})",
+                chance(e.probability, e.interval),
                 f"{e.expected_percent:.0f}% ({e.expected_percent_interval[0]:.0f}-"
                 f"{e.expected_percent_interval[1]:.0f}%)",
             ]
             for e in data.exams
         ],
     )
+
+
+#: A chance whose 95% range is wider than this says nothing yet: it is not shown as a figure.
+WIDEST_USEFUL_RANGE = 0.6
+
+
+def chance(probability: float, interval: tuple[float, float] | list[float]) -> str:
+    """A chance of passing with its 95% range, or "too early to say" when the range is so wide
+    that the figure would mislead (68% with a range of 0-100% says nothing)."""
+    low, high = interval[0], interval[1]
+    if high - low > WIDEST_USEFUL_RANGE:
+        return f"too early to say ({low:.0%}-{high:.0%})"
+    return f"{probability:.0%} ({low:.0%}-{high:.0%})"
 
 
 def readiness_basis(data: "ReadinessReport") -> str:
