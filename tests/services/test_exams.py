@@ -308,3 +308,66 @@ def test_two_tabs_answering_at_once_leave_one_answer(
         )
     assert count == 1
     assert questions(exams, attempt)[0].response in (right(shown[0]), wrong(shown[0]))
+
+
+def test_a_practice_answer_is_final_once_its_feedback_is_shown(exams: ExamService) -> None:
+    attempt = exams.start_practice("ana", count=2, seed=4)
+    first = questions(exams, attempt)[0]
+    exams.answer(attempt, "ana", 0, wrong(first))
+    with pytest.raises(AttemptError, match="already answered"):
+        exams.answer(attempt, "ana", 0, right(first))
+    assert questions(exams, attempt)[0].feedback.correct is False  # type: ignore[union-attr]
+    exams.flag(attempt, "ana", 1)  # a flag is no answer: question 2 still takes one
+    assert isinstance(
+        exams.answer(attempt, "ana", 1, right(questions(exams, attempt)[1])), PracticeAnswer
+    )
+
+
+def test_a_mock_exam_answer_can_still_change(exams: ExamService) -> None:
+    attempt = exams.start_mock("ana", "mock", seed=5)
+    first = questions(exams, attempt)[0]
+    exams.answer(attempt, "ana", 0, wrong(first))
+    exams.answer(attempt, "ana", 0, right(first))
+    assert questions(exams, attempt)[0].response is not None
+
+
+def test_review_offers_four_grades_and_the_learners_grade_schedules(
+    exams: ExamService, clock: Clock
+) -> None:
+    attempt = exams.start_practice("ana", count=1, seed=9)
+    question = questions(exams, attempt)[0]
+    exams.answer(attempt, "ana", 0, wrong(question))
+    clock.advance(minutes=1)
+    [due] = exams.review_queue("ana").due
+    assert exams.review_due_count("ana") == 1
+    reply = exams.review_answer("ana", due.item_id, right(due))
+    # Scheduled at once with the suggested grade, so nothing is lost without a grade.
+    assert reply.grade == "good"
+    assert reply.next_due == "2026-11-25T09:11:00+00:00"
+    offered = {c.grade: c.seconds for c in reply.choices}
+    assert list(offered) == ["again", "hard", "good", "easy"]
+    assert offered["good"] == 600  # the 10-minute learning step
+    assert offered["again"] < offered["hard"] <= offered["good"] < offered["easy"]
+    assert exams.review_due_count("ana") == 0
+    easy = exams.review_grade("ana", due.item_id, "easy")
+    easy_due = datetime.fromisoformat(easy.next_due)
+    assert easy_due == datetime(2026, 11, 25, 9, 1, tzinfo=UTC) + timedelta(seconds=offered["easy"])
+    assert exams.review_queue("ana").next_due == easy.next_due
+    with pytest.raises(NotFoundError, match="no review answer to grade"):
+        exams.review_grade("ana", due.item_id, "again")  # once per answer
+    with pytest.raises(ResponseError):
+        exams.review_grade("ana", due.item_id, "perfect")
+
+
+def test_grading_again_brings_the_question_back_soon(exams: ExamService, clock: Clock) -> None:
+    attempt = exams.start_practice("ana", count=1, seed=9)
+    question = questions(exams, attempt)[0]
+    exams.answer(attempt, "ana", 0, wrong(question))
+    clock.advance(minutes=1)
+    [due] = exams.review_queue("ana").due
+    reply = exams.review_answer("ana", due.item_id, right(due))
+    again = exams.review_grade("ana", due.item_id, "again")
+    seconds = {c.grade: c.seconds for c in reply.choices}["again"]
+    assert again.next_due == (clock() + timedelta(seconds=seconds)).isoformat(timespec="seconds")
+    clock.advance(seconds=seconds)
+    assert [q.item_id for q in exams.review_queue("ana").due] == [due.item_id]

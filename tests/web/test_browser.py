@@ -7,14 +7,17 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import update
 
 from pmpath.app import Pmpath
 from pmpath.settings import Settings
+from pmpath.store.tables import ReviewCardRow
 from pmpath.web.app import create_app
 from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
@@ -29,6 +32,9 @@ GIFT = """// A small team quiz.
 """
 
 pytestmark = needs_chromium
+
+#: The application behind each test server, for a test to move its clock-bound data.
+CONTEXTS: dict[str, Pmpath] = {}
 
 
 def free_port() -> int:
@@ -53,6 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if instance.started:
             break
         time.sleep(0.05)
+    CONTEXTS[f"http://127.0.0.1:{port}"] = context
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(timeout=5)
@@ -78,6 +85,11 @@ def sign_up(page: Page, base: str, email: str, name: str) -> None:
     page.get_by_label("Name").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
+    if page.viewport_size and page.viewport_size["width"] < 768:
+        page.get_by_text("Menu", exact=True).click()  # on a phone the links are in the menu
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+        page.get_by_text("Menu", exact=True).click()
+        return
     expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
 
 
@@ -167,7 +179,7 @@ def test_an_author_imports_gift_and_a_learner_practises_it(
     page.get_by_role("button", name="Start practising").click()
     expect(page.get_by_text("Question 1 of", exact=False)).to_be_visible()
     page.locator('input[name="response"]').first.check()
-    page.get_by_role("button", name="Save answer").click()
+    page.get_by_role("button", name="Check my answer").click()
     expect(page.locator(".feedback")).to_be_visible()
     shot(page, "journey-practice-feedback")
     page.close()
@@ -235,6 +247,72 @@ def test_main_pages_have_no_serious_accessibility_violations(
     serious = serious_violations(page)
     page.close()
     assert serious == []
+
+
+def answer_anything(page: Page) -> None:
+    """Answer the question on the page whatever its type, with the first choice offered."""
+    first = page.locator('input[name="response"]').first
+    if first.count():
+        if first.get_attribute("type") in ("radio", "checkbox"):
+            first.check()
+        else:
+            first.fill("1")
+    for match in page.locator('select[name^="match-"]').all():
+        match.select_option(index=1)
+
+
+def fits(page: Page) -> None:
+    """No sideways scrolling."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_practice_then_spaced_review_with_grading(
+    browser: Browser, server: str, width: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_up(page, server, f"gus{width}@example.org", "Gus")
+    if width == 390:
+        # One row of header on a phone; the menu opens without JavaScript.
+        assert page.locator("header.site").bounding_box()["height"] < 100  # type: ignore[index]
+        page.get_by_text("Menu", exact=True).click()
+        page.get_by_role("link", name="Practice").click()
+    else:
+        page.get_by_role("link", name="Practice").click()
+    page.get_by_label("Questions").fill("2")
+    page.get_by_role("button", name="Start practising").click()
+    expect(page.get_by_text("Question 1 of 2", exact=False)).to_be_visible()
+    answer_anything(page)
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator(".feedback")).to_be_visible()
+    expect(page.locator("#answer-form")).to_have_count(0)  # locked once the feedback shows
+    fits(page)
+    page.get_by_role("link", name="Next question").click()
+    expect(page.get_by_text("Question 2 of 2", exact=False)).to_be_visible()
+    answer_anything(page)
+    page.get_by_role("button", name="Check my answer").click()
+    page.get_by_role("button", name="See your summary").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Practice done")
+    fits(page)
+    assert serious_violations(page) == []
+    shot(page, f"journey-practice-summary-{width}")
+    # Make whatever was missed due now (a missed item comes back after a minute).
+    with CONTEXTS[server].database.transaction() as session:
+        session.execute(update(ReviewCardRow).values(due=datetime.now(UTC) - timedelta(minutes=5)))
+    page.goto(f"{server}/review")
+    if page.get_by_text("Nothing is due for review").count():
+        page.close()
+        return  # both answers happened to be right: nothing to review
+    answer_anything(page)
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.get_by_role("button", name="Good", exact=False)).to_be_visible()
+    fits(page)
+    assert serious_violations(page) == []
+    shot(page, f"journey-review-grades-{width}")
+    page.get_by_role("button", name="Easy", exact=False).click()
+    expect(page.get_by_text("Graded “Easy”", exact=False)).to_be_visible()
+    page.close()
 
 
 def serious_violations(page: Page) -> list[tuple[str, str, int]]:

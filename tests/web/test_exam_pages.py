@@ -86,8 +86,8 @@ def test_practice_shows_feedback_at_once(client: TestClient, context: Pmpath) ->
         f"/attempts/{attempt}/q/0", data={"csrf_token": csrf, "action": "save", **fields}
     )
     assert answered.status_code == 200
-    assert "<h3" in answered.text
-    assert ">Correct</h3>" in answered.text
+    assert 'class="feedback right"' in answered.text
+    assert "<span>Correct</span>" in answered.text
 
 
 def test_a_wrongly_shaped_answer_is_explained_not_stored(

@@ -44,6 +44,7 @@ from pmpath.services.models.exams import (
     FinishedAttempt,
     Flag,
     PracticeAnswer,
+    ReviewGraded,
     ReviewQueue,
     ReviewReply,
     Saved,
@@ -226,12 +227,14 @@ class ExamService:
     def answer(
         self, attempt_id: int, profile: str, position: int, response: Any
     ) -> Saved | PracticeAnswer:
-        """Store the answer at ``position`` (replacing an earlier one); committed at once.
+        """Store the answer at ``position``; committed at once.
 
-        A mock exam answer is acknowledged only; a practice answer comes back with its credit,
-        the key and the explanations. Two tabs answering the same question at once cannot
-        corrupt the attempt: one response row per position is enforced by the database, and
-        the request that loses the race retries as an update.
+        A mock exam answer replaces an earlier one and is acknowledged only; a practice answer
+        comes back with its credit, the key and the explanations, and is final: answering a
+        practice question again is refused (AttemptError), since its key has been shown. Two
+        tabs answering the same question at once cannot corrupt the attempt: one response row
+        per position is enforced by the database, and the request that loses the race retries
+        as an update (in practice: is refused).
         """
         return _once_more_on_conflict(lambda: self._answer(attempt_id, profile, position, response))
 
@@ -252,6 +255,12 @@ class ExamService:
                     save_response(session, row.id, position, item.id, authored, credit, now)
                     return Saved(saved=True, position=position)
                 stored = attempt_store.response_at(session, row, position, item.id)
+                if stored.answered_at is not None:
+                    # Practice shows the key with the feedback: an answer is final once given.
+                    raise AttemptError(
+                        f"question {position + 1} of this practice is already answered: an "
+                        "answer cannot change once its feedback is shown"
+                    )
                 stored.response, stored.credit, stored.answered_at = authored, credit, now
                 self._review.record(session, row.profile_id, item.id, credit, now, always=False)
                 return PracticeAnswer(
@@ -326,9 +335,23 @@ class ExamService:
         """Items due for spaced review now, most overdue first."""
         return self._review.queue(profile)
 
+    def review_due_count(self, profile: str) -> int:
+        """About how many review items are due now, in one query (the queue is exact)."""
+        return self._review.due_count(profile)
+
     def review_answer(self, profile: str, item_id: str, response: Any) -> ReviewReply:
-        """Answer a due review item: feedback, and when it comes back."""
+        """Answer a due review item: feedback, and when it comes back.
+
+        The answer is scheduled (and committed) at once with the grade its credit suggests;
+        the reply's ``choices`` say when each grade the learner may give instead would bring
+        it back (:meth:`review_grade`)."""
         return self._review.answer(profile, item_id, response)
+
+    def review_grade(self, profile: str, item_id: str, grade: str) -> ReviewGraded:
+        """Grade the latest review answer to ``item_id`` as the learner judges it (again, hard,
+        good, easy, as in Anki): the card is scheduled from before that answer with this grade
+        instead of the suggested one. Once per answer."""
+        return self._review.grade(profile, item_id, grade)
 
     # -- analysis ------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from pmpath.store.tables import AttemptRow, ProfileRow, ResponseRow, ReviewCardRow
@@ -200,6 +200,23 @@ def review_cards(session: Session, profile_id: int, bank_id: str) -> Sequence[Re
         .where(ReviewCardRow.profile_id == profile_id, ReviewCardRow.bank_id == bank_id)
         .order_by(ReviewCardRow.due)
     ).all()
+
+
+def due_review_count(session: Session, profile: str, bank_id: str, now: datetime) -> int:
+    """How many of the profile's review cards on ``bank_id`` are due at ``now``: one query, for
+    the navigation (the queue itself also leaves out items held back by open attempts)."""
+    return (
+        session.scalar(
+            select(func.count(ReviewCardRow.id))
+            .join(ProfileRow, ProfileRow.id == ReviewCardRow.profile_id)
+            .where(
+                ProfileRow.name == profile,
+                ReviewCardRow.bank_id == bank_id,
+                ReviewCardRow.due <= now,
+            )
+        )
+        or 0
+    )
 
 
 def review_card(

@@ -18,7 +18,13 @@ from pmpath.settings import Settings
 from pmpath.web.auth import check_csrf
 from pmpath.web.deps import SignInFirst
 from pmpath.web.guards import Guards
-from pmpath.web.problems import document_problems, from_http_exception, from_validation, handle
+from pmpath.web.problems import (
+    document_problems,
+    from_http_exception,
+    from_validation,
+    handle,
+    server_error,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -56,6 +62,17 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
         return handle(request, from_validation(exc))
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception) -> Response:
+        # Anything unforeseen: problem details for the API, the site's page for people (the
+        # server still logs the traceback: Starlette re-raises after answering).
+        return server_error(request)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        # Browsers that ask before reading the page's <link rel="icon">.
+        return RedirectResponse("/static/favicon.svg", status_code=301)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> JSONResponse:

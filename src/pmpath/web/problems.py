@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -150,11 +150,30 @@ def from_http_exception(request: Request, exc: StarletteHTTPException) -> Respon
     else:
         from pmpath.web.pages.render import page
 
+        if status == 404 and detail == "Not Found":  # Starlette's words for an unknown URL
+            detail = "There is no page at this address: the link may be mistyped or out of date."
         reply = page(
             request, "error.html", {"status": status, "title": title, "messages": [detail]}, status
         )
     reply.headers.update(exc.headers or {})
     return reply
+
+
+def server_error(request: Request) -> Response:
+    """An unforeseen failure: problem details for the API, the site's error page for people.
+    Nothing about the failure itself is shown."""
+    title = TITLES[500]
+    detail = "something went wrong on our side; please try again in a moment"
+    if request.url.path.startswith("/api/"):
+        return problem(500, title, detail)
+    from pmpath.web.pages.render import page
+
+    try:
+        return page(
+            request, "error.html", {"status": 500, "title": title, "messages": [detail]}, 500
+        )
+    except Exception:  # the page itself failed: plain text, never a traceback
+        return PlainTextResponse(f"{title}: {detail}", status_code=500)
 
 
 def from_validation(exc: RequestValidationError) -> PmpathError:

@@ -211,10 +211,37 @@ class ReviewQueue(Result):
     next_due: str | None
 
 
+ReviewGrade = Literal["again", "hard", "good", "easy"]
+
+
+class GradeChoice(Result):
+    """A grade the learner may give a review answer, and when it would bring the question back:
+    ``seconds`` after the answer, at ``due``."""
+
+    grade: ReviewGrade
+    due: str
+    seconds: int
+
+
 class ReviewReply(Feedback):
-    """Feedback on a review answer, and when the question comes back."""
+    """Feedback on a review answer, and when the question comes back.
+
+    ``grade`` is the grade the answer was scheduled with (from its credit: full "good", partial
+    "hard", none "again"); ``choices`` are the four grades the learner may give instead
+    (:meth:`pmpath.services.exams.ExamService.review_grade`), each with when it would bring
+    the question back."""
 
     next_due: str | None
+    grade: ReviewGrade = "good"
+    choices: list[GradeChoice] = Field(default_factory=list)
+
+
+class ReviewGraded(Result):
+    """A review answer graded by the learner: the grade and when the question comes back."""
+
+    item_id: str
+    grade: ReviewGrade
+    next_due: str
 
 
 class ItemAnalysis(Result):

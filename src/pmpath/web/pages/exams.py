@@ -15,17 +15,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from pmpath.errors import AttemptError, PmpathError, ResponseError
+from pmpath.errors import AttemptError, NotFoundError, PmpathError, ResponseError
 from pmpath.services.accounts import User
 from pmpath.web.deps import App, MaybeUser, Position, RowId, signed_in
 from pmpath.web.flash import flash
-from pmpath.web.pages.render import page
+from pmpath.web.pages.render import page, when
 
 if TYPE_CHECKING:
     from pmpath.services.models.exams import LearnerResponse, QuestionView
 
 router = APIRouter()
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+LOCKED = (
+    "You have already answered this question, and its feedback is below: in practice an "
+    "answer is final once you have seen the right one."
+)
 
 
 @router.get("/exams", response_class=HTMLResponse)
@@ -136,6 +140,7 @@ def question(
     attempt_id: int,
     position: int,
     error: str | None = None,
+    status: int = 200,
 ) -> Response:
     """The question page; ``error``: why the answer just posted was refused."""
     view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
@@ -148,6 +153,7 @@ def question(
         request,
         "question.html",
         {"view": view, "q": questions[position], "letters": LETTERS, "error": error},
+        status,
     )
 
 
@@ -200,6 +206,13 @@ async def answer(
         raise AttemptError(f"attempt {attempt_id} has no question {position + 1}")
     current = questions[position]
     picked = not is_blank(current, form)
+    practice = view.mode == "practice"
+    if practice and current.response is not None:
+        # Practice locks an answer once its feedback is shown: moves still move, a second
+        # answer is refused with the feedback in view.
+        picked = False
+        if action == "save":
+            return question(request, app, me, attempt_id, position, error=LOCKED, status=409)
     try:
         # Every move saves the pick on the page first: flagging, going to another question or
         # to the hand-in summary must never throw an answer away (without JavaScript too).
@@ -210,13 +223,15 @@ async def answer(
     except ResponseError as exc:
         return question(request, app, me, attempt_id, position, error=str(exc.problems[0].message))
     except AttemptError:
+        if practice:  # answered meanwhile (another tab): no deadline in practice
+            return question(request, app, me, attempt_id, position, error=LOCKED, status=409)
         return _time_ran_out(request, app, me, attempt_id)
     goto = str(form.get("goto") or "")
     if goto.isdigit() and int(goto) < len(questions):
         return RedirectResponse(f"/attempts/{attempt_id}/q/{int(goto)}", status_code=303)
     if action == "summary":
         return RedirectResponse(f"/attempts/{attempt_id}/summary", status_code=303)
-    if action in ("flag", "unflag") or (view.mode == "practice" and picked):
+    if action in ("flag", "unflag") or (practice and picked):
         return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
     following = position + 1 if position + 1 < len(questions) else position
     return RedirectResponse(f"/attempts/{attempt_id}/q/{following}", status_code=303)
@@ -272,6 +287,8 @@ def results(
     attempt_id: RowId,
 ) -> Response:
     data = app.exams_for_attempt(attempt_id).results(attempt_id, me.profile)
+    if data.mode == "practice":
+        return page(request, "practice_done.html", {"r": data, "letters": LETTERS})
     return page(request, "results.html", {"r": data, "letters": LETTERS})
 
 
@@ -318,3 +335,24 @@ async def review_answer(
     return page(
         request, "review.html", {"queue": queue, "q": due, "letters": LETTERS, "feedback": reply}
     )
+
+
+@router.post("/review/{item_id}/grade")
+async def review_grade(
+    request: Request, app: App, me: Annotated[User, signed_in("/review")], item_id: str
+) -> Response:
+    """The learner's own grade (Again, Hard, Good, Easy) for the review answer just given."""
+    form = await request.form()
+    reply = RedirectResponse("/review", status_code=303)
+    try:
+        graded = app.exams.review_grade(me.profile, item_id, str(form.get("grade") or ""))
+    except NotFoundError:
+        # Graded already (a double click, a second tab): the first grade stands.
+        flash(reply, request, "That answer was graded already; the first grade stands.")
+        return reply
+    flash(
+        reply,
+        request,
+        f"Graded “{graded.grade.capitalize()}”: this question comes back {when(graded.next_due)}.",
+    )
+    return reply

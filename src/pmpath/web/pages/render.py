@@ -3,7 +3,7 @@ in every page."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from pmpath.web import flash
-from pmpath.web.auth import current
+from pmpath.web.auth import application, current
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 # Question stems and scenarios are Markdown. Raw HTML in them is not passed through (html
@@ -31,8 +31,78 @@ def day(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
+def _moment(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def when(value: datetime | str | None, now: datetime | None = None) -> str:
+    """A moment as people say it, relative to now (UTC): "now", "in 10 minutes", "today at
+    14:05", "tomorrow at 09:00", "in 3 days", "on 7 March 2027"; past moments "3 days ago".
+    Never an ISO timestamp."""
+    if value is None or value == "":
+        return ""
+    moment = _moment(value).astimezone(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    ahead = moment - now
+    seconds = ahead.total_seconds()
+    if abs(seconds) < 30:
+        return "now"
+    if 0 < seconds < 3600:
+        minutes = max(1, round(seconds / 60))
+        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    if -3600 < seconds < 0:
+        minutes = max(1, round(-seconds / 60))
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    days = (moment.date() - now.date()).days
+    clock = f"{moment:%H:%M}"
+    if days == 0:
+        return f"today at {clock}"
+    if days == 1:
+        return f"tomorrow at {clock}"
+    if days == -1:
+        return f"yesterday at {clock}"
+    if 1 < days < 14:
+        return f"in {days} days"
+    if -14 < days < -1:
+        return f"{-days} days ago"
+    return f"on {day(moment)}"
+
+
+def span(seconds: float | timedelta) -> str:
+    """A length of time as a review button says it: "1 min", "10 min", "3 h", "1 day",
+    "4 days", "2 months", "1.5 years"."""
+    total = seconds.total_seconds() if isinstance(seconds, timedelta) else float(seconds)
+    minutes = max(1, round(total / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = round(total / 3600)
+    if hours < 24:
+        return f"{hours} h"
+    days = round(total / 86400)
+    if days < 31:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if days < 365:
+        months = round(days / 30.4)
+        return f"{months} month{'s' if months != 1 else ''}"
+    return f"{days / 365:.1f} years".replace(".0 ", " ")
+
+
 TEMPLATES.env.filters["markdown"] = markdown
 TEMPLATES.env.filters["day"] = day
+TEMPLATES.env.filters["when"] = when
+TEMPLATES.env.filters["span"] = span
+
+
+def reviews_due(request: Request, user: Any) -> int | None:
+    """How many review items are due for the signed-in user (one query), for the navigation;
+    None for visitors or when it cannot be counted (an error page must still render)."""
+    if user is None:
+        return None
+    try:
+        return application(request).exams.review_due_count(user.profile)
+    except Exception:  # a badge is never worth failing a page for
+        return None
 
 
 def page(
@@ -43,7 +113,13 @@ def page(
     response = TEMPLATES.TemplateResponse(
         request,
         template,
-        {"user": user, "csrf_token": csrf or "", "flash": note, **values},
+        {
+            "user": user,
+            "csrf_token": csrf or "",
+            "flash": note,
+            "reviews_due": reviews_due(request, user),
+            **values,
+        },
         status_code=status,
     )
     if flash.FLASH_COOKIE in request.cookies:
