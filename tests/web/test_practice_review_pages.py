@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +17,6 @@ from pmpath.store.tables import ReviewCardRow
 from pmpath.web.app import create_app
 from pmpath.web.pages.render import span, when
 from tests.conftest import as_shown, right_answer
-from tests.services.test_exams import wrong_authored
 from tests.web.conftest import form_for, profile_of, sign_up
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -94,6 +94,30 @@ def test_practice_locks_the_answer_shows_next_and_ends_with_a_summary(
     assert not ISO.search(visible(done.text))
 
 
+def no_credit(item: Any) -> Any:
+    """An answer of the item's own shape that earns nothing (partial credit would make the
+    feedback "partly right"): no step in its place, no left matched, only distractors."""
+    from pmpath.exams.items import ItemType
+    from pmpath.exams.scoring import correct_response, score
+
+    key = correct_response(item)
+    if item.type in (ItemType.SINGLE, ItemType.TRUE_FALSE):
+        answer: Any = next(o.id for o in item.options if o.id != key)
+    elif item.type is ItemType.MULTIPLE:
+        answer = [o.id for o in item.options if not o.correct]
+    elif item.type is ItemType.NUMERIC:
+        answer = float(key) + 1000 + abs(float(key)) * 10
+    elif item.type is ItemType.ORDERING:
+        answer = key[1:] + key[:1]
+    elif item.type is ItemType.MATCHING:
+        lefts, rights = list(key), list(key.values())
+        answer = dict(zip(lefts, rights[1:] + rights[:1], strict=True))
+    else:
+        answer = "certainly not the accepted answer"
+    assert score(item, answer) == 0.0, item.id
+    return answer
+
+
 def test_a_missed_practice_question_is_linked_from_the_summary(
     client: TestClient, context: Pmpath
 ) -> None:
@@ -102,7 +126,7 @@ def test_a_missed_practice_question_is_linked_from_the_summary(
     profile = profile_of(context, "ana@example.org")
     question = context.exams.view(attempt, profile).questions[0]
     item = context.exams.bank.item(question.item_id)
-    context.exams.answer(attempt, profile, 0, as_shown(item, question, wrong_authored(item)))
+    context.exams.answer(attempt, profile, 0, as_shown(item, question, no_credit(item)))
     page = client.get(f"/attempts/{attempt}/q/0").text
     assert 'class="feedback wrong"' in page
     assert "<span>Not quite</span>" in page
@@ -139,7 +163,7 @@ def make_due(context: Pmpath, profile: str) -> None:
     attempt = context.exams.start_practice(profile, count=1, seed=3)
     question = context.exams.view(attempt, profile).questions[0]
     item = context.exams.bank.item(question.item_id)
-    context.exams.answer(attempt, profile, 0, as_shown(item, question, wrong_authored(item)))
+    context.exams.answer(attempt, profile, 0, as_shown(item, question, no_credit(item)))
     with context.database.transaction() as session:
         session.execute(update(ReviewCardRow).values(due=datetime.now(UTC) - timedelta(minutes=5)))
 

@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pmpath.app import Pmpath
-from pmpath.exams.scoring import correct_response
 from tests.web.conftest import sign_up
 from tests.web.test_api_flows import token_for
 
@@ -74,23 +73,6 @@ def test_review_leaves_out_items_of_an_open_exam(context: Pmpath) -> None:
     exams.finish(mock, "ana")
     # Handed in: the card is back (the exam's result rescheduled it, as a missed item).
     assert exams.review_queue("ana").next_due is not None
-
-
-def _wrong(context: Pmpath, item_id: str) -> object:
-    item = context.exams.bank.item(item_id)
-    right = correct_response(item)
-    if isinstance(right, str) and item.options:
-        return next(o.id for o in item.options if o.id != right)
-    if isinstance(right, list) and item.options and item.type.value == "multiple":
-        return [o.id for o in item.options if not o.correct][:1] or right[:1]
-    if isinstance(right, list):
-        return list(reversed(right))
-    if isinstance(right, dict):
-        values = list(right.values())
-        return dict(zip(right, values[1:] + values[:1], strict=True))
-    if isinstance(right, float | int):
-        return float(right) + 1000
-    return "certainly not this"
 
 
 def test_sign_in_is_checked_before_the_body_is_read(client: TestClient) -> None:
