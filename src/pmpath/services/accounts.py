@@ -202,8 +202,8 @@ class AccountService:
         throttle = self.throttle
         since = now - throttle.window
         with self.database.read() as session:
-            by_client = account_store.failures_of_client(session, client, since)
-            by_pair = account_store.failures_of_pair(session, email, client, since)
+            by_client = account_store.failures(session, client, since)
+            by_pair = account_store.failures(session, client, since, email)
             row = account_store.user_by_email(session, email)
             found = (_user(session, row), row.password_hash) if row is not None else None
         if by_client >= throttle.per_client:

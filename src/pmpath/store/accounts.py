@@ -99,28 +99,13 @@ def count_admins(session: Session) -> int:
     return admins or 0
 
 
-def failures_of_client(session: Session, client: str, since: datetime) -> int:
-    """Failed sign-ins from ``client`` since ``since``, for any account."""
-    count = session.scalar(
-        select(func.count())
-        .select_from(LoginFailureRow)
-        .where(LoginFailureRow.client == client, LoginFailureRow.at > since)
-    )
-    return count or 0
-
-
-def failures_of_pair(session: Session, email: str, client: str, since: datetime) -> int:
-    """Failed sign-ins for ``email`` from ``client`` since ``since``."""
-    count = session.scalar(
-        select(func.count())
-        .select_from(LoginFailureRow)
-        .where(
-            LoginFailureRow.email == email,
-            LoginFailureRow.client == client,
-            LoginFailureRow.at > since,
-        )
-    )
-    return count or 0
+def failures(session: Session, client: str, since: datetime, email: str | None = None) -> int:
+    """Failed sign-ins from ``client`` since ``since``: for any account, or for ``email``."""
+    query = select(func.count()).select_from(LoginFailureRow)
+    query = query.where(LoginFailureRow.client == client, LoginFailureRow.at > since)
+    if email is not None:
+        query = query.where(LoginFailureRow.email == email)
+    return session.scalar(query) or 0
 
 
 def add_failure(session: Session, email: str, client: str, now: datetime, since: datetime) -> None:

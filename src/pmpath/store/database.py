@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -148,6 +149,7 @@ class Database:
         return self.engine.url.render_as_string(hide_password=True)
 
 
+@functools.cache
 def head_revision() -> str:
     """The newest migration's revision, read from the migration files' ``revision`` and
     ``down_revision`` lines (the one no other migration comes after)."""

@@ -22,7 +22,7 @@ from pmpath.web.flash import flash
 from pmpath.web.pages.render import page, when
 
 if TYPE_CHECKING:
-    from pmpath.services.models.exams import LearnerResponse, QuestionView
+    from pmpath.services.models.exams import AttemptView, LearnerResponse, QuestionView
 
 router = APIRouter()
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -113,9 +113,9 @@ def attempt(
     me: Annotated[User, signed_in("/attempts/{attempt_id}")],
     attempt_id: RowId,
 ) -> Response:
-    view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
-    if view.finished_at is not None:
-        return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+    view = _running(app, me, attempt_id)
+    if isinstance(view, Response):
+        return view
     pending = [q.position for q in view.questions if q.response is None]
     position = pending[0] if pending else 0
     return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
@@ -143,9 +143,9 @@ def question(
     status: int = 200,
 ) -> Response:
     """The question page; ``error``: why the answer just posted was refused."""
-    view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
-    if view.finished_at is not None:
-        return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+    view = _running(app, me, attempt_id)
+    if isinstance(view, Response):
+        return view
     questions = view.questions
     if not 0 <= position < len(questions):
         raise AttemptError(f"attempt {attempt_id} has no question {position + 1}")
@@ -262,9 +262,9 @@ def summary(
     attempt_id: RowId,
 ) -> Response:
     """Before handing in (Moodle's summary): what is unanswered and flagged, with the way back."""
-    view = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
-    if view.finished_at is not None:
-        return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+    view = _running(app, me, attempt_id)
+    if isinstance(view, Response):
+        return view
     return page(request, "summary.html", {"view": view})
 
 
@@ -356,3 +356,11 @@ async def review_grade(
         f"Graded “{graded.grade.capitalize()}”: this question comes back {when(graded.next_due)}.",
     )
     return reply
+
+
+def _running(app: Any, me: User, attempt_id: int) -> AttemptView | Response:
+    """The attempt as its learner sees it while it runs; once finished, the way to its results."""
+    view: AttemptView = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
+    if view.finished_at is not None:
+        return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+    return view
