@@ -56,6 +56,11 @@ def item(item_id: str) -> Item:
         ("sample-007", "  Definition   of DONE ", 1.0),
         ("sample-007", "dod", 1.0),
         ("sample-007", "acceptance criteria", 0.0),
+        # ... and punctuation, hyphens and a leading article: what people type is marked fairly
+        ("sample-007", "Definition-of-Done.", 1.0),
+        ("sample-007", "the definition of done", 1.0),
+        ("sample-007", "D.o.D", 1.0),
+        ("sample-007", "definition of ready", 0.0),
     ],
 )
 def test_credit(item_id: str, response: Any, credit: float) -> None:
@@ -122,3 +127,22 @@ def test_any_response_scores_between_0_and_1_or_is_refused(item_id: str, respons
     except ResponseError:
         return
     assert 0.0 <= credit <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("given", "accepted", "same"),
+    [
+        ("alt-text", "alt text", True),
+        ("Work item age.", "work item age", True),
+        ("Given/When/Then", "Given When Then", True),
+        ("an MVP", "MVP", True),
+        ("C++", "C", False),  # symbols that change the meaning are kept
+        ("C#", "C", False),
+        ("10%", "10", False),
+        ("theme", "me", False),  # only a whole leading article is dropped
+    ],
+)
+def test_short_answers_compare_without_punctuation(given: str, accepted: str, same: bool) -> None:
+    from pmpath.exams.scoring import normalise_text
+
+    assert (normalise_text(given) == normalise_text(accepted)) is same

@@ -16,7 +16,8 @@ numeric        a number                               1 within the tolerance, el
 ordering       all option ids in the learner's order  the share of steps in their correct position
 matching       {left text: option id}                 the share of left items matched correctly
 short-answer   text                                   1 when it equals an accepted answer, ignoring
-                                                      case, accents and spacing; else 0
+                                                      case, accents, spacing, punctuation, hyphens
+                                                      and a leading article; else 0
 =============  =====================================  =============================================
 
 A response of the wrong shape is a :class:`PmpathError` (bad input), never a zero.
@@ -25,6 +26,7 @@ A response of the wrong shape is a :class:`PmpathError` (bad input), never a zer
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -140,11 +142,22 @@ def _matching(item: Item, response: Any) -> float:
     return matched / len(expected)
 
 
+#: Leading articles carry no meaning in a short answer ("the Kano model" is "Kano model").
+_ARTICLE = re.compile(r"^(?:the|an?)\s+")
+#: Kept when squashing: they change the meaning ("C++", "C#", "10%", "$5").
+_MEANINGFUL_SYMBOLS = frozenset("+#%$&")
+
+
 def normalise_text(text: str) -> str:
-    """Lower case, accents removed, spacing collapsed: how short answers are compared."""
+    """How short answers are compared: lower case, accents removed, a leading article dropped,
+    then everything but letters, digits and ``+#%$&`` removed, so "alt-text", "Alt text" and
+    "alttext", or "Work item age." and "work item age", are the same answer. Squashing the
+    spaces too means "Given/When/Then", "Given-When-Then" and "given when then" match one
+    accepted form; distinct answers almost never differ only in their spacing."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.split())
+    plain = _ARTICLE.sub("", " ".join(plain.split()))
+    return "".join(ch for ch in plain if ch.isalnum() or ch in _MEANINGFUL_SYMBOLS)
 
 
 def _short_answer(item: Item, response: Any) -> float:
