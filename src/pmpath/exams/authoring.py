@@ -367,10 +367,11 @@ def _multiple(parts: _Body, where: Location) -> dict[str, Any]:
     result = _choices(parts, where)
     options = result["options"]
     keys = sum(option.correct for option in options)
-    if not 4 <= len(options) <= 8 or keys < 2:
+    # One key is allowed: "select all that apply" must not tell people there are at least two.
+    if not 4 <= len(options) <= 8 or keys < 1:
         raise parts.problem(
             where.line,
-            f"a multiple-response item needs 4-8 options and 2 or more [x] "
+            f"a multiple-response item needs 4-8 options and 1 or more [x] "
             f"(has {len(options)} options, {keys} marked)",
         )
     return result

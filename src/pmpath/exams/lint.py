@@ -3,7 +3,8 @@
 Structure (one best answer, rationales, explanations, unique ids) is enforced when a bank
 loads; these rules catch what makes a well-formed item a poor one: cues that let test-wise
 people guess, keys that stand out, and questions asked twice. Each finding has a code, a
-severity and the file and line of the item.
+severity and the file and line of the item; the bank-level cues of :mod:`pmpath.exams.cues`
+have no line (they are about the whole bank).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from pmpath.errors import Location
+from pmpath.exams.cues import bank_cues
 from pmpath.exams.items import CHOICE_TYPES, Bank, Item, ItemType
 
 #: Absolute words in an option let test-wise people rule it out (or in) without knowing.
@@ -36,7 +38,7 @@ class Finding:
     location: Location
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity} {self.code}: {self.message}"
+        return f"{str(self.location) or 'whole bank'}: {self.severity} {self.code}: {self.message}"
 
 
 def lint_bank(bank: Bank) -> list[Finding]:
@@ -50,6 +52,9 @@ def lint_bank(bank: Bank) -> list[Finding]:
     for items in by_file.values():
         findings += _key_patterns(items)
     findings += _near_duplicates(bank.items)
+    findings += [
+        Finding("warning", code, message, Location()) for code, message in bank_cues(bank.items)
+    ]
     return sorted(findings, key=lambda f: (f.location.file or "", f.location.line or 0, f.code))
 
 
