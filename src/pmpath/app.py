@@ -163,6 +163,12 @@ class Pmpath:
         """How many items the bundled bank holds."""
         return len(self._bundled_bank.items)
 
+    @property
+    def bundled_bank(self) -> Bank:
+        """The bundled bank itself, without opening the database (``practice --help`` lists
+        its domains and levels)."""
+        return self._bundled_bank
+
     def catalogue(self) -> ExamCatalogue:
         """The bundled exams, from their blueprints alone (no database, no exam service)."""
         from pmpath.services.catalogue import exam_catalogue
@@ -176,7 +182,12 @@ class Pmpath:
         return AuthorService(self.banks, acting)
 
     def evidence(self, profile: str) -> dict[str, CompetencyEvidence]:
-        """What the learner's answers say beside each self-rating (see competency_evidence)."""
+        """What the learner's answers say beside each self-rating (see competency_evidence);
+        for a profile that has taken no exam, nothing, found with one query and without
+        reading the bank or loading the exam engine (a seventh of ``pmpath profile``'s
+        start-up)."""
+        if not self.assessments.took_exams(profile):
+            return {}
         from pmpath.services.psychometrics import competency_evidence
 
         return competency_evidence(self.exams, self.psychometrics, profile)
@@ -200,6 +211,16 @@ class Pmpath:
         if name in (None, BUNDLED_BANK_ID) or not Path(name).exists():
             return self.exams_for(name)
         return self._exams_on(self.banks.open_local(name))
+
+    def bank_for_local(self, name: str | None) -> Bank:
+        """For the command line: the bundled bank (parsed once and kept between runs, and the
+        database left closed), a folder or file of Markdown questions when ``name`` is a path
+        that exists, else the imported bank with that id."""
+        from pmpath.services.banks import BUNDLED_BANK_ID
+
+        if name in (None, BUNDLED_BANK_ID):
+            return self._bundled_bank
+        return self.banks.open_local(name)
 
     def _exams_on(self, bank: Bank) -> ExamService:
         from pmpath.services.exams import ExamService

@@ -17,7 +17,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -65,6 +64,8 @@ def _key(kind: str, sources: Sequence[Path]) -> str:
 
 
 def _store(path: Path, value: object) -> None:
+    import tempfile  # only on a miss: most runs read the cache and never write it
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written aside and renamed: a reader never sees half a file, and two processes

@@ -11,21 +11,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from pmpath.errors import FieldPath, Location, PmpathError, Problem
 from pmpath.localfiles import read_local_file
+
+if TYPE_CHECKING:
+    # PyYAML is imported where a document is read, not here: commands that find their
+    # framework and bank already parsed in the content cache never need it (~8 ms).
+    import yaml
 
 #: Hand-written files; anything bigger is a mistake or an attack.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 M = TypeVar("M", bound=BaseModel)
 
-#: libyaml's safe loader when PyYAML was built with it, else the pure-Python one.
-_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _fast_loader() -> Any:
+    """libyaml's safe loader when PyYAML was built with it, else the pure-Python one."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlDocument:
@@ -60,6 +68,8 @@ class YamlDocument:
 
     def line_of(self, path: FieldPath) -> int | None:
         """The 1-based line of the deepest node along ``path`` (a key's own line for mappings)."""
+        import yaml
+
         if self.tree is None:
             return None
         node: yaml.Node = self.tree
@@ -105,8 +115,10 @@ class YamlDocument:
     def _compose(self, text: str) -> yaml.Node | None:
         # libyaml composes several times faster (a 600-question bank has 700 front matters);
         # on an error the pure-Python parser runs again for its clearer message.
+        import yaml
+
         try:
-            return yaml.compose(text, Loader=_FAST_LOADER)
+            return yaml.compose(text, Loader=_fast_loader())
         except yaml.YAMLError:
             pass
         try:
@@ -121,6 +133,8 @@ class YamlDocument:
         # pmpath files never need one, and nested aliases multiply a few lines into billions
         # of values ("billion laughs"): every walk of the tree would run for ever. A node met
         # twice on one walk is an alias.
+        import yaml
+
         seen: set[int] = set()
         stack = [root] if root is not None else []
         while stack:
@@ -139,9 +153,11 @@ class YamlDocument:
                 stack += node.value
 
     def _construct(self) -> Any:
+        import yaml
+
         if self.tree is None:
             return None
-        loader = _FAST_LOADER("")
+        loader = _fast_loader()("")
         try:
             return loader.construct_document(self.tree)
         except yaml.MarkedYAMLError as exc:
@@ -158,6 +174,8 @@ class YamlDocument:
     def _duplicate_keys(self, node: yaml.Node | None, path: FieldPath) -> list[Problem]:
         # PyYAML keeps the last of two equal keys without a word; an author who wrote
         # the same field twice deserves to hear about it.
+        import yaml
+
         problems: list[Problem] = []
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()

@@ -87,3 +87,37 @@ def test_a_profile_that_meets_its_target_gets_an_empty_plan(fw: Framework) -> No
     analysis = analyse_gaps(fw, assessment, fw.role("chief-product-officer"))
     assert analysis.gaps == []
     assert build_plan(fw, assessment, analysis, ("executive",)).steps == ()
+
+
+def test_someone_in_a_product_role_gets_no_steps_meant_for_getting_into_product(
+    fw: Framework,
+) -> None:
+    # A Product Manager who rates themselves low on customer empathy and prioritisation, the
+    # competencies "Shadow a product manager" builds: placed at entry level by their ratings.
+    levels = everything_at(fw, 1)
+    switcher = profile_of(levels, background="marketing")
+    in_product = profile_of(levels, background="marketing", current_role="product-manager")
+    target = fw.role("product-manager")
+    entry = ("entry", "mid-career")
+    for_switcher = build_plan(fw, switcher, analyse_gaps(fw, switcher, target), entry)
+    for_pm = build_plan(fw, in_product, analyse_gaps(fw, in_product, target), entry)
+    assert "shadow-a-product-manager" in {s.item_id for s in for_switcher.steps}
+    assert for_switcher.transition_steps
+    chosen = {s.item_id for s in for_pm.steps}
+    assert "shadow-a-product-manager" not in chosen
+    assert for_pm.transition_steps == ()
+    behind = {"entry", "early-career"}
+    for step in for_pm.steps:
+        item = next((a for a in fw.development_actions if a.id == step.item_id), None) or next(
+            c for c in fw.certifications if c.id == step.item_id
+        )
+        assert not set(item.stages) <= behind, step.item_id
+    assert for_pm.steps  # still a plan: steps that suit a Product Manager
+
+
+def test_a_product_associate_keeps_the_entry_steps(fw: Framework) -> None:
+    levels = everything_at(fw, 1)
+    associate = profile_of(levels, current_role="product-associate")
+    target = fw.role("product-manager")
+    plan = build_plan(fw, associate, analyse_gaps(fw, associate, target), ("entry", "mid-career"))
+    assert "shadow-a-product-manager" in {s.item_id for s in plan.steps}

@@ -18,7 +18,12 @@ def test_no_command_shows_the_overview(pmpath: Run) -> None:
     assert "Product management career framework" in out.stdout
     assert "Chief Product Officer" in out.stdout
     # A newcomer's first steps, as exact commands.
-    for command in ("pmpath assess", "pmpath practice", "pmpath exam start pm-foundations"):
+    for command in (
+        "pmpath assess",
+        "pmpath practice",
+        "pmpath exam start pm-foundations",
+        "pmpath resume",
+    ):
         assert command in out.stdout
 
 

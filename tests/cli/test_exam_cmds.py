@@ -85,8 +85,8 @@ def test_interactive_practice_with_feedback(pmpath: Run) -> None:
     )
     assert out.exit_code == 0, out.stdout[-1500:]
     assert "Question 1 of 3" in out.stdout
-    assert "0 of 3 answers saved. Resume with: pmpath exam resume" in out.stdout
-    resumed = pmpath("exam", "resume", input="\n\n\nn\n")
+    assert "0 of 3 answers saved. Resume with: pmpath resume 1" in out.stdout
+    resumed = pmpath("resume", input="\n\n\nn\n")
     assert resumed.exit_code == 0, resumed.stdout[-1500:]
     assert "Score 0%" in resumed.stdout
 
@@ -126,3 +126,7 @@ def test_bank_stats_before_any_attempt(pmpath: Run) -> None:
     data = pmpath("bank", "stats", "--json").json()
     assert data["attempts"] == 0
     assert data["items"] == []
+    shown = pmpath("bank", "stats").stdout
+    assert "0 finished attempts on bank 'pm-core'." in shown
+    assert "No item has 20 responses yet: nothing to analyse." in shown
+    assert "┃" not in shown  # no empty table

@@ -136,15 +136,30 @@ def test_a_scripted_placement_test_then_readiness_and_ability(pmpath: Run, tmp_p
     assert "On the ladder, the ratings your answers point to place you at" in shown
 
 
-def test_the_interactive_placement_test_pauses_and_resumes(pmpath: Run) -> None:
+def test_the_interactive_placement_test_waits_and_resumes(pmpath: Run) -> None:
     paused = pmpath("exam", "placement", "--seed", "1", input="/leave\n")
     assert paused.exit_code == 0
-    assert "Resume with: pmpath exam placement --resume" in paused.stdout
-    # With no --resume the unfinished test is picked up again, at the same question.
-    resumed = pmpath("exam", "placement", input="/leave\n")
+    said = " ".join(paused.stdout.split())  # as read, whatever the wrapping
+    assert "It has no clock: /leave stops, and it waits for you." in said
+    assert "pause" not in said  # there is no pause key, only /leave
+    attempt = paused.stdout.split("Resume with: pmpath resume ")[1].split()[0]
+    # Started again, the unfinished test is picked up, at the same question.
+    again = pmpath("exam", "placement", input="/leave\n")
+    assert f"Placement test, attempt {attempt}:" in again.stdout
+    assert "Question 1 (at most 48)" in again.stdout
+    resumed = pmpath("resume", attempt, input="/leave\n")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert f"Placement test, attempt {attempt}:" in resumed.stdout
     assert "Question 1 (at most 48)" in resumed.stdout
-    attempt = paused.stdout.split("--resume ")[1].split()[0]
-    assert f"--resume {attempt}" in resumed.stdout
+
+
+def test_the_old_resume_option_still_works_with_a_note(pmpath: Run) -> None:
+    attempt = str(pmpath("exam", "placement", "--json").json()["attempt_id"])
+    old = pmpath("exam", "placement", "--resume", attempt, input="/leave\n")
+    assert old.exit_code == 0
+    assert f"Placement test, attempt {attempt}:" in old.stdout
+    assert f"note: `--resume {attempt}` is now `pmpath resume {attempt}`" in old.stderr
+    assert "--resume" not in pmpath("exam", "placement", "--help").stdout
 
 
 def test_answering_a_placement_test_refuses_bad_json(pmpath: Run) -> None:

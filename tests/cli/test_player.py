@@ -22,7 +22,7 @@ def test_handing_in_mid_exam_asks_first_and_shows_what_is_open(pmpath: Run) -> N
     assert "Hand in now? Answers cannot change afterwards." in declined.stdout
     assert "Score" not in declined.stdout  # not handed in
     assert "0 of 30 answers saved. The exam clock keeps running" in declined.stdout
-    accepted = pmpath("exam", "resume", input="/finish\ny\n")
+    accepted = pmpath("resume", input="/finish\ny\n")
     assert accepted.exit_code == 0, accepted.stdout[-1500:]
     assert "Score 0%" in accepted.stdout
 
@@ -52,7 +52,7 @@ def test_resuming_opens_the_first_question_still_to_do(pmpath: Run) -> None:
     for question in attempt["questions"][:2]:
         answer = json.dumps(full_credit(question))
         assert pmpath("exam", "answer", number, str(question["position"]), answer).exit_code == 0
-    resumed = pmpath("exam", "resume", number, input="/leave\n")
+    resumed = pmpath("resume", number, input="/leave\n")
     assert "Question 3 of 30" in resumed.stdout
     assert "Question 1 of 30" not in resumed.stdout
     assert "2 of 30 answers saved" in resumed.stdout
@@ -65,14 +65,14 @@ def test_a_flagged_question_comes_first_on_resume(pmpath: Run) -> None:
         pmpath(
             "exam", "answer", number, str(question["position"]), json.dumps(full_credit(question))
         )
-    flagged = pmpath("exam", "resume", number, input="\n/flag\n/leave\n")  # skip 4, flag 5
+    flagged = pmpath("resume", number, input="\n/flag\n/leave\n")  # skip 4, flag 5
     assert "Flagged: you will be offered it again." in flagged.stdout
-    again = pmpath("exam", "resume", number, input="/leave\n")
+    again = pmpath("resume", number, input="/leave\n")
     assert "Question 4 of 30" in again.stdout  # the first unanswered one
 
 
 def test_resuming_an_unknown_attempt_prints_nothing_on_stdout(pmpath: Run) -> None:
-    out = pmpath("exam", "resume", "999")
+    out = pmpath("resume", "999")
     assert out.exit_code == 2
     assert out.stdout == ""
     assert "error: no attempt 999" in out.stderr
@@ -88,3 +88,16 @@ def test_exam_answer_takes_the_letter_as_shown(pmpath: Run) -> None:
     assert wrong.exit_code == 2
     assert "'Z' is not one of the options shown (A, B, C, D)" in wrong.stderr
     assert "[" not in wrong.stderr  # no Python list
+
+
+def test_declining_to_hand_in_goes_back_to_the_same_question(pmpath: Run) -> None:
+    out = pmpath("exam", "start", "scrum-master", "--seed", "4", input="/finish\nn\n/leave\n")
+    assert out.stdout.count("Question 1 of 30") == 2
+    assert "Question 2 of 30" not in out.stdout
+
+
+def test_a_timed_exam_says_its_clock_cannot_be_paused(pmpath: Run) -> None:
+    out = pmpath("exam", "start", "scrum-master", "--seed", "4", input="/leave\n")
+    said = " ".join(out.stdout.split())
+    assert "The clock runs on the server and cannot be paused" in said
+    assert "the time keeps running" in said

@@ -58,6 +58,27 @@ def test_guessable_passwords_are_refused_with_zxcvbns_reason(
     assert len(problem.message) > len("choose a stronger password. ")
 
 
+def test_sign_up_reports_every_bad_field_at_once(accounts: AccountService) -> None:
+    with pytest.raises(SignUpError) as refused:
+        accounts.sign_up("not-an-email", " ", "short")
+    fields = [p.location.field_path for p in refused.value.problems]
+    assert fields == [("email",), ("name",), ("password",)]
+
+
+def test_a_wrong_current_and_a_weak_new_password_are_reported_together(
+    accounts: AccountService,
+) -> None:
+    ana = accounts.sign_up("ana@example.org", "Ana", PASSWORD)
+    with pytest.raises(SignUpError) as refused:
+        accounts.change_password(ana, "wrong", "1234567890")
+    fields = [p.location.field_path for p in refused.value.problems]
+    assert fields == [("current_password",), ("new_password",)]
+    with pytest.raises(AuthError) as wrong:
+        accounts.change_password(ana, "wrong", "another-long-secret")
+    assert wrong.value.location.field_path == ("current_password",)
+    accounts.sign_in("ana@example.org", PASSWORD)  # unchanged
+
+
 def test_a_top_100_password_is_named_as_such(accounts: AccountService) -> None:
     with pytest.raises(SignUpError, match="top-100 common password"):
         accounts.sign_up("ana@example.org", "Ana", "1234567890")

@@ -193,3 +193,18 @@ def test_another_profile_cannot_answer_an_assessment(service: AssessmentService)
         service.answer("alex", assessment_id, Rating("leadership", 3))
     with pytest.raises(NotFoundError):
         service.finish("alex", assessment_id)
+
+
+def test_someone_rating_below_the_role_they_hold_works_towards_that_role(
+    service: AssessmentService, fw: Framework
+) -> None:
+    # A Product Manager whose own ratings place them at an entry role: no path leads back
+    # down the ladder, so the target is the role they hold, not an error.
+    low = at(fw, 1)
+    low = SelfAssessment(low.ratings, background="marketing", current_role="product-manager")
+    found = service.submit("ana", low)
+    assert fw.role(found.placement.role.id).stage == "entry"
+    assert found.target.role.id == "product-manager"
+    assert [step.id for step in found.target.path] == ["product-manager"]
+    assert "shadow-a-product-manager" not in {step.id for step in found.plan.steps}
+    assert found.plan.transition_steps == []

@@ -147,8 +147,8 @@ def test_a_scripted_mock_exam(exams: ExamService, database: Database, clock: Clo
     assert [q.feedback is not None for q in outcome.review] == [True] * 4 + [False] * 6
     assert all(q.feedback.explanation for q in outcome.review if q.feedback)
 
-    # A finished attempt cannot change.
-    with pytest.raises(AttemptError, match="is finished"):
+    # A finished attempt cannot change, and the refusal says why in words.
+    with pytest.raises(AttemptError, match="ran out of time; its answers can no longer change"):
         resumed.answer(attempt, "ana", 0, wrong(shown[0]))
     assert resumed.finish(attempt, "ana").score == 20.0
 
@@ -371,3 +371,15 @@ def test_grading_again_brings_the_question_back_soon(exams: ExamService, clock: 
     assert again.next_due == (clock() + timedelta(seconds=seconds)).isoformat(timespec="seconds")
     clock.advance(seconds=seconds)
     assert [q.item_id for q in exams.review_queue("ana").due] == [due.item_id]
+
+
+def test_took_exams_says_whether_a_profile_started_any_attempt(
+    exams: ExamService, database: Database, clock: Clock
+) -> None:
+    from pmpath.services.assessments import AssessmentService
+
+    assessments = AssessmentService(database, FRAMEWORK, clock)
+    assert not assessments.took_exams("ana")  # no such profile yet
+    exams.start_practice("ana", count=3, seed=1)
+    assert assessments.took_exams("ana")  # started, not one answer given: still an attempt
+    assert not assessments.took_exams("ben")

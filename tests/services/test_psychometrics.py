@@ -279,6 +279,25 @@ def test_readiness_starts_at_the_population_and_moves_with_answers(
     assert strong.interval[1] - strong.interval[0] < high - low  # evidence narrows it
 
 
+def test_readiness_counts_the_answers_behind_each_exam_and_needs_twenty(
+    irt: PsychometricsService,
+) -> None:
+    from pmpath.services.psychometrics import READINESS_MIN_ANSWERS
+
+    before = irt.readiness("ana")
+    assert before.min_answers == READINESS_MIN_ANSWERS == 20
+    assert [(e.answered, e.enough_evidence) for e in before.exams] == [(0, False)]
+    result = take_placement(irt, "ana", knows_up_to("senior"))
+    alpha_only = EXAM.model_copy(update={"id": "alpha", "domains": {"alpha": 1}})
+    both = PsychometricsService(irt.database, FRAMEWORK, BANK, [EXAM, alpha_only], lambda: NOW)
+    exam, alpha = both.readiness("ana").exams
+    # Every answer lies in the first exam's domains; only the alpha ones in the second's.
+    assert exam.answered == result.overall.items >= READINESS_MIN_ANSWERS
+    assert exam.enough_evidence
+    assert alpha.answered == result.domains["alpha"].items < READINESS_MIN_ANSWERS
+    assert not alpha.enough_evidence
+
+
 def test_placement_puts_learners_at_the_level_they_know(irt: PsychometricsService) -> None:
     high = take_placement(irt, "ana", knows_up_to("senior"))
     low = take_placement(irt, "ben", knows_up_to("early-career"))

@@ -57,7 +57,7 @@ def test_an_author_previews_then_imports_and_a_learner_practises(
         files={"upload": ("basic.txt", AIKEN.read_bytes(), "text/plain")},
     )
     assert preview.status_code == 200
-    assert "Dry run" in preview.text
+    assert "Preview: 2 questions in basic.txt (Aiken)" in preview.text
     from pmpath.services.imports import BankLibrary
 
     # Nothing is stored by the preview.
@@ -77,7 +77,8 @@ def test_an_author_previews_then_imports_and_a_learner_practises(
         },
         follow_redirects=False,
     )
-    assert committed.status_code == 303
+    assert committed.status_code == 200
+    assert "Imported into “team quiz”" in committed.text
     assert [b.id for b in library.listing().banks] == ["team-quiz"]
     exported = client.get("/author/banks/team-quiz/export", params={"format": "aiken"})
     assert exported.status_code == 200
@@ -109,3 +110,54 @@ def test_an_admin_changes_a_role(client: TestClient, context: Pmpath) -> None:
 
 def _admin() -> User:
     return User(0, "root@local", "Root", "admin", "")
+
+
+def test_author_pages_name_banks_by_the_name_they_were_imported_under(
+    client: TestClient, context: Pmpath
+) -> None:
+    make(context, "author@example.org", "author")
+    csrf = sign_in(client, "author@example.org")
+    preview = client.post(
+        "/author/import",
+        data={"csrf_token": csrf, "bank": "Team quiz", "level": "entry"},
+        files={"upload": ("basic.txt", AIKEN.read_bytes(), "text/plain")},
+    )
+    payload = preview.text.split('name="payload" value="')[1].split('"')[0]
+    client.post(
+        "/author/import",
+        data={
+            "csrf_token": csrf,
+            "payload": payload,
+            "filename": "basic.txt",
+            "bank": "Team quiz",
+            "level": "entry",
+            "commit": "1",
+        },
+    )
+    banks = client.get("/author/banks").text
+    assert '<th scope="row">Team quiz</th>' in banks
+    assert '<th scope="row">The pmpath bank</th>' in banks
+    assert f'<td data-label="Items">{len(context.exams.bank.items)}</td>' in banks
+    assert ">team-quiz<" not in banks
+    lint = client.get("/author/banks/team-quiz/lint").text
+    assert "<h1>Item-writing check: Team quiz</h1>" in lint
+    export = client.get("/author/banks/team-quiz/export/report", params={"format": "aiken"})
+    assert "<h1>Export Team quiz as" in export.text
+    assert (
+        "<h1>Item-writing check: The pmpath bank</h1>"
+        in client.get("/author/banks/pm-core/lint").text
+    )
+
+
+def test_a_bad_calibration_choice_is_said_on_the_banks_page(
+    client: TestClient, context: Pmpath
+) -> None:
+    make(context, "author@example.org", "author")
+    csrf = sign_in(client, "author@example.org")
+    refused = client.post(
+        "/author/banks/pm-core/calibrate",
+        data={"csrf_token": csrf, "model": "2pl", "min_responses": "many"},
+    )
+    assert refused.status_code == 422
+    assert "Not calibrated: give the fewest responses per item as a whole number" in refused.text
+    assert 'value="many"' in refused.text

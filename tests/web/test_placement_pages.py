@@ -139,7 +139,7 @@ def test_a_whole_placement_test_in_the_browser(client: TestClient, context: Pmpa
     assert f"standard error is <strong>{result.overall.se:.2f}</strong>" in text
     # Someone who knows the easy half of the bank is placed above the bottom and below the top.
     assert result.overall.level not in ("entry", "executive", "beyond-product")
-    domain_rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>', page.text)
+    domain_rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td[ >]', page.text)
     names = {html.unescape(name) for name in domain_rows}
     assert {domain.name for domain in context.psychometrics.bank.domains} <= names
     assert "Questions answered" in text
@@ -224,7 +224,9 @@ def test_an_empty_or_malformed_answer_is_explained_not_stored(
             data={"csrf_token": csrf, "position": str(question.position), **bad},
         )
         assert refused.status_code == 422
-        assert 'class="error" role="alert"' in refused.text
+        # Tied to the answer's controls, in the words of the screen.
+        assert 'aria-describedby="answer-error"' in refused.text
+        assert 'id="answer-error" class="field-error"' in refused.text
     assert answered(context, attempt, profile) == 0
 
 
@@ -279,18 +281,32 @@ def test_the_exams_page_shows_readiness(client: TestClient, context: Pmpath) -> 
     csrf = sign_up(client)
     page = html.unescape(client.get("/exams").text)
     assert page.count("Chance of passing now") == len(context.exams.blueprints)
-    assert "Expected score" in page
-    assert "No answers yet: this is the population average." in page
+    # Before any answer no figure: "68% (0-100%)" would read as a verdict with nothing behind it.
+    assert "No answers yet: a figure appears once you have answered 20 questions" in page
+    assert page.count("Not enough answers yet") == len(context.exams.blueprints)
+    assert "%</strong> (" not in page
     profile = profile_of(context, "ana@example.org")
     attempt = start(client, csrf)
     for _ in range(3):
         answer_current(client, context, csrf, attempt, profile)
     page = html.unescape(client.get("/exams").text)
-    assert "Based on 3 answers; it updates as your results come in." in page
+    assert "Based on 3 answers;" in page
+    assert page.count("Not enough answers yet") == len(context.exams.blueprints)
+    # Enough answers in an exam's domains: its figure is shown.
+    practice = context.exams.start_practice(profile, None, None, 30)
+    view = context.exams.view(practice, profile)
+    for question in view.questions:
+        item = context.exams.bank.item(question.item_id)
+        context.exams.answer(practice, profile, question.position, right_answer(item, question))
     readiness = context.psychometrics.readiness(profile)
-    first = readiness.exams[0]
+    shown = [e for e in readiness.exams if e.enough_evidence]
+    assert shown
+    page = html.unescape(client.get("/exams").text)
+    first = shown[0]
     low, high = (round(100 * p) for p in first.interval)
     assert f"{round(100 * first.probability)}%</strong> ({low}\u2013{high}%)" in page
+    assert page.count("Not enough answers yet") == len(readiness.exams) - len(shown)
+    assert "Expected score" in page
 
 
 # -- calibration by authors -------------------------------------------------------------------

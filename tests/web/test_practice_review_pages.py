@@ -52,7 +52,8 @@ def test_practice_locks_the_answer_shows_next_and_ends_with_a_summary(
     csrf = sign_up(client)
     attempt = start_practice(client, csrf, count=2)
     first = client.get(f"/attempts/{attempt}/q/0").text
-    assert "Question 1 of 2 · 0 answered" in first
+    assert "Question 1 of 2" in first
+    assert "0 of 2 answered" in first
     assert 'id="answer-form"' in first
     page = answer_right(client, context, csrf, attempt, 0)
     # Marked by colour, icon and words; locked: no form to change the answer; Next.
@@ -63,7 +64,7 @@ def test_practice_locks_the_answer_shows_next_and_ends_with_a_summary(
     assert re.search(r"right answer|Accepted:|The right order|Answer:|yours too", page)
     assert 'id="answer-form"' not in page
     assert f'href="/attempts/{attempt}/q/1">Next question</a>' in page
-    assert "Question 1 of 2 · 1 answered" in page
+    assert "1 of 2 answered" in page
     # A second answer is refused with a clear message, and the first one stands.
     profile = profile_of(context, "ana@example.org")
     before = context.exams.view(attempt, profile).questions[0].response

@@ -61,5 +61,5 @@ def test_the_import_page_refuses_an_upload_over_the_limit(
         files={"upload": ("basic.txt", AIKEN.read_bytes(), "text/plain")},
     )
     assert refused.status_code == 413
-    assert "uploads are limited to" in refused.text
+    assert "the most this site accepts in one upload" in refused.text
     assert application.banks.listing().banks == []

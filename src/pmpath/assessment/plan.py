@@ -7,6 +7,11 @@ or learning programme that builds the competency at those stages is added when t
 has one. Steps are sequenced by the impact of the gap they close, in two lanes (people can
 carry about two development efforts at once next to their job), so the plan's horizon is when
 the last step ends. A career switcher's plan starts with their background's first steps.
+
+Steps fit the person: someone who names a current product role is already in product, so
+actions meant only for stages before that role's (shadowing a product manager, an
+introductory Agile course for an entry role) are left out of their plan, and so are the
+switcher's first steps; a certification is kept only where it suits a stage from theirs on.
 """
 
 from __future__ import annotations
@@ -49,7 +54,10 @@ def build_plan(
     (the current and the target stage)."""
     top = [row.competency_id for row in gaps.gaps[:TOP_GAPS]]
     chosen: list[tuple[str, str, str, int, tuple[str, ...]]] = []  # source, id, kind, weeks, comps
-    used: set[str] = set()
+    behind = _stages_behind(framework, assessment)
+    # Already in product: nothing only meant for the stages they have left behind.
+    used: set[str] = {a.id for a in framework.development_actions if set(a.stages) <= behind}
+    used |= {c.id for c in framework.certifications if set(c.stages) <= behind}
     for comp_id in top:
         action = _best_action(framework, comp_id, top, stages, used)
         if action is not None:
@@ -93,6 +101,15 @@ def _best_action(
             a.weeks,
         ),
     )
+
+
+def _stages_behind(framework: Framework, assessment: SelfAssessment) -> set[str]:
+    """The stages before the person's current product role's stage (none without a role)."""
+    if assessment.current_role is None:
+        return set()
+    order = [stage.id for stage in framework.stages]
+    current = framework.role(assessment.current_role).stage
+    return set(order[: order.index(current)])
 
 
 def _transition_steps(framework: Framework, assessment: SelfAssessment) -> tuple[str, ...]:

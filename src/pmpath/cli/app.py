@@ -4,6 +4,10 @@ Start-up time matters for a CLI, so this module imports only Typer; each command
 imports the heavy parts (pydantic, the framework, Rich) when it runs.
 """
 
+import os
+import re
+import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -18,6 +22,7 @@ from pmpath.cli import (
     framework_cmds,
     irt_cmds,
     ladder_cmds,
+    resume_cmds,
     serve_cmds,
     transfer_cmds,
 )
@@ -30,7 +35,7 @@ EXIT_FAILURE = 1
 
 #: ``pmpath --help`` lists the commands by task, in this order (anything not named goes last).
 HELP_PANELS = [
-    ("Start here", ["overview", "assess", "practice", "exam"]),
+    ("Start here", ["overview", "assess", "practice", "exam", "resume"]),
     (
         "Explore the ladder",
         [
@@ -55,9 +60,123 @@ HELP_PANELS = [
 ]
 
 
+#: Placeholders in help, by parameter name, where the parameter's name alone would mislead
+#: (any other parameter shows its name in capitals: --domain DOMAIN).
+PLACEHOLDERS = {
+    "answers": "FILE",
+    "attempt": "NUMBER",
+    "background_id": "BACKGROUND",
+    "blueprint": "EXAM",
+    "count": "N",
+    "database_url": "URL",
+    "format_name": "FORMAT",
+    "framework": "FILE",
+    "host": "ADDRESS",
+    "min_responses": "N",
+    "output": "FILE",
+    "profile": "NAME",
+    "response": "JSON",
+    "responses": "FILE",
+    "resume": "NUMBER",
+    "role_id": "ROLE",
+    "seed": "N",
+    "target": "ROLE",
+    "what": "NUMBER|assessment",
+    "workers": "N",
+}
+
+#: Typer's own messages for a value of the wrong kind, as pmpath says them (patterns, compiled
+#: only when a usage error is printed: nothing is compiled at start-up).
+VALUE_PROBLEMS = [
+    (r"Input should be a valid integer.*", "must be a whole number"),
+    (r"Input should be a valid number.*", "must be a number"),
+    (r"Input should be greater than or equal to (\S+?)\.?$", r"must be at least \1"),
+    (r"Input should be less than or equal to (\S+?)\.?$", r"must be at most \1"),
+]
+
+
+def _name_placeholders(command: Any) -> None:
+    """Give every option and argument a placeholder in words (``--count N``, ``ROLE``) instead
+    of the Python type Typer shows by default (``<int range>``, ``<list[str]>``)."""
+    for param in command.params:
+        if param.metavar is None and not getattr(param, "is_flag", False) and param.name:
+            param.metavar = PLACEHOLDERS.get(param.name, param.name.upper())
+        if param.param_type_name == "argument":
+            # Typer lists an argument as "ROLE <str>" even when it has a placeholder: the
+            # placeholder alone, as for options.
+            param.display_type_rich = lambda ctx: None
+    for sub in getattr(command, "commands", {}).values():
+        _name_placeholders(sub)
+
+
+def _usage_problem(exc: Any) -> str:
+    """A usage error of Click's (unknown command or option, a missing or bad value) as one
+    line in pmpath's error style, ending with where the usage is explained."""
+    from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption
+
+    param = getattr(exc, "param", None)
+    kind = name = None
+    if param is not None:
+        kind = param.param_type_name
+        name = max(param.opts, key=len) if kind == "option" else param.metavar
+    if isinstance(exc, MissingParameter) and name:
+        text = f"missing {kind} {name}"
+    elif isinstance(exc, BadParameter) and name:
+        problem = exc.message
+        for pattern, words in VALUE_PROBLEMS:
+            problem = re.sub(pattern, words, problem)
+        text = f"{name}: {problem}"
+    elif isinstance(exc, NoSuchOption):
+        text = f"no such option {exc.option_name}"
+        if exc.possibilities:
+            text += f"; did you mean {' or '.join(sorted(exc.possibilities))}?"
+    else:
+        text = exc.format_message().replace(". Did you mean", "; did you mean")
+    text = text[:1].lower() + text[1:].rstrip(".")
+    ctx = getattr(exc, "ctx", None)
+    return f"{text} (see {ctx.command_path} -h)" if ctx is not None else text
+
+
 class _PmpathGroup(TyperGroup):
     """Turns a :class:`PmpathError` into one clear line per problem on stderr and an exit code,
-    and lists the commands by task in ``--help``."""
+    prints Click's usage errors in the same style, and lists the commands by task in
+    ``--help``."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+        _name_placeholders(self)
+        try:
+            code = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        except NoArgsIsHelpError as exc:  # `pmpath exam` alone: the group's help, as asked
+            exc.show()
+            code = exc.exit_code
+        except ClickException as exc:
+            typer.echo(f"error: {_usage_problem(exc)}", err=True)
+            code = exc.exit_code
+        except typer.Abort:  # the input ended at a prompt (Ctrl-D, or a script's input ran out)
+            typer.echo("\nerror: the input ended before the command could finish", err=True)
+            code = EXIT_FAILURE
+        if not standalone_mode:
+            return code
+        # Without standalone mode Typer returns the exit code of typer.Exit, else the
+        # command's return value (None: success).
+        sys.exit(code if isinstance(code, int) else 0)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         commands = {}
@@ -157,13 +276,14 @@ app.command(name="actions")(ladder_cmds.actions)
 app.command(name="specialisations")(ladder_cmds.specialisations)
 app.command(name="exits")(ladder_cmds.exits)
 app.command(name="assess")(assess_cmds.assess)
+app.command(name="resume")(resume_cmds.resume)
 app.command(name="profile")(assess_cmds.profile)
 app.command(name="history")(assess_cmds.history)
 app.command(name="gaps")(assess_cmds.gaps)
 app.command(name="plan")(assess_cmds.plan)
 app.command(name="report")(assess_cmds.report)
 app.add_typer(framework_cmds.app, name="framework")
-app.command(name="practice")(exam_cmds.practice)
+app.command(name="practice", cls=exam_cmds.PractiseHelp)(exam_cmds.practice)
 app.command(name="review")(exam_cmds.review)
 app.command(name="import")(transfer_cmds.import_file)
 app.command(name="export")(transfer_cmds.export)
@@ -181,7 +301,19 @@ app.add_typer(db_cmds.app, name="db")
 
 def main() -> None:
     """Entry point of the ``pmpath`` console script."""
+    _skip_pydantic_plugins(sys.argv[1:])
     app(prog_name="pmpath")
+
+
+def _skip_pydantic_plugins(arguments: list[str]) -> None:
+    """Tell pydantic not to look for plugins, unless the user said otherwise or serves.
+
+    The first model pydantic builds makes it read the entry points of every installed package
+    in search of plugins (observability hooks such as logfire's): about 20 ms, an eighth of
+    ``pmpath roles``, and nothing a one-off command uses. ``pmpath serve`` keeps them.
+    """
+    if "serve" not in arguments:
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m pmpath.cli.app`

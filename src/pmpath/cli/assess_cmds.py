@@ -15,6 +15,7 @@ from pmpath.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from pmpath.framework import Framework
     from pmpath.services.models.assessments import LearnerProfile, RecordedAssessment
     from pmpath.services.models.evidence import CompetencyEvidence, TestedRating
     from pmpath.services.models.guidance import Guidance, TargetGaps
@@ -29,13 +30,11 @@ def _evidence(
     credit on finished exams and, on the bundled ladder, the rating its tested ability points
     to (the bundled bank's levels are the bundled ladder's stages)."""
 
-    exams = application(framework, database_url).exams
-    if framework is not None:
-        return exams.competency_evidence(profile)
-    from pmpath.services.psychometrics import competency_evidence
-
-    irt = application(framework, database_url).psychometrics
-    return competency_evidence(exams, irt, profile)
+    if framework is None:
+        return application(framework, database_url).evidence(profile)
+    if not application(framework, database_url).assessments.took_exams(profile):
+        return {}  # no exam taken: the bank need not be read
+    return application(framework, database_url).exams.competency_evidence(profile)
 
 
 def _latest_guidance(
@@ -69,7 +68,8 @@ def assess(
     """Assess yourself: pick, for each competency, the behaviour that fits you best.
 
     Without --answers the questions are asked here, one competency at a time; each answer
-    is saved as you give it, and an unfinished assessment is offered for resuming.
+    is saved as you give it, and an unfinished assessment is offered for continuing (or
+    continue it with pmpath resume assessment).
     """
     from pmpath.assessment import read_answers
     from pmpath.cli import interview, render
@@ -82,9 +82,25 @@ def assess(
     if as_json:
         render.json_out(data)
         return
+    _show_saved(data, profile, service.framework)
+
+
+def continue_assessment(framework: Path | None, database_url: str | None, profile: str) -> None:
+    """Ask the questions still open of the profile's unfinished assessment, then show where it
+    places them (``pmpath resume assessment``)."""
+    from pmpath.cli import interview
+
+    service = application(framework, database_url).assessments
+    data = service.recorded(profile, *interview.run(service, profile, resuming=True))
+    _show_saved(data, profile, service.framework)
+
+
+def _show_saved(data: "RecordedAssessment", profile: str, framework: "Framework") -> None:
+    from pmpath.cli import render
+
     render.say(f"Assessment {data.assessment_id} saved for profile {profile!r}.")
     render.say()
-    _show_standing(data)
+    _show_standing(data, framework)
 
 
 def profile(
@@ -97,15 +113,18 @@ def profile(
     """Show where your newest assessment places you, your direction and your biggest gaps."""
     from pmpath.cli import render
 
-    data = application(framework, database_url).assessments.profile(
-        profile, target, _evidence(framework, database_url, profile)
-    )
+    service = application(framework, database_url).assessments
+    data = service.profile(profile, target, _evidence(framework, database_url, profile))
     if as_json:
         render.json_out(data)
         return
     render.heading(f"Profile {data.profile!r}, assessed {render.when(data.assessed_at)}")
     render.say()
-    _show_standing(data)
+    _show_standing(data, service.framework)
+
+
+#: Where an assessment came from, in words.
+SOURCES = {"file": "answers file", "interactive": "asked here", "api": "web or API"}
 
 
 def history(
@@ -135,7 +154,7 @@ def history(
             f"Assessments of {profile!r}",
             ["#", "Finished", "Source", "Placement"],
             [
-                [str(a.id), render.when(a.completed_at), a.source, a.placement.name]
+                [str(a.id), render.when(a.completed_at), SOURCES[a.source], a.placement.name]
                 for a in progress.assessments
             ],
         )
@@ -148,6 +167,8 @@ def history(
             "Progress since the assessment before", ["Competency", "Before", "Now", "Change"], rows
         )
     if exams.attempts:
+        bank = application(framework, database_url).bundled_bank
+        domains = {domain.id: domain.name for domain in bank.domains}
         render.table(
             "Exams",
             ["#", "Exam", "Finished", "Score", "Result"],
@@ -166,7 +187,7 @@ def history(
             "Score trends by domain (oldest first)",
             ["Domain", "Scores"],
             [
-                [d, " → ".join(f"{p:g}" for p in scores)]
+                [domains.get(d, d), " → ".join(f"{p:g}" for p in scores)]
                 for d, scores in exams.domain_trends.items()
             ],
         )
@@ -205,7 +226,7 @@ def plan(
     if as_json:
         render.json_out(TargetPlan(target=data.target, plan=data.plan))
         return
-    _show_plan(data)
+    _show_plan(data, application(framework, database_url).framework)
 
 
 def report(
@@ -262,7 +283,9 @@ def _change(value: int | None) -> str:
     return "-" if value is None else (f"{value:+d}" if value else "0")
 
 
-def _show_standing(data: "Guidance | RecordedAssessment | LearnerProfile") -> None:
+def _show_standing(
+    data: "Guidance | RecordedAssessment | LearnerProfile", framework: "Framework"
+) -> None:
     from pmpath.cli import render
 
     placement = data.placement
@@ -291,7 +314,7 @@ def _show_standing(data: "Guidance | RecordedAssessment | LearnerProfile") -> No
         render.say(f"Specialisation to consider: {intake.specialisation.reason}")
     render.say()
     _show_gaps(data, limit=5)
-    _show_plan(data)
+    _show_plan(data, framework)
 
 
 def _show_gaps(
@@ -335,7 +358,9 @@ def _show_gaps(
     render.say()
 
 
-def _show_plan(data: "Guidance | RecordedAssessment | LearnerProfile") -> None:
+def _show_plan(
+    data: "Guidance | RecordedAssessment | LearnerProfile", framework: "Framework"
+) -> None:
     from pmpath.cli import render
 
     plan = data.plan
@@ -349,8 +374,8 @@ def _show_plan(data: "Guidance | RecordedAssessment | LearnerProfile") -> None:
             [
                 f"{s.start_week}-{s.end_week}",
                 render.named(s.name, s.summary),
-                s.kind,
-                ", ".join(s.competencies),
+                render.kind_name(s.kind),
+                render.names(framework, "competency", s.competencies),
             ]
             for s in plan.steps
         ],

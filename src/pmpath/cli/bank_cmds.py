@@ -35,7 +35,7 @@ def lint(
     from pmpath.errors import BankError, Location
     from pmpath.services.banks import lint_report
 
-    data = lint_report(application(framework, database_url).banks.open_local(bank))
+    data = lint_report(application(framework, database_url).bank_for_local(bank))
     if as_json:
         render.json_out(data)
     else:
@@ -68,14 +68,14 @@ def list_items(
     from pmpath.cli import render
     from pmpath.services.banks import bank_items
 
-    data = bank_items(application(framework, database_url).banks.open_local(bank), domain, level)
+    data = bank_items(application(framework, database_url).bank_for_local(bank), domain, level)
     if as_json:
         render.json_out(data)
         return
     render.table(
         f"{len(data.items)} items",
         ["Id", "Domain", "Level", "Type", "Stem"],
-        [[i.id, i.domain, i.level, i.type.value, i.stem[:90]] for i in data.items],
+        [[i.id, i.domain, i.level, i.type.value, render.shortened(i.stem, 90)] for i in data.items],
     )
 
 
@@ -102,6 +102,13 @@ def stats(
         return
     attempts = f"{data.attempts} finished attempt{'' if data.attempts == 1 else 's'}"
     render.say(f"{attempts} on bank {data.bank!r}.")
+    if not data.items:  # an empty table says less than a sentence
+        render.say(
+            "No item is flagged."
+            if flagged
+            else f"No item has {min_responses} responses yet: nothing to analyse."
+        )
+        return
     render.table(
         "Item statistics",
         ["Item", "Responses", "p", "r (corrected)", "Flags"],

@@ -1,19 +1,18 @@
 """``pmpath exam``, ``practice`` and ``review``: practice exams in the terminal or by script."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
+from typer._click import Context, HelpFormatter
+from typer.core import TyperCommand
 
 from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption, ProfileOption
 
-if TYPE_CHECKING:
-    from pmpath.services.models.exams import AttemptResults, AttemptView
-
 DEFAULT_PROFILE = "me"
 
 app = typer.Typer(
-    help="Timed mock exams built from blueprints: list, start, resume, answer, finish, results.",
+    help="Timed mock exams built from blueprints: list, start, answer, finish, results.",
     rich_markup_mode=None,
     no_args_is_help=True,
 )
@@ -38,21 +37,21 @@ def list_blueprints(
     """List the exams you can take (the bundled blueprints)."""
     from pmpath.cli import render
 
-    data = application(framework, database_url).catalogue()
+    pmpath = application(framework, database_url)
+    data = pmpath.catalogue()
     if as_json:
         render.json_out(data)
         return
     render.table(
         "Exams",
-        ["Id", "Exam", "Items", "Minutes", "Pass mark", "Levels"],
+        # Size, time and pass mark share a column: six narrow columns leave no room at 80.
+        ["Id", "Exam", "Length", "Levels"],
         [
             [
                 b.id,
                 render.named(b.name, b.summary),
-                str(b.items),
-                str(b.minutes),
-                f"{b.pass_mark:g}%",
-                ", ".join(b.levels),
+                f"{b.items} questions, {b.minutes} minutes; pass mark {b.pass_mark:g}%",
+                render.names(pmpath.framework, "stage", b.levels),
             ]
             for b in data.blueprints
         ],
@@ -91,10 +90,16 @@ def start(
         f"Attempt {attempt}. Answers are saved as you give them; "
         "nothing is marked until you hand in."
     )
-    _finish_output(player.play(exams, profile, attempt))
+    if exams.view(attempt, profile).seconds_left is not None:
+        # There is no pause: the deadline is kept on the server, where a learner cannot stop it.
+        render.say(
+            "The clock runs on the server and cannot be paused: /leave saves your answers "
+            "and stops, but the time keeps running."
+        )
+    player.show_outcome(player.play(exams, profile, attempt))
 
 
-@app.command()
+@app.command(hidden=True)
 def resume(
     attempt: Annotated[
         int | None, typer.Argument(help="The attempt to resume; default: your newest open one.")
@@ -103,19 +108,12 @@ def resume(
     framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Continue an unfinished exam or practice session, with the time it has left."""
-    from pmpath.cli import player, render
-    from pmpath.errors import NotFoundError
+    """The old name of `pmpath resume` (kept for scripts)."""
+    from pmpath.cli import resume_cmds
 
-    exams = application(framework, database_url).exams
-    if attempt is None:
-        open_attempts = exams.unfinished(profile)
-        if not open_attempts:
-            raise NotFoundError(f"profile {profile!r} has no unfinished attempt")
-        attempt = open_attempts[0].attempt_id
-    exams.view(attempt, profile)  # an unknown attempt is an error before anything is printed
-    render.say(f"Resuming attempt {attempt}.")
-    _finish_output(player.play(exams, profile, attempt))
+    typer.echo("note: `pmpath exam resume` is now `pmpath resume`; the old name will go.", err=True)
+    what = None if attempt is None else str(attempt)
+    resume_cmds.resume(what, profile, framework, database_url)
 
 
 @app.command()
@@ -181,14 +179,36 @@ def results(
     player.show_results(data, with_review=review)
 
 
+class PractiseHelp(TyperCommand):
+    """``pmpath practice --help`` ends with the bundled bank's domains and levels, one a line
+    (an id is never wrapped at its hyphens). They are read when help is shown, not at every
+    start."""
+
+    def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        pmpath = application()
+        bank = pmpath.bundled_bank
+        used = {item.level for item in bank.items}
+        with formatter.section("Domains (--domain)"):
+            formatter.write_dl([(domain.id, domain.name) for domain in bank.domains])
+        with formatter.section("Levels (--level)"):
+            formatter.write_dl(
+                [(stage.id, stage.name) for stage in pmpath.framework.stages if stage.id in used]
+            )
+
+
 def practice(
     domain: Annotated[
         list[str] | None,
-        typer.Option("--domain", "-d", help="A domain id; repeat for several. Default: all."),
+        typer.Option(
+            "--domain", "-d", help="A domain (listed below); repeat for several. Default: all."
+        ),
     ] = None,
     level: Annotated[
         list[str] | None,
-        typer.Option("--level", "-l", help="A level (stage id); repeat for several. Default: all."),
+        typer.Option(
+            "--level", "-l", help="A level (listed below); repeat for several. Default: all."
+        ),
     ] = None,
     count: Annotated[
         int, typer.Option("--count", "-n", min=1, max=200, help="How many questions.")
@@ -206,7 +226,7 @@ def practice(
 
     exams = application(framework, database_url).exams_for_local(bank)
     attempt = exams.start_practice(profile, domain, level, count, seed)
-    _finish_output(player.play(exams, profile, attempt))
+    player.show_outcome(player.play(exams, profile, attempt))
 
 
 def review(
@@ -246,11 +266,3 @@ def review(
                 render.say(f"{exc} — try again.")
         player.show_feedback(question, reply)
         render.dim(f"Comes back {render.when(reply.next_due)}.")
-
-
-def _finish_output(data: "AttemptView | AttemptResults") -> None:
-    from pmpath.cli import player
-    from pmpath.services.models.exams import AttemptResults
-
-    if isinstance(data, AttemptResults):
-        player.show_results(data, with_review=False)

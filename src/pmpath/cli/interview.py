@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import typer
 from rich.prompt import Confirm, IntPrompt, Prompt
 from rich.text import Text
 
 from pmpath.assessment import Confidence, Rating, SelfAssessment
 from pmpath.cli import render
+from pmpath.cli.resume_cmds import resume_command
+from pmpath.errors import NotFoundError
 
 if TYPE_CHECKING:
     from pmpath.services.assessments import AssessmentService
@@ -20,21 +23,54 @@ if TYPE_CHECKING:
 console = render.console
 
 
-def run(service: AssessmentService, profile: str) -> tuple[int, SelfAssessment]:
-    """Ask every question still open and return the finished assessment."""
+def run(
+    service: AssessmentService, profile: str, resuming: bool = False
+) -> tuple[int, SelfAssessment]:
+    """Ask every question still open and return the finished assessment.
+
+    An unfinished assessment is offered for continuing (``resuming``: continued without
+    asking; NotFoundError when there is none). Ctrl-C, or input that runs out, stops with a
+    line saying what is saved and the command that continues it (exit code 130 for Ctrl-C)."""
+    started: list[int] = []  # the assessment's id once it exists: until then nothing is saved
+    try:
+        return _run(service, profile, resuming, started)
+    except (KeyboardInterrupt, EOFError) as stop:
+        console.print()  # the prompt's line was left open
+        still_open = service.unfinished(profile) if started else None
+        if still_open is not None:
+            answered = len(still_open.assessment.ratings)
+            total = len(service.framework.competencies)
+            console.print(
+                f"{answered} of {total} answers saved. "
+                f"Resume with: {resume_command('assessment', profile)}"
+            )
+        else:
+            console.print("Nothing was saved: run pmpath assess to begin again.")
+        raise typer.Exit(130 if isinstance(stop, KeyboardInterrupt) else 1) from None
+
+
+def _run(
+    service: AssessmentService, profile: str, resuming: bool, started: list[int]
+) -> tuple[int, SelfAssessment]:
     framework = service.framework
     resumed = service.unfinished(profile)
-    if resumed is not None and Confirm.ask(
-        f"You have an unfinished assessment from {render.when(resumed.started_at)}, "
-        f"{len(resumed.assessment.ratings)} of {len(framework.competencies)} answered. "
-        "Continue it?",
-        default=True,
-        console=console,
+    if resuming and resumed is None:
+        raise NotFoundError(f"profile {profile!r} has no unfinished assessment")
+    if resumed is not None and (
+        resuming
+        or Confirm.ask(
+            f"You have an unfinished assessment from {render.when(resumed.started_at)}, "
+            f"{len(resumed.assessment.ratings)} of {len(framework.competencies)} answered. "
+            "Continue it?",
+            default=True,
+            console=console,
+        )
     ):
         assessment_id, answered = resumed.id, dict(resumed.assessment.ratings)
     else:
         intake = _intake(service)
         assessment_id, answered = service.start(profile, intake), {}
+    started.append(assessment_id)
 
     total = len(framework.competencies)
     for number, comp in enumerate(framework.competencies, start=1):
@@ -64,7 +100,10 @@ def run(service: AssessmentService, profile: str) -> tuple[int, SelfAssessment]:
             console=console,
         )
         evidence = Prompt.ask(
-            "Evidence (an example or link; Enter to skip)", default="", console=console
+            "Evidence (an example or link; Enter to skip)",
+            default="",
+            show_default=False,
+            console=console,
         )
         rating = Rating(
             comp.id, level, Confidence(confidence), (evidence.strip(),) if evidence.strip() else ()
@@ -112,7 +151,10 @@ def _ask_years() -> float | None:
     again with the reason (a word such as "five" used to be stored as no answer at all)."""
     while True:
         text = Prompt.ask(
-            "Years of work experience (a number, or Enter to skip)", default="", console=console
+            "Years of work experience (a number, or Enter to skip)",
+            default="",
+            show_default=False,
+            console=console,
         ).strip()
         if not text:
             return None
@@ -134,10 +176,11 @@ def _choose(question: str, options: list[tuple[str, str]], allow_none: bool) -> 
         console.print(f"  {number}. {label}")
     choices = [str(n) for n in range(1, len(options) + 1)] + ([""] if allow_none else [])
     answer = Prompt.ask(
-        "Number",
+        "Number" + (" (Enter to skip)" if allow_none else ""),
         choices=choices,
         show_choices=False,
         default="" if allow_none else None,
+        show_default=False,
         console=console,
     )
     return options[int(answer) - 1][0] if answer else None
@@ -150,7 +193,12 @@ def _choose_many(question: str, options: list[tuple[str, str]]) -> tuple[str, ..
     for number, (_, label) in enumerate(options, start=1):
         console.print(f"  {number}. {label}")
     while True:
-        answer = Prompt.ask("Numbers, separated by commas", default="", console=console)
+        answer = Prompt.ask(
+            "Numbers, separated by commas (Enter for none)",
+            default="",
+            show_default=False,
+            console=console,
+        )
         picked = [part.strip() for part in answer.split(",") if part.strip()]
         if all(p.isdigit() and 1 <= int(p) <= len(options) for p in picked):
             return tuple(dict.fromkeys(options[int(p) - 1][0] for p in picked))

@@ -13,6 +13,7 @@ from pmpath.cli.application import application
 from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption, ProfileOption
 
 if TYPE_CHECKING:
+    from pmpath.framework import Framework
     from pmpath.services.models.evidence import ReadinessReport
     from pmpath.services.models.psychometrics import (
         AbilityEstimate,
@@ -126,9 +127,10 @@ def parameters(
     )
 
 
+# The old way to continue a test, kept for scripts: `pmpath resume NUMBER` is the one way now.
 ResumeOption = Annotated[
     int | None,
-    typer.Option("--resume", help="Continue this test (its number) instead of a new one."),
+    typer.Option("--resume", hidden=True, help="Continue this test (its number)."),
 ]
 SeedOption = Annotated[int | None, typer.Option("--seed", help="Seed the item choice.")]
 ScriptOption = Annotated[
@@ -188,7 +190,12 @@ def _run(
     from pmpath.cli import render
     from pmpath.services.placement import PLACEMENT_ID
 
-    if resume is None and not as_json:
+    if resume is not None:
+        typer.echo(
+            f"note: `--resume {resume}` is now `pmpath resume {resume}`; the old form will go.",
+            err=True,
+        )
+    elif not as_json:
         resume = service.unfinished_placement(profile, test_id)
     if resume is not None:
         view = service.placement(resume, profile)
@@ -199,19 +206,45 @@ def _run(
     if as_json:
         render.json_out(view)
         return
-    kind = "Placement test" if test_id == PLACEMENT_ID else f"Adaptive exam {test_id!r}"
+    play_test(service, profile, view)
+
+
+def play_test(service: "PsychometricsService", profile: str, view: "PlacementView") -> None:
+    """Ask a placement test's (or adaptive exam's) questions until it stops or the learner
+    leaves; then its outcome. Ctrl-C leaves too, saying what is saved and how to come back."""
+    from pmpath.cli import render
+    from pmpath.cli.resume_cmds import resume_command
+    from pmpath.services.placement import PLACEMENT_ID
+
+    if view.test == PLACEMENT_ID:
+        kind = "Placement test"
+    else:
+        kind = f"Adaptive exam {service.blueprints[view.test].name}"
     render.say(
-        f"{kind} {view.attempt_id}: questions are chosen by your answers so far; "
-        "every answer is saved as you give it. Enter p to pause."
+        f"{kind}, attempt {view.attempt_id}: questions are chosen by your answers so far, and "
+        "every answer is saved as you give it. It has no clock: /leave stops, and it waits "
+        "for you."
     )
     current: PlacementView | None = view
-    while current is not None and not current.finished:
-        current = _ask(service, profile, current)
+    try:
+        while current is not None and not current.finished:
+            current = _ask(service, profile, current)
+    except (KeyboardInterrupt, EOFError) as stop:
+        render.say()  # the prompt's line was left open
+        render.say(
+            f"Answers saved; the test waits for you. "
+            f"Resume with: {resume_command(view.attempt_id, profile)}"
+        )
+        if isinstance(stop, KeyboardInterrupt):
+            raise typer.Exit(130) from None
+        return
     if current is None:
-        return  # paused
+        return  # left with /leave
     if current.exam is not None:
         show_exam_outcome(current.exam)
-    show_placement(current.overall, current.domains, current.stop_reason)
+    show_placement(
+        service.framework, current.overall, current.domains, STOPPED[current.stop_reason]
+    )
 
 
 def show_exam_outcome(exam: "ExamClassification") -> None:
@@ -250,6 +283,7 @@ def _ask(
     from pmpath.cli import render
     from pmpath.cli.answers_input import letters_help, parse
     from pmpath.cli.player import show_question
+    from pmpath.cli.resume_cmds import resume_command
     from pmpath.errors import PmpathError
 
     question = view.question
@@ -261,10 +295,11 @@ def _ask(
     while True:
         typed = Prompt.ask(f"Answer ({letters_help(question)}; /leave stops)", console=console)
         if typed.strip().lower() in ("/leave", "/l"):
-            command = "placement" if view.test == "placement" else f"adaptive {view.test}"
-            resume = f"pmpath exam {command} --resume {view.attempt_id}"
             # No clock: a placement test waits, unchanged, for as long as it takes.
-            console.print(f"Answers saved; the test waits for you. Resume with: {resume}")
+            console.print(
+                "Answers saved; the test waits for you. "
+                f"Resume with: {resume_command(view.attempt_id, profile)}"
+            )
             return None
         try:
             return service.answer_placement(view.attempt_id, profile, parse(question, typed))
@@ -272,17 +307,34 @@ def _ask(
             console.print(Text(f"{exc} — try again.", style="red"))
 
 
+#: Why an adaptive test stopped, in words.
+STOPPED = {
+    "precision": "it stopped once your estimate was precise enough",
+    "max-length": "it stopped after the most questions it asks",
+    "classified": "it stopped once pass or fail was clear",
+    "exhausted": "it stopped because no suitable question was left",
+}
+
+
 def show_placement(
-    overall: "AbilityEstimate", domains: "dict[str, DomainAbility]", stopped: str
+    framework: "Framework",
+    overall: "AbilityEstimate",
+    domains: "dict[str, DomainAbility]",
+    basis: str,
 ) -> None:
+    """The level an ability points to, overall and per domain, in the ladder's stage names;
+    ``basis`` says what the estimate rests on."""
     from pmpath.cli import render
 
-    low, high = overall.level_range
-    render.heading(f"Placement: {overall.level} (likely between {low} and {high})")
+    stage = {s.id: s.name for s in framework.stages}
+    low, high = (stage.get(level, level) for level in overall.level_range)
+    render.heading(
+        f"Placement: {stage.get(overall.level, overall.level)} (likely between {low} and {high})"
+    )
+    answers = f"{overall.items} answer{'s' if overall.items != 1 else ''}"
     render.say(
         f"Ability {overall.theta:+.2f} on the scale where 0 is the average learner, give or "
-        f"take {overall.se:.2f}, from {overall.items} answers "
-        f"(stopped: {stopped})."
+        f"take {overall.se:.2f}, from {answers}; {basis}."
     )
     render.table(
         "By domain",
@@ -290,8 +342,8 @@ def show_placement(
         [
             [
                 d.name,
-                d.level,
-                f"{d.level_range[0]} - {d.level_range[1]}",
+                stage.get(d.level, d.level),
+                " to ".join(stage.get(level, level) for level in d.level_range),
                 f"{d.theta:+.2f} ({d.se:.2f})",
                 str(d.items),
             ]
@@ -365,18 +417,20 @@ def ability(
     """Your ability estimate overall and per domain, with the career level it corresponds to."""
     from pmpath.cli import render
 
-    data = application(framework, database_url).psychometrics.ability(profile)
+    service = application(framework, database_url).psychometrics
+    data = service.ability(profile)
     if as_json:
         render.json_out(data)
         return
-    show_placement(data.overall, data.domains, "every answer so far")
+    show_placement(service.framework, data.overall, data.domains, "it updates with every answer")
     ladder = data.ladder
     if ladder is not None:
-        low, high = ladder.range
+        role = {r.id: r.name for r in service.framework.roles}
+        low, high = (role.get(r, r) for r in ladder.range)
+        status = "ready now" if ladder.status == "ready-now" else "working towards it"
         render.say(
             f"On the ladder, the ratings your answers point to place you at "
-            f"{ladder.role.name} ({ladder.status}; from {low} to {high} within the "
-            "ratings' ranges)."
+            f"{ladder.role.name} ({status}; from {low} to {high} within the ratings' ranges)."
         )
 
 

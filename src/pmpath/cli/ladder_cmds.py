@@ -22,7 +22,8 @@ def roles(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.roles_by_stage(application(framework).framework)
+    fw = application(framework).framework
+    data = ladder.roles_by_stage(fw)
     if as_json:
         render.json_out(data)
         return
@@ -30,9 +31,9 @@ def roles(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
         rows = [
             [
                 render.named(r.name, r.id),
-                r.track or "exit",
+                render.track_name(r.track),
                 r.summary,
-                ", ".join(r.next) or "-",
+                render.names(fw, "role", r.next) or "-",
             ]
             for r in stage.roles
         ]
@@ -53,7 +54,7 @@ def role(role_id: RoleArg, framework: FrameworkOption = None, as_json: JsonOptio
     exit_only = data if isinstance(data, ExitDetail) else None
     aliases = f" (also: {', '.join(role_only.aliases)})" if role_only and role_only.aliases else ""
     render.heading(f"{data.name}{aliases}")
-    track = data.track or "exit from the product ladder"
+    track = render.track_name(data.track) if data.track else "Exit from the product ladder"
     render.dim(f"{data.id} · {data.stage_name} · {track}")
     render.say(data.summary)
     render.say()
@@ -134,7 +135,8 @@ def diff(
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.diff_report(application(framework).framework, from_role, to_role)
+    fw = application(framework).framework
+    data = ladder.diff_report(fw, from_role, to_role)
     if as_json:
         render.json_out(data)
         return
@@ -153,7 +155,7 @@ def diff(
         render.say("No competency expectation rises.")
     render.dim(f"{len(data.unchanged)} competencies stay at the same level.")
     render.say()
-    render.bullets("New must-haves", data.new_must_haves)
+    render.bullets("New must-haves", [fw.competency(c).name for c in data.new_must_haves])
     render.bullets("New responsibilities", data.new_responsibilities)
 
 
@@ -162,14 +164,15 @@ def stages(framework: FrameworkOption = None, as_json: JsonOption = False) -> No
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.stages(application(framework).framework)
+    fw = application(framework).framework
+    data = ladder.stages(fw)
     if as_json:
         render.json_out(data)
         return
     for stage in data.stages:
         render.heading(f"{stage.name} [{stage.id}]")
         render.say(stage.summary)
-        render.dim(f"Roles: {', '.join(stage.roles) or '-'}")
+        render.dim(f"Roles: {render.names(fw, 'role', stage.roles) or '-'}")
         render.say()
         render.bullets("Preparation", stage.preparation)
 
@@ -204,7 +207,8 @@ def backgrounds(framework: FrameworkOption = None, as_json: JsonOption = False) 
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.backgrounds(application(framework).framework)
+    fw = application(framework).framework
+    data = ladder.backgrounds(fw)
     if as_json:
         render.json_out(data)
         return
@@ -212,7 +216,7 @@ def backgrounds(framework: FrameworkOption = None, as_json: JsonOption = False) 
         "Backgrounds",
         ["Id", "Background", "Summary", "Usual entry roles"],
         [
-            [b.id, b.name, b.summary, ", ".join(b.suggested_entry_roles) or "-"]
+            [b.id, b.name, b.summary, render.names(fw, "role", b.suggested_entry_roles) or "-"]
             for b in data.backgrounds
         ],
     )
@@ -260,7 +264,8 @@ def certifications(
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.certifications(application(framework).framework, stage, competency)
+    fw = application(framework).framework
+    data = ladder.certifications(fw, stage, competency)
     if as_json:
         render.json_out(data)
         return
@@ -270,9 +275,9 @@ def certifications(
         [
             [
                 render.named(c.name, c.provider),
-                c.kind,
-                ", ".join(c.builds),
-                ", ".join(c.stages),
+                render.kind_name(c.kind),
+                render.names(fw, "competency", c.builds),
+                render.names(fw, "stage", c.stages),
             ]
             for c in data.certifications
         ],
@@ -289,7 +294,8 @@ def actions(
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.development_actions(application(framework).framework, stage, competency)
+    fw = application(framework).framework
+    data = ladder.development_actions(fw, stage, competency)
     if as_json:
         render.json_out(data)
         return
@@ -297,7 +303,13 @@ def actions(
         "Development actions",
         ["Action", "Kind", "Weeks", "Builds", "What to do"],
         [
-            [a.name, a.kind, str(a.weeks), ", ".join(a.competencies), a.summary]
+            [
+                a.name,
+                render.kind_name(a.kind),
+                str(a.weeks),
+                render.names(fw, "competency", a.competencies),
+                a.summary,
+            ]
             for a in data.development_actions
         ],
     )
@@ -308,15 +320,22 @@ def specialisations(framework: FrameworkOption = None, as_json: JsonOption = Fal
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.specialisations(application(framework).framework)
+    fw = application(framework).framework
+    data = ladder.specialisations(fw)
     if as_json:
         render.json_out(data)
         return
+    interests = {i.id: i.name for i in data.interests}
     render.table(
         "Specialisations",
         ["Specialisation", "Leans on", "For people who enjoy", "Summary"],
         [
-            [s.name, ", ".join(s.emphasis), ", ".join(s.interests) or "-", s.summary]
+            [
+                s.name,
+                render.names(fw, "competency", s.emphasis),
+                ", ".join(interests.get(i, i) for i in s.interests) or "-",
+                s.summary,
+            ]
             for s in data.specialisations
         ],
     )
@@ -327,12 +346,16 @@ def exits(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
     from pmpath.cli import render
     from pmpath.services import ladder
 
-    data = ladder.exits(application(framework).framework)
+    fw = application(framework).framework
+    data = ladder.exits(fw)
     if as_json:
         render.json_out(data)
         return
     render.table(
         "Beyond product management",
         ["Exit", "Usually from", "Summary"],
-        [[render.named(e.name, e.id), ", ".join(e.from_roles), e.summary] for e in data.exits],
+        [
+            [render.named(e.name, e.id), render.names(fw, "role", e.from_roles), e.summary]
+            for e in data.exits
+        ],
     )

@@ -1,8 +1,9 @@
 """The exam player in the terminal: one question at a time, the server's clock always shown.
 
 Every answer goes to the service as soon as it is typed, so closing the terminal loses
-nothing: ``pmpath exam resume`` continues at the first question still to do, with the time the
-attempt has left (a mock exam's clock runs on the server, so it keeps running meanwhile). In
+nothing: ``pmpath resume`` continues at the first question still to do, with the time the
+attempt has left (a mock exam's clock runs on the server and cannot be paused, so it keeps
+running meanwhile). In
 practice mode each answer is followed by its feedback; in a mock exam nothing is revealed until
 the attempt is finished.
 """
@@ -19,14 +20,14 @@ from rich.text import Text
 
 from pmpath.cli import render
 from pmpath.cli.answers_input import LETTERS, letters_help, parse, show_response
+from pmpath.cli.resume_cmds import resume_command
 from pmpath.errors import AttemptError, PmpathError
-from pmpath.services.models.exams import PracticeAnswer
+from pmpath.services.models.exams import AttemptResults, PracticeAnswer
 
 if TYPE_CHECKING:
     from pmpath.services.exams import ExamService
     from pmpath.services.models.exams import (
         AttemptQuestion,
-        AttemptResults,
         AttemptView,
         Feedback,
         QuestionView,
@@ -97,8 +98,10 @@ def _play(exams: ExamService, profile: str, attempt_id: int) -> AttemptView | At
         if action == "leave":
             console.print(saved_message(exams.view(attempt_id, profile), profile))
             return view
-        if action == "finish" and _confirm_finish(exams.view(attempt_id, profile)):
-            return exams.finish(attempt_id, profile)
+        if action == "finish":
+            if _confirm_finish(exams.view(attempt_id, profile)):
+                return exams.finish(attempt_id, profile)
+            visited.discard(question.position)  # not handed in: back to the same question
 
 
 def _open_questions(view: AttemptView) -> tuple[list[AttemptQuestion], list[AttemptQuestion]]:
@@ -136,10 +139,7 @@ def saved_message(view: AttemptView, profile: str) -> str:
     if view.seconds_left is not None:
         minutes, seconds = divmod(view.seconds_left, 60)
         text += f" The exam clock keeps running while you are away ({minutes}:{seconds:02d} left)."
-    command = f"pmpath exam resume {view.attempt_id}"
-    if profile != "me":
-        command += f" --profile {profile}"
-    return f"{text} Resume with: {command}"
+    return f"{text} Resume with: {resume_command(view.attempt_id, profile)}"
 
 
 def _ask(
@@ -256,6 +256,12 @@ def show_feedback(question: QuestionView, feedback: Feedback) -> None:
         if rationale:
             console.print(Text.assemble((f"  {LETTERS[index]}: ", "bold"), rationale))
     console.print(Text(feedback.explanation, style="italic"))
+
+
+def show_outcome(data: AttemptView | AttemptResults) -> None:
+    """After the player: the results when the attempt was handed in (nothing when left)."""
+    if isinstance(data, AttemptResults):
+        show_results(data, with_review=False)
 
 
 #: How an attempt ended, in words.

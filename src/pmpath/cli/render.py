@@ -9,26 +9,20 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pmpath.framework import Framework, bundled_framework_path, load_framework
-
 if TYPE_CHECKING:
+    # Types only: a command that prints no framework text never imports the framework.
+    from pmpath.framework import Framework
     from pmpath.services.models.ladder import RolesByStage
 
 # No markup: framework text is the user's own and may contain [brackets]; styling is
 # applied with Text objects instead.
 console = Console(highlight=False, markup=False)
-
-
-def framework(path: Path | None) -> Framework:
-    """The framework a command works on: the user's file, or the bundled ladder."""
-    return load_framework(path if path is not None else bundled_framework_path())
 
 
 def json_out(data: Any) -> None:
@@ -108,8 +102,9 @@ def table(title: str | None, columns: list[str], rows: Sequence[Sequence[Any]]) 
 
     Words are never broken: ids are what people copy, so each column is at least as wide as
     its longest word, and the space left is shared out by how much more each column holds;
-    text wraps between words. When the terminal is too narrow even for that, each row is
-    printed as a block of "Column: value" lines instead."""
+    text wraps between words. When the terminal is too narrow even for that, or the columns
+    get so narrow that the table would be far longer than a list, each row is printed as a
+    block of "Column: value" lines instead."""
     cells = [[header, *(row[i] for row in rows)] for i, header in enumerate(columns)]
     least = [min(LONGEST_KEPT_WORD, max(_longest_word(c) for c in column)) for column in cells]
     most = [
@@ -122,6 +117,9 @@ def table(title: str | None, columns: list[str], rows: Sequence[Sequence[Any]]) 
         _stacked(title, columns, rows)
         return
     widths = most if sum(most) <= room else _share(least, most, room)
+    if _stacked_height(columns, rows) < STACK_WHEN_SHORTER * _table_height(cells, widths):
+        _stacked(title, columns, rows)
+        return
     grid = Table(title=title, title_justify="left", show_lines=False, expand=False)
     for column, width in zip(columns, widths, strict=True):
         grid.add_column(column, overflow="fold", width=width)
@@ -130,14 +128,69 @@ def table(title: str | None, columns: list[str], rows: Sequence[Sequence[Any]]) 
     console.print(grid)
 
 
+#: The stacked layout is chosen when it takes fewer than this share of the table's lines:
+#: prose squeezed into narrow columns (a summary 19 characters wide) is hard to read, and a
+#: table is worth a few more lines only while it still scans.
+STACK_WHEN_SHORTER = 0.75
+
+
+def _wrapped(cell: Any, width: int) -> int:
+    """How many lines ``cell`` takes at ``width`` characters, wrapped between words."""
+    import textwrap
+
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    return sum(
+        max(1, len(textwrap.wrap(line, width, break_on_hyphens=False)))
+        for line in (text.splitlines() or [""])
+    )
+
+
+def _table_height(cells: list[list[Any]], widths: list[int]) -> int:
+    """A table's lines: its rows, the header and four rules (top, under the header, bottom,
+    and the title's line)."""
+    rows = zip(*cells, strict=True)
+    return 3 + sum(max(_wrapped(c, w) for c, w in zip(row, widths, strict=True)) for row in rows)
+
+
+def _stacked_height(columns: list[str], rows: Sequence[Sequence[Any]]) -> int:
+    """The lines of the stacked layout: a "Column: value" line per cell and a blank per row."""
+    width = max(console.width, 1)
+    return 1 + sum(
+        1
+        + sum(
+            _wrapped(f"{column}: {_plain(cell)}", width)
+            for column, cell in zip(columns, row, strict=True)
+            if _plain(cell).strip()
+        )
+        for row in rows
+    )
+
+
+def _plain(cell: Any) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
 def _share(least: list[int], most: list[int], room: int) -> list[int]:
-    """Column widths from ``least`` up, sharing ``room`` by what each column could still use."""
+    """Column widths from ``least`` up to fill ``room``. A column that needs no more than an
+    even share of what is left gets its whole width (a track, a kind, a list of names stays on
+    one line); the columns of long prose share the rest by how much more each holds."""
+    widths = list(least)
     spare = room - sum(least)
-    wants = [high - low for low, high in zip(least, most, strict=True)]
-    total = sum(wants) or 1
-    widths = [low + spare * want // total for low, want in zip(least, wants, strict=True)]
-    for index in sorted(range(len(widths)), key=lambda i: -wants[i])[: room - sum(widths)]:
-        widths[index] += 1
+    wants = {i: high - low for i, (low, high) in enumerate(zip(least, most, strict=True))}
+    wants = {i: want for i, want in wants.items() if want > 0}
+    while wants:
+        fair = spare // len(wants)
+        modest = [i for i, want in wants.items() if want <= fair]
+        if not modest:
+            break
+        for i in modest:
+            widths[i] += wants[i]
+            spare -= wants.pop(i)
+    total = sum(wants.values()) or 1
+    for i, want in wants.items():
+        widths[i] += spare * want // total
+    for i in sorted(wants, key=lambda i: -wants[i])[: room - sum(widths)]:
+        widths[i] += 1
     return widths
 
 
@@ -161,6 +214,38 @@ def _stacked(title: str | None, columns: list[str], rows: Sequence[Sequence[Any]
             if value.plain.strip():
                 console.print(Text.assemble((f"{column}: ", "bold"), value))
         console.print()
+
+
+def names(framework: Framework, kind: str, ids: Sequence[str]) -> str:
+    """Ids of a ``kind`` ("competency", "role", "stage", ...) as their names, comma-separated:
+    people read names; the ids are in each command's --json. A role may also be an exit, and an
+    id the framework does not know is shown as it is."""
+    kinds = ("role", "exit") if kind == "role" else (kind,)
+    shown = []
+    for item_id in ids:
+        found = next((k for k in kinds if framework.has(k, item_id)), None)
+        shown.append(getattr(framework, found)(item_id).name if found else item_id)
+    return ", ".join(shown)
+
+
+def shortened(text: str, most: int) -> str:
+    """``text`` cut to at most ``most`` characters at a space, with "…" when cut: a word is
+    never cut in half (unless it alone is longer than ``most``)."""
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    # One character more: a space there means the word before it ends exactly at ``most``.
+    cut = text[: most + 1].rsplit(" ", 1)[0] if " " in text[: most + 1] else text[:most]
+    return cut.rstrip(",;:.") + "…"
+
+
+#: Kinds of development action and learning, as the web's pages name them (_names.html).
+KIND_NAMES = {"cross-functional": "Cross-functional work"}
+
+
+def kind_name(kind: str) -> str:
+    """A kind of action or learning in words: "stretch-project" is "Stretch project"."""
+    return KIND_NAMES.get(kind, kind.replace("-", " ").capitalize())
 
 
 def track_name(track: str | None) -> str:
@@ -197,6 +282,7 @@ def overview(data: RolesByStage) -> None:
         ("pmpath role product-manager", "What a role expects, and the steps after it."),
         ("pmpath practice", "Ten practice questions, each explained at once."),
         ("pmpath exam start pm-foundations", "A timed mock exam (see pmpath exam list)."),
+        ("pmpath resume", "Continue whatever you left unfinished."),
         ("pmpath --help", "Every command, by task."),
     ):
         start.add_row(Text("  " + command, style="bold"), what)

@@ -16,6 +16,7 @@ review:                       # what a finished mock exam shows (optional; these
 attempts:                     # how often a learner may start it (optional; the defaults)
   per_day: 10                 # in any 24 hours; null for no limit
   cooldown_minutes: 0         # between one start and the next
+learner_extra_time: true      # a learner may choose extra time or no limit when starting
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ class Blueprint(BaseModel):
     domains: dict[Id, float] = Field(min_length=1, description="Domain id -> relative weight.")
     review: ReviewPolicy = ReviewPolicy()
     attempts: AttemptLimits = AttemptLimits()
+    learner_extra_time: bool = Field(
+        True,
+        description="Whether a learner may choose extra time or no time limit when starting "
+        "(the result then says so). An administrator's allowance for a learner applies anyway.",
+    )
 
     def domain_counts(self) -> dict[str, int]:
         """Items per domain: the weights' shares of ``items``, rounded by largest remainder so

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from pmpath.exams.items import Item, ItemType
+from pmpath.exams.significance import binomial_tail, fisher_greater
 
 #: Strong words that make an option sound extreme. Broader than the per-item ``cueing-word``
 #: rule (which forbids the plainest absolutes outright), because here only their share in
@@ -91,8 +92,6 @@ def _key_count_spread(items: Sequence[Item]) -> Iterator[tuple[str, str]]:
 
 
 def _strong_words(items: Sequence[Item]) -> Iterator[tuple[str, str]]:
-    from scipy.stats import fisher_exact
-
     keys = [0, 0]  # with a strong word, options
     distractors = [0, 0]
     for item in items:
@@ -108,7 +107,7 @@ def _strong_words(items: Sequence[Item]) -> Iterator[tuple[str, str]]:
     if in_distractors <= STRONG_WORD_RATIO * in_keys:
         return
     table = [[distractors[0], distractors[1] - distractors[0]], [keys[0], keys[1] - keys[0]]]
-    p_value = float(fisher_exact(table, alternative="greater").pvalue)
+    p_value = fisher_greater(table)
     if p_value < SIGNIFICANCE:
         yield (
             "strong-words",
@@ -122,8 +121,6 @@ def _strong_words(items: Sequence[Item]) -> Iterator[tuple[str, str]]:
 def _longest_key_too_rare(items: Sequence[Item]) -> Iterator[tuple[str, str]]:
     """The mirror of lint's ``longest-key``: a key that is almost never the longest option is as
     much a cue as one that usually is."""
-    from scipy.stats import binomtest
-
     singles = [item for item in items if item.type is ItemType.SINGLE]
     if len(singles) < MIN_ITEMS:
         return
@@ -134,7 +131,7 @@ def _longest_key_too_rare(items: Sequence[Item]) -> Iterator[tuple[str, str]]:
         if lengths[key] == max(lengths) and lengths.count(max(lengths)) == 1:
             longest += 1
     chance = sum(1 / len(item.options) for item in singles) / len(singles)
-    p_value = float(binomtest(longest, len(singles), chance, alternative="less").pvalue)
+    p_value = binomial_tail(longest, len(singles), chance, upper=False)
     if p_value < SIGNIFICANCE:
         yield (
             "longest-key-rare",

@@ -18,6 +18,7 @@ from itertools import combinations
 from pmpath.errors import Location
 from pmpath.exams.cues import bank_cues
 from pmpath.exams.items import CHOICE_TYPES, Bank, Item, ItemType
+from pmpath.exams.significance import binomial_tail, chi_square_uniform
 
 #: Absolute words in an option let test-wise people rule it out (or in) without knowing.
 CUEING_WORDS = re.compile(r"\b(always|never|only|all|none|completely|guarantees?)\b", re.I)
@@ -94,8 +95,6 @@ def _item_findings(item: Item) -> Iterator[Finding]:
 
 def _key_patterns(items: list[Item]) -> Iterator[Finding]:
     """Across a file's single-answer items: keys spread over positions, not the longest option."""
-    from scipy.stats import binomtest, chisquare
-
     singles = [item for item in items if item.type is ItemType.SINGLE]
     if len(singles) < MIN_ITEMS_FOR_PATTERNS:
         return
@@ -108,7 +107,7 @@ def _key_patterns(items: list[Item]) -> Iterator[Finding]:
         if count < MIN_ITEMS_FOR_PATTERNS:
             continue
         observed = [positions[p] for p in range(size)]
-        p_value = float(chisquare(observed).pvalue)
+        p_value = chi_square_uniform(observed)
         if p_value < SIGNIFICANCE:
             spread = ", ".join(f"{chr(65 + p)}: {n}" for p, n in enumerate(observed))
             yield Finding(
@@ -125,13 +124,13 @@ def _key_patterns(items: list[Item]) -> Iterator[Finding]:
         if lengths[key] == max(lengths) and lengths.count(max(lengths)) == 1:
             longest += 1
     chance = sum(1 / len(item.options) for item in singles) / len(singles)
-    test = binomtest(longest, len(singles), chance, alternative="greater")
-    if test.pvalue < SIGNIFICANCE:
+    p_value = binomial_tail(longest, len(singles), chance, upper=True)
+    if p_value < SIGNIFICANCE:
         yield Finding(
             "error",
             "longest-key",
             f"the key is the longest option in {longest} of {len(singles)} single-answer items, "
-            f"more often than chance ({chance:.0%}; binomial p = {test.pvalue:.4f}); lengthen "
+            f"more often than chance ({chance:.0%}; binomial p = {p_value:.4f}); lengthen "
             "distractors or tighten keys",
             where,
         )

@@ -31,7 +31,7 @@ Level = Annotated[int, Field(ge=1, le=20)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Track(StrEnum):

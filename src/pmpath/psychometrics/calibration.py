@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit, ndtri
 
 from pmpath.errors import CalibrationError
 from pmpath.psychometrics.irt import ItemParameters, Matrix, Model, Vector, normal_grid, probability
@@ -415,6 +414,8 @@ def _logistic_terms(
     setup: _Setup, right: Matrix, seen: Matrix, a: Vector, d: Vector
 ) -> tuple[Vector, Vector, Vector, Vector, Vector]:
     """Per item: gradients (a, d) and information entries (aa, ad, dd), before priors."""
+    from scipy.special import expit  # here, not at import: SciPy costs ~150 ms
+
     nodes = setup.nodes
     p = expit(np.multiply.outer(a, nodes) + d[:, None])
     residual = right - seen * p
@@ -520,6 +521,8 @@ def _start_values(setup: _Setup) -> Params:
     """Start from classical statistics: the item's p-value and its biserial correlation with
     the proportion right, turned into logistic slopes and intercepts (normal-ogive factor
     analysis formulas, times 1.702)."""
+    from scipy.special import ndtri  # here, not at import: SciPy costs ~150 ms
+
     patterns = setup.patterns
     counts = patterns.counts
     score = patterns.right.sum(axis=1) / patterns.seen.sum(axis=1)
@@ -631,6 +634,8 @@ def _from_free(setup: _Setup, free: Vector, n_items: int) -> Params:
 
 def _derivatives(setup: _Setup, params: Params) -> tuple[Matrix, Matrix, Matrix, Matrix]:
     """At every item (rows) and node: P, and dP/da, dP/dd, dP/dc, each divided by P(1 - P)."""
+    from scipy.special import expit  # here, not at import: SciPy costs ~150 ms
+
     a, d, c = params
     sigma = expit(np.multiply.outer(a, setup.nodes) + d[:, None])
     p = np.clip(c[:, None] + (1 - c[:, None]) * sigma, 1e-10, 1 - 1e-10)

@@ -21,6 +21,7 @@ arrays over items, and results are ``(len(theta), n_items)`` matrices.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -138,6 +139,21 @@ def normal_grid(points: int, mean: float = 0.0, sd: float = 1.0) -> tuple[Vector
 
 #: The credit at or above which an answer counts as right (a margin for rounding below 1).
 FULL_CREDIT = 0.999
+
+
+#: The complementary error function over arrays (NumPy has none of its own).
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+
+
+def normal_cdf(x: Vector | float) -> Vector:
+    """Phi(x), the standard normal distribution function, at each value of ``x``.
+
+    The same function as scipy.special.ndtr (0.5 erfc(-x / sqrt 2), exact to a few units in
+    the last place, tails included), without importing SciPy: that costs every command that
+    reports readiness or a placement classification about 150 ms of start-up.
+    """
+    values = np.asarray(x, dtype=np.float64)
+    return np.asarray(0.5 * _ERFC(-values / math.sqrt(2.0)), dtype=np.float64)
 
 
 def dichotomous(credit: float | None) -> float:

@@ -23,9 +23,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtr
 
-from pmpath.psychometrics.irt import ItemParameters, Vector, normal_grid, probability
+from pmpath.psychometrics.irt import (
+    ItemParameters,
+    Vector,
+    normal_cdf,
+    normal_grid,
+    probability,
+)
 
 Z95 = 1.959964
 
@@ -52,7 +57,7 @@ def pass_given_theta(
 ) -> Vector:
     share = expected_percent(theta, parameters, weights) / 100.0
     spread = np.sqrt(np.maximum(share * (1.0 - share), 1e-12) / form_length)
-    return np.asarray(1.0 - ndtr((pass_mark / 100.0 - share) / spread), dtype=np.float64)
+    return np.asarray(1.0 - normal_cdf((pass_mark / 100.0 - share) / spread), dtype=np.float64)
 
 
 def readiness(

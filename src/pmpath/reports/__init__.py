@@ -4,7 +4,7 @@ Import this package inside the command that needs it: it imports Jinja2 at once,
 matplotlib as soon as a chart is drawn.
 """
 
-from pmpath.reports.charts import ladder_svg, radar_svg, trend_svg
+from pmpath.reports.charts import bars_svg, ladder_svg, radar_svg, trend_svg
 from pmpath.reports.html import render_report
 
-__all__ = ["ladder_svg", "radar_svg", "render_report", "trend_svg"]
+__all__ = ["bars_svg", "ladder_svg", "radar_svg", "render_report", "trend_svg"]

@@ -33,6 +33,39 @@ _RC_PARAMS: dict[RcKeyType, Any] = {
     "axes.unicode_minus": False,
 }
 
+#: The chart palette: Okabe and Ito's colour-blind-safe set, with the four colours that are too
+#: light for lines on white (orange, sky blue, yellow, reddish purple) darkened, keeping their
+#: hue, until each reaches 3:1 against white (WCAG 1.4.11); the order puts the most distinct
+#: first. Charts never rely on colour alone: series also differ in dash and marker
+#: (:func:`series_style`). The stylesheet's --chart-1 .. --chart-8 hold the same values.
+CHART_COLOURS: tuple[str, ...] = (
+    "#0072B2",  # blue                                      5.2:1
+    "#D55E00",  # vermillion                                3.9:1
+    "#009E73",  # bluish green                              3.4:1
+    "#C474A0",  # reddish purple, darkened from #CC79A7     3.3:1
+    "#BD8200",  # orange, darkened from #E69F00             3.3:1
+    "#4795C1",  # sky blue, darkened from #56B4E9           3.3:1
+    "#97902A",  # yellow, darkened from #F0E442             3.3:1
+    "#000000",  # black                                    21.0:1
+)
+
+#: Line styles, as matplotlib dash patterns, and markers for telling series apart without colour.
+DASHES: tuple[str, ...] = ("-", "--", ":", "-.")
+MARKERS: str = "osD^vPXh*"
+
+
+def series_style(index: int) -> tuple[str, str, str]:
+    """Colour, dash and marker of a chart's ``index``-th series.
+
+    Within the first eight series each colour is used once; past them colours repeat, but the
+    dash shifts by one for every round of eight, so no two of the first 32 series share both
+    colour and dash. The marker changes with every series too.
+    """
+    colour = CHART_COLOURS[index % len(CHART_COLOURS)]
+    dash = DASHES[(index + index // len(CHART_COLOURS)) % len(DASHES)]
+    return colour, dash, MARKERS[index % len(MARKERS)]
+
+
 # matplotlib writes a Creator, a Date and a Dublin Core type unless told not to; the date would
 # make output differ from run to run and the rest is noise in a report.
 _NO_METADATA: dict[str, Any] = {"Creator": None, "Date": None, "Format": None, "Type": None}

@@ -1,8 +1,11 @@
 """The printable assessment report: one self-contained HTML page from the report's data.
 
 The page needs nothing from outside: CSS and charts are inline, there is no script, and no URL
-of any kind, so it can be mailed, archived or printed as it is. All text from the data is
-escaped by Jinja2's autoescaping; the charts arrive escaped from :mod:`pmpath.reports.charts`.
+of any kind, so it can be mailed, archived or printed as it is. Served by the web app
+(``site=True``), it gets a bar of the site's own: the way back and a Print button (a script
+from the site's /static, as its content security policy wants), left out when printed. All
+text from the data is escaped by Jinja2's autoescaping; the charts arrive escaped from
+:mod:`pmpath.reports.charts`.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ TRACKS = {
 }
 
 
-def render_report(report: Report | Mapping[str, Any]) -> str:
+def render_report(report: Report | Mapping[str, Any], *, site: bool = False) -> str:
     """The report as an HTML5 document, from its model or from its JSON form (what
     ``pmpath report --json`` prints, which may be an older report kept as a file).
 
@@ -41,11 +44,12 @@ def render_report(report: Report | Mapping[str, Any]) -> str:
     Nothing in the output depends on the clock or the machine: the same data gives the same
     text. ``intake.background``, ``current_role``, ``years``, ``specialisation`` and
     ``target`` may be null and ``plan.transition_steps`` empty; the page then leaves those
-    parts out or says that they are not set.
+    parts out or says that they are not set. ``site``: the page is served by the web app, so
+    it links back to the site and offers to print (nothing else changes).
     """
     data = report.model_dump(mode="json") if isinstance(report, Report) else dict(report)
     template = _environment().get_template("report.html.j2")
-    return template.render(_view(data))
+    return template.render({**_view(data), "site": site})
 
 
 @cache

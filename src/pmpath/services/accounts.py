@@ -24,9 +24,11 @@ from pmpath.errors import (
     Location,
     NotFoundError,
     PmpathError,
+    Problem,
     SignUpError,
     ThrottledError,
 )
+from pmpath.exams import timing
 from pmpath.services.assessments import utc_now
 from pmpath.services.models.accounts import Account, NewToken, TokenInfo, Tokens, TokenScope
 from pmpath.services.passwords import check_strength, hash_password, verify, verify_nothing
@@ -154,15 +156,22 @@ class AccountService:
         may try only ``Throttle.sign_ups`` emails an hour."""
         email = email.strip().lower()
         name = name.strip()
+        # Every problem at once, so a form can show them all together.
+        problems: list[Problem] = []
         if not EMAIL.match(email) or len(email) > 254:
-            raise SignUpError("enter a valid email address", Location(field_path=("email",)))
+            problems.append(Problem("enter a valid email address", Location(field_path=("email",))))
         if not name or len(name) > 100:
-            raise SignUpError(
-                "enter your name (up to 100 characters)", Location(field_path=("name",))
+            problems.append(
+                Problem("enter your name (up to 100 characters)", Location(field_path=("name",)))
             )
-        check_strength(password, "password", (email, email.split("@")[0], name))
+        try:
+            check_strength(password, "password", (email, email.split("@")[0], name))
+        except SignUpError as weak:
+            problems.extend(weak.problems)
         if role not in ROLES:
-            raise SignUpError(f"unknown role {role!r}", Location(field_path=("role",)))
+            problems.append(Problem(f"unknown role {role!r}", Location(field_path=("role",))))
+        if problems:
+            raise SignUpError(problems)
         # Hashed before the transaction: a writer must not hold SQLite's lock for 200 ms.
         password_hash = hash_password(password)
         now = self.clock()
@@ -245,12 +254,23 @@ class AccountService:
 
     def change_password(self, user: User, old: str, new: str) -> None:
         """Change the password; every session and API token of the account ends with it."""
-        check_strength(new, "new_password", (user.email, user.email.split("@")[0], user.name))
+        problems: list[Problem] = []
         with self.database.read() as session:
             row = account_store.user_by_id(session, user.id)
             current = row.password_hash if row is not None else None
+        # Both fields are checked, so a form can show both problems at once.
         if current is None or not verify(current, old):
-            raise AuthError("the current password is wrong")
+            problems.append(
+                Problem("the current password is wrong", Location(field_path=("current_password",)))
+            )
+        try:
+            check_strength(new, "new_password", (user.email, user.email.split("@")[0], user.name))
+        except SignUpError as weak:
+            problems.extend(weak.problems)
+        if any(p.location.field_path == ("new_password",) for p in problems):
+            raise SignUpError(problems)  # bad input (422), with the wrong current one if so
+        if problems:
+            raise AuthError(problems)
         password_hash = hash_password(new)
         with self.database.transaction() as session:
             row = account_store.user_by_id(session, user.id)
@@ -365,6 +385,24 @@ class AccountService:
             if row is None:
                 raise NotFoundError(f"no user {user_id}")
             row.role = role
+            return _user(session, row)
+
+    def time_allowances(self, acting: User | None) -> dict[int, str]:
+        """Each user's time allowance for exams (pmpath.exams.timing), by user id."""
+        require(acting, "admin")
+        with self.database.transaction() as session:
+            return dict(account_store.time_allowances(session))
+
+    def set_time_allowance(self, acting: User | None, user_id: int, value: str) -> User:
+        """Give a learner extra time (or no time limit) on every exam they start from now on
+        (WCAG 2.2.1); attempts already running keep their deadline."""
+        require(acting, "admin")
+        given = timing.allowance(value, "time_allowance")
+        with self.database.transaction() as session:
+            row = account_store.user_by_id(session, user_id)
+            if row is None:
+                raise NotFoundError(f"no user {user_id}")
+            account_store.set_time_allowance(session, row, given.id)
             return _user(session, row)
 
     def has_admin(self) -> bool:

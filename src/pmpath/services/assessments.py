@@ -33,6 +33,7 @@ from pmpath.services.models.assessments import (
 from pmpath.services.models.evidence import CompetencyEvidence
 from pmpath.store import Database
 from pmpath.store import assessments as queries
+from pmpath.store import attempts as attempt_store
 from pmpath.store.tables import AssessmentRow
 
 MAX_PROFILE_NAME = 100
@@ -159,6 +160,13 @@ class AssessmentService:
                 return []
             rows = queries.completed_assessments(session, owner, self.framework.id)
             return [self._stored(owner.name, row) for row in rows]
+
+    def took_exams(self, profile: str) -> bool:
+        """Whether ``profile`` has started any exam, practice session or test. Without one it
+        has no exam evidence, which this says without loading the bank or the exam engine."""
+        with self.database.transaction() as session:
+            owner = queries.find_profile(session, check_profile_name(profile))
+            return owner is not None and attempt_store.has_any(session, owner.id)
 
     def latest(self, profile: str) -> StoredAssessment:
         """The newest finished assessment; a profile without one is bad input."""

@@ -82,6 +82,7 @@ class AttemptViews:
             "finished_at": iso(row.finished_at),
             "finish_reason": row.finish_reason,
             "seed": row.seed,
+            "time_allowance": row.time_allowance or "standard",
         }
 
     def summary(self, row: AttemptRow) -> AttemptSummary:

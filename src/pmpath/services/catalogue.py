@@ -22,6 +22,7 @@ def exam_catalogue(blueprints: Iterable[Blueprint]) -> ExamCatalogue:
                 pass_mark=b.pass_mark,
                 levels=list(b.levels),
                 domains=b.domain_counts(),
+                learner_extra_time=b.learner_extra_time,
             )
             for b in blueprints
         ]

@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pmpath.errors import AttemptError, AttemptLimitError, NotFoundError
+from pmpath.errors import AttemptError, AttemptLimitError, Location, NotFoundError, PmpathError
+from pmpath.exams import timing
 from pmpath.exams.blueprints import Blueprint
 from pmpath.exams.forms import Form, FormItem, assemble
 from pmpath.exams.items import Bank, Item
@@ -108,25 +109,47 @@ class ExamService:
         """The exams (blueprints) a learner can take, with their items per domain."""
         return exam_catalogue(self.blueprints.values())
 
-    def start_mock(self, profile: str, blueprint_id: str, seed: int | None = None) -> int:
-        """Assemble a form for ``blueprint_id`` and start its clock; returns the attempt id."""
-        with self.database.transaction() as session:
-            return self._start_mock(session, profile, blueprint_id, seed).id
+    def start_mock(
+        self, profile: str, blueprint_id: str, seed: int | None = None, time: str | None = None
+    ) -> int:
+        """Assemble a form for ``blueprint_id`` and start its clock; returns the attempt id.
 
-    def begin_mock(self, profile: str, blueprint_id: str, seed: int | None = None) -> AttemptView:
+        ``time`` is the allowance the learner chose (pmpath.exams.timing; default standard),
+        refused when the blueprint does not let learners choose; the learner's own allowance,
+        set by an administrator, applies whatever they chose, and the more generous one wins.
+        """
+        with self.database.transaction() as session:
+            return self._start_mock(session, profile, blueprint_id, seed, time).id
+
+    def begin_mock(
+        self, profile: str, blueprint_id: str, seed: int | None = None, time: str | None = None
+    ) -> AttemptView:
         """Start a mock exam and return it as the learner sees it, in one transaction."""
         with self.database.transaction() as session:
-            return self._views.view(self._start_mock(session, profile, blueprint_id, seed))
+            return self._views.view(self._start_mock(session, profile, blueprint_id, seed, time))
 
     def _start_mock(
-        self, session: Session, profile: str, blueprint_id: str, seed: int | None
+        self,
+        session: Session,
+        profile: str,
+        blueprint_id: str,
+        seed: int | None,
+        time: str | None = None,
     ) -> AttemptRow:
         blueprint = self.blueprint(blueprint_id)
+        chosen = timing.allowance(time)
+        if chosen.id != "standard" and not blueprint.learner_extra_time:
+            raise PmpathError(
+                f"{blueprint.name} runs to its time limit of {blueprint.minutes} minutes: "
+                "ask an administrator if you need extra time",
+                Location(field_path=("time",)),
+            )
         now = self.clock()
         owner = profiles.get_or_create_profile(session, check_profile_name(profile), now)
         _check_attempt_limits(session, owner.id, blueprint, now)
+        given = timing.more_generous(owner.time_allowance, chosen.id)
         form = assemble(self.bank, blueprint, _seed(seed), self._recent(session, owner, now))
-        return self._new_attempt(session, owner, form, MOCK, now, blueprint)
+        return self._new_attempt(session, owner, form, MOCK, now, blueprint, given)
 
     def start_practice(
         self,
@@ -181,6 +204,7 @@ class ExamService:
         mode: str,
         now: datetime,
         blueprint: Blueprint | None,
+        given: timing.Allowance = timing.ALLOWANCES["standard"],
     ) -> AttemptRow:
         values = {
             "profile_id": owner.id,
@@ -193,12 +217,19 @@ class ExamService:
             ],
             "pass_mark": blueprint.pass_mark if blueprint else None,
             "started_at": now,
-            "deadline": now + timedelta(minutes=blueprint.minutes) if blueprint else None,
+            "deadline": timing.deadline(now, blueprint.minutes, given) if blueprint else None,
+            "time_allowance": None if given.id == "standard" else given.id,
         }
         return attempt_store.insert_attempt(session, values)
 
     def _recent(self, session: Session, owner: ProfileRow, now: datetime) -> set[str]:
         return attempt_store.recent_item_ids(session, owner.id, self.bank.id, now - RECENT)
+
+    def time_allowance(self, profile: str) -> str:
+        """The time allowance an administrator gave the learner (pmpath.exams.timing)."""
+        with self.database.transaction() as session:
+            owner = profiles.find_profile(session, check_profile_name(profile))
+            return owner.time_allowance if owner is not None else "standard"
 
     def bank_of(self, attempt_id: int) -> str | None:
         """The bank attempt ``attempt_id`` (anyone's) was drawn from; None if there is none."""
@@ -383,9 +414,8 @@ class ExamService:
         caller must let the transaction commit that, then refuse). A finished attempt is refused
         here."""
         if row.finished_at is not None:
-            raise AttemptError(
-                f"attempt {row.id} is finished ({row.finish_reason}); it cannot change"
-            )
+            how = "ran out of time" if row.finish_reason == "timeout" else "was handed in"
+            raise AttemptError(f"attempt {row.id} {how}; its answers can no longer change")
         return not self._expire(session, row)
 
     def _expire(self, session: Session, row: AttemptRow) -> bool:

@@ -21,6 +21,7 @@ from pmpath.assessment import (
 from pmpath.assessment.direction import Direction
 from pmpath.assessment.placement import CompetencyFit, RoleFit, starting_role
 from pmpath.assessment.plan import GrowthPlan as PlanOfSteps
+from pmpath.errors import NoPathError
 from pmpath.framework import Exit, Framework, Ladder, Role, Track
 from pmpath.framework.model import Certification, DevelopmentAction
 from pmpath.services.models.evidence import CompetencyEvidence, ExamShare
@@ -52,15 +53,29 @@ NOTE = (
 )
 
 
-def default_target(framework: Framework, placement: Placement, track: Track) -> str:
-    """The next role on ``track`` from the placement; the placed role while working towards it."""
+def default_target(
+    framework: Framework, placement: Placement, track: Track, current_role: str | None = None
+) -> str:
+    """The next role on ``track`` from the placement; the placed role while working towards it.
+
+    Someone who holds ``current_role`` is never sent backwards: when no path leads from it to
+    that target (their ratings place them below the role they hold), the target is the role
+    they hold, whose expectations their own ratings do not meet yet.
+    """
     placed = framework.role(placement.role_id)
-    if placement.status != "ready-now" or not placed.next_roles:
-        return placed.id
-    for role_id in placed.next_roles:
-        if framework.role(role_id).track.shares_ladder_with(track):
-            return role_id
-    return placed.next_roles[0]
+    found = placed.id
+    if placement.status == "ready-now" and placed.next_roles:
+        found = next(
+            (r for r in placed.next_roles if framework.role(r).track.shares_ladder_with(track)),
+            placed.next_roles[0],
+        )
+    if current_role is None:
+        return found
+    try:
+        Ladder(framework).shortest_path(current_role, found)
+    except NoPathError:
+        return current_role
+    return found
 
 
 def guidance(
@@ -81,7 +96,11 @@ def guidance(
     ladder = Ladder(framework)
     placement = place(framework, assessment)
     direction = suggest_direction(framework, assessment, placement.role_id)
-    target_id = target or assessment.target or default_target(framework, placement, direction.track)
+    target_id = (
+        target
+        or assessment.target
+        or default_target(framework, placement, direction.track, assessment.current_role)
+    )
     target_node = ladder.node(target_id)
     path = ladder.shortest_path(starting_role(assessment, placement), target_node.id)
     gaps = analyse_gaps(framework, assessment, target_node)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from pmpath.errors import FormatError, NotFoundError
+from pmpath.errors import FormatError, Location, NotFoundError
 from pmpath.exams.items import Bank
 from pmpath.formats import registry
 from pmpath.formats.mapping import ImportDefaults, bank_to_quiz, quiz_to_bank, slug
@@ -105,12 +105,16 @@ class BankLibrary:
         name, quiz = read_quiz(data, source, format_name)
         target = slug(bank_id or Path(source).stem)
         if target == BUNDLED_BANK_ID:
-            raise FormatError(f"{BUNDLED_BANK_ID!r} is the bundled bank; choose another --bank")
+            raise FormatError(
+                f"{BUNDLED_BANK_ID!r} is the bundled bank; choose another --bank",
+                Location(field_path=("bank",)),
+            )
         known_levels = {stage.id for stage in self.framework.stages}
         chosen = defaults or ImportDefaults()
         if chosen.level not in known_levels:
             raise NotFoundError(
-                f"unknown level {chosen.level!r}; levels: {', '.join(sorted(known_levels))}"
+                f"unknown level {chosen.level!r}; levels: {', '.join(sorted(known_levels))}",
+                Location(field_path=("level",)),
             )
         bank, mapping_warnings = quiz_to_bank(quiz.questions, target, chosen, known_levels)
         warnings = quiz.warnings + mapping_warnings
@@ -119,9 +123,12 @@ class BankLibrary:
             with self.database.transaction() as session:
                 if stored_banks.find(session, target) is not None and not replace:
                     raise FormatError(
-                        f"a bank {target!r} exists already; use --replace to replace it"
+                        f"a bank {target!r} exists already; use --replace to replace it",
+                        Location(field_path=("replace",)),
                     )
-                stored_banks.save(session, bank, target, source, self.clock())
+                # The name as the author gave it ("Team quiz"); the id is its slug.
+                title = " ".join((bank_id or Path(source).stem).split())[:200] or target
+                stored_banks.save(session, bank, title, source, self.clock())
                 stored = True
         return ImportReport(
             file=source,

@@ -17,7 +17,6 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.special import ndtr
 from sqlalchemy.orm import Session
 
 from pmpath.errors import AttemptError, NotFoundError
@@ -27,7 +26,7 @@ from pmpath.exams.items import Bank
 from pmpath.exams.scoring import score
 from pmpath.exams.shown import Shown
 from pmpath.psychometrics.cat import AdaptiveTest, CatConfig, Estimate, ItemPool, StopReason
-from pmpath.psychometrics.irt import dichotomous
+from pmpath.psychometrics.irt import dichotomous, normal_cdf
 from pmpath.psychometrics.readiness import cut_theta
 from pmpath.services.assessments import check_profile_name
 from pmpath.services.attempt_views import question_view
@@ -276,7 +275,7 @@ def _classification(blueprint_id: str, estimate: Estimate, cut: float | None) ->
         return ExamClassification(
             blueprint=blueprint_id, cut_theta=None, passed=None, pass_probability=None
         )
-    chance = float(ndtr((estimate.theta - cut) / max(estimate.se, 1e-9)))
+    chance = float(normal_cdf((estimate.theta - cut) / max(estimate.se, 1e-9)))
     return ExamClassification(
         blueprint=blueprint_id,
         cut_theta=round(cut, 3),

@@ -54,6 +54,12 @@ from pmpath.services.placement import PLACEMENT_ID, AdaptiveTests
 from pmpath.store import Database
 from pmpath.store import parameters as parameters_store
 
+#: A readiness figure needs at least this many of the learner's answers in the exam's domains.
+#: With fewer, the estimate is mostly the population's prior (68% for everyone before a single
+#: answer), which reads as a verdict it is not. Twenty is two thirds of the shortest bundled
+#: mock exam (30 questions): one sitting of any exam is enough.
+READINESS_MIN_ANSWERS = 20
+
 
 class PsychometricsService:
     """IRT on one bank: its parameter versions and calibration (kept by
@@ -245,11 +251,20 @@ class PsychometricsService:
         return levels[len(levels) // 2] if levels else None
 
     def readiness(self, profile: str) -> ReadinessReport:
-        """For every blueprint, the chance of passing its mock exam now, with an interval."""
+        """For every blueprint, the chance of passing its mock exam now, with an interval, and
+        how many of the learner's answers lie in its domains (the evidence behind it: see
+        :data:`READINESS_MIN_ANSWERS`)."""
         current = self.parameter_set()
-        overall = _eap(self._learner_responses(profile), current.parameters)
+        responses = self._learner_responses(profile)
+        overall = _eap(responses, current.parameters)
+        seen = ~np.isnan(responses)
         exams = []
         for blueprint in self.blueprints.values():
+            answered = sum(
+                1
+                for j, item in enumerate(self.items)
+                if seen[j] and item.domain in blueprint.domains
+            )
             pool, weights = self.blueprint_pool(blueprint)
             result = readiness(
                 overall.theta,
@@ -274,6 +289,8 @@ class PsychometricsService:
                         round(result.expected_percent_low, 1),
                         round(result.expected_percent_high, 1),
                     ),
+                    answered=answered,
+                    enough_evidence=answered >= READINESS_MIN_ANSWERS,
                 )
             )
         return ReadinessReport(
@@ -282,6 +299,7 @@ class PsychometricsService:
             theta=overall.theta,
             se=overall.se,
             answered=overall.items,
+            min_answers=READINESS_MIN_ANSWERS,
             exams=exams,
         )
 

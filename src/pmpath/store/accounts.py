@@ -66,6 +66,21 @@ def profile_name(session: Session, row: UserRow) -> str:
     return profile.name if profile else ""
 
 
+def time_allowances(session: Session) -> Sequence[Any]:
+    """(user id, time allowance) of every user."""
+    return session.execute(
+        select(UserRow.id, ProfileRow.time_allowance).join(
+            ProfileRow, ProfileRow.id == UserRow.profile_id
+        )
+    ).all()
+
+
+def set_time_allowance(session: Session, row: UserRow, allowance: str) -> None:
+    session.execute(
+        update(ProfileRow).where(ProfileRow.id == row.profile_id).values(time_allowance=allowance)
+    )
+
+
 def add_user(
     session: Session,
     email: str,

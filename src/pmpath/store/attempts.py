@@ -139,6 +139,12 @@ def items_in_open_graded_attempts(session: Session, profile_id: int) -> set[str]
     return {entry["item_id"] for form in forms for entry in form}
 
 
+def has_any(session: Session, profile_id: int) -> bool:
+    """Whether the profile has started any attempt at all (every answer belongs to one)."""
+    first = select(AttemptRow.id).where(AttemptRow.profile_id == profile_id).limit(1)
+    return session.scalar(first) is not None
+
+
 def finished_fixed_form(session: Session, profile_id: int) -> Sequence[AttemptRow]:
     """The profile's finished mock exams and practice sessions, oldest first."""
     return session.scalars(

@@ -57,6 +57,10 @@ class ProfileRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: Extra time an administrator gave this learner for every exam (pmpath.exams.timing).
+    time_allowance: Mapped[str] = mapped_column(
+        String(20), default="standard", server_default="standard"
+    )
 
     assessments: Mapped[list[AssessmentRow]] = relationship(
         back_populates="profile", order_by="AssessmentRow.id"
@@ -126,6 +130,8 @@ class AttemptRow(Base):
     pass_mark: Mapped[float | None] = mapped_column(Float, nullable=True)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deadline: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    #: The time allowance the deadline was set with (pmpath.exams.timing); None: standard.
+    time_allowance: Mapped[str | None] = mapped_column(String(20), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     finish_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -33,13 +33,26 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
     """The web app over ``pmpath`` (or one built from ``settings``). The database is opened
     (and SQLite migrated) and the content loaded here, before the first request."""
     from pmpath.web.api import router as api_router
-    from pmpath.web.pages import accounts, assess, author, exams, ladder, placement
+    from pmpath.web.pages import (
+        accounts,
+        apidocs,
+        assess,
+        author,
+        exams,
+        home,
+        ladder,
+        placement,
+    )
 
     app = FastAPI(
         title="pmpath",
         version=__version__,
         summary="A career-path navigator for product managers, with a practice-exam engine.",
         dependencies=[Depends(check_csrf)],
+        # FastAPI's Swagger UI and ReDoc load their scripts from a CDN: blank offline. /docs is
+        # the site's own page instead (pages/apidocs.py), drawn from the same /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     application = pmpath or Pmpath(settings or Settings())
     # Load now what every request needs, so no request pays for it (or finds it broken).
@@ -86,6 +99,7 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
     app.include_router(api_router)
     # Pages are HTML for people, not part of the API: /openapi.json documents /api/v1 only.
     for pages in (
+        home.router,
         ladder.router,
         accounts.router,
         assess.router,
@@ -93,6 +107,7 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
         placement.router,
         author.router,
         author.admin_router,
+        apidocs.router,
     ):
         app.include_router(pages, include_in_schema=False)
     default_openapi = app.openapi

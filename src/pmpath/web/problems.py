@@ -129,10 +129,16 @@ def handle(request: Request, exc: PmpathError) -> Response:
         {
             "status": status,
             "title": TITLES.get(status, "Error"),
-            "messages": [p.message for p in exc.problems],
+            "messages": [for_people(p.message) for p in exc.problems],
         },
         status,
     )
+
+
+def for_people(message: str) -> str:
+    """A service's message as a page shows it: without the list of every known id that follows
+    an unknown one (a help in a terminal, a wall of ids on a page that offers links instead)."""
+    return message.split("; known: ", 1)[0]
 
 
 def from_http_exception(request: Request, exc: StarletteHTTPException) -> Response:

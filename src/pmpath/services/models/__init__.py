@@ -13,7 +13,7 @@ class Result(BaseModel):
     """Base of every service result."""
 
     # extra="forbid": a key that is not declared is a bug, not data to pass along.
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 __all__ = ["Result"]

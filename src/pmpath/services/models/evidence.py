@@ -36,7 +36,12 @@ class CompetencyEvidence(Result):
 
 
 class ExamReadiness(Result):
-    """The chance of passing one exam now, with its interval and the expected score."""
+    """The chance of passing one exam now, with its interval and the expected score.
+
+    ``answered`` counts the learner's answers to the bank's questions in the exam's domains;
+    ``enough_evidence`` is whether that reaches ``ReadinessReport.min_answers``: below it the
+    figures are mostly the population's, and the pages say "not enough answers yet" instead.
+    """
 
     blueprint: str
     name: str
@@ -45,6 +50,8 @@ class ExamReadiness(Result):
     interval: tuple[float, float]
     expected_percent: float
     expected_percent_interval: tuple[float, float]
+    answered: int
+    enough_evidence: bool
 
 
 class ReadinessReport(Result):
@@ -55,4 +62,6 @@ class ReadinessReport(Result):
     theta: float
     se: float
     answered: int
+    #: How many answers in an exam's domains a readiness figure needs before it is shown.
+    min_answers: int
     exams: list[ExamReadiness]

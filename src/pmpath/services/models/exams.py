@@ -13,6 +13,7 @@ from pydantic import Field
 
 from pmpath.exams.blueprints import ReviewPolicy
 from pmpath.exams.items import ItemType
+from pmpath.exams.timing import TimeAllowance
 from pmpath.services.models import Result
 from pmpath.services.models.banks import Key, Mistake
 
@@ -37,6 +38,8 @@ class ExamSummary(Result):
     pass_mark: float
     levels: list[str]
     domains: dict[str, int]
+    #: Whether a learner may choose extra time or no time limit when starting it.
+    learner_extra_time: bool = True
 
 
 class ExamCatalogue(Result):
@@ -63,6 +66,9 @@ class AttemptSummary(Result):
     finished_at: str | None
     finish_reason: FinishReason | None
     seed: int
+    #: The time allowance the attempt ran with (pmpath.exams.timing): "standard" unless the
+    #: learner chose, or an administrator gave them, extra time or no time limit.
+    time_allowance: TimeAllowance = "standard"
 
 
 class ScenarioText(Result):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pmpath.errors import PmpathError
@@ -51,6 +51,17 @@ def _safe_next(next_url: str) -> str:
     return next_url if next_url.startswith("/") and not next_url.startswith("//") else "/"
 
 
+def field_errors(exc: PmpathError, fields: tuple[str, ...]) -> dict[str, str]:
+    """The problems of ``exc`` by form field, in the order of ``fields`` (the form's order):
+    each message goes under its field; one with no field of the form goes under "form"."""
+    found: dict[str, str] = {}
+    for problem in exc.problems:
+        path = ".".join(map(str, problem.location.field_path))
+        key = path if path in fields else "form"
+        found[key] = f"{found[key]} {problem.message}" if key in found else problem.message
+    return {key: found[key] for key in ("form", *fields) if key in found}
+
+
 def _form_page(
     request: Request, template: str, values: dict[str, Any], status: int = 200
 ) -> Response:
@@ -81,36 +92,47 @@ def signup(
     try:
         app.accounts.sign_up(email, name, password, client=client_address(request))
     except PmpathError as exc:
-        errors = {
-            ".".join(map(str, p.location.field_path)) or "form": p.message for p in exc.problems
-        }
+        # Every problem at once, each under its field; what was typed stays (not the password).
+        errors = field_errors(exc, ("email", "name", "password"))
         return _form_page(
             request,
             "signup.html",
             {"errors": errors, "values": {"email": email, "name": name}},
             status_of(exc),
         )
-    return _signed_in(request, email, password, "/")
+    welcome = _signed_in(request, email, password, "/")  # the dashboard
+    flash(
+        welcome,
+        request,
+        f"Welcome, {name.strip()}: your account is ready. Start with the self-assessment below.",
+    )
+    return welcome
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> Response:
-    return _form_page(request, "login.html", {"error": None, "next": next, "email": ""})
+    return _form_page(request, "login.html", {"errors": {}, "next": next, "email": ""})
 
 
 @router.post("/login")
 def login(
     request: Request, email: str = Form(""), password: str = Form(""), next: str = Form("/")
 ) -> Response:
-    try:
-        return _signed_in(request, email, password, next)
-    except PmpathError as exc:
-        return _form_page(
-            request,
-            "login.html",
-            {"error": str(exc.problems[0].message), "next": next, "email": email},
-            status_of(exc),
-        )
+    errors: dict[str, str] = {}
+    if not email.strip():
+        errors["email"] = "enter your email address"
+    if not password:
+        errors["password"] = "enter your password"
+    status = 422
+    if not errors:
+        try:
+            return _signed_in(request, email, password, next)
+        except PmpathError as exc:
+            # Wrong email or password belongs to neither field alone: it goes at the top.
+            errors, status = {"form": exc.problems[0].message}, status_of(exc)
+    return _form_page(
+        request, "login.html", {"errors": errors, "next": next, "email": email}, status
+    )
 
 
 @router.post("/logout")
@@ -128,14 +150,18 @@ def _account_page(
     request: Request,
     me: User,
     status: int = 200,
-    error: str | None = None,
+    errors: dict[str, str] | None = None,
     new_token: NewToken | None = None,
+    token_form: dict[str, Any] | None = None,
 ) -> Response:
+    """``errors`` by field id; ``token_form``: what was typed into the token form (kept when
+    it is refused)."""
     values = {
-        "error": error,
+        "errors": errors or {},
         "new_token": new_token,
         "tokens": application(request).accounts.tokens(me).tokens,
         "token_days": TOKEN_DAYS,
+        "token_form": token_form or {"name": "script", "access": "write", "days": 90},
     }
     return page(request, "account.html", values, status)
 
@@ -153,10 +179,18 @@ def change_password(
     current_password: str = Form(""),
     new_password: str = Form(""),
 ) -> Response:
+    errors: dict[str, str] = {}
+    if not current_password:
+        errors["current_password"] = "enter your current password"
+    if not new_password:
+        errors["new_password"] = "choose a new password"
+    if errors:
+        return _account_page(request, me, 422, errors=errors)
     try:
         app.accounts.change_password(me, current_password, new_password)
     except PmpathError as exc:
-        return _account_page(request, me, 422, error=exc.problems[0].message)
+        fields = ("current_password", "new_password")
+        return _account_page(request, me, status_of(exc), errors=field_errors(exc, fields))
     response = RedirectResponse("/login?next=/account", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     flash(
@@ -168,22 +202,43 @@ def change_password(
     return response
 
 
+async def _typed_name(request: Request) -> str:
+    """The token form's name as typed: FastAPI reads a blank field as a missing one (and so
+    as its default), but a name left blank must be refused, not replaced. A form without
+    the field gets the form's own default."""
+    name = (await request.form()).get("name")  # parsed once per request: Starlette keeps it
+    return "script" if name is None else str(name)
+
+
 @router.post("/account/tokens", response_class=HTMLResponse)
 def create_token(
     request: Request,
     app: App,
     me: Learner,
-    name: str = Form("script"),
+    name: Annotated[str, Depends(_typed_name)],
     access: str = Form("write"),
-    days: int = Form(90),
+    days: str = Form("90"),
 ) -> Response:
     """A new token, shown once on the page this answers with (never put in a cookie or a
     link). ``access``: "write" (read and write) or "read"."""
+    typed = {"name": name, "access": access, "days": int(days) if days.isdigit() else days}
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["token-name"] = "give the token a name: what it is for"
+    elif len(name.strip()) > 100:
+        errors["token-name"] = "keep the name to 100 characters"
+    if access not in ("read", "write"):
+        errors["access-write"] = "choose the token's access: read and write, or read only"
+    if typed["days"] not in TOKEN_DAYS:
+        errors["token-days"] = "choose when the token expires from the list"
+    if errors:
+        return _account_page(request, me, 422, errors=errors, token_form=typed)
     scopes = ["read", "write"] if access == "write" else [access]
     try:
-        new = app.accounts.create_token(me, name, scopes, timedelta(days=days))
+        new = app.accounts.create_token(me, name, scopes, timedelta(days=int(days)))
     except PmpathError as exc:
-        return _account_page(request, me, status_of(exc), error=exc.problems[0].message)
+        errors = field_errors(exc, ())
+        return _account_page(request, me, status_of(exc), errors=errors, token_form=typed)
     return _account_page(request, me, new_token=new)
 
 

@@ -6,7 +6,7 @@ never from the URL, and the services check ownership again.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,6 +15,8 @@ from markupsafe import Markup
 from pmpath.assessment import Confidence, Rating, SelfAssessment
 from pmpath.errors import NotFoundError
 from pmpath.services.accounts import User
+from pmpath.services.assessments import StoredAssessment
+from pmpath.services.dashboard import compare
 from pmpath.services.guidance import guidance
 from pmpath.services.models.guidance import Guidance
 from pmpath.web.deps import App, RowId, signed_in
@@ -23,13 +25,75 @@ from pmpath.web.pages.render import page
 router = APIRouter()
 
 
+#: The confidence choices of a wizard step, as the page words them.
+CONFIDENCE_NAMES = {
+    Confidence.LOW: "Not very sure",
+    Confidence.MEDIUM: "Fairly sure",
+    Confidence.HIGH: "Sure, I have evidence",
+}
+#: The longest evidence note kept per answer.
+MAX_EVIDENCE = 2000
+
+
 @router.get("/assess", response_class=HTMLResponse)
 def intake(request: Request, app: App, me: Annotated[User, signed_in("/assess")]) -> Response:
+    """The intake questions; with an assessment in progress, the choice to continue it where it
+    was left or to start over."""
     unfinished = app.assessments.unfinished(me.profile)
     if unfinished is not None:
-        return RedirectResponse(f"/assess/{unfinished.id}", status_code=303)
+        return page(request, "assess_resume.html", _resume_values(app, unfinished))
+    return _intake_page(request, app, {})
+
+
+@router.get("/assess/new", response_class=HTMLResponse)
+def start_over(request: Request, app: App, me: Annotated[User, signed_in("/assess")]) -> Response:
+    """The intake questions for a new assessment, filled in with the unfinished one's answers
+    (if any), so starting over does not mean typing them again."""
+    unfinished = app.assessments.unfinished(me.profile)
+    values: dict[str, Any] = {}
+    if unfinished is not None:
+        before = unfinished.assessment
+        values = {
+            "current_role": before.current_role or "",
+            "background": before.background or "",
+            "years": f"{before.years:g}" if before.years is not None else "",
+            "interests": list(before.interests),
+        }
+    return _intake_page(request, app, values, restarting=unfinished is not None)
+
+
+def _resume_values(app: Any, unfinished: StoredAssessment) -> dict[str, Any]:
+    total = len(app.framework.competencies)
+    answered = len(unfinished.assessment.ratings)
+    return {
+        "assessment_id": unfinished.id,
+        "answered": answered,
+        "total": total,
+        "next_step": _resume_step(app, unfinished),
+        "started_at": unfinished.started_at,
+    }
+
+
+def _resume_step(app: Any, unfinished: StoredAssessment) -> int:
+    """The step to go on from: the first competency not yet answered (total + 1 when every
+    one is answered: the finishing page)."""
+    ratings = unfinished.assessment.ratings
+    for number, comp in enumerate(app.framework.competencies, start=1):
+        if comp.id not in ratings:
+            return number
+    return len(app.framework.competencies) + 1
+
+
+def _intake_page(
+    request: Request,
+    app: Any,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    restarting: bool = False,
+) -> Response:
     fw = app.framework
-    return page(request, "assess_intake.html", {"fw": fw})
+    context = {"fw": fw, "values": values, "errors": errors or {}, "restarting": restarting}
+    return page(request, "assess_intake.html", context, 422 if errors else 200)
 
 
 @router.post("/assess")
@@ -39,63 +103,125 @@ async def start(request: Request, app: App, me: Annotated[User, signed_in("/asse
     current = str(form.get("current_role") or "") or None
     background = str(form.get("background") or "") or None
     years_text = str(form.get("years") or "").strip()
-    interests = tuple(str(i) for i in form.getlist("interests") if fw_has_interest(fw, str(i)))
+    chosen = [str(i) for i in form.getlist("interests")]
+    interests = tuple(i for i in chosen if fw_has_interest(fw, i))
+    # Every problem at once, in the order of the form.
     errors: dict[str, str] = {}
     if current is not None and not fw.has("role", current):
-        errors["current_role"] = "choose a role from the list"
+        errors["current_role"] = "choose your current role from the list"
     if background is not None and not fw.has("background", background):
-        errors["background"] = "choose a background from the list"
+        errors["background"] = "choose the career you come from from the list"
     years = None
     if years_text:
         try:
-            years = float(years_text)
+            years = float(years_text.replace(",", "."))
             if not 0 <= years <= 60:
                 raise ValueError
         except ValueError:
-            errors["years"] = "give a number of years from 0 to 60"
+            errors["years"] = "give your years of work experience as a number from 0 to 60"
+    if len(interests) != len(chosen):
+        errors[f"interest-{fw.interests[0].id}"] = "choose what you enjoy from the list"
     if errors:
-        return page(request, "assess_intake.html", {"fw": fw, "errors": errors}, 422)
+        typed = {
+            "current_role": current or "",
+            "background": background or "",
+            "years": years_text,
+            "interests": list(interests),
+        }
+        return _intake_page(request, app, typed, errors)
     intake_answers = SelfAssessment(
         {}, background=background, current_role=current, years=years, interests=interests
     )
     assessment_id = app.assessments.start(me.profile, intake_answers)
-    return RedirectResponse(f"/assess/{assessment_id}", status_code=303)
+    return RedirectResponse(f"/assess/{assessment_id}/step/1", status_code=303)
 
 
 def fw_has_interest(fw: Any, interest: str) -> bool:
     return any(i.id == interest for i in fw.interests)
 
 
+def _own_unfinished(app: Any, me: User, assessment_id: int) -> StoredAssessment:
+    unfinished = app.assessments.unfinished(me.profile)
+    if unfinished is None or unfinished.id != assessment_id:
+        raise NotFoundError(f"no unfinished assessment {assessment_id}")
+    return cast(StoredAssessment, unfinished)
+
+
 @router.get("/assess/{assessment_id}", response_class=HTMLResponse)
-def question(
+def resume(
     request: Request,
     app: App,
     me: Annotated[User, signed_in("/assess/{assessment_id}")],
     assessment_id: RowId,
 ) -> Response:
-    unfinished = app.assessments.unfinished(me.profile)
-    if unfinished is None or unfinished.id != assessment_id:
-        raise NotFoundError(f"no unfinished assessment {assessment_id}")
+    """Where the assessment was left: its first unanswered step, or the finishing page."""
+    unfinished = _own_unfinished(app, me, assessment_id)
+    step = _resume_step(app, unfinished)
+    if step > len(app.framework.competencies):
+        return page(
+            request, "assess_done.html", {"assessment_id": assessment_id, "total": step - 1}
+        )
+    return RedirectResponse(f"/assess/{assessment_id}/step/{step}", status_code=303)
+
+
+@router.get("/assess/{assessment_id}/step/{step}", response_class=HTMLResponse)
+def question(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/assess/{assessment_id}")],
+    assessment_id: RowId,
+    step: int,
+) -> Response:
+    """One competency; an answered one shows its saved answer, ready to be changed."""
+    unfinished = _own_unfinished(app, me, assessment_id)
+    total = len(app.framework.competencies)
+    if not 1 <= step <= total:
+        raise NotFoundError(f"the self-assessment has steps 1 to {total}, not {step}")
+    # Steps after the first unanswered one wait their turn: the wizard goes in order.
+    first_open = _resume_step(app, unfinished)
+    if step > first_open:
+        return RedirectResponse(f"/assess/{assessment_id}/step/{first_open}", status_code=303)
+    return _question_page(request, app, unfinished, step)
+
+
+def _question_page(
+    request: Request,
+    app: Any,
+    unfinished: StoredAssessment,
+    step: int,
+    typed: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    """Step ``step`` (1-based) with the saved answer, or with what was ``typed`` when it was
+    refused (``errors`` by field id)."""
     fw = app.framework
-    answered = unfinished.assessment.ratings
-    remaining = [c for c in fw.competencies if c.id not in answered]
-    if not remaining:
-        return page(request, "assess_done.html", {"assessment_id": assessment_id})
-    comp = remaining[0]
-    number = len(answered) + 1
+    comp = fw.competencies[step - 1]
+    saved = unfinished.assessment.ratings.get(comp.id)
+    if typed is None:
+        typed = {
+            "level": saved.level if saved else None,
+            "confidence": saved.confidence.value if saved else Confidence.MEDIUM.value,
+            "evidence": "\n".join(saved.evidence) if saved else "",
+        }
+    total = len(fw.competencies)
     return page(
         request,
         "assess_question.html",
         {
-            "assessment_id": assessment_id,
+            "assessment_id": unfinished.id,
             "competency": comp,
             "levels": [
                 (level, fw.scale_name(level), comp.behaviours[level]) for level in fw.levels
             ],
-            "number": number,
-            "total": len(fw.competencies),
-            "percent": round(100 * (number - 1) / len(fw.competencies)),
+            "confidences": [(c.value, name) for c, name in CONFIDENCE_NAMES.items()],
+            "number": step,
+            "total": total,
+            "answered": len(unfinished.assessment.ratings),
+            "saved": saved is not None,
+            "values": typed,
+            "errors": errors or {},
         },
+        422 if errors else 200,
     )
 
 
@@ -106,17 +232,53 @@ def answer(
     me: Annotated[User, signed_in("/assess/{assessment_id}")],
     assessment_id: RowId,
     competency: str = Form(...),
-    level: int = Form(...),
+    level: str = Form(""),
     confidence: str = Form("medium"),
     evidence: str = Form(""),
+    go: str = Form("next"),
 ) -> Response:
+    """Save the step's answer (committed at once), then go on, or back with ``go=back``. Back
+    with no level chosen saves nothing and just goes back; going on needs a level."""
+    unfinished = _own_unfinished(app, me, assessment_id)
+    fw = app.framework
+    ids = [c.id for c in fw.competencies]
+    if competency not in ids:
+        raise NotFoundError("this question is not part of the self-assessment")
+    step = ids.index(competency) + 1
+    typed: dict[str, Any] = {"level": None, "confidence": confidence, "evidence": evidence}
+    errors: dict[str, str] = {}
+    chosen: int | None = None
+    if level.strip():
+        try:
+            chosen = int(level)
+        except ValueError:
+            chosen = None
+        if chosen not in fw.levels:
+            errors[f"level-{fw.levels[0]}"] = "choose one of the descriptions"
+            chosen = None
+        typed["level"] = chosen
+    elif go != "back":
+        errors[f"level-{fw.levels[0]}"] = "choose the description that fits you best"
     try:
         sure = Confidence(confidence)
     except ValueError:
+        errors["confidence"] = "choose how sure you are from the list"
         sure = Confidence.MEDIUM
-    notes = (evidence.strip()[:2000],) if evidence.strip() else ()
-    app.assessments.answer(me.profile, assessment_id, Rating(competency, level, sure, notes))
-    return RedirectResponse(f"/assess/{assessment_id}", status_code=303)
+    if len(evidence.strip()) > MAX_EVIDENCE:
+        errors["evidence"] = f"keep the evidence to {MAX_EVIDENCE} characters"
+    if errors:
+        return _question_page(request, app, unfinished, step, typed, errors)
+    if chosen is not None:
+        notes = (evidence.strip(),) if evidence.strip() else ()
+        app.assessments.answer(me.profile, assessment_id, Rating(competency, chosen, sure, notes))
+    if go == "back":
+        # Step 1 has no Back button (the intake before it is settled); stay there.
+        target = f"/assess/{assessment_id}/step/{max(1, step - 1)}"
+    elif step < len(ids):
+        target = f"/assess/{assessment_id}/step/{step + 1}"
+    else:
+        target = f"/assess/{assessment_id}"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/assess/{assessment_id}/finish")
@@ -143,10 +305,19 @@ def profile(
     latest = done[-1]
     data = guidance(app.framework, latest.assessment, target, app.evidence(me.profile))
     progress = app.assessments.progress(me.profile)
+    tested = app.psychometrics.latest_placement(me.profile)
     return page(
         request,
         "profile.html",
-        {"data": data, "latest": latest, "progress": progress, "radar": _radar(app, data)},
+        {
+            "data": data,
+            "latest": latest,
+            "progress": progress,
+            "radar": _radar(app, data),
+            "comparison": compare(app.framework, data, tested, app.blueprints),
+            "readiness": app.psychometrics.readiness(me.profile),
+            "scale": {s.level: s.name for s in app.framework.scale},
+        },
     )
 
 
@@ -171,6 +342,9 @@ def report(
 ) -> Response:
     from pmpath.reports import render_report
 
+    if not app.assessments.history(me.profile):
+        # The report is of a self-assessment: without one, the profile page says what to do.
+        return RedirectResponse("/profile", status_code=303)
     data = app.assessments.report(me.profile, target, app.evidence(me.profile))
     data = data.model_copy(
         update={
@@ -178,4 +352,4 @@ def report(
             "profile": data.profile.model_copy(update={"name": me.name}),
         }
     )
-    return HTMLResponse(render_report(data))
+    return HTMLResponse(render_report(data, site=True))

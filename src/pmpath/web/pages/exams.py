@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from pmpath.errors import AttemptError, NotFoundError, PmpathError, ResponseError
+from pmpath.exams import timing
 from pmpath.services.accounts import User
 from pmpath.web.deps import App, MaybeUser, Position, RowId, signed_in
 from pmpath.web.flash import flash
@@ -62,12 +63,50 @@ def exams(request: Request, app: App, me: MaybeUser) -> Response:
     )
 
 
+@router.get("/exams/{blueprint_id}/start", response_class=HTMLResponse)
+def start_form(
+    request: Request, app: App, me: Annotated[User, signed_in("/exams")], blueprint_id: str
+) -> Response:
+    """Before the clock starts: the exam's size and time, and the time allowance to take it
+    with (WCAG 2.2.1), where the blueprint lets the learner choose."""
+    return _start_page(request, app, me, blueprint_id)
+
+
+def _start_page(
+    request: Request,
+    app: Any,
+    me: User,
+    blueprint_id: str,
+    chosen: str = "standard",
+    error: str | None = None,
+) -> Response:
+    blueprint = app.exams.blueprint(blueprint_id)  # an unknown one: 404
+    values = {
+        "b": blueprint,
+        "allowances": list(timing.ALLOWANCES.values()),
+        "own": timing.allowance(app.exams.time_allowance(me.profile)),
+        "chosen": chosen,
+        "errors": {"time": error} if error else {},
+    }
+    return page(request, "exam_start.html", values, 422 if error else 200)
+
+
 @router.post("/exams/{blueprint_id}/start")
 async def start(
     request: Request, app: App, me: Annotated[User, signed_in("/exams")], blueprint_id: str
 ) -> Response:
-    # Inline on the event loop, as the API's start (see pmpath.web.api.bodies).
-    attempt = app.exams.start_mock(me.profile, blueprint_id)
+    form = await request.form()
+    chosen = str(form.get("time") or "standard")
+    try:
+        # Inline on the event loop, as the API's start (see pmpath.web.api.bodies).
+        attempt = app.exams.start_mock(me.profile, blueprint_id, time=chosen)
+    except PmpathError as exc:
+        if exc.problems[0].location.field_path != ("time",):
+            raise
+        message = exc.problems[0].message
+        if chosen not in timing.ALLOWANCES:
+            message = "Choose one of the times offered."
+        return _start_page(request, app, me, blueprint_id, chosen, message)
     return RedirectResponse(f"/attempts/{attempt}", status_code=303)
 
 
@@ -113,7 +152,7 @@ def attempt(
     me: Annotated[User, signed_in("/attempts/{attempt_id}")],
     attempt_id: RowId,
 ) -> Response:
-    view = _running(app, me, attempt_id)
+    view = _running(request, app, me, attempt_id)
     if isinstance(view, Response):
         return view
     pending = [q.position for q in view.questions if q.response is None]
@@ -141,9 +180,11 @@ def question(
     position: int,
     error: str | None = None,
     status: int = 200,
+    draft: LearnerResponse = None,
 ) -> Response:
-    """The question page; ``error``: why the answer just posted was refused."""
-    view = _running(app, me, attempt_id)
+    """The question page; ``error``: why the answer just posted was refused; ``draft``: an
+    answer to show that is not saved (a practice ordering being rearranged)."""
+    view = _running(request, app, me, attempt_id)
     if isinstance(view, Response):
         return view
     questions = view.questions
@@ -152,9 +193,51 @@ def question(
     return page(
         request,
         "question.html",
-        {"view": view, "q": questions[position], "letters": LETTERS, "error": error},
+        {
+            "view": view,
+            "q": questions[position],
+            "letters": LETTERS,
+            "error": error,
+            "draft": draft,
+            "allowance": timing.allowance(view.time_allowance),
+        },
         status,
     )
+
+
+#: What a refused answer is told, by question type: in the words of the screen (never an
+#: option id or the letter a bank's author gave an option).
+ANSWER_ERRORS = {
+    "single": "Choose one of the answers shown.",
+    "true-false": "Choose true or false.",
+    "multiple": "Choose one or more of the answers shown.",
+    "numeric": "Type a number, such as 12 or 3.5.",
+    "ordering": "Give each step its own place: use Move up and Move down to order them.",
+    "matching": "Choose each match from its list.",
+}
+
+
+def answer_error(question: QuestionView, exc: PmpathError) -> str:
+    """Why an answer was refused, as a sentence about what the page shows."""
+    if question.type in ANSWER_ERRORS:
+        return ANSWER_ERRORS[question.type]
+    message = str(exc.problems[0].message)  # short answers: "the answer is over 500 characters"
+    return message[:1].upper() + message[1:] + "."
+
+
+def moved(question: QuestionView, form: Any) -> list[str] | None:
+    """The ordering on the page with the step a "Move up"/"Move down" button names moved one
+    place; None when the form is not such a move."""
+    move = str(form.get("move") or "")
+    direction, _, index = move.partition("-")
+    if question.type != "ordering" or direction not in ("up", "down") or not index.isdigit():
+        return None
+    order = [str(form.get(f"order-{n}") or "") for n in range(len(question.options))]
+    here = int(index)
+    there = here - 1 if direction == "up" else here + 1
+    if 0 <= here < len(order) and 0 <= there < len(order):
+        order[here], order[there] = order[there], order[here]
+    return order
 
 
 def is_blank(question: QuestionView, form: Any) -> bool:
@@ -186,7 +269,9 @@ def form_response(question: QuestionView, form: Any) -> LearnerResponse:
         return str(form.get("response") or "")
     if kind == "ordering":
         return [str(form.get(f"order-{n}") or "") for n in range(len(question.options))]
-    return {left: str(form.get(f"match-{n}") or "") for n, left in enumerate(question.lefts)}
+    # A match left on "Choose…" is no answer for that item: the others still count.
+    matches = {left: str(form.get(f"match-{n}") or "") for n, left in enumerate(question.lefts)}
+    return {left: option for left, option in matches.items() if option}
 
 
 @router.post("/attempts/{attempt_id}/q/{position}")
@@ -207,25 +292,64 @@ async def answer(
     current = questions[position]
     picked = not is_blank(current, form)
     practice = view.mode == "practice"
+    # An answer counts as lost only when it differs from the one saved (with JavaScript, the
+    # pick on the page was saved as it was made).
+    lost = picked and form_response(current, form) != current.response
+    if view.finished_at is not None:
+        return _time_ran_out(request, app, me, attempt_id, lost, json=action == "autosave")
+    order = moved(current, form)
+    if practice and current.response is None and order is not None:
+        # In practice a saved answer is checked and final: rearranging shows the new order
+        # without saving it, until "Check my answer".
+        return question(request, app, me, attempt_id, position, draft=order)
     if practice and current.response is not None:
         # Practice locks an answer once its feedback is shown: moves still move, a second
         # answer is refused with the feedback in view.
         picked = False
-        if action == "save":
+        if action in ("save", "autosave"):
+            if action == "autosave":
+                return JSONResponse({"saved": False, "error": LOCKED}, status_code=409)
             return question(request, app, me, attempt_id, position, error=LOCKED, status=409)
+    if action == "autosave" and practice:
+        # Saving a practice answer checks it: only the learner's "Check my answer" does that.
+        return JSONResponse(
+            {"saved": False, "error": "Practice answers are checked, not saved as you go."},
+            status_code=409,
+        )
     try:
         # Every move saves the pick on the page first: flagging, going to another question or
         # to the hand-in summary must never throw an answer away (without JavaScript too).
-        if picked:
+        if order is not None:
+            exams.answer(attempt_id, me.profile, position, order)
+        elif picked:
             exams.answer(attempt_id, me.profile, position, form_response(current, form))
         if action in ("flag", "unflag"):
             exams.flag(attempt_id, me.profile, position, action == "flag")
     except ResponseError as exc:
-        return question(request, app, me, attempt_id, position, error=str(exc.problems[0].message))
+        message = answer_error(current, exc)
+        if action == "autosave":
+            return JSONResponse({"saved": False, "error": message}, status_code=422)
+        # What was typed or picked stays on the page, beside why it was refused.
+        kept = form.get("response") if current.type in ("numeric", "short-answer") else None
+        draft = str(kept) if kept is not None else form_response(current, form)
+        return question(request, app, me, attempt_id, position, message, 422, draft)
     except AttemptError:
         if practice:  # answered meanwhile (another tab): no deadline in practice
             return question(request, app, me, attempt_id, position, error=LOCKED, status=409)
-        return _time_ran_out(request, app, me, attempt_id)
+        return _time_ran_out(request, app, me, attempt_id, lost, json=action == "autosave")
+    if action == "autosave":
+        # The page's script saved a pick as it was made: it stays on the page.
+        answered = exams.view(attempt_id, me.profile).answered
+        return JSONResponse({"saved": picked, "answered": answered, "items": len(questions)})
+    if order is not None:
+        # Back to the moved step (its new place), to carry on ordering.
+        there = _moved_to(str(form.get("move")), len(order))
+        return RedirectResponse(f"/attempts/{attempt_id}/q/{position}#step-{there}", 303)
+    if action == "timeout":
+        # The page's clock reached zero and handed the form in; the server's clock decides.
+        if exams.view(attempt_id, me.profile).finished_at is not None:
+            return _time_ran_out(request, app, me, attempt_id)
+        return RedirectResponse(f"/attempts/{attempt_id}/q/{position}", status_code=303)
     goto = str(form.get("goto") or "")
     if goto.isdigit() and int(goto) < len(questions):
         return RedirectResponse(f"/attempts/{attempt_id}/q/{int(goto)}", status_code=303)
@@ -237,21 +361,41 @@ async def answer(
     return RedirectResponse(f"/attempts/{attempt_id}/q/{following}", status_code=303)
 
 
-def _time_ran_out(request: Request, app: Any, me: User, attempt_id: int) -> Response:
-    """The deadline passed while the learner was on a question: the server handed the attempt
-    in with the answers saved before it; the results page says so."""
+def _moved_to(move: str, count: int) -> int:
+    direction, _, index = move.partition("-")
+    there = int(index) + (-1 if direction == "up" else 1)
+    return min(max(there, 0), count - 1)
+
+
+def _time_ran_out(
+    request: Request,
+    app: Any,
+    me: User,
+    attempt_id: int,
+    lost: bool = False,
+    json: bool = False,
+) -> Response:
+    """The deadline passed: the server handed the attempt in with the answers saved before it;
+    the results page says so, and how many counted. ``lost``: an answer came after it;
+    ``json``: the page's script asked (it goes to the results itself)."""
     results = app.exams_for_attempt(attempt_id).results(attempt_id, me.profile)
-    reply = RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+    url = f"/attempts/{attempt_id}/results"
+    reply: Response = RedirectResponse(url, status_code=303)
+    if json:
+        reply = JSONResponse({"saved": False, "finished": url}, status_code=409)
     if results.finish_reason == "timeout":
-        flash(
-            reply,
-            request,
-            f"Time ran out, so the exam was handed in for you: {results.answered} of "
-            f"{results.items} answers were saved before the deadline and counted. The last "
-            "one, sent after it, was not.",
-            "error",
-        )
+        flash(reply, request, _timeout_message(results.answered, results.items, lost), "error")
     return reply
+
+
+def _timeout_message(answered: int, items: int, lost: bool = False) -> str:
+    message = (
+        f"Time ran out, so the exam was handed in for you: {answered} of {items} answers were "
+        "saved before the deadline and counted."
+    )
+    if lost:
+        message += " The answer sent after the deadline was not saved."
+    return message
 
 
 @router.get("/attempts/{attempt_id}/summary", response_class=HTMLResponse)
@@ -262,7 +406,7 @@ def summary(
     attempt_id: RowId,
 ) -> Response:
     """Before handing in (Moodle's summary): what is unanswered and flagged, with the way back."""
-    view = _running(app, me, attempt_id)
+    view = _running(request, app, me, attempt_id)
     if isinstance(view, Response):
         return view
     return page(request, "summary.html", {"view": view})
@@ -285,11 +429,15 @@ def results(
     app: App,
     me: Annotated[User, signed_in("/attempts/{attempt_id}")],
     attempt_id: RowId,
+    show: str | None = None,
 ) -> Response:
+    """Results and review; ``show`` filters the review (see pmpath.web.pages.results_review)."""
+    from pmpath.web.pages.results_review import render_results
+
     data = app.exams_for_attempt(attempt_id).results(attempt_id, me.profile)
     if data.mode == "practice":
         return page(request, "practice_done.html", {"r": data, "letters": LETTERS})
-    return page(request, "results.html", {"r": data, "letters": LETTERS})
+    return render_results(request, LETTERS, data, show)
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -317,6 +465,10 @@ async def review_answer(
     if due is None:
         return RedirectResponse("/review", status_code=303)
     form = await request.form()
+    order = moved(due, form)
+    if order is not None:  # "Move up"/"Move down" without JavaScript: shown, not yet answered
+        values = {"queue": queue, "q": due, "letters": LETTERS, "feedback": None, "draft": order}
+        return page(request, "review.html", values)
     try:
         reply = exams.review_answer(me.profile, item_id, form_response(due, form))
     except PmpathError as exc:
@@ -358,9 +510,13 @@ async def review_grade(
     return reply
 
 
-def _running(app: Any, me: User, attempt_id: int) -> AttemptView | Response:
-    """The attempt as its learner sees it while it runs; once finished, the way to its results."""
+def _running(request: Request, app: Any, me: User, attempt_id: int) -> AttemptView | Response:
+    """The attempt as its learner sees it while it runs; once finished, the way to its results
+    (saying so when the time ran out: a learner coming back must not wonder what happened)."""
     view: AttemptView = app.exams_for_attempt(attempt_id).view(attempt_id, me.profile)
     if view.finished_at is not None:
-        return RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+        reply = RedirectResponse(f"/attempts/{attempt_id}/results", status_code=303)
+        if view.finish_reason == "timeout":
+            flash(reply, request, _timeout_message(view.answered, view.items), "error")
+        return reply
     return view

@@ -30,12 +30,12 @@ def ladder_chart(
     return Markup(ladder_svg(graph, here, path or [], here_label))  # charts.py escapes texts
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, app: App) -> HTMLResponse:
+@router.get("/ladder", response_class=HTMLResponse)
+def ladder(request: Request, app: App) -> HTMLResponse:
     fw = app.framework
     return page(
         request,
-        "home.html",
+        "ladder.html",
         {"data": ladder_service.roles_by_stage(fw), "chart": ladder_chart(request)},
     )
 
@@ -61,6 +61,13 @@ def diff(
         "start": start,
         "goal": goal,
         "competency_names": {c.id: c.name for c in fw.competencies},
+        "level_names": {level: fw.scale_name(level) for level in fw.levels},
+        # What a person does at each level, in the framework's words: the change in a
+        # competency is told by what is expected at the new level, not only by a number.
+        "behaviours": {
+            c.id: {level: first_sentence(text) for level, text in c.behaviours.items()}
+            for c in fw.competencies
+        },
     }
     if start and goal:
         values["diff"] = ladder_service.diff_report(fw, start, goal)
@@ -69,6 +76,12 @@ def diff(
         except NoPathError:  # a diff is still useful between roles no path joins
             values["path"] = None
     return page(request, "diff.html", values)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (all of it when it has one)."""
+    head, dot, rest = text.partition(". ")
+    return head + "." if dot and rest else text
 
 
 @router.get("/backgrounds", response_class=HTMLResponse)
@@ -82,4 +95,7 @@ def backgrounds(request: Request, app: App) -> HTMLResponse:
 def certifications(request: Request, app: App) -> HTMLResponse:
     fw = app.framework
     listed = ladder_service.certifications(fw)
-    return page(request, "certifications.html", {"certifications": listed.certifications})
+    # Names, not ids: what each builds and the stages it suits, as the page shows them.
+    names = {c.id: c.name for c in fw.competencies} | {s.id: s.name for s in fw.stages}
+    values = {"certifications": listed.certifications, "names": names}
+    return page(request, "certifications.html", values)

@@ -20,7 +20,7 @@ from pmpath.services.accounts import User
 from pmpath.services.placement import PLACEMENT_MAX_ITEMS
 from pmpath.web.auth import application
 from pmpath.web.deps import App, MaybeUser, RowId, signed_in
-from pmpath.web.pages.exams import LETTERS, form_response, is_blank
+from pmpath.web.pages.exams import LETTERS, answer_error, form_response, is_blank, moved
 from pmpath.web.pages.render import page
 
 if TYPE_CHECKING:
@@ -92,7 +92,11 @@ def test(
 
 
 def _show(
-    request: Request, view: PlacementView, profile: str, error: str | None = None
+    request: Request,
+    view: PlacementView,
+    profile: str,
+    error: str | None = None,
+    draft: list[str] | None = None,
 ) -> Response:
     if view.finished:
         readiness = application(request).psychometrics.readiness(profile)
@@ -116,6 +120,7 @@ def _show(
             "q": {**dict(view.question), "response": None},  # answers are never changed
             "letters": LETTERS,
             "error": error,
+            "draft": draft,
         },
         422 if error else 200,
     )
@@ -137,12 +142,17 @@ async def answer(
     current = view.question
     if str(form.get("position") or "") != str(current.position):
         return back  # a form from an earlier question (another tab, the back button): ignored
+    order = moved(current, form)
+    if order is not None:
+        # "Move up"/"Move down" without JavaScript: the new order is shown, not yet answered
+        # (an answer here is final).
+        return _show(request, view, me.profile, draft=order)
     if is_blank(current, form):
         return _show(request, view, me.profile, "Give an answer to go on: your best guess is fine.")
     try:
         psychometrics.answer_placement(attempt_id, me.profile, form_response(current, form))
     except ResponseError as exc:
-        return _show(request, view, me.profile, str(exc.problems[0].message))
+        return _show(request, view, me.profile, answer_error(current, exc))
     except AttemptError:
         pass  # finished meanwhile (another tab): the page shows the result
     return back

@@ -3,6 +3,7 @@ in every page."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,43 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def markdown(text: str) -> Markup:
-    return Markup(_MARKDOWN.render(text or ""))
+    return Markup(_reflow_tables(_MARKDOWN.render(text or "")))
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_HEAD_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+_BODY_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_BODY_CELL = re.compile(r"<td([^>]*)>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _reflow_tables(html: str) -> str:
+    """Markdown tables (a scenario's options, say) as ``table.reflow``: on a phone each row
+    becomes a card whose cells carry their column's name, instead of a table wider than the
+    screen. The names come from the table's own header (already escaped by the renderer)."""
+    if "<table>" not in html:
+        return html
+
+    def reflow(table: re.Match[str]) -> str:
+        inner = table.group(1)
+        head, _, body = inner.partition("</thead>")
+        names = [_TAG.sub("", cell).strip() for cell in _HEAD_CELL.findall(head)]
+
+        def row(match: re.Match[str]) -> str:
+            cells = iter(names)
+
+            def cell(found: re.Match[str]) -> str:
+                name = next(cells, "")
+                label = f' data-label="{name}"' if name else ""
+                return f"<td{found.group(1)}{label}>"
+
+            return f"<tr>{_BODY_CELL.sub(cell, match.group(1))}</tr>"
+
+        if not body:  # no header row: nothing to name the cells by
+            return table.group(0)
+        return f'<table class="reflow">{head}</thead>{_BODY_ROW.sub(row, body)}</table>'
+
+    return _TABLE.sub(reflow, html)
 
 
 def day(moment: datetime) -> str:
