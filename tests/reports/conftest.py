@@ -31,7 +31,7 @@ def sample() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def sample_html() -> str:
-    """The report of the unchanged sample, rendered once: drawing the charts takes a while."""
+    """The report of the unchanged sample, rendered once for the tests that only read it."""
     from pmpath.reports import render_report
 
     return render_report(load_sample())

@@ -220,3 +220,14 @@ def test_bars_use_the_palette() -> None:
     fills = {styles(next(g.iter("path")))["fill"] for g in groups(root, "bar")}
 
     assert fills == {CHART_COLOURS[0].lower()}
+
+
+def test_bars_leave_room_for_a_label_longer_than_the_bars() -> None:
+    long_name = "Stakeholder management, communication and influence without authority"
+    root = ET.fromstring(bars_svg([long_name], [50.0], "Scores"))
+    width = float(root.get("viewBox", "").split()[2])
+    label = next(t for t in root.iter("text") if t.text == long_name)
+    size = float(styles(label)["font-size"].removesuffix("px"))
+
+    # At 0.55 em a character (DejaVu Sans averages about that), the label ends inside the box.
+    assert float(label.get("x", 0)) + len(long_name) * 0.55 * size <= width

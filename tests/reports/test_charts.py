@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -209,3 +213,44 @@ def test_trend_chart_draws_every_series_deterministically() -> None:
     assert "Overall" in first
     assert "Metrics" in first
     assert 'aria-label="Scores"' in first
+
+
+# --- drawn fast ----------------------------------------------------------------------------------
+
+
+def test_the_charts_and_the_report_are_written_without_matplotlib() -> None:
+    # Drawn with matplotlib, each chart took 100-400 ms, more than a page's whole budget
+    # (issue 15), and the first one half a second more to import it.
+    script = (
+        "import sys\n"
+        "from pmpath.reports import bars_svg, ladder_svg, radar_svg, render_report, trend_svg\n"
+        "from tests.reports.conftest import load_sample\n"
+        "bars_svg(['A', 'B'], [50.0, 75.0], 'Scores', mark=70)\n"
+        "radar_svg(['a', 'b', 'c'], [1, 2, 3], [3, 2, 1], 5, 'You', 'Role')\n"
+        "trend_svg({'Overall': [40.0, 60.0]}, 'Scores')\n"
+        "ladder_svg(load_sample()['ladder'], 'product-manager', [])\n"
+        "render_report(load_sample())\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_radar_points_stand_at_their_levels(sample: dict[str, Any]) -> None:
+    root = parse(radar(sample["gaps"]))
+    circles = [c for c in root.iter("circle") if "fill: none" in c.get("style", "")]
+    outer = max(circles, key=lambda c: float(c.get("r", 0)))
+    cx, cy, ring = (float(outer.get(name, 0)) for name in ("cx", "cy", "r"))
+    profile = groups(root, "series")[0]
+    line = next(profile.iter("path")).get("d", "")
+    points = [(float(x), float(y)) for x, y in re.findall(r"(-?[\d.]+) (-?[\d.]+)", line)]
+
+    distances = [math.hypot(x - cx, y - cy) / ring * 5 for x, y in points[:-1]]
+
+    assert distances == pytest.approx([gap["current"] for gap in sample["gaps"]], abs=0.01)
+    # The first competency at twelve o'clock.
+    assert points[0][0] == pytest.approx(cx, abs=0.01)
+    assert points[0][1] < cy

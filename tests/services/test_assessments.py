@@ -132,7 +132,7 @@ def test_profiles_are_kept_apart(service: AssessmentService, fw: Framework) -> N
 
 
 def test_a_profile_without_assessments_is_bad_input(service: AssessmentService) -> None:
-    with pytest.raises(NotFoundError, match="run `pmpath assess` first"):
+    with pytest.raises(NotFoundError, match="take the self-assessment first"):
         service.latest("nobody")
 
 

@@ -68,7 +68,9 @@ def form_for(question: dict, response: object) -> dict:  # type: ignore[type-arg
     """The form fields the question page posts for ``response``."""
     kind = question["type"]
     if kind == "ordering":
-        return {f"order-{n}": option for n, option in enumerate(response)}  # type: ignore[arg-type]
+        # "touched": the order is the learner's own (moved, or "This order is my answer").
+        order = {f"order-{n}": option for n, option in enumerate(response)}  # type: ignore[arg-type]
+        return {**order, "touched": "1"}
     if kind == "matching":
         return {f"match-{n}": response[left] for n, left in enumerate(question["lefts"])}  # type: ignore[index]
     return {"response": response if isinstance(response, list) else str(response)}

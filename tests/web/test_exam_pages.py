@@ -103,7 +103,7 @@ def test_a_wrongly_shaped_answer_is_explained_not_stored(
         "true-false": {"response": "zzz"},
         "multiple": {"response": "zzz"},
         "numeric": {"response": "twelve"},
-        "ordering": {"order-0": "zzz"},
+        "ordering": {"order-0": "zzz", "touched": "1"},
         "matching": {"match-0": "zzz"},
     }
     question = next(q for q in questions if q.type in bad_fields)

@@ -214,7 +214,7 @@ def test_an_empty_or_malformed_answer_is_explained_not_stored(
         "true-false": {"response": "zzz"},
         "multiple": {"response": "zzz"},
         "numeric": {"response": "twelve"},
-        "ordering": {"order-0": "zzz"},
+        "ordering": {"order-0": "zzz", "touched": "1"},
         "matching": {"match-0": "zzz"},
         "short-answer": None,  # any text is a well-shaped short answer
     }[question.type]

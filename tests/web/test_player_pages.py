@@ -49,7 +49,7 @@ def test_the_scripts_save_stores_the_pick_and_stays_on_the_page(
         follow_redirects=False,
     )
     assert saved.status_code == 200
-    assert saved.json() == {"saved": True, "answered": 1, "items": 30}
+    assert saved.json() == {"saved": True, "cleared": False, "answered": 1, "items": 30}
     assert _view(context, attempt).questions[0].response is not None
 
 

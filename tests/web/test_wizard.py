@@ -82,10 +82,13 @@ def test_each_step_shows_where_it_is_with_a_progress_bar(client: TestClient) -> 
     assert re.search(r"<title>[^<]*step 5 of 23[^<]*</title>", fifth)
 
 
-def test_the_first_step_has_no_back_button_and_the_others_do(client: TestClient) -> None:
+def test_the_first_step_goes_back_to_the_intake_and_the_others_back_a_step(
+    client: TestClient,
+) -> None:
+    # Step 1's Back leads to the intake questions (see tests/web/test_wizard_intake_back.py).
     csrf = sign_up(client)
     assessment = start(client, csrf)
-    assert 'value="back"' not in step(client, assessment, 1)
+    assert "Back to the questions about you</button>" in step(client, assessment, 1)
     answer_steps(client, csrf, assessment, 1)
     second = step(client, assessment, 2)
     assert re.search(r'<button type="submit" name="go" value="back"[^>]*formnovalidate', second)

@@ -55,7 +55,10 @@ def schema() -> None:
 @app.command("export")
 def export_case(
     format_name: Annotated[
-        str, typer.Option("--format", help="The format: case (a 1EdTech CASE 1.1 CFPackage).")
+        str,
+        typer.Option(
+            "--format", metavar="FORMAT", help="The format: case (a 1EdTech CASE 1.1 CFPackage)."
+        ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="The JSON file to write.")],
     framework: FrameworkOption = None,
@@ -63,18 +66,21 @@ def export_case(
         str | None,
         typer.Option(
             "--base-uri",
+            metavar="URI",
             help="Where the records will be served, e.g. https://case.example.org/ims/case/v1p0; "
-            "each uri becomes BASE/CFItems/UUID and so on. Default: urn:uuid:UUID.",
+            "each record's uri becomes URI/CFItems/UUID and so on. Default: urn:uuid:UUID.",
             show_default=False,
         ),
     ] = None,
     creator: Annotated[
-        str, typer.Option("--creator", help="The organisation that owns the ladder.")
+        str,
+        typer.Option("--creator", metavar="NAME", help="The organisation that owns the ladder."),
     ] = "pmpath",
     changed_at: Annotated[
         str | None,
         typer.Option(
             "--changed-at",
+            metavar="WHEN",
             help="Every record's lastChangeDateTime, ISO 8601 with a time zone "
             "(2026-01-31T12:00:00Z). Default: now.",
             show_default=False,
@@ -83,15 +89,26 @@ def export_case(
     language: Annotated[
         str | None,
         typer.Option(
-            "--language", help="The language of the texts (en, de, ...).", show_default=False
+            "--language",
+            metavar="CODE",
+            help="The language of the texts (en, de, ...).",
+            show_default=False,
         ),
     ] = None,
+    case_version: Annotated[
+        str,
+        typer.Option(
+            "--case-version",
+            metavar="VERSION",
+            help="1.1, or 1.0 for readers that refuse 1.1's additions; a 1.0 package holds the "
+            "competencies only (no pmpath extension).",
+        ),
+    ] = "1.1",
     as_json: JsonOption = False,
 ) -> None:
     """Export the ladder as a CASE package: competencies, areas and behaviour levels as
     CFItems and CFRubrics, the rest in pmpath's extension so it imports back unchanged."""
     from pmpath.cli import render
-    from pmpath.errors import PmpathError
     from pmpath.formats.case import CaseExport, ExportOptions, package, to_json
     from pmpath.framework import bundled_framework_path, load_framework
 
@@ -99,7 +116,12 @@ def export_case(
         raise typer.BadParameter(
             f"{format_name!r}; the one format is case", param_hint="'--format'"
         )
+    if case_version.strip() not in ("1.0", "1.1"):
+        raise typer.BadParameter(
+            f"{case_version!r}; pmpath writes CASE 1.1 or 1.0", param_hint="'--case-version'"
+        )
     options = ExportOptions(
+        case_version=case_version.strip(),
         changed_at=_moment(changed_at),
         creator=_normalized(creator, "--creator"),
         base_uri=_base_uri(base_uri) if base_uri is not None else None,
@@ -108,10 +130,7 @@ def export_case(
     fw = load_framework(framework or bundled_framework_path())
     content = package(fw, options)
     data = to_json(content)
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise PmpathError(f"cannot write {output}: {exc.strerror}") from None
+    _write_whole(output, data)
     report = CaseExport(
         output=str(output),
         framework=fw.id,
@@ -124,11 +143,16 @@ def export_case(
     if as_json:
         render.json_out(report)
         return
+    from rich.markup import escape
+
     render.say(
-        f"Wrote the ladder {fw.id!r} to {output} as a CASE package: {len(fw.areas)} areas and "
-        f"{len(fw.competencies)} competencies ({report.items} CFItems), {report.rubrics} "
-        f"rubrics of {len(fw.scale)} levels, and the rest in pmpath's extension "
-        f"({report.bytes:,} bytes)."
+        escape(
+            f"Wrote the ladder {fw.id!r} to {output} as a CASE package: {len(fw.areas)} areas "
+            f"and {len(fw.competencies)} competencies ({report.items} CFItems), "
+            f"{report.rubrics} rubrics of {len(fw.scale)} levels"
+            + (", and the rest in pmpath's extension" if options.case_version == "1.1" else "")
+            + f" ({report.bytes:,} bytes)."
+        )
     )
 
 
@@ -142,6 +166,7 @@ def import_case(
         Path | None,
         typer.Option(
             "--roles-from",
+            metavar="LADDER",
             help="A ladder whose stages, roles and everything else to use with the package's "
             "competencies (its expectations must name exactly those competencies).",
             show_default=False,
@@ -176,7 +201,7 @@ def import_case(
     if result.framework is not None:
         # What is written must be what was checked: read the text back as `validate` would.
         parse_framework(text, str(output))
-    _write_text(output, text)
+    _write_whole(output, text.encode())
     report = _import_report(result, file, output)
     if as_json:
         render.json_out(report)
@@ -185,12 +210,12 @@ def import_case(
 
     for warning in report.warnings:
         render.say(escape(f"warning: {file}: {warning}"))
-    counts = f"{report.areas} areas, {report.competencies} competencies"
+    counts = f"{_count(report.areas, 'area')}, {_count(report.competencies, 'competency')}"
     if report.ladder:
         render.say(
             escape(
                 f"Wrote the ladder {report.framework!r} to {output} "
-                f"({counts}, {report.roles} roles)."
+                f"({counts}, {_count(report.roles, 'role')})."
             )
         )
         return
@@ -223,19 +248,23 @@ def _import_report(result: "CaseImport", file: Path, output: Path) -> "CaseImpor
     )
 
 
-def _write_text(output: Path, text: str) -> None:
-    """Write ``text`` whole or not at all: a temporary file beside OUTPUT, then a rename."""
+def _count(number: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {noun if number == 1 else plural}"
+
+
+def _write_whole(output: Path, data: bytes) -> None:
+    """Write ``data`` whole or not at all: a temporary file beside OUTPUT, then a rename."""
     import os
     import tempfile
 
     from pmpath.errors import PmpathError
 
-    folder = output.parent if str(output.parent) else Path(".")
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=".pmpath-", suffix=".yaml", dir=folder)
+        descriptor, temporary = tempfile.mkstemp(prefix=".pmpath-", dir=output.parent)
         try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
             os.replace(temporary, output)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

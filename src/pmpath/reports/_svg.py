@@ -1,37 +1,12 @@
-"""Drawing report charts with matplotlib, and turning a figure into SVG to inline in HTML.
+"""Writing charts as SVG to inline in HTML, and the one chart palette.
 
-Cheap to import: matplotlib itself is imported only when a chart is drawn.
+Charts are laid out in pmpath.reports.charts and written with these few functions: a chart is
+a string of SVG, built in a few milliseconds, with no drawing library behind it.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import threading
-import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-    from matplotlib.typing import RcKeyType
-
-#: rcParams for every chart. Text stays text (selectable, searchable, a fraction of the size of
-#: outlined glyphs); ids come from a fixed salt so the same data always gives the same bytes;
-#: ``parse_math`` off because names from a framework file may contain ``$``.
-_RC_PARAMS: dict[RcKeyType, Any] = {
-    "svg.fonttype": "none",
-    "svg.hashsalt": "pmpath-report",
-    "svg.id": None,
-    "text.parse_math": False,
-    "text.usetex": False,
-    "font.family": "sans-serif",
-    # DejaVu Sans is what matplotlib measures with; the browser falls back to a narrower
-    # common face when it lacks it, so labels never overflow their boxes.
-    "font.sans-serif": ["DejaVu Sans", "Helvetica", "Arial", "Liberation Sans"],
-    "axes.unicode_minus": False,
-}
+import html
 
 #: The chart palette: Okabe and Ito's colour-blind-safe set, with the four colours that are too
 #: light for lines on white (orange, sky blue, yellow, reddish purple) darkened, keeping their
@@ -49,7 +24,7 @@ CHART_COLOURS: tuple[str, ...] = (
     "#000000",  # black                                    21.0:1
 )
 
-#: Line styles, as matplotlib dash patterns, and markers for telling series apart without colour.
+#: Line styles (named as matplotlib names them) and markers: series differ in more than colour.
 DASHES: tuple[str, ...] = ("-", "--", ":", "-.")
 MARKERS: str = "osD^vPXh*"
 
@@ -66,96 +41,117 @@ def series_style(index: int) -> tuple[str, str, str]:
     return colour, dash, MARKERS[index % len(MARKERS)]
 
 
-# matplotlib writes a Creator, a Date and a Dublin Core type unless told not to; the date would
-# make output differ from run to run and the rest is noise in a report.
-_NO_METADATA: dict[str, Any] = {"Creator": None, "Date": None, "Format": None, "Type": None}
+# --- writing SVG ---------------------------------------------------------------------------------
+# User units are points (72 an inch, as in the matplotlib SVG the charts replaced), font sizes in
+# px equal to those points; every id starts with the chart's prefix; all text is escaped. Text
+# stays text (selectable, searchable, a fraction of the size of outlined glyphs).
 
-_URL_REF = re.compile(r"url\(#([^)]+)\)")
+#: DejaVu Sans is what the layouts measure with; a browser without it falls back to a narrower
+#: common face, so labels never overflow their boxes.
+FONT_FAMILY = "'DejaVu Sans', 'Helvetica', 'Arial', 'Liberation Sans', sans-serif"
 
-# rcParams are global to the process and rc_context swaps them in and out, so two threads (a
-# web server's workers) drawing at once would see each other's settings.
-_LOCK = threading.Lock()
+#: Points per inch: chart layouts are in inches, SVG user units are points.
+PT = 72.0
 
-
-@contextmanager
-def drawing() -> Iterator[None]:
-    """matplotlib set up for report charts; draw and call :func:`inline_svg` inside it."""
-    import matplotlib
-
-    with _LOCK, matplotlib.rc_context(_RC_PARAMS):
-        yield
+#: How wide a character of DejaVu Sans is on average, in ems: for estimating text extents.
+CHAR_EM = 0.6
 
 
-def _local(name: str) -> str:
-    """``{http://www.w3.org/2000/svg}path`` -> ``path``: HTML puts inline SVG in its namespace."""
-    return name.rsplit("}", 1)[-1]
+def escape(value: str) -> str:
+    """Text or an attribute value, safe inside HTML and XML."""
+    return html.escape(value, quote=True)
 
 
-def inline_svg(
-    fig: Figure,
+def number(value: float) -> str:
+    """A coordinate with at most two decimals: "12.5", "-3", "0"."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def style(**properties: str | float) -> str:
+    """``font_size="11px"`` -> ``font-size: 11px``; numbers through :func:`number`."""
+    return "; ".join(
+        f"{name.replace('_', '-')}: {number(value) if isinstance(value, float | int) else value}"
+        for name, value in properties.items()
+    )
+
+
+def path_element(points: list[tuple[float, float]], **properties: str | float) -> str:
+    """A line through ``points`` as a ``<path>``, styled by ``properties`` (see :func:`style`)."""
+    return f'<path d="{_through(points)}" style="{style(**properties)}"/>'
+
+
+def polygon_element(points: list[tuple[float, float]], **properties: str | float) -> str:
+    """The closed shape with corners ``points`` as a ``<path>``."""
+    return f'<path d="{_through(points)} z" style="{style(**properties)}"/>'
+
+
+def _through(points: list[tuple[float, float]]) -> str:
+    return " ".join(
+        f"{'L' if index else 'M'} {number(x)} {number(y)}" for index, (x, y) in enumerate(points)
+    )
+
+
+def text_element(
+    x: float,
+    y: float,
+    lines: list[str],
+    size: float,
     *,
-    prefix: str,
-    title: str,
-    attributes: Mapping[str, Mapping[str, str]] | None = None,
+    anchor: str = "start",
+    baseline: str = "top",
+    colour: str = "#111827",
+    bold: bool = False,
+    italic: bool = False,
+    line_height: float = 1.2,
 ) -> str:
-    """The figure as one ``<svg>`` element, ready to paste into an HTML5 document.
+    """Lines of text, one ``<text>`` each; ``(x, y)`` is the block's top (``baseline="top"``),
+    middle (``"middle"``) or bottom (``"bottom"``) at its ``anchor`` (start, middle, end)."""
+    height = size * line_height * len(lines)
+    top = {"top": y, "middle": y - height / 2, "bottom": y - height}[baseline]
+    font = style(
+        font_size=f"{number(size)}px",
+        font_family=FONT_FAMILY,
+        text_anchor=anchor,
+        fill=colour,
+        **({"font_weight": "700"} if bold else {}),
+        **({"font_style": "italic"} if italic else {}),
+    )
+    # A line's baseline sits about 0.8 em below its top in DejaVu Sans (ascender 0.76 em),
+    # plus half the leading above it.
+    first = top + (0.8 + (line_height - 1) / 2) * size
+    return "".join(
+        f'<text x="{number(x)}" y="{number(first + index * line_height * size)}" '
+        f'style="{font}">{escape(line)}</text>'
+        for index, line in enumerate(lines)
+    )
 
-    - No XML prolog, doctype, namespace declarations or metadata: HTML needs none of them.
-    - Every id starts with ``prefix`` and references follow, so two charts on one page
-      never clash; the root element's id is ``prefix``.
-    - The root has ``role="img"``, an ``aria-label`` and a ``<title>``, all saying ``title``.
-    - Fixed width and height are dropped in favour of the viewBox, so CSS sizes the chart.
-    - ``attributes`` adds attributes to the elements whose matplotlib gid is the key
-      (before prefixing); charts use it for classes and ``data-*`` hooks.
 
-    All text from the figure and from ``title`` and ``attributes`` is escaped.
-    """
-    buffer = io.StringIO()
-    # A tight box crops to what was drawn, so the layout code need not predict label extents.
-    fig.savefig(buffer, format="svg", metadata=_NO_METADATA, bbox_inches="tight", pad_inches=0.05)
-    # Our own matplotlib output, never a foreign file: the standard parser is safe here.
-    root = ET.fromstring(buffer.getvalue())
-    extra = attributes or {}
+def text_width(lines: list[str], size: float) -> float:
+    """An estimate of the widest line's width, in the units of ``size``."""
+    return max((len(line) for line in lines), default=0) * CHAR_EM * size
 
-    for parent in list(root.iter()):
-        for child in list(parent):
-            if _local(child.tag) == "metadata":
-                parent.remove(child)
 
-    renamed: dict[str, str] = {}
-    for element in root.iter():
-        element.tag = _local(element.tag)
-        for name in list(element.attrib):
-            if name.startswith("{"):
-                # xlink:href -> href (SVG 2); no namespace declaration needed in HTML.
-                element.attrib[_local(name)] = element.attrib.pop(name)
-        gid = element.get("id")
-        if gid is not None:
-            renamed[gid] = f"{prefix}-{gid}"
-            element.set("id", renamed[gid])
-            for key, value in extra.get(gid, {}).items():
-                element.set(key, value)
+def group(content: str, prefix: str, gid: str | None = None, **attributes: str) -> str:
+    """``content`` in a ``<g>``, with id ``prefix-gid`` and ``attributes`` (``data_x`` ->
+    ``data-x``; ``css_class`` -> ``class``), every value escaped."""
+    parts = [f' id="{escape(f"{prefix}-{gid}")}"'] if gid is not None else []
+    for name, value in attributes.items():
+        key = "class" if name == "css_class" else name.replace("_", "-")
+        parts.append(f' {key}="{escape(value)}"')
+    return f"<g{''.join(parts)}>{content}</g>"
 
-    def reference(match: re.Match[str]) -> str:
-        return f"url(#{renamed.get(match.group(1), match.group(1))})"
 
-    for element in root.iter():
-        for name, value in element.attrib.items():
-            if name == "href" and value.startswith("#"):
-                element.set(name, "#" + renamed.get(value[1:], value[1:]))
-            elif "url(#" in value:
-                element.set(name, _URL_REF.sub(reference, value))
-        if element.tag == "style" and element.text:
-            # matplotlib's stylesheet starts with `*{...}`; scope it to this chart, since a
-            # <style> inside inline SVG applies to the whole page.
-            element.text = element.text.replace("*{", f"#{prefix} *{{")
-
-    for name in ("width", "height", "version"):
-        root.attrib.pop(name, None)
-    root.set("id", prefix)
-    root.set("role", "img")
-    root.set("aria-label", title)
-    heading = ET.Element("title")
-    heading.text = title
-    root.insert(0, heading)
-    return ET.tostring(root, encoding="unicode")
+def svg_document(
+    prefix: str, title: str, box: tuple[float, float, float, float], body: list[str]
+) -> str:
+    """One ``<svg>`` element for inline HTML, as :func:`inline_svg` makes: ``box`` is the
+    viewBox (x, y, width, height); the root has id ``prefix``, ``role="img"``, an
+    ``aria-label`` and a ``<title>`` saying ``title``."""
+    view = " ".join(number(value) for value in box)
+    return (
+        f'<svg viewBox="{view}" id="{escape(prefix)}" role="img" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>"
+        f'<style type="text/css">#{escape(prefix)} *{{stroke-linejoin: round; '
+        f"stroke-linecap: butt}}</style>{''.join(body)}</svg>"
+    )

@@ -1,26 +1,31 @@
-"""The report's charts, as SVG strings drawn with matplotlib.
+"""The report's and the pages' charts, as inline SVG strings written directly.
 
-matplotlib is imported inside each function: importing it costs more than the rest of the CLI's
-start-up together, and only ``pmpath report`` needs it. Figures are plain
-:class:`matplotlib.figure.Figure` objects, never pyplot, so no GUI backend or figure registry
-is involved; :func:`pmpath.reports._svg.drawing` serialises the one global, rcParams.
+Each chart is laid out here and written as SVG text (pmpath.reports._svg) in 1-3 ms. They were
+drawn with matplotlib until issue 15: 100-400 ms a chart, more than a page's whole budget of
+100 ms at one user, plus about half a second to import matplotlib on a page's first chart.
+The layouts keep the matplotlib figures' sizes (in inches, written in points), fonts and
+styles, so the charts look as they did.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import textwrap
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
 
-from pmpath.reports._svg import CHART_COLOURS, drawing, inline_svg, series_style
-
-if TYPE_CHECKING:
-    from matplotlib.artist import Artist
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-    from matplotlib.projections.polar import PolarAxes
+from pmpath.reports._svg import (
+    CHART_COLOURS,
+    PT,
+    group,
+    number,
+    path_element,
+    polygon_element,
+    series_style,
+    style,
+    svg_document,
+    text_element,
+    text_width,
+)
 
 # Colours, chosen for WCAG AA: text colours reach 4.5:1 on their background, lines and borders
 # reach 3:1 on white. Series take theirs from the one palette (CHART_COLOURS); the rest are
@@ -44,7 +49,7 @@ LABEL_SIZE = 11
 SMALL_SIZE = 10
 
 
-def _wrap(text: str, width: int, max_lines: int) -> str:
+def wrap_text(text: str, width: int, max_lines: int) -> str:
     """``text`` broken into at most ``max_lines`` lines of about ``width`` characters."""
     # Words are never split: a name broken mid-word ("Experimentatio / n") is harder to read
     # than a line a little over ``width``.
@@ -92,105 +97,91 @@ def radar_svg(
     if max_level < 1:
         raise ValueError(f"max_level must be at least 1, got {max_level}")
 
-    from matplotlib.figure import Figure as _Figure
+    # The geometry of the matplotlib figure it replaced (6.2 x 6.6 inches, the polar axes in
+    # the box 0.31-0.69 x 0.26-0.8), in points: small for its labels on purpose, as the chart
+    # is scaled down to a phone's width as a whole, so the smaller the figure around 11-point
+    # labels, the larger they end up.
+    ring = min(0.38 * 6.2, 0.54 * 6.6) / 2  # the outer circle's radius, inches
+    centre = (0.5 * 6.2 * PT, (1 - 0.53) * 6.6 * PT)
+    angles = [2 * math.pi * index / count for index in range(count)]
 
-    with drawing():
-        # Small for its labels on purpose: the chart is scaled down to a phone's width as a
-        # whole, so the smaller the figure around 11-point labels, the larger they end up.
-        fig = _Figure(figsize=(6.2, 6.6))
-        fig.subplots_adjust(left=0.31, right=0.69, top=0.8, bottom=0.26)
-        ax = cast("PolarAxes", fig.add_subplot(projection="polar"))
-        ax.set_theta_offset(math.pi / 2)  # first competency at twelve o'clock ...
-        ax.set_theta_direction(-1)  # ... and the rest clockwise, as people read
-        angles = [2 * math.pi * index / count for index in range(count)]
-        ax.set_ylim(0, max_level)
-        ax.set_yticks(range(1, max_level + 1))
-        ax.set_yticklabels([str(level) for level in range(1, max_level + 1)])
-        ax.tick_params(axis="y", labelsize=SMALL_SIZE - 1, labelcolor=MUTED)
-        for tick in ax.yaxis.get_ticklabels():
-            # A light halo keeps the level numbers legible where a series crosses them.
-            tick.set_bbox(
-                {
-                    "boxstyle": "round,pad=0.1",
-                    "facecolor": WHITE,
-                    "alpha": 0.75,
-                    "edgecolor": "none",
-                }
+    def at(angle: float, level: float) -> tuple[float, float]:
+        # The first competency at twelve o'clock and the rest clockwise, as people read.
+        radius = level / max_level * ring * PT
+        return centre[0] + radius * math.sin(angle), centre[1] - radius * math.cos(angle)
+
+    body = _radar_grid(angles, max_level, at)
+    series = (
+        ("profile", profile, profile_label, *series_style(0), 0.2),
+        ("target", target, target_label, *series_style(1), 0.08),
+    )
+    for key, values, _, colour, *_style, alpha in series:
+        points = [at(angle, value) for angle, value in zip(angles, values, strict=True)]
+        body.append(
+            group(
+                polygon_element(points, fill=colour.lower(), fill_opacity=alpha),
+                "radar",
+                f"fill-{key}",
             )
-        ax.set_rlabel_position(180 / count)  # level numbers between the first two spokes
-        ax.set_xticks(angles)
-        ax.set_xticklabels([])  # drawn below, aligned away from the circle
-        ax.grid(color=GRID, linewidth=0.6)
-        ax.spines["polar"].set_color(GRID)
-
-        closed = [*angles, angles[0]]
-        series = (
-            ("profile", profile, profile_label, *series_style(0), 0.2),
-            ("target", target, target_label, *series_style(1), 0.08),
         )
-        for key, values, label, colour, style, marker, alpha in series:
-            ring = [*values, values[0]]
-            ax.fill(closed, ring, color=colour, alpha=alpha, gid=f"fill-{key}", zorder=2)
-            ax.plot(
-                closed,
-                ring,
-                color=colour,
-                linewidth=2,
-                linestyle=style,
-                marker=marker,
-                markersize=5,
-                label=label,
-                gid=f"series-{key}",
-                zorder=3,
-            )
-        texts = [
-            f"{_wrap(label, width=14, max_lines=3)}\n{profile[index]:g} → {target[index]:g}"
-            for index, label in enumerate(labels)
-        ]
-        box = ax.get_position()
-        height = fig.get_figheight()
-        outer = min(box.width * fig.get_figwidth(), box.height * height) / 2
-        radii, lowest = _label_radii(angles, texts, outer)
-        for index, (angle, text, radius) in enumerate(zip(angles, texts, radii, strict=True)):
-            if radius > 1.15:
-                # Moved out to clear its neighbours: a thin line leads back to its spoke.
-                ax.plot(
-                    [angle, angle],
-                    [max_level * 1.02, max_level * (radius - 0.03)],
-                    color=GRID,
-                    linewidth=0.6,
-                    zorder=1,
-                    clip_on=False,  # outside the axes' radius, where the labels are
+    for key, values, _, colour, dash, marker, _alpha in series:
+        points = [at(angle, value) for angle, value in zip(angles, values, strict=True)]
+        line = path_element(
+            [*points, points[0]], fill="none", stroke=colour.lower(), stroke_width=2, **_dash(dash)
+        )
+        markers = "".join(_marker(marker, point, colour.lower()) for point in points)
+        body.append(
+            group(line + markers, "radar", f"series-{key}", css_class="series", data_series=key)
+        )
+
+    texts = [
+        f"{wrap_text(label, width=14, max_lines=3)}\n{profile[index]:g} → {target[index]:g}"
+        for index, label in enumerate(labels)
+    ]
+    radii, lowest = _label_radii(angles, texts, ring)
+    boxes: list[tuple[float, float, float, float]] = []
+    for index, (angle, text, radius) in enumerate(zip(angles, texts, radii, strict=True)):
+        if radius > 1.15:
+            # Moved out to clear its neighbours: a thin line leads back to its spoke.
+            body.append(
+                path_element(
+                    [at(angle, max_level * 1.02), at(angle, max_level * (radius - 0.03))],
+                    fill="none",
+                    stroke=GRID,
+                    stroke_width=0.6,
                 )
-            _radar_label(ax, angle, max_level * radius, text, f"axis-label-{index}")
-        # The legend goes under the lowest label, wherever the layout put it.
-        centre = (box.y0 + box.height / 2) * height
-        fig.legend(
-            loc="upper center",
-            ncol=1,
-            frameon=False,
-            fontsize=LABEL_SIZE,
-            bbox_to_anchor=(0.5, (centre + lowest - 0.2) / height),
-            handlelength=3,
-            title="By each competency: your level → expected level",
-            title_fontsize=SMALL_SIZE,
+            )
+        lines = text.split("\n")
+        x, y = at(angle, max_level * radius)
+        ha, va = _alignment(angle)
+        body.append(
+            group(
+                text_element(x, y, lines, LABEL_SIZE, anchor=_ANCHORS[ha], baseline=_BASELINES[va]),
+                "radar",
+                f"axis-label-{index}",
+                css_class="axis-label",
+                data_label=labels[index],
+                data_profile=f"{profile[index]:g}",
+                data_target=f"{target[index]:g}",
+            )
         )
-        title = (
-            f"Radar chart of {count} competencies on a scale from 1 to {max_level}: "
-            f"{profile_label} (solid line) and {target_label} (dashed line)."
-        )
-        attributes = {
-            f"axis-label-{index}": {
-                "class": "axis-label",
-                "data-label": label,
-                "data-profile": f"{profile[index]:g}",
-                "data-target": f"{target[index]:g}",
-            }
-            for index, label in enumerate(labels)
-        }
-        for key, *_ in series:
-            attributes[f"series-{key}"] = {"class": "series", "data-series": key}
-        return inline_svg(fig, prefix="radar", title=title, attributes=attributes)
+        boxes.append(_text_box(x, y, lines, LABEL_SIZE, ha, va))
+
+    # The legend goes under the lowest label, wherever the layout put it.
+    legend, box = _radar_legend(
+        centre[0],
+        centre[1] + (0.2 - lowest) * PT,
+        [(label, colour, dash, marker) for _, _, label, colour, dash, marker, _ in series],
+    )
+    body.append(legend)
+    boxes.append(box)
+    edge = ring * PT + 2
+    boxes.append((centre[0] - edge, centre[1] - edge, centre[0] + edge, centre[1] + edge))
+    title = (
+        f"Radar chart of {count} competencies on a scale from 1 to {max_level}: "
+        f"{profile_label} (solid line) and {target_label} (dashed line)."
+    )
+    return svg_document("radar", title, _padded(boxes), body)
 
 
 def _alignment(angle: float) -> tuple[str, str]:
@@ -246,330 +237,164 @@ def _overlap(
     )
 
 
-def _radar_label(ax: Axes, angle: float, radius: float, text: str, gid: str) -> None:
-    ha, va = _alignment(angle)
-    ax.text(
-        angle,
-        radius,
-        text,
-        ha=ha,
-        va=va,
-        multialignment=ha,
-        fontsize=LABEL_SIZE,
-        color=INK,
-        gid=gid,
-    )
+_ANCHORS = {"left": "start", "right": "end", "center": "middle"}
+_BASELINES = {"bottom": "bottom", "top": "top", "center": "middle"}
 
 
-# --- ladder ------------------------------------------------------------------------------------
+def _radar_grid(
+    angles: list[float], max_level: int, at: Callable[[float, float], tuple[float, float]]
+) -> list[str]:
+    """The circles at every level, the spokes and the level numbers between the first two
+    spokes, each on a light halo that keeps it legible where a series crosses it."""
+    centre = at(0, 0)
+    parts = []
+    for level in range(1, max_level + 1):
+        radius = centre[1] - at(0, level)[1]
+        # The outer circle is the axes' edge, a little heavier than the grid inside it.
+        lines = style(fill="none", stroke=GRID, stroke_width=0.8 if level == max_level else 0.6)
+        parts.append(
+            f'<circle cx="{number(centre[0])}" cy="{number(centre[1])}" r="{number(radius)}" '
+            f'style="{lines}"/>'
+        )
+    for angle in angles:
+        parts.append(
+            path_element([centre, at(angle, max_level)], fill="none", stroke=GRID, stroke_width=0.6)
+        )
+    between = math.pi / len(angles)
+    size = SMALL_SIZE - 1
+    for level in range(1, max_level + 1):
+        x, y = at(between, level)
+        half_w, half_h = 0.35 * size, 0.6 * size
+        parts.append(
+            f'<rect x="{number(x - half_w)}" y="{number(y - half_h)}" width="{number(2 * half_w)}" '
+            f'height="{number(2 * half_h)}" rx="{number(0.2 * size)}" '
+            f'style="{style(fill=WHITE, fill_opacity=0.75, stroke="none")}"/>'
+        )
+        parts.append(
+            text_element(x, y, [str(level)], size, anchor="middle", baseline="middle", colour=MUTED)
+        )
+    return parts
 
-# Layout in inches: the axes span the whole figure with one data unit per inch, so font sizes
-# in points and box sizes in data units stay in proportion for any ladder.
-COLUMN = 1.6
-BOX_W = 1.32
-BOX_H = 0.72
-PITCH = BOX_H + 0.36  # room between rows for a badge above a box
-HEADER = 0.5
-FOOTER = 0.5
-MARGIN = 0.08
-PORT = 0.12  # where the arrows into an exit merge, left of its box
 
-_BOX_STYLE: dict[str, dict[str, Any]] = {
-    "here": {"facecolor": YOU, "edgecolor": INK, "linewidth": 3.0, "linestyle": "-"},
-    "target": {"facecolor": PATH_FILL, "edgecolor": PATH_LINE, "linewidth": 3.0, "linestyle": "-"},
-    "path": {"facecolor": PATH_FILL, "edgecolor": PATH_LINE, "linewidth": 2.4, "linestyle": "-"},
-    "exit": {"facecolor": WHITE, "edgecolor": EDGE, "linewidth": 1.0, "linestyle": "--"},
-    "role": {"facecolor": WHITE, "edgecolor": EDGE, "linewidth": 1.0, "linestyle": "-"},
+def _dash(dash: str, width: float = 2.0) -> dict[str, str | float]:
+    """A matplotlib line style as SVG's dash array for a line ``width`` points wide: the same
+    patterns, which matplotlib scales with the line's width."""
+    patterns = {"--": (3.7, 1.6), ":": (1.0, 1.65), "-.": (6.4, 1.6, 1.0, 1.6)}
+    if dash not in patterns:
+        return {}
+    return {"stroke_dasharray": ",".join(number(part * width) for part in patterns[dash])}
+
+
+#: Marker outlines on a unit box (-1..1, y down), for the symbols of MARKERS other than "o".
+_MARKER_SHAPES: dict[str, list[tuple[float, float]]] = {
+    "s": [(-1, -1), (1, -1), (1, 1), (-1, 1)],
+    "D": [(0, -1.2), (1.2, 0), (0, 1.2), (-1.2, 0)],
+    "^": [(0, -1.2), (1.1, 0.9), (-1.1, 0.9)],
+    "v": [(0, 1.2), (1.1, -0.9), (-1.1, -0.9)],
+    "P": [
+        (-0.35, -1),
+        (0.35, -1),
+        (0.35, -0.35),
+        (1, -0.35),
+        (1, 0.35),
+        (0.35, 0.35),
+        (0.35, 1),
+        (-0.35, 1),
+        (-0.35, 0.35),
+        (-1, 0.35),
+        (-1, -0.35),
+        (-0.35, -0.35),
+    ],
+    "X": [
+        (-1, -0.6),
+        (-0.6, -1),
+        (0, -0.4),
+        (0.6, -1),
+        (1, -0.6),
+        (0.4, 0),
+        (1, 0.6),
+        (0.6, 1),
+        (0, 0.4),
+        (-0.6, 1),
+        (-1, 0.6),
+        (-0.4, 0),
+    ],
+    "h": [
+        (math.cos(math.pi / 6 + k * math.pi / 3), math.sin(math.pi / 6 + k * math.pi / 3))
+        for k in range(6)
+    ],
+    "*": [
+        (
+            (1.25 if k % 2 == 0 else 0.5) * math.sin(k * math.pi / 5),
+            -(1.25 if k % 2 == 0 else 0.5) * math.cos(k * math.pi / 5),
+        )
+        for k in range(10)
+    ],
 }
-_BADGES = {"here": ("You are here", YOU), "target": ("Target", PATH_LINE)}
 
 
-@dataclass(frozen=True)
-class _Node:
-    id: str
-    name: str
-    exit: bool
-    column: int
-    x: float  # centre
-    y: float  # centre
-
-
-def ladder_svg(
-    ladder: dict[str, Any], here: str | None, path: list[str], here_label: str = "You are here"
-) -> str:
-    """The career ladder as a diagram, as inline SVG.
-
-    One column per stage in the order given, each role or exit a rounded box named inside it,
-    an arrow per edge. The role ``here`` is filled dark with white text and carries a
-    ``here_label`` badge ("You are here" by default); the roles on ``path`` (ids from ``here``
-    to the target) get a thick border and a light fill, the last one a "Target" badge, and the
-    edges between consecutive path roles are drawn thick. Exits have a dashed border. A legend
-    explains the marks.
-
-    For tests and styling: each box is a group with class ``node`` plus its state (``here``,
-    ``target``, ``path``, ``exit`` or ``role``) and ``data-id``; each name a group with class
-    ``node-name`` and ``data-id``; each badge a group with class ``badge`` and ``data-for``;
-    each edge a group with class ``edge`` (plus ``on-path``), ``data-from`` and ``data-to``.
-    Same input, same bytes.
-
-    Raises :class:`ValueError` when ``here``, ``path`` or an edge names an id the ladder lacks.
-    """
-    nodes, height = _layout(ladder["stages"])
-    by_id = {node.id: node for node in nodes}
-    edges = [(str(edge[0]), str(edge[1])) for edge in ladder.get("edges", [])]
-    unknown = [
-        i for i in [*([here] if here else []), *path, *itertools.chain(*edges)] if i not in by_id
-    ]
-    if unknown:
-        raise ValueError(f"the ladder has no role or exit with id {unknown[0]!r}")
-    target = path[-1] if path and path[-1] != here else None
-    on_path = set(itertools.pairwise(path))
-    width = 2 * MARGIN + max(len(ladder["stages"]), 1) * COLUMN
-
-    from matplotlib.figure import Figure as _Figure
-
-    with drawing():
-        fig = _Figure(figsize=(width, height))
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, width)
-        ax.set_ylim(0, height)
-        ax.set_axis_off()
-        _draw_stages(ax, ladder["stages"], height)
-
-        attributes: dict[str, dict[str, str]] = {}
-        for index, node in enumerate(nodes):
-            state = _state(node, here, target, path)
-            _draw_node(ax, node, state, index, here_label)
-            attributes[f"node-{index}"] = {"class": f"node {state}", "data-id": node.id}
-            attributes[f"name-{index}"] = {"class": "node-name", "data-id": node.id}
-            if state in _BADGES:
-                attributes[f"badge-{state}"] = {"class": "badge", "data-for": node.id}
-
-        merged: set[str] = set()
-        for index, (start, end) in enumerate(edges):
-            highlighted = (start, end) in on_path
-            if by_id[end].exit and not highlighted:
-                merged.add(end)
-            _draw_edge(ax, by_id[start], by_id[end], highlighted, index)
-            attributes[f"edge-{index}"] = {
-                "class": "edge on-path" if highlighted else "edge",
-                "data-from": start,
-                "data-to": end,
-            }
-        _draw_exit_ports(ax, [by_id[i] for i in sorted(merged)])
-
-        _ladder_legend(
-            fig, here is not None, len(path) > 1, any(node.exit for node in nodes), here_label
+def _marker(marker: str, point: tuple[float, float], colour: str) -> str:
+    """A marker about 5 points wide at ``point``, in the shape matplotlib draws for ``marker``
+    (one of MARKERS)."""
+    x, y = point
+    if marker == "o":
+        return (
+            f'<circle cx="{number(x)}" cy="{number(y)}" r="2.5" '
+            f'style="{style(fill=colour, stroke=colour, stroke_width=1)}"/>'
         )
-        return inline_svg(
-            fig,
-            prefix="ladder",
-            title=_ladder_title(len(ladder["stages"]), by_id, here, path, here_label),
-            attributes=attributes,
-        )
+    corners = [(x + 2.5 * dx, y + 2.5 * dy) for dx, dy in _MARKER_SHAPES[marker]]
+    return polygon_element(corners, fill=colour, stroke=colour, stroke_width=1)
 
 
-def _layout(stages: list[dict[str, Any]]) -> tuple[list[_Node], float]:
-    """Every role and exit placed in its stage's column, short columns centred; the height."""
-    rows = max((len(stage["roles"]) for stage in stages), default=0) or 1
-    height = HEADER + rows * PITCH + FOOTER
-    nodes = []
-    for column, stage in enumerate(stages):
-        first = (rows - len(stage["roles"])) / 2
-        for row, role in enumerate(stage["roles"]):
-            nodes.append(
-                _Node(
-                    id=str(role["id"]),
-                    name=str(role["name"]),
-                    exit=role.get("kind") == "exit",
-                    column=column,
-                    x=MARGIN + column * COLUMN + COLUMN / 2,
-                    y=height - HEADER - (first + row) * PITCH - PITCH / 2,
-                )
-            )
-    return nodes, height
-
-
-def _state(node: _Node, here: str | None, target: str | None, path: list[str]) -> str:
-    if node.id == here:
-        return "here"
-    if node.id == target:
-        return "target"
-    if node.id in path:
-        return "path"
-    return "exit" if node.exit else "role"
-
-
-def _ladder_title(
-    stages: int, by_id: dict[str, _Node], here: str | None, path: list[str], here_label: str
-) -> str:
-    exits = sum(1 for node in by_id.values() if node.exit)
-    text = (
-        f"Career ladder diagram: {len(by_id) - exits} roles and {exits} exits in {stages} "
-        f"stages, from left to right."
-    )
-    if here is not None:
-        text += f" {here_label}: {by_id[here].name}."
-    if len(path) > 1:
-        text += " Your path: " + " to ".join(by_id[i].name for i in path) + "."
-    return text
-
-
-def _draw_stages(ax: Axes, stages: list[dict[str, Any]], height: float) -> None:
-    from matplotlib.patches import Rectangle
-
-    for column, stage in enumerate(stages):
-        left = MARGIN + column * COLUMN
-        if column % 2 == 0:
-            # Alternate shading tells the columns apart without rules between them.
-            ax.add_patch(
-                Rectangle(
-                    (left, FOOTER - 0.05),
-                    COLUMN,
-                    height - FOOTER - 0.02,
-                    facecolor=BAND,
-                    edgecolor="none",
-                    zorder=0,
-                )
-            )
-        ax.text(
-            left + COLUMN / 2,
-            height - 0.1,
-            _wrap(str(stage["name"]), width=17, max_lines=2),
-            ha="center",
-            va="top",
-            fontsize=LABEL_SIZE,
-            fontweight="bold",
-            color=INK,
-        )
-
-
-def _draw_node(ax: Axes, node: _Node, state: str, index: int, here_label: str) -> None:
-    from matplotlib.patches import FancyBboxPatch
-
-    ax.add_patch(
-        FancyBboxPatch(
-            (node.x - BOX_W / 2, node.y - BOX_H / 2),
-            BOX_W,
-            BOX_H,
-            boxstyle="round,pad=0,rounding_size=0.08",
-            zorder=3,
-            gid=f"node-{index}",
-            **_BOX_STYLE[state],
-        )
-    )
-    ax.text(
-        node.x,
-        node.y,
-        _wrap(node.name, width=14, max_lines=3),
-        ha="center",
-        va="center",
-        multialignment="center",
-        fontsize=SMALL_SIZE,
-        fontweight="bold" if state in _BADGES else "normal",
-        fontstyle="italic" if state == "exit" else "normal",
-        color=WHITE if state == "here" else INK,
-        zorder=4,
-        gid=f"name-{index}",
-    )
-    if state in _BADGES:
-        label, colour = _BADGES[state]
-        if state == "here":
-            label = here_label
-        # At the top-left corner: clear of arrows, which meet boxes at the middle or the right.
-        ax.text(
-            node.x - BOX_W / 2 + 0.06,
-            node.y + BOX_H / 2 + 0.07,
-            label,
-            ha="left",
-            va="bottom",
-            fontsize=SMALL_SIZE - 1,
-            fontweight="bold",
-            color=WHITE,
-            bbox={"boxstyle": "round,pad=0.25", "facecolor": colour, "edgecolor": "none"},
-            zorder=5,
-            gid=f"badge-{state}",
-        )
-
-
-def _border(node: _Node, toward: _Node) -> tuple[float, float]:
-    """Where the line from ``node``'s centre to ``toward``'s leaves ``node``'s box."""
-    dx, dy = toward.x - node.x, toward.y - node.y
-    # Computed rather than left to matplotlib's patch clipping, which costs a second per chart.
-    scale = min(
-        (BOX_W / 2) / abs(dx) if dx else math.inf,
-        (BOX_H / 2) / abs(dy) if dy else math.inf,
-    )
-    return node.x + dx * scale, node.y + dy * scale
-
-
-def _draw_edge(ax: Axes, start: _Node, end: _Node, highlighted: bool, index: int) -> None:
-    from matplotlib.patches import FancyArrowPatch
-
-    style: dict[str, Any] = {
-        "color": PATH_LINE if highlighted else EDGE,
-        "linewidth": 2.6 if highlighted else 0.9,
-        "zorder": 2.5 if highlighted else 1,
-        "gid": f"edge-{index}",
-        "arrowstyle": "-|>",
-        "mutation_scale": 12 if highlighted else 9,
-        "shrinkA": 1,
-        "shrinkB": 1,
-    }
-    if end.exit and not highlighted:
-        # Exits are reached from many roles: these lines leave from the middle of the right
-        # side and merge just left of the exit, where one arrowhead (_draw_exit_ports) stands
-        # for all of them instead of a fan of six.
-        pos_a, pos_b = (start.x + BOX_W / 2, start.y), (end.x - BOX_W / 2 - PORT, end.y)
-        style |= {"arrowstyle": "-", "shrinkA": 0, "shrinkB": 0, "linestyle": (0, (4, 2))}
-    elif start.column == end.column:
-        # Within a stage (Group PM -> Director): leave from the right side and bend outwards,
-        # so the arrow does not run through the boxes between.
-        pos_a, pos_b = (start.x + BOX_W / 2, start.y), (end.x + BOX_W / 2, end.y)
-        style["connectionstyle"] = f"arc3,rad={-0.5 if start.y > end.y else 0.5}"
-    else:
-        pos_a, pos_b = _border(start, end), _border(end, start)
-    ax.add_patch(FancyArrowPatch(pos_a, pos_b, **style))
-
-
-def _draw_exit_ports(ax: Axes, exits: list[_Node]) -> None:
-    from matplotlib.patches import FancyArrowPatch
-
-    for node in exits:
-        ax.add_patch(
-            FancyArrowPatch(
-                (node.x - BOX_W / 2 - PORT, node.y),
-                (node.x - BOX_W / 2, node.y),
-                arrowstyle="-|>",
-                mutation_scale=9,
-                shrinkA=0,
-                shrinkB=1,
-                color=EDGE,
-                linewidth=0.9,
-                zorder=1,
+def _radar_legend(
+    middle: float, top: float, entries: list[tuple[str, str, str, str]]
+) -> tuple[str, tuple[float, float, float, float]]:
+    """The legend, centred on ``middle`` with its top at ``top``: a title, then each series'
+    line sample (3 ems, with its marker) and name; and the box it takes."""
+    title = "By each competency: your level → expected level"
+    handle, gap = 3 * LABEL_SIZE, 0.8 * LABEL_SIZE
+    rows_width = handle + gap + text_width([label for label, *_ in entries], LABEL_SIZE)
+    width = max(text_width([title], SMALL_SIZE), rows_width)
+    parts = [text_element(middle, top, [title], SMALL_SIZE, anchor="middle")]
+    left = middle - rows_width / 2
+    y = top + 1.6 * SMALL_SIZE
+    for label, colour, dash, marker in entries:
+        row_middle = y + 0.6 * LABEL_SIZE
+        parts.append(
+            path_element(
+                [(left, row_middle), (left + handle, row_middle)],
+                fill="none",
+                stroke=colour.lower(),
+                stroke_width=2,
+                **_dash(dash),
             )
         )
+        parts.append(_marker(marker, (left + handle / 2, row_middle), colour.lower()))
+        parts.append(text_element(left + handle + gap, y, [label], LABEL_SIZE))
+        y += 1.5 * LABEL_SIZE
+    return "".join(parts), (middle - width / 2, top, middle + width / 2, y)
 
 
-def _ladder_legend(fig: Figure, here: bool, path: bool, exits: bool, here_label: str) -> None:
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+def _text_box(
+    x: float, y: float, lines: list[str], size: float, ha: str, va: str
+) -> tuple[float, float, float, float]:
+    """The estimated box (left, top, right, bottom) of text placed as text_element places it."""
+    width, height = text_width(lines, size), 1.2 * size * len(lines)
+    left = x if ha == "left" else x - width if ha == "right" else x - width / 2
+    top = y if va == "top" else y - height if va == "bottom" else y - height / 2
+    return left, top, left + width, top + height
 
-    handles: list[Artist] = []
-    if here:
-        handles.append(Patch(label=here_label, **_BOX_STYLE["here"]))
-    if path:
-        handles.append(Patch(label="On your path", **_BOX_STYLE["path"]))
-    handles.append(Line2D([], [], color=EDGE, linewidth=0.9, label="Usual next step"))
-    if exits:
-        handles.append(Patch(label="Move beyond product", **_BOX_STYLE["exit"]))
-    fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncol=len(handles),
-        frameon=False,
-        fontsize=SMALL_SIZE,
-        bbox_to_anchor=(0.5, 0.0),
+
+def _padded(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    """The viewBox around ``boxes``, with matplotlib's tight-box pad of 0.05 inches."""
+    pad = 0.05 * PT
+    left = min(box[0] for box in boxes) - pad
+    top = min(box[1] for box in boxes) - pad
+    return (
+        left,
+        top,
+        max(box[2] for box in boxes) + pad - left,
+        max(box[3] for box in boxes) + pad - top,
     )
 
 
@@ -586,60 +411,105 @@ def trend_svg(series: dict[str, list[float]], title: str) -> str:
     """
     if not series:
         raise ValueError("a trend chart needs at least one series")
-    from matplotlib.figure import Figure as _Figure
-
     ordered = sorted(series.items())
-    with drawing():
-        # The legend, one series a line, grows the figure downwards instead of squeezing the
-        # plot: its height is reserved in inches.
-        plot_height, line_height = 2.6, 0.24
-        legend_height = 0.5 + line_height * len(ordered)
-        fig = _Figure(figsize=(5.0, plot_height + legend_height))
-        fig.subplots_adjust(
-            left=0.11,
-            right=0.97,
-            top=1 - 0.1 / (plot_height + legend_height),
-            bottom=(legend_height + 0.45) / (plot_height + legend_height),
-        )
-        ax = fig.add_subplot()
-        longest = max(len(values) for _, values in ordered)
-        for index, (name, values) in enumerate(ordered):
-            colour, dash, marker = series_style(index)
-            ax.plot(
-                range(1, len(values) + 1),
-                values,
-                color=colour,
-                linestyle=dash,
-                marker=marker,
-                linewidth=1.8,
-                markersize=5,
-                # Wrapped, so the legend is no wider than the plot and the chart keeps its
-                # size (and its text) when scaled to a phone.
-                label=_wrap(f"{name}: {_scores(values)}", width=40, max_lines=3),
-                gid=f"line-{index}",
+    # The plot keeps the matplotlib figure's size, 4.3 x 2.05 inches inside a 5-inch chart:
+    # the legend, one series a row, grows the chart downwards instead of squeezing the plot.
+    left, right, top, bottom = 0.55 * PT, 4.85 * PT, 0.1 * PT, 2.15 * PT
+    longest = max(len(values) for _, values in ordered)
+    last = max(longest, 2) + 0.2
+
+    def at(attempt: float, score: float) -> tuple[float, float]:
+        x = left + (attempt - 0.8) / (last - 0.8) * (right - left)
+        return x, bottom - score / 100 * (bottom - top)
+
+    axis: dict[str, str | float] = {"fill": "none", "stroke": INK, "stroke_width": 0.8}
+    grid: dict[str, str | float] = {"fill": "none", "stroke": GRID, "stroke_width": 0.6}
+    body: list[str] = []
+    for score in range(0, 101, 20):
+        _, y = at(0.8, score)
+        body.append(path_element([(left, y), (right, y)], **grid))
+        body.append(path_element([(left - 3.5, y), (left, y)], **axis))
+        body.append(
+            text_element(
+                left - 5.5,
+                y,
+                [str(score)],
+                SMALL_SIZE,
+                anchor="end",
+                baseline="middle",
+                colour=MUTED,
             )
-        ax.set_ylim(0, 100)
-        ax.set_xlim(0.8, max(longest, 2) + 0.2)
-        ax.set_xticks(range(1, longest + 1))
-        ax.tick_params(labelsize=SMALL_SIZE, labelcolor=MUTED)
-        ax.set_xlabel("Attempt", color=MUTED, fontsize=SMALL_SIZE)
-        ax.set_ylabel("Score (%)", color=MUTED, fontsize=SMALL_SIZE)
-        ax.grid(color=GRID, linewidth=0.6)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        fig.legend(
-            loc="upper left",
-            bbox_to_anchor=(0.02, legend_height / (plot_height + legend_height)),
-            ncol=1,
-            frameon=False,
-            fontsize=SMALL_SIZE,
-            handlelength=3.2,
         )
-        attributes = {
-            f"line-{index}": {"class": "series", "data-series": name}
-            for index, (name, _) in enumerate(ordered)
-        }
-        return inline_svg(fig, prefix="trend", title=title, attributes=attributes)
+    for attempt in range(1, longest + 1):
+        x, _ = at(attempt, 0)
+        body.append(path_element([(x, top), (x, bottom)], **grid))
+        body.append(path_element([(x, bottom), (x, bottom + 3.5)], **axis))
+        body.append(
+            text_element(x, bottom + 5.5, [str(attempt)], SMALL_SIZE, anchor="middle", colour=MUTED)
+        )
+    body.append(path_element([(left, top), (left, bottom), (right, bottom)], **axis))
+    body.append(
+        text_element(
+            (left + right) / 2, bottom + 22, ["Attempt"], SMALL_SIZE, anchor="middle", colour=MUTED
+        )
+    )
+    middle = (top + bottom) / 2
+    body.append(
+        f'<g transform="rotate(-90 {number(left - 30)} {number(middle)})">'
+        + text_element(
+            left - 30,
+            middle,
+            ["Score (%)"],
+            SMALL_SIZE,
+            anchor="middle",
+            baseline="bottom",
+            colour=MUTED,
+        )
+        + "</g>"
+    )
+
+    # The legend carries the values: each series' name and scores, wrapped so it is no wider
+    # than the plot and the chart keeps its size (and its text) when scaled to a phone.
+    handle, gap = 3.2 * SMALL_SIZE, 0.8 * SMALL_SIZE
+    y = bottom + 42  # below the "Attempt" label, with a gap
+    widest = right + 0.12 * PT
+    for index, (name, values) in enumerate(ordered):
+        colour, dash, marker = series_style(index)
+        colour = colour.lower()
+        line = path_element(
+            [at(attempt, value) for attempt, value in enumerate(values, start=1)],
+            fill="none",
+            stroke=colour,
+            stroke_width=1.8,
+            **_dash(dash, 1.8),
+        )
+        markers = "".join(
+            _marker(marker, at(attempt, value), colour)
+            for attempt, value in enumerate(values, start=1)
+        )
+        body.append(
+            group(line + markers, "trend", f"line-{index}", css_class="series", data_series=name)
+        )
+        lines = wrap_text(f"{name}: {_scores(values)}", width=40, max_lines=3).split("\n")
+        row_middle = y + 0.6 * SMALL_SIZE
+        x = 0.1 * PT
+        body.append(
+            path_element(
+                [(x, row_middle), (x + handle, row_middle)],
+                fill="none",
+                stroke=colour,
+                stroke_width=1.8,
+                **_dash(dash, 1.8),
+            )
+        )
+        body.append(_marker(marker, (x + handle / 2, row_middle), colour))
+        body.append(text_element(x + handle + gap, y, lines, SMALL_SIZE))
+        widest = max(widest, x + handle + gap + text_width(lines, SMALL_SIZE))
+        y += (1.2 * len(lines) + 0.5) * SMALL_SIZE
+    # The rotated axis label stands left of x = 0; the box starts where it does.
+    origin = left - 30 - 1.2 * SMALL_SIZE - 0.05 * PT
+    box = (origin, 0.0, widest + 0.05 * PT - origin, y + 0.05 * PT)
+    return svg_document("trend", title, box, body)
 
 
 def _scores(values: list[float], shown: int = 4) -> str:
@@ -673,70 +543,80 @@ def bars_svg(
             f"a bar chart needs at least one label and one value per label; got "
             f"{len(labels)} labels and {len(values)} values"
         )
-    from matplotlib.figure import Figure as _Figure
-    from matplotlib.patches import Rectangle
-
-    colour = CHART_COLOURS[0]
-    row = 0.62  # inches per bar: a line of label, the bar, a gap
-    top = 0.45 if mark is not None else 0.1
+    # Layout in inches, as the figure it replaced: 4.6 wide, the x scale -1..116 across it
+    # (room right of a full bar for its value), rows of a label line, the bar and a gap.
+    width, row = 4.6 * PT, 0.62 * PT
+    top = (0.45 if mark is not None else 0.1) * PT
     height = top + row * len(labels)
-    with drawing():
-        fig = _Figure(figsize=(4.6, height))
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(-1, 116)  # room right of a full bar for its value
-        ax.set_ylim(height, 0)  # in inches from the top, so rows keep their size
-        ax.set_axis_off()
-        attributes: dict[str, dict[str, str]] = {}
-        for index, (label, value) in enumerate(zip(labels, values, strict=True)):
-            y = top + index * row
-            ax.text(0, y + 0.02, label, ha="left", va="top", fontsize=LABEL_SIZE, color=INK)
-            bar_top, bar_height = y + 0.27, 0.24
-            ax.add_patch(
-                Rectangle((0, bar_top), 100, bar_height, facecolor=BAND, edgecolor=GRID, lw=0.6)
+
+    def x(percent: float) -> float:
+        return (percent + 1) * width / 117
+
+    body: list[str] = []
+    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = top + index * row
+        bar_top, bar_height = y + 0.27 * PT, 0.24 * PT
+        body.append(text_element(x(0), y + 0.02 * PT, [label], LABEL_SIZE))
+        body.append(
+            polygon_element(
+                _box(x(0), bar_top, x(100), bar_top + bar_height),
+                fill=BAND,
+                stroke=GRID,
+                stroke_width=0.6,
+                stroke_linejoin="miter",
             )
-            ax.add_patch(
-                Rectangle(
-                    (0, bar_top),
-                    max(0.0, min(100.0, value)),
-                    bar_height,
-                    facecolor=colour,
-                    edgecolor="none",
-                    gid=f"bar-{index}",
-                )
+        )
+        filled = _box(x(0), bar_top, x(max(0.0, min(100.0, value))), bar_top + bar_height)
+        body.append(
+            group(
+                polygon_element(filled, fill=CHART_COLOURS[0].lower()),
+                "bars",
+                f"bar-{index}",
+                css_class="bar",
+                data_label=label,
+                data_value=f"{value:g}",
             )
-            ax.text(
-                101.5,
+        )
+        body.append(
+            text_element(
+                x(101.5),
                 bar_top + bar_height / 2,
-                f"{value:.3g}%" if value < 100 else "100%",
-                ha="left",
-                va="center",
-                fontsize=LABEL_SIZE,
-                fontweight="bold",
-                color=INK,
+                [f"{value:.3g}%" if value < 100 else "100%"],
+                LABEL_SIZE,
+                baseline="middle",
+                bold=True,
             )
-            attributes[f"bar-{index}"] = {
-                "class": "bar",
-                "data-label": label,
-                "data-value": f"{value:g}",
-            }
-        if mark is not None:
+        )
+    if mark is not None:
+        dashes: dict[str, str | float] = {
+            "stroke_dasharray": "4.2,2.8",
+            "stroke": INK,
+            "stroke_width": 1.4,
+            "fill": "none",
+        }
+        for index in range(len(labels)):
             # Across each bar only, not through the labels above them.
-            for index in range(len(labels)):
-                bar_top = top + index * row + 0.27
-                ax.plot(
-                    [mark, mark],
-                    [bar_top - 0.07, bar_top + 0.31],
-                    color=INK,
-                    linestyle=(0, (3, 2)),
-                    linewidth=1.4,
+            bar_top = top + index * row + 0.27 * PT
+            body.append(
+                path_element(
+                    [(x(mark), bar_top - 0.07 * PT), (x(mark), bar_top + 0.31 * PT)], **dashes
                 )
-            ax.text(
-                mark,
-                top - 0.06,
-                f"{mark_label} {mark:g}%",
-                ha="center" if 15 < mark < 85 else ("left" if mark <= 15 else "right"),
-                va="bottom",
-                fontsize=SMALL_SIZE,
-                color=INK,
             )
-        return inline_svg(fig, prefix="bars", title=title, attributes=attributes)
+        anchor = "middle" if 15 < mark < 85 else ("start" if mark <= 15 else "end")
+        body.append(
+            text_element(
+                x(mark),
+                top - 0.06 * PT,
+                [f"{mark_label} {mark:g}%"],
+                SMALL_SIZE,
+                anchor=anchor,
+                baseline="bottom",
+            )
+        )
+    # Wide enough for the longest label, which runs across the chart above its bar.
+    widest = max(width, x(0) + text_width(labels, LABEL_SIZE) + 4)
+    return svg_document("bars", title, (0, 0, widest, height + 0.05 * PT), body)
+
+
+def _box(left: float, top: float, right: float, bottom: float) -> list[tuple[float, float]]:
+    return [(left, top), (right, top), (right, bottom), (left, bottom)]

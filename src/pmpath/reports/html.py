@@ -18,7 +18,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from pmpath.reports.charts import ladder_svg, radar_svg
+from pmpath.reports.charts import radar_svg
+from pmpath.reports.ladder_chart import ladder_svg
 from pmpath.services.models.assessments import Report
 
 Json = dict[str, Any]

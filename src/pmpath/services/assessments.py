@@ -129,6 +129,22 @@ class AssessmentService:
             row = self._unfinished_row(session, profile, assessment_id)
             queries.save_rating(session, row, rating, self.clock())
 
+    def change_intake(self, profile: str, assessment_id: int, intake: SelfAssessment) -> None:
+        """Replace the intake answers (role, background, years, interests) of an unfinished
+        assessment, committed at once; its ratings stay as they are."""
+        fw = self.framework
+        if intake.current_role is not None and not fw.has("role", intake.current_role):
+            raise AssessmentError(f"unknown role id {intake.current_role!r}")
+        if intake.background is not None and not fw.has("background", intake.background):
+            raise AssessmentError(f"unknown background id {intake.background!r}")
+        known = {i.id for i in fw.interests}
+        if any(i not in known for i in intake.interests):
+            raise AssessmentError(f"unknown interest ids in {list(intake.interests)!r}")
+        with self.database.transaction() as session:
+            row = self._unfinished_row(session, profile, assessment_id)
+            row.current_role, row.background = intake.current_role, intake.background
+            row.years, row.interests = intake.years, list(intake.interests)
+
     def finish(self, profile: str, assessment_id: int) -> None:
         with self.database.transaction() as session:
             row = self._unfinished_row(session, profile, assessment_id)
@@ -173,8 +189,10 @@ class AssessmentService:
         done = self.history(profile)
         if not done:
             raise NotFoundError(
-                f"profile {profile!r} has no finished assessment on framework "
-                f"{self.framework.id!r}: run `pmpath assess` first"
+                # Said to CLI, API and web alike, so it names no command: each front end
+                # shows its own way to the self-assessment.
+                f"profile {profile!r} has no finished self-assessment on framework "
+                f"{self.framework.id!r} yet: take the self-assessment first"
             )
         return done[-1]
 

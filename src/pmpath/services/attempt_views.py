@@ -27,7 +27,9 @@ from pmpath.services.models.exams import (
     BlueprintName,
     CompetencyShare,
     DomainShare,
+    ExamHistory,
     Feedback,
+    FinishedAttempt,
     LearnerResponse,
     OptionText,
     QuestionView,
@@ -67,6 +69,24 @@ class AttemptViews:
         ]
         credits = {r.position: r.credit for r in row.responses if r.credit is not None}
         return results(items, credits, row.pass_mark)
+
+    def history(self, profile: str, rows: list[AttemptRow]) -> ExamHistory:
+        """Finished attempts, in the order given, with per-domain scores for trends."""
+        attempts = []
+        trends: dict[str, list[float]] = {}
+        for row in rows:
+            outcome = self.outcome(row)
+            attempts.append(
+                FinishedAttempt(
+                    **self.summary_values(row),
+                    score=outcome.percent,
+                    passed=outcome.passed,
+                    by_domain={share.key: share.percent for share in outcome.by_domain},
+                )
+            )
+            for share in outcome.by_domain:
+                trends.setdefault(share.key, []).append(share.percent)
+        return ExamHistory(profile=profile, attempts=attempts, domain_trends=trends)
 
     def summary_values(self, row: AttemptRow) -> dict[str, Any]:
         """The fields of :class:`AttemptSummary`, for it and the models that extend it."""

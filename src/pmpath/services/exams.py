@@ -42,7 +42,6 @@ from pmpath.services.models.exams import (
     BankStatistics,
     ExamCatalogue,
     ExamHistory,
-    FinishedAttempt,
     Flag,
     PracticeAnswer,
     ReviewGraded,
@@ -302,6 +301,28 @@ class ExamService:
         # The deadline passed: the attempt was finished (and that committed) above.
         raise _time_up(attempt_id)
 
+    def clear(self, attempt_id: int, profile: str, position: int) -> Saved:
+        """Withdraw the answer at ``position`` of a mock exam (the learner unticked every box
+        or emptied the field): the question counts as unanswered again and its flag stays.
+        Committed at once. A practice answer is final once given: clearing it is refused
+        (AttemptError), as answering it again is."""
+        return _once_more_on_conflict(lambda: self._clear(attempt_id, profile, position))
+
+    def _clear(self, attempt_id: int, profile: str, position: int) -> Saved:
+        with self.database.transaction() as session:
+            row = self.owned_attempt(session, attempt_id, profile)
+            if self._still_open(session, row):
+                if row.mode == PRACTICE:
+                    raise AttemptError(
+                        f"question {position + 1} of this practice cannot be cleared: a "
+                        "practice answer is final once its feedback is shown"
+                    )
+                item, _ = self._form_item(row, position)
+                stored = attempt_store.response_at(session, row, position, item.id)
+                stored.response, stored.credit, stored.answered_at = None, None, None
+                return Saved(saved=False, position=position)
+        raise _time_up(attempt_id)
+
     def flag(self, attempt_id: int, profile: str, position: int, flagged: bool = True) -> Flag:
         """Mark an item to revisit (or clear the mark)."""
         _once_more_on_conflict(lambda: self._flag(attempt_id, profile, position, flagged))
@@ -344,21 +365,7 @@ class ExamService:
             rows: list[AttemptRow] = []
             if owner is not None:
                 rows = list(attempt_store.finished_fixed_form(session, owner.id))
-            attempts = []
-            trends: dict[str, list[float]] = {}
-            for row in rows:
-                outcome = self._views.outcome(row)
-                attempts.append(
-                    FinishedAttempt(
-                        **self._views.summary_values(row),
-                        score=outcome.percent,
-                        passed=outcome.passed,
-                        by_domain={share.key: share.percent for share in outcome.by_domain},
-                    )
-                )
-                for share in outcome.by_domain:
-                    trends.setdefault(share.key, []).append(share.percent)
-            return ExamHistory(profile=profile, attempts=attempts, domain_trends=trends)
+            return self._views.history(profile, rows)
 
     # -- spaced review -------------------------------------------------------------------------
 

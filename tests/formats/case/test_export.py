@@ -19,7 +19,9 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-
 def schema_errors(value: Any) -> list[str]:
     schema = json.loads((HERE / "cfpackage-1.1.schema.json").read_text())
     validator = jsonschema_rs.validator_for(schema, validate_formats=True)
-    return [f"{list(error.instance_path)}: {error.message}" for error in validator.iter_errors(value)]
+    return [
+        f"{list(error.instance_path)}: {error.message}" for error in validator.iter_errors(value)
+    ]
 
 
 def identifiers(value: Any) -> list[str]:
@@ -134,7 +136,9 @@ def test_every_identifier_is_a_unique_uuid_and_stable_across_exports(ladder: Fra
     # A new version of the ladder is the same framework to a CASE server.
     revised = package(ladder.model_copy(update={"version": "2.0"}), ExportOptions(changed_at=WHEN))
     assert identifiers(revised) == ids
-    other = package(ladder.model_copy(update={"id": "other-ladder"}), ExportOptions(changed_at=WHEN))
+    other = package(
+        ladder.model_copy(update={"id": "other-ladder"}), ExportOptions(changed_at=WHEN)
+    )
     assert set(identifiers(other)).isdisjoint(ids)
 
 
@@ -172,3 +176,12 @@ def test_the_document_says_who_when_and_which_version(ladder: Framework) -> None
 def test_timestamps_are_utc(ladder: Framework) -> None:
     stamp = package(ladder, ExportOptions(changed_at=datetime(2026, 1, 1, tzinfo=UTC)))
     assert stamp["CFItems"][0]["lastChangeDateTime"] == "2026-01-01T00:00:00Z"
+
+
+def test_a_case_1_0_package_leaves_out_what_1_1_added(ladder: Framework) -> None:
+    content = package(ladder, ExportOptions(changed_at=WHEN, case_version="1.0"))
+    assert schema_errors(content) == []  # 1.0 is a subset of 1.1
+    text = json.dumps(content)
+    for added in ("caseVersion", "targetType", "extensions", "frameworkType"):
+        assert f'"{added}"' not in text
+    assert len(content["CFRubrics"]) == len(ladder.competencies)

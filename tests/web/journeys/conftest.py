@@ -195,15 +195,17 @@ def answer_anything(page: Page, scope: str = "main") -> str:
             return f"{kind}:{first.get_attribute('value')}"
         first.fill("1")
         return "text:1"
-    orders = root.locator('select[name^="order-"]')
     matches = root.locator('select[name^="match-"]')
     for match in matches.all():
         match.select_option(index=1)
     if matches.count():
         return "matching"
-    if orders.count():
+    # An ordering answered with the order shown: said so by its box (an untouched order is no
+    # answer).
+    keep = root.locator('input[name="touched"]')
+    if keep.count():
+        keep.first.check()
         return "ordering"
-    # A drag-and-drop ordering with no selects (its no-JS fallback aside) is answered as shown.
     return "as shown"
 
 

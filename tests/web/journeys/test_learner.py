@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
+from pmpath.services.models.exams import QuestionView
 from pmpath.store.tables import ReviewCardRow
 from tests.browser import needs_chromium
 from tests.conftest import right_answer
@@ -255,9 +256,7 @@ def mock_exam(j: Journey, site: Site, profile: str) -> int:
     # The question answered is the first with radio buttons (its pick is plain to see); the
     # one visited meanwhile is an ordering or matching question if there is one, left as
     # shown: moving on from it must not make up an answer the learner never gave.
-    match = QUESTION.search(page.url)
-    assert match, f"not on a question page: {page.url}"
-    attempt = int(match.group(1))
+    attempt = question_on(page)[0]
     kinds = [
         q.type for q in site.context.exams_for_attempt(attempt).view(attempt, profile).questions
     ]
@@ -280,7 +279,7 @@ def mock_exam(j: Journey, site: Site, profile: str) -> int:
     navigator.get_by_role("button", name=re.compile(rf"^{elsewhere + 1}\b")).click()
     page.wait_for_load_state("load")
     expect(page.locator("main")).to_contain_text(re.compile(rf"Question {elsewhere + 1} of"))
-    j.visit("exam-elsewhere", axe="exam-question")
+    j.visit("exam-elsewhere")  # an ordering or matching question: its own controls
     page.get_by_role("navigation", name="Questions").get_by_role(
         "button", name=re.compile(rf"^{position + 1}\b")
     ).click()
@@ -385,7 +384,9 @@ def practice_session(j: Journey, site: Site, email: str) -> None:
     profile = site.profile(email)
     for number in range(1, 4):
         expect(page.locator("main")).to_contain_text(re.compile(rf"Question {number} of 3"))
-        j.visit(f"practice-{number}", axe="practice-question")
+        # axe once per type of question: each type has its own controls.
+        kind = shown_question(page, site, profile).type
+        j.visit(f"practice-{number}", axe=f"practice-{kind}")
         if number == 1:
             answer_wrong(page, site, profile)
         else:
@@ -400,7 +401,7 @@ def practice_session(j: Journey, site: Site, email: str) -> None:
             f"practice-{number}-feedback",
             "the answer can still be changed after its feedback",
         )
-        j.visit(f"practice-{number}-feedback", axe="practice-feedback")
+        j.visit(f"practice-{number}-feedback", axe=f"practice-{kind}-feedback")
         if number < 3:
             page.get_by_role("link", name=re.compile("next question", re.I)).click()
         else:
@@ -410,15 +411,25 @@ def practice_session(j: Journey, site: Site, email: str) -> None:
     j.visit("practice-summary")
 
 
+def question_on(page: Page) -> tuple[int, int]:
+    """The attempt and position of the question page open."""
+    match = QUESTION.search(page.url)
+    assert match, f"not on a question page: {page.url}"
+    return int(match.group(1)), int(match.group(2))
+
+
+def shown_question(page: Page, site: Site, profile: str) -> QuestionView:
+    """The question on the page, as the service shows it (its type, its options' ids)."""
+    attempt, position = question_on(page)
+    return site.context.exams_for_attempt(attempt).view(attempt, profile).questions[position]
+
+
 def answer_wrong(page: Page, site: Site, profile: str) -> None:
     """Answer the practice question on the page with no credit for sure, where its type
     allows (a choice that is not the key); otherwise with the first choice offered."""
-    match = QUESTION.search(page.url)
-    assert match, f"not on a question page: {page.url}"
-    attempt, position = int(match.group(1)), int(match.group(2))
-    exams = site.context.exams_for_attempt(attempt)
-    question = exams.view(attempt, profile).questions[position]
-    key = right_answer(exams.bank.item(question.item_id), question)
+    question = shown_question(page, site, profile)
+    bank = site.context.exams_for_attempt(question_on(page)[0]).bank
+    key = right_answer(bank.item(question.item_id), question)
     choices = page.locator('main input[name="response"]')
     if question.type in ("single", "true-false", "multiple"):
         keys = {key} if isinstance(key, str) else set(key)

@@ -26,6 +26,7 @@ _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 _MAX_ID = 80  # the framework format's limit
 _SHORT_NAME = 80
+_SCALE_WARNING = "a CASE package says what a level means per competency only"
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class _Builder:
             "areas": [
                 {
                     "id": area_ids[item.identifier],
-                    "name": item.label,
+                    "name": _name(item),
                     "summary": item.full_statement,
                 }
                 for item, _path in areas
@@ -153,11 +154,20 @@ class _Builder:
         rest = self._rest()
         if rest is None:
             return self._library(data, competencies)
+        if not scale:
+            raise package.error(
+                "no rubric levels describe these competencies, so there is no scale and no "
+                "behaviour per level, which a ladder needs; import without --roles-from to get "
+                "the competencies as a library and write them",
+                ("CFRubrics",),
+            )
         data.update(rest)
         framework = self._validated(data)
         return CaseImport(data, framework, self.origin, warnings=self.warnings)
 
     def _framework_id(self, title: str) -> str:
+        if self.roles_from is not None:  # the ladder being brought up to date keeps its id
+            return self.roles_from.id
         if self.extension is not None and isinstance(self.extension.get("id"), str):
             return str(self.extension["id"])
         return _slug(title, "framework")
@@ -263,9 +273,25 @@ class _Builder:
         return ids
 
     def _scale(self, competencies: list[_Competency]) -> list[dict[str, Any]]:
-        if self.extension is not None:
+        if self.extension is not None and self.roles_from is None:
             scale = self.extension.get("scale")
             return scale if isinstance(scale, list) else []
+        from_rubrics = self._rubric_scale(competencies)
+        ladder = self.roles_from
+        if ladder is not None and len(ladder.scale) == len(from_rubrics):
+            # The ladder's own scale says what each level means for any competency, which a
+            # rubric cannot; keep it when the package has as many levels.
+            self.warnings = [w for w in self.warnings if not w.startswith(_SCALE_WARNING)]
+            names = [step["name"] for step in from_rubrics]
+            if names != [step.name for step in ladder.scale]:
+                self.warnings.append(
+                    f"the package names its levels {', '.join(names)}; the ladder's scale "
+                    "(names and summaries) is kept"
+                )
+            return [step.model_dump(mode="json") for step in ladder.scale]
+        return from_rubrics
+
+    def _rubric_scale(self, competencies: list[_Competency]) -> list[dict[str, Any]]:
         described = [
             (comp, self.package.criteria[comp.item.identifier])
             for comp in competencies
@@ -292,8 +318,8 @@ class _Builder:
                 )
                 break
         self.warnings.append(
-            "a CASE package says what a level means per competency only; the scale's summaries "
-            "repeat the level names: describe each level in scale[].summary"
+            f"{_SCALE_WARNING}; the scale's summaries repeat the level names: describe each "
+            "level in scale[].summary"
         )
         return [
             {

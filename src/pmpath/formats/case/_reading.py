@@ -18,10 +18,6 @@ from pmpath.formats.safety import decode_text
 
 Json = dict[str, Any]
 
-#: JSON nested deeper than this is no CASE file (a package is five levels deep) and would
-#: only spend Python's recursion limit.
-MAX_DEPTH = 64
-
 
 @dataclass(frozen=True)
 class Item:
@@ -75,6 +71,7 @@ class Package:
     criteria: dict[str, Criterion] = field(default_factory=dict)
     extension: Any = None
     warnings: list[str] = field(default_factory=list)
+    _children: dict[str, list[Item]] | None = field(default=None, repr=False)
 
     @property
     def document_id(self) -> str:
@@ -82,12 +79,18 @@ class Package:
 
     def children(self, parent_id: str) -> list[Item]:
         """The items under ``parent_id``, by sequence number, then by order in the file."""
-        found = [
-            (seq, self.items[child].index, self.items[child])
-            for child, (parent, seq, _path) in self.parent.items()
-            if parent == parent_id
-        ]
-        return [item for _seq, _index, item in sorted(found, key=lambda row: row[:2])]
+        if self._children is None:
+            # Indexed once: state standards run to tens of thousands of items, and a scan of
+            # every association per item would take minutes.
+            found: dict[str, list[tuple[float, int, Item]]] = {}
+            for child, (parent, seq, _path) in self.parent.items():
+                item = self.items[child]
+                found.setdefault(parent, []).append((seq, item.index, item))
+            self._children = {
+                parent: [item for _seq, _index, item in sorted(rows, key=lambda row: row[:2])]
+                for parent, rows in found.items()
+            }
+        return self._children.get(parent_id, [])
 
     def error(self, message: str, path: FieldPath = ()) -> FormatError:
         return FormatError(message, Location(file=self.source, field_path=path))
@@ -146,36 +149,15 @@ def _parse_json(data: bytes, source: str) -> Any:
             f"not JSON: {exc.msg} (column {exc.colno})", Location(file=source, line=exc.lineno)
         ) from None
     except (ValueError, RecursionError) as exc:
-        message = "is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        # Python's parser gives up past about a thousand levels; no package nests ten.
+        message = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise FormatError(f"not JSON: {message}", Location(file=source)) from None
-    if _depth(value) > MAX_DEPTH:
-        raise FormatError(
-            f"not a CASE package: the JSON is nested more than {MAX_DEPTH} levels deep",
-            Location(file=source),
-        )
     return value
 
 
-def _depth(value: Any) -> int:
-    """How deeply ``value`` nests, counted without recursion."""
-    deepest = 0
-    pending = [(value, 1)]
-    while pending:
-        current, depth = pending.pop()
-        deepest = max(deepest, depth)
-        if depth > MAX_DEPTH:
-            break
-        if isinstance(current, dict):
-            pending += [(child, depth + 1) for child in current.values()]
-        elif isinstance(current, list):
-            pending += [(child, depth + 1) for child in current]
-    return deepest
-
-
 def _kind(value: Any) -> str:
-    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
-        type(value), "number"
-    )
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
 
 
 class _Reader:

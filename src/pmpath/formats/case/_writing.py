@@ -35,6 +35,9 @@ class ExportOptions:
     Without it every ``uri`` is ``urn:uuid:UUID``, which names the record but does not resolve."""
     language: str | None = None
     """The CFDocument's and CFItems' ``language``, left out when not given."""
+    case_version: str = "1.1"
+    """"1.0" leaves out what CASE 1.1 added (``caseVersion``, ``targetType``, ``extensions``)
+    for readers that refuse it; the package then carries competencies only, like anyone's."""
 
 
 def export_package(framework: Framework, options: ExportOptions) -> bytes:
@@ -62,6 +65,9 @@ class _Writer:
         stamp = options.changed_at.astimezone(UTC).replace(microsecond=0, tzinfo=None)
         self.when = stamp.isoformat() + "Z"  # CASE asks for ISO 8601 date-times; UTC with Z
         self.base = options.base_uri.rstrip("/") if options.base_uri else None
+        if options.case_version not in ("1.0", "1.1"):
+            raise ValueError(f"CASE version {options.case_version!r}: pmpath writes 1.0 and 1.1")
+        self.v11 = options.case_version == "1.1"
 
     def ident(self, kind: str, key: str) -> str:
         return str(uuid.uuid5(self.document_id, f"{kind}:{key}"))
@@ -96,21 +102,22 @@ class _Writer:
                 self.child_of("competency", comp.id, comp.name, parent, number)
                 for number, comp in enumerate(members, start=1)
             ]
-        return {
+        content: Json = {
             "CFDocument": self.document(),
             "CFItems": items,
             "CFAssociations": associations,
             "CFDefinitions": {"CFItemTypes": [area_type, competency_type]},
             "CFRubrics": [self.rubric(comp) for comp in fw.competencies],
-            "extensions": {EXTENSION_KEY: self.extension()},
         }
+        if self.v11:
+            content["extensions"] = {EXTENSION_KEY: self.extension()}
+        return content
 
     def document(self) -> Json:
         fw = self.fw
         document: Json = {
             "identifier": str(self.document_id),
             "uri": self.uri("CFDocuments", str(self.document_id)),
-            "caseVersion": "1.1",
             "creator": self.options.creator,
             "title": fw.name,
             "lastChangeDateTime": self.when,
@@ -119,11 +126,16 @@ class _Writer:
         }
         if self.options.language:
             document["language"] = self.options.language
+        if self.v11:
+            document["caseVersion"] = "1.1"
         return document
 
     def document_link(self) -> Json:
-        link = self.link("CFDocuments", str(self.document_id), self.fw.name)
-        return {**link, "targetType": "CASE"}
+        return self.link("CFDocuments", str(self.document_id), self.fw.name)
+
+    def node(self, link: Json) -> Json:
+        """A LinkGenURI (table 7.1.35): a LinkURI, with CASE 1.1's targetType."""
+        return {**link, "targetType": "CASE"} if self.v11 else link
 
     def item_type(self, title: str, hierarchy: str, description: str) -> Json:
         identifier = self.ident("item-type", title)
@@ -167,8 +179,8 @@ class _Writer:
             "associationType": "isChildOf",
             "sequenceNumber": number,
             "uri": self.uri("CFAssociations", identifier),
-            "originNodeURI": {**origin, "targetType": "CASE"},
-            "destinationNodeURI": {**parent, "targetType": "CASE"},
+            "originNodeURI": self.node(origin),
+            "destinationNodeURI": self.node(parent),
             "lastChangeDateTime": self.when,
         }
 

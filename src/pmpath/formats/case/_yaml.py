@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pmpath.formats.case._ladder import CaseImport
 
 _SECTION_COMMENTS = {
@@ -46,8 +48,24 @@ def ladder_yaml(result: CaseImport, source: str) -> str:
     parts = ["\n".join(header) + "\n"]
     for key, value in data.items():
         comment = _SECTION_COMMENTS.get(key)
-        block = yaml.safe_dump(
-            {key: value}, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+        block = yaml.dump(
+            {key: value},
+            Dumper=_dumper(),
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+            default_flow_style=False,
         )
         parts.append(f"\n{comment}\n{block}" if comment else block)
     return "".join(parts)
+
+
+def _dumper() -> Any:
+    """PyYAML's safe dumper, indenting list items under their key as the bundled ladder does."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
+            return super().increase_indent(flow, False)
+
+    return Dumper

@@ -50,15 +50,7 @@ def start_over(request: Request, app: App, me: Annotated[User, signed_in("/asses
     """The intake questions for a new assessment, filled in with the unfinished one's answers
     (if any), so starting over does not mean typing them again."""
     unfinished = app.assessments.unfinished(me.profile)
-    values: dict[str, Any] = {}
-    if unfinished is not None:
-        before = unfinished.assessment
-        values = {
-            "current_role": before.current_role or "",
-            "background": before.background or "",
-            "years": f"{before.years:g}" if before.years is not None else "",
-            "interests": list(before.interests),
-        }
+    values = _intake_values(unfinished.assessment) if unfinished is not None else {}
     return _intake_page(request, app, values, restarting=unfinished is not None)
 
 
@@ -90,16 +82,34 @@ def _intake_page(
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
     restarting: bool = False,
+    changing: int | None = None,
 ) -> Response:
+    """The intake questions; ``changing``: the unfinished assessment whose answers they are
+    (reached by Back from step 1), saved in place rather than starting a new one."""
     fw = app.framework
-    context = {"fw": fw, "values": values, "errors": errors or {}, "restarting": restarting}
+    context = {
+        "fw": fw,
+        "values": values,
+        "errors": errors or {},
+        "restarting": restarting,
+        "changing": changing,
+    }
     return page(request, "assess_intake.html", context, 422 if errors else 200)
 
 
-@router.post("/assess")
-async def start(request: Request, app: App, me: Annotated[User, signed_in("/assess")]) -> Response:
-    form = await request.form()
-    fw = app.framework
+def _intake_values(assessment: SelfAssessment) -> dict[str, Any]:
+    """The intake answers of ``assessment`` as the intake form shows them."""
+    return {
+        "current_role": assessment.current_role or "",
+        "background": assessment.background or "",
+        "years": f"{assessment.years:g}" if assessment.years is not None else "",
+        "interests": list(assessment.interests),
+    }
+
+
+def _read_intake(fw: Any, form: Any) -> tuple[SelfAssessment, dict[str, Any], dict[str, str]]:
+    """The intake answers a form posts, what was typed (to show again) and every problem at
+    once, by field id, in the order of the form."""
     current = str(form.get("current_role") or "") or None
     background = str(form.get("background") or "") or None
     years_text = str(form.get("years") or "").strip()
@@ -121,18 +131,53 @@ async def start(request: Request, app: App, me: Annotated[User, signed_in("/asse
             errors["years"] = "give your years of work experience as a number from 0 to 60"
     if len(interests) != len(chosen):
         errors[f"interest-{fw.interests[0].id}"] = "choose what you enjoy from the list"
-    if errors:
-        typed = {
-            "current_role": current or "",
-            "background": background or "",
-            "years": years_text,
-            "interests": list(interests),
-        }
-        return _intake_page(request, app, typed, errors)
+    typed = {
+        "current_role": current or "",
+        "background": background or "",
+        "years": years_text,
+        "interests": list(interests),
+    }
     intake_answers = SelfAssessment(
         {}, background=background, current_role=current, years=years, interests=interests
     )
+    return intake_answers, typed, errors
+
+
+@router.post("/assess")
+async def start(request: Request, app: App, me: Annotated[User, signed_in("/assess")]) -> Response:
+    intake_answers, typed, errors = _read_intake(app.framework, await request.form())
+    if errors:
+        return _intake_page(request, app, typed, errors)
     assessment_id = app.assessments.start(me.profile, intake_answers)
+    return RedirectResponse(f"/assess/{assessment_id}/step/1", status_code=303)
+
+
+@router.get("/assess/{assessment_id}/intake", response_class=HTMLResponse)
+def intake_again(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/assess/{assessment_id}")],
+    assessment_id: RowId,
+) -> Response:
+    """Back from step 1: the intake answers as given, to change; the ratings stay."""
+    unfinished = _own_unfinished(app, me, assessment_id)
+    values = _intake_values(unfinished.assessment)
+    return _intake_page(request, app, values, changing=assessment_id)
+
+
+@router.post("/assess/{assessment_id}/intake")
+async def change_intake(
+    request: Request,
+    app: App,
+    me: Annotated[User, signed_in("/assess/{assessment_id}")],
+    assessment_id: RowId,
+) -> Response:
+    """Save the changed intake answers in place, then on to step 1 (its answer kept)."""
+    _own_unfinished(app, me, assessment_id)
+    intake_answers, typed, errors = _read_intake(app.framework, await request.form())
+    if errors:
+        return _intake_page(request, app, typed, errors, changing=assessment_id)
+    app.assessments.change_intake(me.profile, assessment_id, intake_answers)
     return RedirectResponse(f"/assess/{assessment_id}/step/1", status_code=303)
 
 
@@ -272,8 +317,9 @@ def answer(
         notes = (evidence.strip(),) if evidence.strip() else ()
         app.assessments.answer(me.profile, assessment_id, Rating(competency, chosen, sure, notes))
     if go == "back":
-        # Step 1 has no Back button (the intake before it is settled); stay there.
-        target = f"/assess/{assessment_id}/step/{max(1, step - 1)}"
+        # Back from step 1 is the intake questions, to change them in place.
+        back = f"/assess/{assessment_id}/step/{step - 1}"
+        target = back if step > 1 else f"/assess/{assessment_id}/intake"
     elif step < len(ids):
         target = f"/assess/{assessment_id}/step/{step + 1}"
     else:

@@ -257,8 +257,10 @@ async def import_file(
     commit: str = Form(""),
     replace: str = Form(""),
 ) -> Response:
-    """Preview an upload (nothing stored), or commit the previewed file (``commit``). The
-    result of a commit is shown from the same report as the preview, so the two agree."""
+    """Preview an upload (nothing stored), or commit the previewed file (``commit``). A commit
+    redirects to the imported bank's result page (Post/Redirect/Get: refreshing it must not
+    post the import again and meet "the bank exists already"), with the report's figures in a
+    message; they come from the same report as the preview, so the two agree."""
     author = app.author(me)
     if upload is not None and upload.filename:
         data = await upload.read(app.settings.max_upload_bytes + 1)
@@ -320,8 +322,39 @@ async def import_file(
             )
         return _import_page(request, app, values, 422, errors=errors)
     if report.stored:
-        return _import_page(request, app, values, report=report, bank_name=bank or _stem(filename))
+        done = RedirectResponse(f"/author/banks/{report.bank.id}/imported", status_code=303)
+        flash(done, request, _imported(report, bank or _stem(filename), filename))
+        return done
     return _import_page(request, app, values, report=report, payload=encoded)
+
+
+@router.get("/banks/{bank_id}/imported", response_class=HTMLResponse)
+def imported(request: Request, app: App, me: Author, bank_id: str) -> Response:
+    """After an import: the bank as stored, the import's figures just above (the message the
+    commit left, shown once), and where to go next. A refresh shows it again, harmlessly."""
+    author = app.author(me)
+    stored = next((b for b in author.banks().banks if b.id == bank_id), None)
+    if stored is None:
+        raise NotFoundError(f"no imported bank {bank_id!r}")
+    return page(request, "author_imported.html", {"bank": stored})
+
+
+def _imported(report: ImportReport, bank_name: str, filename: str) -> str:
+    """What a committed import stored, in the preview's words and figures."""
+    items = report.bank.items
+    kinds = ", ".join(f"{n} {TYPE_NAMES.get(t, t)}" for t, n in report.by_type.items())
+    warnings = len(report.warnings)
+    message = (
+        f"Imported {items} {'question' if items == 1 else 'questions'} into “{bank_name}” "
+        f"from {filename} ({IMPORT_FORMATS.get(report.format, report.format)})"
+    )
+    if kinds:
+        message += f": {kinds}"
+    if report.bank.scenarios:
+        message += f", in {report.bank.scenarios} scenarios"
+    if warnings:
+        message += f", with {warnings} {'warning' if warnings == 1 else 'warnings'}"
+    return message + ", as the preview showed."
 
 
 def _stem(filename: str) -> str:

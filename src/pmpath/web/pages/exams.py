@@ -240,16 +240,33 @@ def moved(question: QuestionView, form: Any) -> list[str] | None:
     return order
 
 
+#: Why an ordering posted as shown was not taken as an answer.
+ORDER_UNTOUCHED = (
+    "Move a step to put them in order, or tick “This order is my answer” to answer with the "
+    "order shown."
+)
+
+
 def is_blank(question: QuestionView, form: Any) -> bool:
     """True when the form carries no answer at all: saving then just moves on."""
     kind = question.type
     if kind == "matching":
         return not any(form.get(f"match-{n}") for n in range(len(question.lefts)))
     if kind == "ordering":
-        # A browser always sends the selects' order; a form without any (a script, or a
-        # save with nothing on the page) carries no answer.
-        return not any(form.get(f"order-{n}") for n in range(len(question.options)))
+        # The page always posts the steps in the order shown, so the order alone says nothing:
+        # only a deliberate one counts, "touched" (a step was moved, or "This order is my
+        # answer" ticked). Otherwise leaving an untouched question would answer it.
+        placed = any(form.get(f"order-{n}") for n in range(len(question.options)))
+        return not (placed and form.get("touched") == "1")
     return not [v for v in form.getlist("response") if str(v).strip()]
+
+
+def is_cleared(question: QuestionView, form: Any) -> bool:
+    """True when the learner emptied an answer the page showed: unticked every box, emptied
+    the field, set every match back to "Choose…", or unticked "This order is my answer".
+    ``had-answer`` says the page showed one: a form from a page that showed none (an older
+    tab) posting nothing clears nothing."""
+    return form.get("had-answer") == "1" and is_blank(question, form)
 
 
 def form_response(question: QuestionView, form: Any) -> LearnerResponse:
@@ -292,6 +309,8 @@ async def answer(
     current = questions[position]
     picked = not is_blank(current, form)
     practice = view.mode == "practice"
+    # A deliberate clear stores "no answer" (mock exams: practice answers are final once given).
+    cleared = not practice and current.response is not None and is_cleared(current, form)
     # An answer counts as lost only when it differs from the one saved (with JavaScript, the
     # pick on the page was saved as it was made).
     lost = picked and form_response(current, form) != current.response
@@ -310,6 +329,10 @@ async def answer(
             if action == "autosave":
                 return JSONResponse({"saved": False, "error": LOCKED}, status_code=409)
             return question(request, app, me, attempt_id, position, error=LOCKED, status=409)
+    if practice and action == "save" and current.type == "ordering" and not picked:
+        # "Check my answer" on an order left as shown: say how to answer, rather than move on
+        # as if the question were skipped.
+        return question(request, app, me, attempt_id, position, ORDER_UNTOUCHED, 422)
     if action == "autosave" and practice:
         # Saving a practice answer checks it: only the learner's "Check my answer" does that.
         return JSONResponse(
@@ -323,6 +346,8 @@ async def answer(
             exams.answer(attempt_id, me.profile, position, order)
         elif picked:
             exams.answer(attempt_id, me.profile, position, form_response(current, form))
+        elif cleared:
+            exams.clear(attempt_id, me.profile, position)
         if action in ("flag", "unflag"):
             exams.flag(attempt_id, me.profile, position, action == "flag")
     except ResponseError as exc:
@@ -340,7 +365,9 @@ async def answer(
     if action == "autosave":
         # The page's script saved a pick as it was made: it stays on the page.
         answered = exams.view(attempt_id, me.profile).answered
-        return JSONResponse({"saved": picked, "answered": answered, "items": len(questions)})
+        return JSONResponse(
+            {"saved": picked, "cleared": cleared, "answered": answered, "items": len(questions)}
+        )
     if order is not None:
         # Back to the moved step (its new place), to carry on ordering.
         there = _moved_to(str(form.get("move")), len(order))
@@ -470,6 +497,11 @@ async def review_answer(
         values = {"queue": queue, "q": due, "letters": LETTERS, "feedback": None, "draft": order}
         return page(request, "review.html", values)
     try:
+        if is_blank(due, form):
+            # An order left as shown is no answer (see is_blank): checking it would grade the
+            # learner on an order they never chose.
+            blank = ORDER_UNTOUCHED if due.type == "ordering" else "Give an answer to check it."
+            raise ResponseError(blank)
         reply = exams.review_answer(me.profile, item_id, form_response(due, form))
     except PmpathError as exc:
         return page(

@@ -24,7 +24,7 @@ def ladder_chart(
     path: list[str] | None = None,
     here_label: str = "You are here",
 ) -> Markup:
-    from pmpath.reports.charts import ladder_svg
+    from pmpath.reports.ladder_chart import ladder_svg
 
     graph = ladder_service.graph(application(request).framework).model_dump(mode="json")
     return Markup(ladder_svg(graph, here, path or [], here_label))  # charts.py escapes texts

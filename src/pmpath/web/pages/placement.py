@@ -20,7 +20,14 @@ from pmpath.services.accounts import User
 from pmpath.services.placement import PLACEMENT_MAX_ITEMS
 from pmpath.web.auth import application
 from pmpath.web.deps import App, MaybeUser, RowId, signed_in
-from pmpath.web.pages.exams import LETTERS, answer_error, form_response, is_blank, moved
+from pmpath.web.pages.exams import (
+    LETTERS,
+    ORDER_UNTOUCHED,
+    answer_error,
+    form_response,
+    is_blank,
+    moved,
+)
 from pmpath.web.pages.render import page
 
 if TYPE_CHECKING:
@@ -148,6 +155,8 @@ async def answer(
         # (an answer here is final).
         return _show(request, view, me.profile, draft=order)
     if is_blank(current, form):
+        if current.type == "ordering":  # the order as shown is no answer (see is_blank)
+            return _show(request, view, me.profile, ORDER_UNTOUCHED)
         return _show(request, view, me.profile, "Give an answer to go on: your best guess is fine.")
     try:
         psychometrics.answer_placement(attempt_id, me.profile, form_response(current, form))

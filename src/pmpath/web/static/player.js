@@ -15,16 +15,24 @@
     if (status) { status.textContent = text; }
   }
 
-  function progress(answered, items) {
+  // The page's progress and the navigator's current number, after a save (``done``: this
+  // question is answered now) or a clear (it is not).
+  function progress(answered, items, done) {
     var bar = document.getElementById("progress");
     var text = document.getElementById("progress-text");
     if (bar) { bar.value = answered; }
     if (text) { text.textContent = answered + " of " + items + " answered"; }
+    var had = form.querySelector('input[name="had-answer"]');
+    if (had) { had.value = done ? "1" : "0"; }  // so emptying it again clears it on the server
     var here = document.querySelector('.qnav [aria-current="page"]');
     if (here) {
-      here.classList.add("answered");
+      here.classList.toggle("answered", done);
       var words = here.querySelector(".sr-only");
-      if (words) { words.textContent = words.textContent.replace(", not answered", ", answered"); }
+      if (words) {
+        words.textContent = done
+          ? words.textContent.replace(", not answered", ", answered")
+          : words.textContent.replace(", answered", ", not answered");
+      }
     }
   }
 
@@ -52,7 +60,10 @@
       if (!reply.ok) { say(reply.body.error || "Not saved: use “Save answer and go on”."); return; }
       if (reply.body.saved) {
         say("Saved");
-        progress(reply.body.answered, reply.body.items);
+        progress(reply.body.answered, reply.body.items, true);
+      } else if (reply.body.cleared) {
+        say("Answer cleared");
+        progress(reply.body.answered, reply.body.items, false);
       } else {
         say("");
       }
@@ -74,7 +85,17 @@
   if (!list) { return; }
   var told = document.getElementById("order-status");
   var help = document.getElementById("ordering-help");
-  if (help) { help.textContent = "Move a step with its “Move up” and “Move down” buttons, or drag it."; }
+  var touched = form.querySelector('input[name="touched"]');
+  if (help) {
+    help.textContent = "Move a step with its “Move up” and “Move down” buttons, or drag it. " +
+      "If the order shown is already your answer, tick “This order is my answer”.";
+  }
+
+  // A moved step makes the order the learner's answer (the server does the same for a move
+  // without JavaScript); an untouched order is not one.
+  function chosen() {
+    if (touched) { touched.checked = true; }
+  }
 
   function steps() { return Array.prototype.slice.call(list.querySelectorAll("li")); }
 
@@ -113,6 +134,7 @@
     var opposite = step.querySelector('button[value^="' + (up ? "down" : "up") + '-"]');
     (same.disabled ? opposite : same).focus();
     announce(step);
+    chosen();
     save();
   });
 
@@ -141,6 +163,7 @@
     renumber();
     announce(dragged);
     dragged = null;
+    chosen();
     save();
   });
 })();
