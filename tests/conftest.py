@@ -31,6 +31,16 @@ def ladder_text() -> str:
     return example_ladder_text()
 
 
+def bundled_bank_size() -> tuple[int, int]:
+    """(items, scenario texts) of the bundled bank, counted from its content, so tests that
+    check counts follow the bank as it grows."""
+    from pmpath.framework import bundled_framework_path, load_framework
+    from pmpath.services.banks import open_bank
+
+    bank = open_bank(load_framework(bundled_framework_path()))
+    return len(bank.items), len(bank.scenarios)
+
+
 @pytest.fixture
 def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
     def write(text: str, name: str = "ladder.yaml") -> Path:

@@ -19,6 +19,12 @@ def bank() -> Bank:
     return open_bank(load_framework(bundled_framework_path()))
 
 
+def question_count() -> int:
+    """Every item and every scenario text is a question (the bank's count, so the tests follow
+    its content as it grows)."""
+    return len(bank().items) + len(bank().scenarios)
+
+
 @cache
 def questions() -> tuple[QuizQuestion, ...]:
     from pmpath.formats.mapping import bank_to_quiz

@@ -44,7 +44,9 @@ def cards(collection: Any) -> list[tuple[str, str]]:
 def test_the_engine_imports_a_note_and_a_card_per_item(collection: Any) -> None:
     _, warnings = exports.export("anki")
     written = len(exports.questions()) - sum(1 for w in warnings if w.left_out)
-    assert collection.note_count() == collection.card_count() == written == 624
+    assert (
+        collection.note_count() == collection.card_count() == written == len(exports.bank().items)
+    )
 
 
 def test_every_card_renders_with_its_stem_on_the_front(cards: list[tuple[str, str]]) -> None:
@@ -61,8 +63,8 @@ def test_every_card_renders_with_its_stem_on_the_front(cards: list[tuple[str, st
 def test_a_scenario_card_shows_its_case_before_its_question(
     cards: list[tuple[str, str]],
 ) -> None:
-    """The 132 scenario cards (agile-029: "Using Little's Law, what is the team's average
-    cycle time?") came without the case they ask about."""
+    """The scenario cards (132 of them then; agile-029: "Using Little's Law, what is the team's
+    average cycle time?") came without the case they ask about."""
     bank = exports.bank()
     fronts = [front for front, _ in cards]
     without_case = []
@@ -73,7 +75,7 @@ def test_a_scenario_card_shows_its_case_before_its_question(
         shown = exports.words(front)
         if case not in shown or shown.index(case) > shown.index(stem):
             without_case.append(item.id)
-    assert len([i for i in bank.items if i.scenario]) == 132
+    assert any(i.scenario for i in bank.items)  # the check above ran on scenario cards
     assert without_case == []
 
 
