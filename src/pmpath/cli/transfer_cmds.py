@@ -11,7 +11,9 @@ from pmpath.cli.options import DatabaseOption, FrameworkOption, JsonOption
 if TYPE_CHECKING:
     from pmpath.services.models.banks import WarningSummary
 
-FORMAT_HELP = "gift, moodle-xml, aiken, qti12, qti21, csv (import); the same and anki (export)"
+FORMAT_HELP = (
+    "gift, moodle-xml, aiken, qti12, qti21, qti30, csv (import); the same and anki (export)"
+)
 
 
 def import_file(

@@ -15,6 +15,7 @@ FORMATS: dict[str, tuple[str, bool, bool, str]] = {
     "aiken": ("pmpath.formats.aiken", True, True, ".txt"),
     "qti12": ("pmpath.formats.qti12", True, True, ".zip"),
     "qti21": ("pmpath.formats.qti21", True, True, ".zip"),
+    "qti30": ("pmpath.formats.qti30", True, True, ".zip"),
     "csv": ("pmpath.formats.csv", True, True, ".csv"),
     "anki": ("pmpath.formats.anki", False, True, ".apkg"),
 }
@@ -27,6 +28,7 @@ LABELS = {
     "aiken": "Aiken",
     "qti12": "QTI 1.2 (Canvas)",
     "qti21": "QTI 2.1",
+    "qti30": "QTI 3.0",
     "csv": "CSV",
     "anki": "Anki",
 }
@@ -59,6 +61,8 @@ def detect(data: bytes, source: str) -> str:
             return "moodle-xml"
         if "questestinterop" in text:
             return "qti12"
+        if "imsqtiasi_v3p0" in text or "<qti-assessment-" in text:
+            return "qti30"
         if "assessmentItem" in text or "imsqti_v2p1" in text:
             return "qti21"
         raise FormatError(
@@ -92,6 +96,8 @@ def _zip_format(data: bytes, source: str) -> str:
             Location(file=source),
         )
     manifest = files.get("imsmanifest.xml", b"").decode("utf-8", "replace")
+    if "imsqti_item_xmlv3p0" in manifest or "imsqtiasi_v3p0" in manifest:
+        return "qti30"
     if "imsqti_item_xmlv2p1" in manifest or "imsqti_v2p1" in manifest:
         return "qti21"
     if manifest or any(b"questestinterop" in content[:2000] for content in files.values()):

@@ -170,6 +170,7 @@ IMPORT_FORMATS = {
     "aiken": "Aiken",
     "qti12": "QTI 1.2 (Canvas)",
     "qti21": "QTI 2.1",
+    "qti30": "QTI 3.0",
     "csv": "CSV",
 }
 
