@@ -162,8 +162,33 @@ class YamlDocument:
             return loader.construct_document(self.tree)
         except yaml.MarkedYAMLError as exc:
             raise self._yaml_error(exc) from None
+        except ValueError:
+            # A plain scalar shaped like a date that is no day (2026-13-01) makes PyYAML raise
+            # a bare ValueError without a mark; find it, to say where.
+            raise self._bad_date(self.tree) from None
         finally:
             loader.dispose()
+
+    def _bad_date(self, root: yaml.Node) -> PmpathError:
+        import yaml
+
+        constructor = yaml.SafeLoader("")
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.MappingNode):
+                stack += [part for pair in reversed(node.value) for part in reversed(pair)]
+            elif isinstance(node, yaml.SequenceNode):
+                stack += reversed(node.value)
+            elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+                try:
+                    constructor.construct_yaml_timestamp(node)
+                except ValueError as exc:
+                    return self.error(
+                        f"{node.value!r} is not a real date ({exc})",
+                        Location(file=self.source, line=node.start_mark.line + 1 + self._shift),
+                    )
+        return self.error("invalid YAML: a value cannot be read", Location(file=self.source))
 
     def _yaml_error(self, exc: yaml.MarkedYAMLError) -> PmpathError:
         mark = exc.problem_mark or exc.context_mark

@@ -40,13 +40,21 @@ def lint(
         render.json_out(data)
     else:
         for finding in data.findings:
-            where = f"{finding.file}:{finding.line}"
+            # Bank-level findings (cues, review coverage) have no file: say so, not "None:None".
+            where = "whole bank" if finding.file is None else f"{finding.file}:{finding.line}"
             render.say(f"{where}: {finding.severity} {finding.code}: {finding.message}")
         summary = data.bank
         render.say(
             f"{summary.items} items in {len(summary.domains)} domains: "
             f"{data.errors} errors, {data.warnings} warnings."
         )
+        if data.reviews is not None:
+            record = data.reviews
+            render.say(
+                f"Review record: {record.reviewed} of {record.items} items reviewed "
+                f"({record.share:.0%}), {record.entries} entries by {len(record.reviewers)} "
+                "reviewers."
+            )
     if data.errors:
         raise BankError(
             f"{data.errors} guideline errors", Location(file=str(bank or "bundled bank"))

@@ -30,6 +30,7 @@ from pmpath.exams.items import (
     Pair,
     Scenario,
 )
+from pmpath.exams.reviews import REVIEWS_FOLDER, parse_reviews
 from pmpath.framework import Framework
 from pmpath.framework.model import Id
 from pmpath.localfiles import read_local_file
@@ -91,11 +92,42 @@ def load_bank(path: Path | str, framework: Framework, bank_id: str | None = None
     else:
         raise BankError("no such file or folder", Location(file=str(path)))
     texts = [(str(file), _read(file)) for file in files]
-    return parse_bank(texts, framework, bank_id or path.stem)
+    reviews = _review_files(path / REVIEWS_FOLDER) if path.is_dir() else None
+    return parse_bank(texts, framework, bank_id or path.stem, reviews)
 
 
-def parse_bank(files: list[tuple[str, str]], framework: Framework, bank_id: str) -> Bank:
-    """The bank written in ``files`` ((name, text) pairs); raises :class:`BankError`."""
+def _review_files(folder: Path) -> list[tuple[str, str]] | None:
+    """The review record's files, or None when the bank keeps no ``reviews/`` folder."""
+    if not folder.is_dir():
+        return None
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    strays = [p for p in files if p.suffix != ".yaml" or not p.is_file()]
+    if strays:
+        # A reviews.yml or a sub-folder would otherwise be skipped without a word, and the
+        # reviews written in it silently missing from the coverage.
+        raise BankError(
+            [
+                Problem(
+                    "the review folder holds only <domain file name>.yaml files",
+                    Location(file=str(p)),
+                )
+                for p in strays
+            ]
+        )
+    return [(str(file), _read(file)) for file in files]
+
+
+def parse_bank(
+    files: list[tuple[str, str]],
+    framework: Framework,
+    bank_id: str,
+    reviews: list[tuple[str, str]] | None = None,
+) -> Bank:
+    """The bank written in ``files`` ((name, text) pairs); raises :class:`BankError`.
+
+    ``reviews``: the files of its review record ((name, text) pairs, see
+    :mod:`pmpath.exams.reviews`), or None when it keeps none.
+    """
     problems: list[Problem] = []
     domains: list[Domain] = []
     scenarios: list[Scenario] = []
@@ -114,7 +146,8 @@ def parse_bank(files: list[tuple[str, str]], framework: Framework, bank_id: str)
     problems += _unique(items, "item", lambda i: i.id)
     if problems:
         raise BankError(problems)
-    return Bank(bank_id, tuple(domains), tuple(scenarios), tuple(items))
+    record = None if reviews is None else parse_reviews(reviews, items)
+    return Bank(bank_id, tuple(domains), tuple(scenarios), tuple(items), record)
 
 
 def _read(file: Path) -> str:

@@ -118,19 +118,25 @@ def _strong_words(items: Sequence[Item]) -> Iterator[tuple[str, str]]:
         )
 
 
-def _longest_key_too_rare(items: Sequence[Item]) -> Iterator[tuple[str, str]]:
-    """The mirror of lint's ``longest-key``: a key that is almost never the longest option is as
-    much a cue as one that usually is."""
-    singles = [item for item in items if item.type is ItemType.SINGLE]
-    if len(singles) < MIN_ITEMS:
-        return
+def longest_keys(singles: Sequence[Item]) -> tuple[int, float]:
+    """How many of ``singles`` have a key that is their one longest option, and the share
+    chance alone would give (one in the number of options)."""
     longest = 0
     for item in singles:
         lengths = [len(option.text) for option in item.options]
         key = [option.correct for option in item.options].index(True)
         if lengths[key] == max(lengths) and lengths.count(max(lengths)) == 1:
             longest += 1
-    chance = sum(1 / len(item.options) for item in singles) / len(singles)
+    return longest, sum(1 / len(item.options) for item in singles) / len(singles)
+
+
+def _longest_key_too_rare(items: Sequence[Item]) -> Iterator[tuple[str, str]]:
+    """The mirror of lint's ``longest-key``: a key that is almost never the longest option is as
+    much a cue as one that usually is."""
+    singles = [item for item in items if item.type is ItemType.SINGLE]
+    if len(singles) < MIN_ITEMS:
+        return
+    longest, chance = longest_keys(singles)
     p_value = binomial_tail(longest, len(singles), chance, upper=False)
     if p_value < SIGNIFICANCE:
         yield (

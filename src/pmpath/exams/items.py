@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from pmpath.errors import Location
+
+if TYPE_CHECKING:
+    from pmpath.exams.reviews import Review
 
 
 class ItemType(StrEnum):
@@ -114,12 +118,18 @@ class Domain:
 
 @dataclass(frozen=True)
 class Bank:
-    """A question bank: domains, scenarios and items, each id unique."""
+    """A question bank: domains, scenarios and items, each id unique.
+
+    ``reviews`` is the bank's review record (:mod:`pmpath.exams.reviews`), or None for a bank
+    that keeps none (an imported quiz, a folder without ``reviews/``): "no record" and "a
+    record with no entries yet" are different things to lint.
+    """
 
     id: str
     domains: tuple[Domain, ...]
     scenarios: tuple[Scenario, ...]
     items: tuple[Item, ...]
+    reviews: tuple[Review, ...] | None = field(default=None, compare=False)
 
     def item(self, item_id: str) -> Item:
         return self._items_by_id[item_id]

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from pmpath.errors import Location
-from pmpath.exams.cues import bank_cues
+from pmpath.exams.cues import bank_cues, longest_keys
 from pmpath.exams.items import CHOICE_TYPES, Bank, Item, ItemType
+from pmpath.exams.reviews import REVIEWS_FOLDER, coverage
 from pmpath.exams.significance import binomial_tail, chi_square_uniform
 
 #: Absolute words in an option let test-wise people rule it out (or in) without knowing.
@@ -27,6 +28,8 @@ ALL_NONE = re.compile(r"\b(all|none) of the above\b|\bboth [a-d] and [a-d]\b", r
 NEAR_DUPLICATE = 0.6
 #: Below this p-value a pattern in key positions or lengths is not chance.
 SIGNIFICANCE = 0.01
+#: How many unreviewed item ids the review-coverage warning names (the JSON lists them all).
+UNREVIEWED_SHOWN = 10
 #: Files with fewer single-answer items than this are too small to test key patterns on.
 MIN_ITEMS_FOR_PATTERNS = 12
 
@@ -56,6 +59,7 @@ def lint_bank(bank: Bank) -> list[Finding]:
     findings += [
         Finding("warning", code, message, Location()) for code, message in bank_cues(bank.items)
     ]
+    findings += _review_coverage(bank)
     return sorted(findings, key=lambda f: (f.location.file or "", f.location.line or 0, f.code))
 
 
@@ -117,13 +121,7 @@ def _key_patterns(items: list[Item]) -> Iterator[Finding]:
                 f"({spread}; chi-square p = {p_value:.4f}); move some keys",
                 where,
             )
-    longest = 0
-    for item in singles:
-        lengths = [len(option.text) for option in item.options]
-        key = [o.correct for o in item.options].index(True)
-        if lengths[key] == max(lengths) and lengths.count(max(lengths)) == 1:
-            longest += 1
-    chance = sum(1 / len(item.options) for item in singles) / len(singles)
+    longest, chance = longest_keys(singles)
     p_value = binomial_tail(longest, len(singles), chance, upper=True)
     if p_value < SIGNIFICANCE:
         yield Finding(
@@ -134,6 +132,25 @@ def _key_patterns(items: list[Item]) -> Iterator[Finding]:
             "distractors or tighten keys",
             where,
         )
+
+
+def _review_coverage(bank: Bank) -> Iterator[Finding]:
+    """Items missing from the review record, for banks that keep one (an imported quiz has no
+    record to complete, so it is not told that its items are unreviewed)."""
+    if bank.reviews is None:
+        return
+    record = coverage(bank.items, bank.reviews)
+    if not record.unreviewed:
+        return
+    shown = ", ".join(record.unreviewed[:UNREVIEWED_SHOWN])
+    more = len(record.unreviewed) - UNREVIEWED_SHOWN
+    yield Finding(
+        "warning",
+        "review-coverage",
+        f"{len(record.unreviewed)} of {record.items} items have no entry in the review record "
+        f"({REVIEWS_FOLDER}/*.yaml): {shown}" + (f" and {more} more" if more > 0 else ""),
+        Location(),
+    )
 
 
 def _words(text: str) -> list[str]:

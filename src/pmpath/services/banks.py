@@ -8,11 +8,13 @@ from pathlib import Path
 from pmpath.exams.authoring import load_bank
 from pmpath.exams.items import Bank, Item, ItemType
 from pmpath.exams.lint import lint_bank
+from pmpath.exams.reviews import coverage
 from pmpath.framework import Framework
 from pmpath.services.models.banks import (
     BankItems,
     BankSummary,
     DomainCount,
+    DomainReviewCoverage,
     ItemDetail,
     Key,
     LintFinding,
@@ -20,6 +22,7 @@ from pmpath.services.models.banks import (
     Mistake,
     NumericKey,
     OptionDetail,
+    ReviewCoverage,
     SourceLine,
 )
 
@@ -121,8 +124,33 @@ def bank_summary(bank: Bank) -> BankSummary:
     )
 
 
+def review_coverage(bank: Bank) -> ReviewCoverage | None:
+    """What the bank's review record covers, or None when it keeps none."""
+    if bank.reviews is None:
+        return None
+    record = coverage(bank.items, bank.reviews)
+    return ReviewCoverage(
+        items=record.items,
+        reviewed=record.reviewed,
+        share=round(record.reviewed / record.items, 3) if record.items else 0.0,
+        entries=len(bank.reviews),
+        reviewers=list(record.reviewers),
+        latest_found=record.latest_found,
+        domains=[
+            DomainReviewCoverage(
+                id=domain.id,
+                items=record.by_domain.get(domain.id, (0, 0))[0],
+                reviewed=record.by_domain.get(domain.id, (0, 0))[1],
+            )
+            for domain in bank.domains
+        ],
+        unreviewed=list(record.unreviewed),
+    )
+
+
 def lint_report(bank: Bank) -> LintReport:
-    """The bank checked against the item-writing guidelines: counts and every finding."""
+    """The bank checked against the item-writing guidelines: counts, every finding, and what
+    its review record covers."""
     findings = lint_bank(bank)
     return LintReport(
         bank=bank_summary(bank),
@@ -138,4 +166,5 @@ def lint_report(bank: Bank) -> LintReport:
             )
             for f in findings
         ],
+        reviews=review_coverage(bank),
     )

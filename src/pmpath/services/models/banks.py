@@ -105,13 +105,36 @@ class LintFinding(Result):
     line: int | None
 
 
+class DomainReviewCoverage(Result):
+    id: str
+    items: int
+    reviewed: int
+
+
+class ReviewCoverage(Result):
+    """How much of a bank its review record covers (docs/bank-format.md, section 6):
+    ``reviewed`` of ``items`` have at least one entry; ``latest_found`` counts the verdicts of
+    each reviewed item's latest review (ok, minor, major, not recorded)."""
+
+    items: int
+    reviewed: int
+    share: float
+    entries: int
+    reviewers: list[str]
+    latest_found: dict[str, int]
+    domains: list[DomainReviewCoverage]
+    unreviewed: list[str]
+
+
 class LintReport(Result):
-    """A bank checked against the item-writing guidelines."""
+    """A bank checked against the item-writing guidelines; ``reviews`` is None for a bank
+    that keeps no review record."""
 
     bank: BankSummary
     errors: int
     warnings: int
     findings: list[LintFinding]
+    reviews: ReviewCoverage | None = None
 
 
 class ImportWarning(Result):
