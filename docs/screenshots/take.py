@@ -12,14 +12,10 @@ the learner sees it on arrival (not the whole scrolling page).
 
 from __future__ import annotations
 
-import socket
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-import uvicorn
 from fastapi.testclient import TestClient
 from playwright.sync_api import sync_playwright
 
@@ -29,11 +25,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
 import page_times  # noqa: E402  (the seeding lives beside the benchmark that needs it too)
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 from pmpath.app import Pmpath  # noqa: E402
 from pmpath.settings import Settings  # noqa: E402
 from pmpath.web.app import create_app  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 WIDTHS = {390: 844, 1366: 900}
 
@@ -56,49 +52,30 @@ def pages(ids: dict[str, int]) -> list[tuple[str, str]]:
     ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def main() -> int:
     clock = page_times.Clock()
     with tempfile.TemporaryDirectory() as folder:
         ctx = Pmpath(Settings(database_url=f"sqlite:///{Path(folder) / 'shots.db'}"), clock=clock)
-        app = create_app(pmpath=ctx)
-        with TestClient(app) as client:
+        with TestClient(create_app(pmpath=ctx)) as client:
             ids = page_times.seed(ctx, client, clock)
-        port = free_port()
-        server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                for width, height in WIDTHS.items():
-                    page = browser.new_page(viewport={"width": width, "height": height})
-                    page.goto(f"{base}/")
-                    page.screenshot(path=HERE / f"landing-{width}.png")
-                    page.goto(f"{base}/try")
-                    page.screenshot(path=HERE / f"try-{width}.png")
-                    page.goto(f"{base}/login")
-                    page.fill('input[name="email"]', page_times.EMAIL)
-                    page.fill('input[name="password"]', page_times.PASSWORD)
-                    page.locator('main button[type="submit"]').first.click()
-                    page.wait_for_load_state()
-                    for name, path in pages(ids):
-                        page.goto(f"{base}{path}")
-                        page.screenshot(path=HERE / f"{name}-{width}.png")
-                    page.close()
-                browser.close()
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+        with serve(ctx) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for width, height in WIDTHS.items():
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(f"{base}/")
+                page.screenshot(path=HERE / f"landing-{width}.png")
+                page.goto(f"{base}/try")
+                page.screenshot(path=HERE / f"try-{width}.png")
+                page.goto(f"{base}/login")
+                page.fill('input[name="email"]', page_times.EMAIL)
+                page.fill('input[name="password"]', page_times.PASSWORD)
+                page.locator('main button[type="submit"]').first.click()
+                page.wait_for_load_state()
+                for name, path in pages(ids):
+                    page.goto(f"{base}{path}")
+                    page.screenshot(path=HERE / f"{name}-{width}.png")
+                page.close()
+            browser.close()
     print(f"Screenshots written to {HERE}")
     return 0
 

@@ -109,7 +109,7 @@ def test_a_bad_answers_file_stores_nothing(pmpath: Run, tmp_path: Path) -> None:
 def test_profile_before_any_assessment_is_bad_input(pmpath: Run) -> None:
     out = pmpath("profile")
     assert out.exit_code == 2
-    assert "has no finished assessment" in out.stderr
+    assert "has no finished self-assessment" in out.stderr
 
 
 def test_interactive_assessment_saves_each_answer(pmpath: Run) -> None:

@@ -3,23 +3,18 @@ with screenshots in test-artifacts/, and an axe-core accessibility check of the 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import update
 
 from pmpath.app import Pmpath
 from pmpath.settings import Settings
 from pmpath.store.tables import ReviewCardRow
-from pmpath.web.app import create_app
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium, serve
 
 PASSWORD = "correct-horse-battery"
 GIFT = """// A small team quiz.
@@ -37,33 +32,14 @@ pytestmark = needs_chromium
 CONTEXTS: dict[str, Pmpath] = {}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database = tmp_path_factory.mktemp("web") / "pmpath.db"
     context = Pmpath(Settings(database_url=f"sqlite:///{database}"))
     context.accounts.sign_up("author@example.org", "Ada Author", PASSWORD, role="author")
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(pmpath=context), host="127.0.0.1", port=port, log_level="warning"
-    )
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if instance.started:
-            break
-        time.sleep(0.05)
-    CONTEXTS[f"http://127.0.0.1:{port}"] = context
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=5)
-    context.database.dispose()
+    with serve(context) as base:
+        CONTEXTS[base] = context
+        yield base
 
 
 @pytest.fixture(scope="module")

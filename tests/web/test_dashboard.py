@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import html
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from pmpath.app import Pmpath
@@ -21,8 +17,7 @@ from pmpath.exams.items import Item
 from pmpath.services import sample
 from pmpath.services.models.exams import QuestionView
 from pmpath.settings import Settings
-from pmpath.web.app import create_app
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium, serve
 from tests.conftest import as_shown, right_answer
 from tests.web.conftest import PASSWORD, csrf_of, profile_of, sign_up
 
@@ -327,22 +322,8 @@ def test_the_dashboard_counts_reviews_due(client: TestClient, context: Pmpath) -
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pmpath]]:
     database = tmp_path_factory.mktemp("dash") / "pmpath.db"
     context = Pmpath(Settings(database_url=f"sqlite:///{database}"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(pmpath=context), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", context
-    server.should_exit = True
-    thread.join(timeout=5)
-    context.database.dispose()
+    with serve(context) as base:
+        yield base, context
 
 
 @needs_chromium

@@ -4,15 +4,11 @@ reference is the site's own page, the report links back and prints, error pages 
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -21,8 +17,7 @@ from pmpath.assessment import Confidence, Rating, SelfAssessment
 from pmpath.reports import render_report
 from pmpath.reports._svg import CHART_COLOURS
 from pmpath.settings import Settings
-from pmpath.web.app import create_app
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium, serve
 from tests.web.conftest import PASSWORD, profile_of, sign_up
 
 CSS_FILE = Path(__file__).resolve().parents[2] / "src/pmpath/web/static/app.css"
@@ -374,23 +369,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     competencies = context.framework.competencies
     ratings = {c.id: Rating(c.id, 3, Confidence.MEDIUM, ()) for c in competencies}
     context.assessments.record(user.profile, SelfAssessment(ratings))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    config = uvicorn.Config(
-        create_app(pmpath=context), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
-    context.database.dispose()
+    with serve(context) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

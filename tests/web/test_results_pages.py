@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pmpath.app import Pmpath
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium, serve
 from tests.conftest import as_shown, right_answer
 from tests.web.conftest import PASSWORD, profile_of, sign_up
 
@@ -254,34 +254,13 @@ def test_results_show_no_internals(client: TestClient, finished: Finished) -> No
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pmpath]]:
     """A server over its own SQLite database, and the application behind it."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
 
     from pmpath.settings import Settings
-    from pmpath.web.app import create_app
 
     database = tmp_path_factory.mktemp("results") / "pmpath.db"
     context = Pmpath(Settings(database_url=f"sqlite:///{database}"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    config = uvicorn.Config(
-        create_app(pmpath=context), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", context
-    server.should_exit = True
-    thread.join(timeout=5)
-    context.database.dispose()
+    with serve(context) as base:
+        yield base, context
 
 
 @needs_chromium

@@ -4,21 +4,16 @@ a changed one stored), resuming where it was left, and every answer committed as
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect, sync_playwright
 
 from pmpath.app import Pmpath
 from pmpath.assessment import Confidence
 from pmpath.settings import Settings
-from pmpath.web.app import create_app
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium, serve
 from tests.web.conftest import PASSWORD, profile_of, sign_up
 
 TOTAL = 23
@@ -246,23 +241,8 @@ def live(database_url: str) -> Iterator[tuple[str, Pmpath]]:
     """The app served on a free port (a real browser needs a real server)."""
     context = Pmpath(Settings(database_url=database_url))
     context.accounts.sign_up("ana@example.org", "Ana", PASSWORD)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    config = uvicorn.Config(
-        create_app(pmpath=context), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", context
-    server.should_exit = True
-    thread.join(timeout=5)
-    context.database.dispose()
+    with serve(context) as base:
+        yield base, context
 
 
 @needs_chromium

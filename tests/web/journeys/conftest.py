@@ -6,23 +6,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
 from pmpath.app import Pmpath
 from pmpath.settings import Settings
 from pmpath.store.tables import ProfileRow, UserRow
-from pmpath.web.app import create_app
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.web.journeys.checks import KEBAB, Journey
 
 PASSWORD = "correct-horse-battery"
@@ -52,12 +47,6 @@ class Site:
         with self.context.database.transaction() as session:
             user = session.scalars(select(UserRow).where(UserRow.email == email)).one()
             return int(user.profile_id)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def content_words(context: Pmpath) -> tuple[frozenset[str], frozenset[str]]:
@@ -96,22 +85,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     database = tmp_path_factory.mktemp("journeys") / "pmpath.db"
     context = Pmpath(Settings(database_url=f"sqlite:///{database}"))
     context.accounts.sign_up(AUTHOR, "Ada Author", PASSWORD, role="author")
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(pmpath=context), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the journeys' server did not start"
-    yield Site(f"http://127.0.0.1:{port}", context, *content_words(context))
-    server.should_exit = True
-    thread.join(timeout=5)
-    context.database.dispose()
+    with serve(context) as base:
+        yield Site(base, context, *content_words(context))
 
 
 @pytest.fixture(scope="module")
