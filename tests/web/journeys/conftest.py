@@ -77,7 +77,10 @@ def content_words(context: Pmpath) -> tuple[frozenset[str], frozenset[str]]:
     walk(list(bank.items))
     walk(list(bank.scenarios.values()) if isinstance(bank.scenarios, dict) else bank.scenarios)
     walk([d.id for d in bank.domains])
-    return frozenset(ids), frozenset(prose)
+    # Accepted short answers are what learners type and feedback shows ("disagree-and-commit"),
+    # never ids, even when one is a single hyphenated word.
+    accepted = {a for item in bank.items for a in item.accepted if KEBAB.fullmatch(a)}
+    return frozenset(ids - accepted), frozenset(prose | accepted)
 
 
 @pytest.fixture(scope="module")
