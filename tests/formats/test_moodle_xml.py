@@ -465,7 +465,7 @@ def test_unsupported_types_and_elements_are_reported_with_line_and_name() -> Non
     assert [q.name for q in result.questions] == ["Essay with extras"]
     assert result.questions[0].hints == []
     assert messages(result) == [
-        "3: Calculated: question type 'calculated' is not supported: question not kept",
+        "3: Markers: question type 'ddmarker' is not supported: question not kept",
         "7: Essay with extras: <hint>, <single> not used by essay questions: not kept",
         "13: None: <notaquestion> is not a question: not kept",
     ]

@@ -4,7 +4,7 @@ A file is a ``<quiz>`` of ``<question type="...">`` elements. Each question type
 :class:`~pmpath.formats.quiz.QType` (docs/formats.md, "Moodle XML", has the full table); the
 settings the model has no field for are kept in ``QuizQuestion.extra`` under ``moodle_*`` keys
 so that writing Moodle XML again gives them back. What neither the model nor ``extra`` keeps
-(units other than the base unit, calculated questions, ...) is reported as a
+(units other than the base unit, random questions, ...) is reported as a
 :class:`~pmpath.formats.quiz.FormatWarning` with the question's line and name.
 
 Reading goes through :func:`pmpath.formats.safety.parse_xml`, so DTDs and entities (billion
@@ -16,6 +16,7 @@ element of the parsed tree.
   type shares;
 * :mod:`._type_reading` and :mod:`._type_writing`: one reader and one writer per question type;
 * :mod:`._cloze`: embedded-answer codes, both ways;
+* :mod:`._calculated`: calculated questions, read as one question per dataset item;
 * :mod:`._file_areas`: which text each attachment is written with;
 * :mod:`._vocabulary`: Moodle's names, options and grade choices.
 """

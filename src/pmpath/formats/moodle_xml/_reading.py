@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from pmpath.errors import FormatError, Location
 from pmpath.formats.categories import DEFAULT_PREFIX, PREFIX_KEY, split_category
+from pmpath.formats.moodle_xml import _calculated as calculated
 from pmpath.formats.moodle_xml._type_reading import TYPE_READERS
 from pmpath.formats.moodle_xml._vocabulary import (
     COMBINED,
@@ -89,6 +90,9 @@ class _Reader:
         self.source = source
         self.lines = lines
         self.warnings: list[FormatWarning] = []
+        #: Characters of text the calculated questions' copies hold so far (capped, see
+        #: :data:`._calculated.MAX_EXPANDED_CHARS`).
+        self.expanded = 0
 
     def read(self, root: Element) -> QuizFile:
         questions: list[QuizQuestion] = []
@@ -108,16 +112,14 @@ class _Reader:
                 prefix, category = split_category(raw)
                 pending = (raw, info, line)
                 continue
-            question = QuestionReader(self, element, line).read()
-            if question is None:
-                continue
-            question.category = category
-            if category is not None and prefix != DEFAULT_PREFIX:
-                question.extra[PREFIX_KEY] = prefix
-            if pending is not None and info:
-                question.extra["moodle_category_info"] = info
-            pending = None
-            questions.append(question)
+            for question in QuestionReader(self, element, line).read():
+                question.category = category
+                if category is not None and prefix != DEFAULT_PREFIX:
+                    question.extra[PREFIX_KEY] = prefix
+                if pending is not None and info:
+                    question.extra["moodle_category_info"] = info
+                pending = None
+                questions.append(question)
         self._check_empty(pending, None)
         return QuizFile(questions, self.warnings)
 
@@ -187,16 +189,18 @@ class QuestionReader:
         self.files = _Areas([], [])
         self.files_seen = 0
 
-    def read(self) -> QuizQuestion | None:
+    def read(self) -> list[QuizQuestion]:
+        """The question; several for a calculated one (one per dataset item), none for a type
+        pmpath does not read."""
         element = self.element
         if element.get("type") is None:
             self.fail("a <question> without a type attribute")
         kind = trim(element.get("type", ""))
         self.name = self.content(element.find("name")) or None
-        qtype = QTYPES.get(kind)
+        qtype = QTYPES.get(kind, calculated.KINDS.get(kind))
         if qtype is None:
             self.warn(f"question type {kind!r} is not supported: question not kept")
-            return None
+            return []
         text = self.text(element.find("questiontext"), TextFormat.HTML, "questiontext")
         self.old_image(text)
         question = QuizQuestion(type=qtype, text=text, name=self.name)
@@ -214,10 +218,15 @@ class QuestionReader:
             del options["hidden"]  # shown, as Moodle writes for every question
         if options:
             question.extra["moodle_options"] = options
-        TYPE_READERS[qtype](self, question)
+        formulas: list[calculated.Formula] = []
+        if kind in calculated.KINDS:
+            formulas = calculated.read_answers(self, question, kind)
+        else:
+            TYPE_READERS[qtype](self, question)
         if "hint" in TYPE_ELEMENTS[qtype]:
             self.hints(question)
-        self.check_elements(qtype)
+        known = calculated.known_elements(kind) if kind in calculated.KINDS else None
+        self.check_elements(qtype, known)
         question.attachments = self.files.files
         if self.files.files:
             question.extra["moodle_file_areas"] = self.files.areas
@@ -225,7 +234,9 @@ class QuestionReader:
         if unread > 0:
             self.warn(f"{unread} embedded file(s) where Moodle does not read them: not kept")
         question.source = Location(file=self.reader.source, line=self.line)
-        return question
+        if kind in calculated.KINDS:
+            return calculated.variants(self, question, kind, formulas)
+        return [question]
 
     # -- the parts every question type shares
 
@@ -379,8 +390,8 @@ class QuestionReader:
         if any(any(option.values()) for option in options):
             question.extra["moodle_hint_options"] = options
 
-    def check_elements(self, qtype: QType) -> None:
-        known = COMMON_ELEMENTS | TYPE_ELEMENTS[qtype] | set(OPTIONS[qtype])
+    def check_elements(self, qtype: QType, known: set[str] | None = None) -> None:
+        known = (known or COMMON_ELEMENTS | TYPE_ELEMENTS[qtype]) | set(OPTIONS[qtype])
         unknown = sorted({child.tag for child in self.element if child.tag not in known})
         if unknown:
             listed = ", ".join(f"<{tag}>" for tag in unknown)

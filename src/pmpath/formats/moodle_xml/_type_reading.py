@@ -18,16 +18,21 @@ if TYPE_CHECKING:
 
 
 def multichoice(reader: QuestionReader, question: QuizQuestion) -> None:
-    single = reader.element.find("single")
-    question.single = moodle_boolean(trim(single.text or "")) if single is not None else True
-    _shuffle(reader, question)
-    reader.combined_feedback(question)
+    multichoice_settings(reader, question)
     for index, answer in enumerate(reader.element.findall("answer")):
         text = reader.text(answer, question.text.format, f"answer/{index}")
         feedback = reader.feedback(
             answer.find("feedback"), question.text.format, f"answer/{index}/feedback"
         )
         question.answers.append(Answer(text, reader.fraction(answer), feedback))
+
+
+def multichoice_settings(reader: QuestionReader, question: QuizQuestion) -> None:
+    """``single``, ``shuffle`` and the combined feedback (multichoice and calculatedmulti)."""
+    single = reader.element.find("single")
+    question.single = moodle_boolean(trim(single.text or "")) if single is not None else True
+    _shuffle(reader, question)
+    reader.combined_feedback(question)
 
 
 def _shuffle(reader: QuestionReader, question: QuizQuestion) -> None:
@@ -98,10 +103,10 @@ def numerical(reader: QuestionReader, question: QuizQuestion) -> None:
         value = reader.parse_number(said.replace(",", "."), "numerical answer", answer)
         tolerance = reader.number(answer.find("tolerance"), "tolerance", 0.0)
         question.answers.append(Answer(Text(said), fraction, feedback, value, tolerance))
-    _units(reader, question)
+    read_units(reader, question)
 
 
-def _units(reader: QuestionReader, question: QuizQuestion) -> None:
+def read_units(reader: QuestionReader, question: QuizQuestion) -> None:
     units = []
     for unit in reader.element.findall("units/unit"):
         name = trim(unit.findtext("unit_name") or "")

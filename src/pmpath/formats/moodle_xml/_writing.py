@@ -120,6 +120,15 @@ class Writer:
     def one(self, question: QuizQuestion) -> None:
         qtype = question.type
         self.check_unused(question)
+        origin = question.extra.get("moodle_calculated")
+        if isinstance(origin, dict):
+            # Read as one question per dataset item (see _calculated.py); the template with its
+            # wildcards, formulas and dataset is gone, so say so rather than pretend.
+            self.warn(
+                f"read from item {origin.get('item')} of a {origin.get('type')} question's "
+                f"dataset: written as a {WRITTEN_TYPE[qtype]} question with its values "
+                "computed (the calculated question is not rebuilt)"
+            )
         self.areas = place_files(question, self.warn)
         self.out.append(f'  <question type="{WRITTEN_TYPE[qtype]}">')
         self.out.append(f"    <name><text>{self.chars(question.name or '')}</text></name>")
