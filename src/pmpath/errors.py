@@ -121,6 +121,18 @@ class FormatError(PmpathError):
     """A quiz file in a foreign format (GIFT, Moodle XML, Aiken, QTI, CSV) cannot be read."""
 
 
+class FormulaError(ValueError):
+    """A Moodle formula that cannot be evaluated: what is wrong and where (a 1-based column).
+    Internal to reading calculated questions, which turn it into a located FormatError; a
+    ValueError, not a PmpathError, because it never reaches a user on its own."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        self.message = message
+        self.column = column
+        where = f" at column {column}" if column is not None else ""
+        super().__init__(f"{message}{where}")
+
+
 class AuthError(PmpathError):
     """Signing in failed, or the request has no valid session or token (HTTP 401)."""
 

@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from pmpath.errors import FormulaError
+
 #: The longest formula read (Moodle's own answer field holds 255 characters).
 MAX_LENGTH = 1000
 #: The deepest nesting of parentheses, function calls and unary signs.
@@ -41,16 +43,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-
-
-class FormulaError(ValueError):
-    """A formula that cannot be evaluated: what is wrong and where (a 1-based column)."""
-
-    def __init__(self, message: str, column: int | None = None) -> None:
-        self.message = message
-        self.column = column
-        where = f" at column {column}" if column is not None else ""
-        super().__init__(f"{message}{where}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmpath.formats.formula import MAX_DEPTH, MAX_LENGTH, FormulaError, evaluate, wildcards
+from pmpath.errors import FormulaError
+from pmpath.formats.formula import MAX_DEPTH, MAX_LENGTH, evaluate, wildcards
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from pmpath.formats.formula import FormulaError, evaluate
+from pmpath.errors import FormulaError
+from pmpath.formats.formula import evaluate
 from pmpath.formats.moodle_xml._type_reading import multichoice_settings, read_units
 from pmpath.formats.moodle_xml._vocabulary import COMBINED, COMMON_ELEMENTS, TYPE_ELEMENTS, trim
 from pmpath.formats.numbers import decimal_text, number_text
