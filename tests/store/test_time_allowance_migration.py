@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from pmpath.store import Database
-from tests.store.test_token_migration import empty_url, migrate
+from tests.store.test_token_migration import empty_url, insert_old_learner, migrate
 
 __all__ = ["empty_url"]  # the fixture: an empty database of its own
 
@@ -18,16 +18,7 @@ def test_existing_learners_get_the_standard_time_and_keep_it_down_and_up(empty_u
     migrate(database, "0006")
     now = datetime.now(UTC).replace(tzinfo=None)
     with database.engine.begin() as connection:
-        connection.execute(
-            text("INSERT INTO profiles (name, created_at) VALUES ('web-old', :now)"), {"now": now}
-        )
-        connection.execute(
-            text(
-                "INSERT INTO users (email, name, password_hash, role, profile_id, created_at) "
-                "VALUES ('old@example.org', 'Old', 'x', 'learner', 1, :now)"
-            ),
-            {"now": now},
-        )
+        insert_old_learner(connection, now)
     migrate(database, "0007")
     with database.engine.begin() as connection:
         allowance = connection.execute(text("SELECT time_allowance FROM profiles")).scalar_one()

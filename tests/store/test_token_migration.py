@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from pmpath.services.accounts import AccountService
 from pmpath.store import Database
@@ -29,6 +29,21 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+def insert_old_learner(connection: Connection, now: datetime) -> None:
+    """A learner and account as an older revision stored them (profile 1, user 1), written
+    with SQL because the ORM models describe the newest schema."""
+    connection.execute(
+        text("INSERT INTO profiles (name, created_at) VALUES ('web-old', :now)"), {"now": now}
+    )
+    connection.execute(
+        text(
+            "INSERT INTO users (email, name, password_hash, role, profile_id, created_at) "
+            "VALUES ('old@example.org', 'Old', 'x', 'learner', 1, :now)"
+        ),
+        {"now": now},
+    )
+
+
 def migrate(database: Database, revision: str, down: bool = False) -> None:
     from alembic import command
 
@@ -43,16 +58,7 @@ def test_tokens_made_before_expire_90_days_after_the_upgrade(empty_url: str) -> 
     migrate(database, "0005")
     now = datetime.now(UTC).replace(tzinfo=None)
     with database.engine.begin() as connection:
-        connection.execute(
-            text("INSERT INTO profiles (name, created_at) VALUES ('web-old', :now)"), {"now": now}
-        )
-        connection.execute(
-            text(
-                "INSERT INTO users (email, name, password_hash, role, profile_id, created_at) "
-                "VALUES ('old@example.org', 'Old', 'x', 'learner', 1, :now)"
-            ),
-            {"now": now},
-        )
+        insert_old_learner(connection, now)
         connection.execute(
             text(
                 "INSERT INTO api_tokens (token_hash, user_id, name, created_at) "
