@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pmpath.assessment import Confidence, parse_answers
@@ -28,11 +30,35 @@ def test_the_documented_example_reads(fw: Framework) -> None:
     assert assessment.years == 8
     assert assessment.ratings["technical-fluency"].level == 5
     assert assessment.ratings["technical-fluency"].confidence is Confidence.HIGH
-    assert assessment.ratings["user-research"].confidence is Confidence.MEDIUM
-    assert assessment.ratings["analytical-thinking"].evidence == (
+    assert assessment.ratings["customer-empathy"].confidence is Confidence.MEDIUM
+    assert assessment.ratings["data-driven-decision-making"].evidence == (
         "Led the capacity model for the 2025 platform migration",
     )
     assert assessment.unrated == ()
+
+
+def test_a_file_written_for_framework_1_0_reads_with_merged_ratings(fw: Framework) -> None:
+    old = (Path(__file__).parent / "engineer-answers-1.0.yaml").read_text(encoding="utf-8")
+    assessment = parse_answers(old, fw)
+    # analytical-thinking 4 (high) and data-driven-decision-making 3 (medium) became one
+    # competency: the mean rounded half up, the lower confidence, the evidence kept.
+    merged = assessment.ratings["data-driven-decision-making"]
+    assert (merged.level, merged.confidence) == (4, Confidence.MEDIUM)
+    assert merged.evidence == ("Led the capacity model for the 2025 platform migration",)
+    # execution 3 + agile delivery 3 (high) + lifecycle 1: mean 2.33 rounds to 2
+    assert assessment.ratings["execution-excellence"].level == 2
+    assert "user-research" not in assessment.ratings
+    # 2.0's new competencies were never asked on 1.0
+    assert set(assessment.unrated) == {"design-judgement", "product-quality", "ai-fluency"}
+
+
+def test_an_old_role_id_reads_as_the_role_that_replaced_it(fw: Framework) -> None:
+    assessment = parse_answers(
+        "current_role: junior-product-manager\ntarget: product-manager\n"
+        "ratings:\n  prioritisation: 2\n",
+        fw,
+    )
+    assert assessment.current_role == "associate-product-manager"
 
 
 def test_a_minimal_file_rates_some_competencies(fw: Framework) -> None:
@@ -45,16 +71,16 @@ def test_a_minimal_file_rates_some_competencies(fw: Framework) -> None:
     ("old", "new", "message", "field"),
     [
         (
-            "  user-research: 1\n",
-            "  user-reserch: 1\n",
-            "unknown competency id 'user-reserch'",
-            "ratings.user-reserch",
+            "  market-and-domain-insight: 1\n",
+            "  market-and-domain-insite: 1\n",
+            "unknown competency id 'market-and-domain-insite'",
+            "ratings.market-and-domain-insite",
         ),
         (
-            "  user-research: 1\n",
-            "  user-research: 6\n",
+            "  market-and-domain-insight: 1\n",
+            "  market-and-domain-insight: 6\n",
             "level 6 is outside the scale (1-5)",
-            "ratings.user-research",
+            "ratings.market-and-domain-insight",
         ),
         (
             "background: software-engineering\n",

@@ -52,7 +52,7 @@ def senior_engineer(fw: Framework) -> dict[str, int]:
 
 def test_a_senior_engineer_without_research_or_stakeholder_work_starts_early(fw: Framework) -> None:
     placement = place(fw, profile_of(senior_engineer(fw), background="software-engineering"))
-    assert placement.role_id in ENTRY | {"junior-product-manager"}
+    assert placement.role_id in ENTRY | {"associate-product-manager"}
     assert fw.role(placement.high_role_id).stage in {"entry", "early-career"}
     # The research and stakeholder gaps are what hold them below a PM role.
     pm = placement.fits["product-manager"]
@@ -66,7 +66,8 @@ def test_meeting_senior_pm_but_not_group_pm_people_skills(fw: Framework) -> None
     assert placement.role_id == "senior-product-manager"
     assert {c.competency_id for c in placement.fits["group-product-manager"].capped_by} == {
         "leadership",
-        "mentorship-and-team-development",
+        "organisational-leadership",
+        "strategic-thinking",
     }
     direction = suggest_direction(fw, assessment, placement.role_id)
     assert direction.track is Track.INDIVIDUAL_CONTRIBUTOR
@@ -79,14 +80,17 @@ def test_meeting_senior_pm_but_not_group_pm_people_skills(fw: Framework) -> None
         "product-associate",
         "junior-product-analyst",
         "product-coordinator",
-        "junior-product-manager",
         "associate-product-manager",
         "product-manager",
+        "product-operations-manager",
         "senior-product-manager",
         "group-product-manager",
         "principal-product-manager",
+        "head-of-product-operations",
         "director-of-product-management",
+        "senior-director-of-product",
         "vice-president-of-product",
+        "distinguished-product-manager",
         "chief-product-officer",
     ],
 )

@@ -32,14 +32,15 @@ def test_entry_roles_are_the_three_the_seed_names(ladder: Ladder) -> None:
 
 
 def test_shortest_path_from_entry_to_the_top(ladder: Ladder) -> None:
-    # Junior PM and APM both lead to PM in one step; ties go to the next role listed first.
+    # Framework 2.0 folded the Junior PM into the APM and added the Senior Director.
     assert ladder.shortest_path("product-associate", "chief-product-officer") == [
         "product-associate",
-        "junior-product-manager",
+        "associate-product-manager",
         "product-manager",
         "senior-product-manager",
         "group-product-manager",
         "director-of-product-management",
+        "senior-director-of-product",
         "vice-president-of-product",
         "chief-product-officer",
     ]
@@ -87,10 +88,10 @@ def test_paths_from_an_entry_role_to_an_exit(ladder: Ladder) -> None:
     assert all(
         path[0] == "junior-product-analyst" and path[-1] == "venture-capital" for path in every
     )
-    # 3 ways from the analyst role to PM (via junior PM, via junior PM and APM, via APM),
-    # times 7 from senior PM to venture capital (through principal: straight, or on via
-    # director, VP or CPO; through group PM: via director, VP or CPO).
-    assert len(every) == 3 * 7
+    # One way from the analyst role to senior PM (through the APM), then 10 to venture
+    # capital: through principal straight, on to distinguished PM, or on to director, senior
+    # director, VP or CPO (4); through group PM via director, senior director, VP or CPO (4).
+    assert len(every) == 1 * 10
 
 
 def test_no_path_down_the_ladder(ladder: Ladder) -> None:
@@ -115,18 +116,18 @@ def test_diff_from_senior_pm_to_group_pm(ladder: Ladder) -> None:
     diff = ladder.diff("senior-product-manager", "group-product-manager")
     rising = {change.competency_id: (change.before, change.after) for change in diff.rising}
     assert rising["leadership"] == (3, 4)
-    assert rising["mentorship-and-team-development"] == (3, 4)
+    assert rising["organisational-leadership"] == (2, 3)
     assert rising["vision-setting"] == (3, 4)
     assert diff.falling == []
-    assert diff.new_must_haves == ["leadership", "mentorship-and-team-development"]
-    assert any("team of product managers" in r.lower() for r in diff.new_responsibilities)
+    assert diff.new_must_haves == ["leadership", "organisational-leadership"]
+    assert any("performance of the pms" in r.lower() for r in diff.new_responsibilities)
 
 
 def test_diff_across_tracks_can_fall(ladder: Ladder) -> None:
     diff = ladder.diff("principal-product-manager", "director-of-product-management")
     falling = {change.competency_id: change.delta for change in diff.falling}
-    assert falling["customer-empathy"] == -1
-    assert falling["technical-fluency"] == -1
+    # The principal is deeper in craft, the director in people and the organisation.
+    assert falling == {"experimentation": -1, "technical-fluency": -1, "design-judgement": -1}
 
 
 def test_diff_to_an_exit_compares_only_what_the_exit_names(ladder: Ladder) -> None:

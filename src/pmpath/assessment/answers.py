@@ -29,9 +29,10 @@ from pydantic import (
 )
 
 from pmpath.assessment.placement import place, starting_role
-from pmpath.assessment.profile import Confidence, Rating, SelfAssessment
+from pmpath.assessment.profile import Confidence, Rating, SelfAssessment, merged_rating
 from pmpath.errors import AssessmentError, FieldPath, Location, NoPathError, Problem
 from pmpath.framework import Framework, Ladder
+from pmpath.framework.versions import current_competency_id, current_role_id
 from pmpath.yamldoc import YamlDocument, validation_problems
 
 Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -129,7 +130,7 @@ def check_answers(answers: AnswersFile, framework: Framework) -> list[tuple[Fiel
     findings: list[tuple[FieldPath, str]] = []
     top = framework.levels.stop - 1
     for comp_id, entry in answers.ratings.items():
-        if not framework.has("competency", comp_id):
+        if current_competency_id(framework, comp_id) is None:
             findings.append((("ratings", comp_id), f"unknown competency id {comp_id!r}"))
         elif entry.level not in framework.levels:
             findings.append(
@@ -137,30 +138,42 @@ def check_answers(answers: AnswersFile, framework: Framework) -> list[tuple[Fiel
             )
     if answers.background is not None and not framework.has("background", answers.background):
         findings.append((("background",), f"unknown background id {answers.background!r}"))
-    if answers.current_role is not None and not framework.has("role", answers.current_role):
+    if answers.current_role is not None and not framework.has(
+        "role", current_role_id(framework, answers.current_role) or ""
+    ):
         findings.append((("current_role",), f"unknown role id {answers.current_role!r}"))
     known_interests = {interest.id for interest in framework.interests}
     for index, interest in enumerate(answers.interests):
         if interest not in known_interests:
             findings.append((("interests", index), f"unknown interest id {interest!r}"))
-    if answers.target is not None and not (
-        framework.has("role", answers.target) or framework.has("exit", answers.target)
-    ):
+    if answers.target is not None and current_role_id(framework, answers.target) is None:
         findings.append((("target",), f"unknown role or exit id {answers.target!r}"))
     return findings
 
 
 def to_assessment(answers: AnswersFile, framework: Framework) -> SelfAssessment:
+    """The checked answers as an assessment; ids of an earlier framework version are read as
+    their current ones, and ratings of merged competencies are combined."""
+    given: dict[str, list[Rating]] = {}
+    for old_id, entry in answers.ratings.items():
+        comp_id = current_competency_id(framework, old_id) or old_id
+        given.setdefault(comp_id, []).append(
+            Rating(comp_id, entry.level, entry.confidence, tuple(entry.evidence))
+        )
     ratings = {
-        comp_id: Rating(comp_id, entry.level, entry.confidence, tuple(entry.evidence))
-        for comp_id, entry in answers.ratings.items()
+        comp_id: found[0] if len(found) == 1 else merged_rating(comp_id, found)
+        for comp_id, found in given.items()
     }
+
+    def current(role_id: str | None) -> str | None:
+        return None if role_id is None else current_role_id(framework, role_id) or role_id
+
     return SelfAssessment(
         ratings=ratings,
         background=answers.background,
-        current_role=answers.current_role,
+        current_role=current(answers.current_role),
         years=answers.years,
         interests=tuple(answers.interests),
-        target=answers.target,
+        target=current(answers.target),
         unrated=tuple(c.id for c in framework.competencies if c.id not in ratings),
     )

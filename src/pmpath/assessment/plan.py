@@ -1,8 +1,10 @@
 """Growth plans: concrete, sequenced actions for the biggest gaps, with a time horizon.
 
 For each of the top gaps (by impact) the plan picks the framework's development action that
-best fits: it must build the competency and suit the target's or the current stage; among
-those, actions that also build other top gaps come first, then shorter ones. A certification
+best fits: it must build the competency; actions for the level the person needs next (one above
+their rating, by the action's ``levels``) come first, then those that consolidate their
+current level, then those that suit the target's or the
+current stage; among those, actions that also build other top gaps, then shorter ones. A certification
 or learning programme that builds the competency at those stages is added when the framework
 has one. Steps are sequenced by the impact of the gap they close, in two lanes (people can
 carry about two development efforts at once next to their job), so the plan's horizon is when
@@ -59,12 +61,14 @@ def build_plan(
     used: set[str] = {a.id for a in framework.development_actions if set(a.stages) <= behind}
     used |= {c.id for c in framework.certifications if set(c.stages) <= behind}
     for comp_id in top:
-        action = _best_action(framework, comp_id, top, stages, used)
+        next_level = min(len(framework.scale), int(assessment.level(comp_id)) + 1)
+        action = _best_action(framework, comp_id, next_level, top, stages, used)
         if action is not None:
             used.add(action.id)
             builds = tuple(c for c in action.competencies if c in top)
             chosen.append(("action", action.id, action.kind.value, action.weeks, builds))
-        for cert in framework.certifications:
+        for cert in sorted(framework.certifications, key=lambda c: _earliest(framework, c.stages)):
+            # The earliest-stage fit first: a foundation certificate before its advanced one.
             if cert.id not in used and comp_id in cert.builds and set(cert.stages) & set(stages):
                 used.add(cert.id)
                 builds = tuple(c for c in cert.builds if c in top)
@@ -84,7 +88,12 @@ def build_plan(
 
 
 def _best_action(
-    framework: Framework, comp_id: str, top: list[str], stages: tuple[str, ...], used: set[str]
+    framework: Framework,
+    comp_id: str,
+    next_level: int,
+    top: list[str],
+    stages: tuple[str, ...],
+    used: set[str],
 ) -> DevelopmentAction | None:
     candidates = [
         action
@@ -96,11 +105,24 @@ def _best_action(
     return min(
         candidates,
         key=lambda a: (
+            _level_distance(a, next_level),
             not set(a.stages) & set(stages),
             -len(set(a.competencies) & set(top)),
             a.weeks,
         ),
     )
+
+
+def _earliest(framework: Framework, stages: list[str]) -> int:
+    return min(framework.stage_rank(stage) for stage in stages)
+
+
+def _level_distance(action: DevelopmentAction, next_level: int) -> int:
+    """0 for an action towards the level needed next (or for any level), 1 for one that
+    consolidates the level just below it, 2 for an action meant for other levels."""
+    if not action.levels or next_level in action.levels:
+        return 0
+    return 1 if next_level - 1 in action.levels else 2
 
 
 def _stages_behind(framework: Framework, assessment: SelfAssessment) -> set[str]:

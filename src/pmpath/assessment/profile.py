@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -28,6 +28,23 @@ class Rating:
     level: int
     confidence: Confidence = Confidence.MEDIUM
     evidence: tuple[str, ...] = ()
+
+
+def merged_rating(competency_id: str, ratings: Sequence[Rating]) -> Rating:
+    """One rating for a competency that several earlier competencies were merged into.
+
+    The level is the mean of theirs rounded half up (3 and 4 give 4: the merged behaviours
+    include the stronger one's); the confidence is the lowest, since the person never judged
+    the merged behaviour itself; the evidence is kept whole.
+    """
+    mean = sum(r.level for r in ratings) / len(ratings)
+    order = [Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH]
+    return Rating(
+        competency_id,
+        int(mean + 0.5),
+        min((r.confidence for r in ratings), key=order.index),
+        tuple(e for r in ratings for e in r.evidence),
+    )
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pmpath.cli.options import (
     FrameworkOption,
     JsonOption,
     ProfileOption,
+    SpecialisationOption,
     TargetOption,
 )
 
@@ -38,15 +39,21 @@ def _evidence(
 
 
 def _latest_guidance(
-    framework: Path | None, database_url: str | None, profile: str, target: str | None
+    framework: Path | None,
+    database_url: str | None,
+    profile: str,
+    target: str | None,
+    specialisation: str | None = None,
 ) -> "Guidance":
     """The guidance of the newest assessment of ``profile``, with exam evidence."""
+    from pmpath.framework.versions import specialised
     from pmpath.services.guidance import guidance
 
     service = application(framework, database_url).assessments
     stored = service.latest(profile)
     evidence = _evidence(framework, database_url, profile)
-    return guidance(service.framework, stored.assessment, target, evidence)
+    ladder = specialised(service.framework, specialisation)
+    return guidance(ladder, stored.assessment, target, evidence)
 
 
 def assess(
@@ -106,6 +113,7 @@ def _show_saved(data: "RecordedAssessment", profile: str, framework: "Framework"
 def profile(
     profile: ProfileOption = DEFAULT_PROFILE,
     target: TargetOption = None,
+    specialisation: SpecialisationOption = None,
     framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
@@ -114,7 +122,9 @@ def profile(
     from pmpath.cli import render
 
     service = application(framework, database_url).assessments
-    data = service.profile(profile, target, _evidence(framework, database_url, profile))
+    data = service.profile(
+        profile, target, _evidence(framework, database_url, profile), specialisation
+    )
     if as_json:
         render.json_out(data)
         return
@@ -154,7 +164,12 @@ def history(
             f"Assessments of {profile!r}",
             ["#", "Finished", "Source", "Placement"],
             [
-                [str(a.id), render.when(a.completed_at), SOURCES[a.source], a.placement.name]
+                [
+                    str(a.id),
+                    render.when(a.completed_at),
+                    SOURCES[a.source],
+                    a.placement.name + (f" ({a.measured_on.lower()})" if a.measured_on else ""),
+                ]
                 for a in progress.assessments
             ],
         )
@@ -196,6 +211,7 @@ def history(
 def gaps(
     profile: ProfileOption = DEFAULT_PROFILE,
     target: TargetOption = None,
+    specialisation: SpecialisationOption = None,
     framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
@@ -204,7 +220,7 @@ def gaps(
     from pmpath.cli import render
     from pmpath.services.models.guidance import TargetGaps
 
-    data = _latest_guidance(framework, database_url, profile, target)
+    data = _latest_guidance(framework, database_url, profile, target, specialisation)
     if as_json:
         render.json_out(TargetGaps(target=data.target, gaps=data.gaps, strengths=data.strengths))
         return
@@ -214,6 +230,7 @@ def gaps(
 def plan(
     profile: ProfileOption = DEFAULT_PROFILE,
     target: TargetOption = None,
+    specialisation: SpecialisationOption = None,
     framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
@@ -222,7 +239,7 @@ def plan(
     from pmpath.cli import render
     from pmpath.services.models.guidance import TargetPlan
 
-    data = _latest_guidance(framework, database_url, profile, target)
+    data = _latest_guidance(framework, database_url, profile, target, specialisation)
     if as_json:
         render.json_out(TargetPlan(target=data.target, plan=data.plan))
         return

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from pmpath.cli.application import application
-from pmpath.cli.options import FrameworkOption, JsonOption
+from pmpath.cli.options import FrameworkOption, JsonOption, SpecialisationOption
 
 RoleArg = Annotated[str, typer.Argument(help="A role or exit id, e.g. senior-product-manager.")]
 StageFilter = Annotated[
@@ -40,13 +40,20 @@ def roles(framework: FrameworkOption = None, as_json: JsonOption = False) -> Non
         render.table(stage.name, ["Role", "Track", "Summary", "Next"], rows)
 
 
-def role(role_id: RoleArg, framework: FrameworkOption = None, as_json: JsonOption = False) -> None:
+def role(
+    role_id: RoleArg,
+    specialisation: SpecialisationOption = None,
+    framework: FrameworkOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Show one role (or exit): summary, responsibilities, expected levels and next steps."""
     from pmpath.cli import render
+    from pmpath.framework.versions import specialised
     from pmpath.services import ladder
     from pmpath.services.models.ladder import ExitDetail, RoleDetail
 
-    data = ladder.role_detail(application(framework).framework, role_id)
+    fw = specialised(application(framework).framework, specialisation)
+    data = ladder.role_detail(fw, role_id)
     if as_json:
         render.json_out(data)
         return

@@ -51,3 +51,15 @@ TargetOption = Annotated[
         show_default=False,
     ),
 ]
+
+SpecialisationOption = Annotated[
+    str | None,
+    typer.Option(
+        "--specialisation",
+        "-s",
+        help="A specialisation you follow (growth, technical, platform, ...; see `pmpath "
+        "specialisations`): roles then expect more of the competencies it leans on.",
+        metavar="ID",
+        show_default=False,
+    ),
+]

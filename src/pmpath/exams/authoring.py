@@ -33,6 +33,7 @@ from pmpath.exams.items import (
 from pmpath.exams.reviews import REVIEWS_FOLDER, parse_reviews
 from pmpath.framework import Framework
 from pmpath.framework.model import Id
+from pmpath.framework.versions import current_competency_id
 from pmpath.localfiles import read_local_file
 from pmpath.yamldoc import MAX_FILE_BYTES, YamlDocument
 
@@ -267,13 +268,20 @@ def _check_ids(head: _ItemHeader, framework: Framework, document: YamlDocument) 
         problems.append(
             document.problem(("level",), f"unknown level {head.level!r}; levels: {stages}")
         )
+    current = []
     for index, comp in enumerate(head.competencies):
-        if not framework.has("competency", comp):
+        # A bank written against an earlier framework version keeps loading: old ids are
+        # read as the ids that replaced them (merged competencies become one).
+        found = current_competency_id(framework, comp)
+        if found is None:
             problems.append(
                 document.problem(("competencies", index), f"unknown competency id {comp!r}")
             )
+        else:
+            current.append(found)
     if problems:
         raise BankError(problems)
+    head.competencies = list(dict.fromkeys(current))
 
 
 def _join(body: list[tuple[int, str]]) -> str:

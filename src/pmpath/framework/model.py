@@ -8,6 +8,7 @@ live in :mod:`pmpath.framework.rules`, which needs the whole file to judge.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -188,6 +189,15 @@ class Certification(_Strict):
     kind: LearningKind
     provider: Text | None = None
     summary: Text
+    prerequisites: list[Text] = Field(
+        default_factory=list, description="What a candidate needs before taking it."
+    )
+    format: Text | None = Field(default=None, description="How it is taken: course, exam, ...")
+    good_for: Text | None = Field(default=None, description="Whom and what it is good for.")
+    url: Text | None = Field(default=None, description="The issuer's page about it (http/https).")
+    checked: date | None = Field(
+        default=None, description="When the facts above were last checked against the issuer."
+    )
     builds: list[Id] = Field(min_length=1, description="Ids of the competencies it builds.")
     stages: list[Id] = Field(min_length=1, description="Ids of the stages it suits.")
 
@@ -200,6 +210,11 @@ class DevelopmentAction(_Strict):
     kind: ActionKind
     summary: Text
     competencies: list[Id] = Field(min_length=1)
+    levels: list[Level] = Field(
+        default_factory=list,
+        description="The levels it helps people reach (an action for level 3 suits someone at "
+        "2); empty for any level.",
+    )
     stages: list[Id] = Field(min_length=1)
     weeks: int = Field(ge=1, le=520, description="Typical time it takes, in weeks.")
 
@@ -212,6 +227,16 @@ class Specialisation(_Strict):
     summary: Text
     emphasis: list[Id] = Field(min_length=1, description="The competencies it leans on most.")
     interests: list[Id] = Field(default_factory=list, description="Interests that point to it.")
+    adjusts: dict[Id, Annotated[int, Field(ge=-2, le=2)]] = Field(
+        default_factory=dict,
+        description="Levels added to (or taken from) a role's expectation of these "
+        "competencies for people who follow the specialisation (kept inside the scale).",
+    )
+    from_stage: Id | None = Field(
+        default=None,
+        description="The first stage whose roles the adjustments apply to; by default every "
+        "stage after the entry stage.",
+    )
 
 
 class Exit(_Strict):
@@ -229,6 +254,23 @@ class Exit(_Strict):
     first_steps: list[Text] = Field(default_factory=list)
 
     _expand = field_validator("expectations", mode="before")(_expand_bare_levels)
+
+
+class PreviousVersion(_Strict):
+    """How the ids of an earlier version of this framework map onto this one's.
+
+    Stored assessments, answer files and question banks written against the earlier version
+    keep working: an old id is read as its new one. Two old ids may map onto one new id
+    (competencies that were merged); ratings of both are then combined.
+    """
+
+    version: Text
+    competencies: dict[Id, Id] = Field(
+        default_factory=dict, description="Old competency id -> the id that replaces it."
+    )
+    roles: dict[Id, Id] = Field(
+        default_factory=dict, description="Old role id -> the id that replaces it."
+    )
 
 
 class Framework(_Strict):
@@ -255,6 +297,10 @@ class Framework(_Strict):
     development_actions: list[DevelopmentAction] = Field(default_factory=list)
     specialisations: list[Specialisation] = Field(default_factory=list)
     exits: list[Exit] = Field(default_factory=list)
+    previous_versions: list[PreviousVersion] = Field(
+        default_factory=list,
+        description="Earlier versions of this framework and how their ids map onto this one's.",
+    )
 
     _index: dict[tuple[str, str], Any] = PrivateAttr(default_factory=dict)
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)

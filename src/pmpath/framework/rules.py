@@ -9,6 +9,7 @@ that every role can be reached in from an entry role.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
@@ -137,6 +138,21 @@ def _references(fw: Framework) -> Iterator[Finding]:
         checks += [
             (("exits", i, "from_roles", j), "role", r) for j, r in enumerate(exit_.from_roles)
         ]
+    for i, spec in enumerate(fw.specialisations):
+        checks += [(("specialisations", i, "adjusts", c), "competency", c) for c in spec.adjusts]
+        if spec.from_stage is not None:
+            checks.append((("specialisations", i, "from_stage"), "stage", spec.from_stage))
+    for i, cert in enumerate(fw.certifications):
+        if cert.kind == "certification" and cert.provider is None:
+            yield ("certifications", i, "provider"), "a certification names its provider"
+        if cert.url is not None and not re.fullmatch(r"https?://\S+", cert.url):
+            yield ("certifications", i, "url"), "a web address starting with https:// or http://"
+    for i, action in enumerate(fw.development_actions):
+        for j, level in enumerate(action.levels):
+            message = _level_problem(fw, level)
+            if message:
+                yield ("development_actions", i, "levels", j), message
+    yield from _previous_versions(fw)
     for path, kind, item_id in checks:
         message = _unknown(kind, item_id, fw)
         if message:
@@ -149,6 +165,23 @@ def _references(fw: Framework) -> Iterator[Finding]:
                 yield ("backgrounds", i, "strengths", comp_id), message
     yield from _expectation_levels(fw, "roles", fw.roles)
     yield from _expectation_levels(fw, "exits", fw.exits)
+
+
+def _previous_versions(fw: Framework) -> Iterator[Finding]:
+    """Old ids map onto ids of this version, and an old id is no longer in use."""
+    for i, previous in enumerate(fw.previous_versions):
+        for section, kind in (("competencies", "competency"), ("roles", "role")):
+            mapping: dict[str, str] = getattr(previous, section)
+            for old, new in mapping.items():
+                path: FieldPath = ("previous_versions", i, section, old)
+                if fw.has(kind, old):
+                    yield (
+                        path,
+                        f"{old!r} is still a {kind} id of this version; map only ids that changed",
+                    )
+                message = _unknown(kind, new, fw)
+                if message:
+                    yield path, message
 
 
 def _expectation_levels(

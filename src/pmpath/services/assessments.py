@@ -15,6 +15,7 @@ from typing import Any
 from pmpath.assessment import Rating, SelfAssessment
 from pmpath.errors import AssessmentError, Location, NotFoundError
 from pmpath.framework import Framework
+from pmpath.framework.versions import specialised
 from pmpath.services.guidance import guidance
 from pmpath.services.ladder import graph
 from pmpath.services.models.assessments import (
@@ -62,6 +63,7 @@ class StoredAssessment:
     completed_at: datetime | None
     source: str
     assessment: SelfAssessment
+    framework_version: str
 
 
 class AssessmentService:
@@ -204,7 +206,13 @@ class AssessmentService:
             row.completed_at,
             row.source,
             queries.to_self_assessment(row, self._competency_ids),
+            row.framework_version,
         )
+
+    def _measured_on(self, stored: StoredAssessment) -> str | None:
+        if stored.framework_version == self.framework.version:
+            return None
+        return f"Measured on framework {stored.framework_version}"
 
     # -- reports ---------------------------------------------------------------------------
 
@@ -213,15 +221,20 @@ class AssessmentService:
         profile: str,
         target: str | None = None,
         evidence: Mapping[str, CompetencyEvidence] | None = None,
+        specialisation: str | None = None,
     ) -> LearnerProfile:
         """The newest finished assessment of ``profile``: its ratings and its guidance, with
-        ``evidence`` (per-competency exam evidence) beside the self-ratings."""
+        ``evidence`` (per-competency exam evidence) beside the self-ratings, measured against
+        the roles as they are for people following ``specialisation``."""
         stored = self.latest(profile)
-        found = guidance(self.framework, stored.assessment, target, evidence)
+        ladder = specialised(self.framework, specialisation)
+        found = guidance(ladder, stored.assessment, target, evidence)
         return LearnerProfile(
             profile=stored.profile,
             assessment_id=stored.id,
             assessed_at=_iso(stored.completed_at),
+            framework_version=stored.framework_version,
+            measured_on=self._measured_on(stored),
             ratings={
                 comp_id: RatingDetail(
                     level=rating.level,
@@ -257,6 +270,8 @@ class AssessmentService:
                     id=stored.id,
                     completed_at=_iso(stored.completed_at),
                     source=stored.source,
+                    framework_version=stored.framework_version,
+                    measured_on=self._measured_on(stored),
                     placement=guidance(self.framework, stored.assessment).placement.role,
                     competencies=changes,
                 )

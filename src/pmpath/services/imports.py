@@ -68,7 +68,7 @@ class BankLibrary:
                 raise NotFoundError(
                     f"no bank {bank_id!r}: not the bundled bank or an imported bank"
                 )
-            return stored_banks.load(row)
+            return stored_banks.load(row, self.framework)
 
     def open_local(self, name: str | None) -> Bank:
         """For the command line: a folder or file of Markdown questions when ``name`` is a path

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from pmpath.framework import Exit, Framework, Ladder, LevelChange, Track
 from pmpath.framework.model import Role
+from pmpath.framework.versions import current_role_id
 from pmpath.services.models.ladder import (
     AreaCompetencies,
     BackgroundDetail,
@@ -179,7 +180,8 @@ def _expectation_rows(fw: Framework, node: Role | Exit) -> list[ExpectationRow]:
 def role_detail(fw: Framework, node_id: str) -> RoleDetail | ExitDetail:
     """Everything about one role or exit: duties, expectations, neighbours, stage advice."""
     ladder = Ladder(fw)
-    node = ladder.node(node_id)
+    # An id of an earlier framework version (junior-product-manager) finds its current role.
+    node = ladder.node(current_role_id(fw, node_id) or node_id)
     stage = fw.stage(node.stage)
     expectations = _expectation_rows(fw, node)
     next_steps = [_ref(step) for step in ladder.next_steps(node.id)]

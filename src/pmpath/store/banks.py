@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pmpath.exams.items import Bank
+from pmpath.exams.items import Bank, Item
 from pmpath.exams.serialize import (
     domain_from_json,
     domain_to_json,
@@ -16,6 +17,8 @@ from pmpath.exams.serialize import (
     scenario_from_json,
     scenario_to_json,
 )
+from pmpath.framework import Framework
+from pmpath.framework.versions import current_competency_id
 from pmpath.store.tables import BankItemRow, BankRow
 
 
@@ -48,13 +51,25 @@ def save(session: Session, bank: Bank, name: str, source: str, now: datetime) ->
     return row
 
 
-def load(row: BankRow) -> Bank:
+def load(row: BankRow, framework: Framework | None = None) -> Bank:
+    """The stored bank; with ``framework``, competency ids written against an earlier version
+    of it are read as their current ones (stored items keep the ids they were imported with)."""
+    items = tuple(item_from_json(i.payload) for i in row.items)
+    if framework is not None and framework.previous_versions:
+        items = tuple(_current_ids(item, framework) for item in items)
     return Bank(
         row.id,
         tuple(domain_from_json(d) for d in row.domains),
         tuple(scenario_from_json(s) for s in row.scenarios),
-        tuple(item_from_json(i.payload) for i in row.items),
+        items,
     )
+
+
+def _current_ids(item: Item, framework: Framework) -> Item:
+    current = tuple(
+        dict.fromkeys(current_competency_id(framework, c) or c for c in item.competencies)
+    )
+    return item if current == item.competencies else replace(item, competencies=current)
 
 
 def listing(session: Session) -> list[BankRow]:

@@ -23,7 +23,7 @@ def test_the_written_ladder_file_reads_back_as_the_same_ladder(ladder: Framework
     assert parse_framework(text, "back.yaml") == ladder
     assert text.startswith("# Imported from the CASE package pm.json")
     assert "\n  - id: customer-empathy\n" in text
-    assert "\n      1: Reads support tickets" in text  # levels as numbers, as authors write them
+    assert "\n      1: Takes notes in customer interviews" in text  # levels as numbers, as authors write them
 
 
 def test_competencies_listed_across_areas_keep_their_order(ladder: Framework) -> None:
@@ -40,14 +40,16 @@ def test_competencies_listed_across_areas_keep_their_order(ladder: Framework) ->
 def test_a_behaviour_edited_in_a_case_tool_comes_back(exported: dict[str, Any]) -> None:
     level = exported["CFRubrics"][0]["CFRubricCriteria"][0]["CFRubricCriterionLevels"][1]
     level["description"] = "Talks to customers every week."
-    item = next(i for i in exported["CFItems"] if i["humanCodingScheme"] == "user-research")
-    item["abbreviatedStatement"] = "Customer research"
+    item = next(
+        i for i in exported["CFItems"] if i["humanCodingScheme"] == "market-and-domain-insight"
+    )
+    item["abbreviatedStatement"] = "Market research"
     result = import_package(as_bytes(exported), "edited.json")
     assert result.framework is not None
     assert result.framework.competency("customer-empathy").behaviours[2] == (
         "Talks to customers every week."
     )
-    assert result.framework.competency("user-research").name == "Customer research"
+    assert result.framework.competency("market-and-domain-insight").name == "Market research"
 
 
 def test_the_roles_of_another_ladder_replace_the_extension(ladder: Framework) -> None:

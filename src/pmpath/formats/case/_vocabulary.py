@@ -26,4 +26,5 @@ LADDER_SECTIONS = (
     "development_actions",
     "specialisations",
     "exits",
+    "previous_versions",
 )

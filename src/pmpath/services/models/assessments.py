@@ -52,6 +52,11 @@ class _Rated(Result):
     profile: str
     assessment_id: int
     assessed_at: str | None
+    framework_version: str = Field(description="The framework version it was taken on.")
+    measured_on: str | None = Field(
+        description="'Measured on framework 1.0' when it was taken on an earlier version of "
+        "the framework (its ratings were carried over to the current ids); else null."
+    )
     ratings: dict[str, RatingDetail] = Field(description="Competency id -> the self-rating.")
 
 
@@ -74,6 +79,10 @@ class ProgressEntry(Result):
     id: int
     completed_at: str | None
     source: AssessmentSource
+    framework_version: str
+    measured_on: str | None = Field(
+        description="'Measured on framework 1.0' when taken on an earlier framework version."
+    )
     placement: RoleRef
     competencies: list[CompetencyChange]
 

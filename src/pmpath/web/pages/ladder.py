@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from pmpath.errors import NoPathError
+from pmpath.framework.versions import specialised
 from pmpath.services import ladder as ladder_service
 from pmpath.web.auth import application
 from pmpath.web.deps import App
@@ -41,13 +42,28 @@ def ladder(request: Request, app: App) -> HTMLResponse:
 
 
 @router.get("/roles/{role_id}", response_class=HTMLResponse)
-def role(request: Request, app: App, role_id: str) -> HTMLResponse:
-    fw = app.framework
+def role(
+    request: Request, app: App, role_id: str, specialisation: str | None = None
+) -> HTMLResponse:
+    # The form's "none" option sends an empty value: the ladder as it is.
+    chosen = next((s for s in app.framework.specialisations if s.id == specialisation), None)
+    fw = specialised(app.framework, chosen.id if chosen else None)
     detail = ladder_service.role_detail(fw, role_id)
     return page(
         request,
         "role.html",
-        {"role": detail, "chart": ladder_chart(request, detail.id, here_label="This role")},
+        {
+            "role": detail,
+            "chart": ladder_chart(request, detail.id, here_label="This role"),
+            "specialisations": app.framework.specialisations,
+            "chosen": chosen,
+            "plain": {
+                e.competency: e.level
+                for e in ladder_service.role_detail(app.framework, role_id).expectations
+            }
+            if chosen
+            else {},
+        },
     )
 
 
