@@ -117,6 +117,11 @@ class CalibrationInputError(BankError):
     """Stored or given responses that cannot be calibrated (exit code 2, nothing stored)."""
 
 
+class RaterCalibrationError(PmpathError):
+    """Ratings that cannot calibrate raters: out of scale, repeated, too few for a rater, or
+    not linked; the message names the ratings, raters and people concerned."""
+
+
 class FormatError(PmpathError):
     """A quiz file in a foreign format (GIFT, Moodle XML, Aiken, QTI, CSV) cannot be read."""
 

@@ -125,5 +125,6 @@ def test_a_migrated_assessment_places_and_says_it_was_measured_on_1_0(empty_url:
     profile = service.profile("web-old")
     assert profile.measured_on == "Measured on framework 1.0"
     assert profile.ratings["data-driven-decision-making"].level == 4
-    assert profile.target is not None and profile.target.role.id == "associate-product-manager"
+    assert profile.target is not None
+    assert profile.target.role.id == "associate-product-manager"
     database.dispose()

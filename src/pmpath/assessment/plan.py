@@ -3,10 +3,10 @@
 For each of the top gaps (by impact) the plan picks the framework's development action that
 best fits: it must build the competency; actions for the level the person needs next (one above
 their rating, by the action's ``levels``) come first, then those that consolidate their
-current level, then those that suit the target's or the
-current stage; among those, actions that also build other top gaps, then shorter ones. A certification
-or learning programme that builds the competency at those stages is added when the framework
-has one. Steps are sequenced by the impact of the gap they close, in two lanes (people can
+current level, then those that suit the target's or the current stage; among those, actions
+that also build other top gaps, then shorter ones. A certification or learning programme that
+builds the competency at those stages (the earliest-stage one first) is added when the
+framework has one. Steps are sequenced by the impact of the gap they close, in two lanes (people can
 carry about two development efforts at once next to their job), so the plan's horizon is when
 the last step ends. A career switcher's plan starts with their background's first steps.
 

@@ -23,7 +23,8 @@ def test_the_written_ladder_file_reads_back_as_the_same_ladder(ladder: Framework
     assert parse_framework(text, "back.yaml") == ladder
     assert text.startswith("# Imported from the CASE package pm.json")
     assert "\n  - id: customer-empathy\n" in text
-    assert "\n      1: Takes notes in customer interviews" in text  # levels as numbers, as authors write them
+    # levels as numbers, as authors write them
+    assert "\n      1: Takes notes in customer interviews" in text
 
 
 def test_competencies_listed_across_areas_keep_their_order(ladder: Framework) -> None:
