@@ -6,10 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import DOCS
+from pmpath.framework import bundled_framework_path, load_framework
+from tests.conftest import DOCS, replace_once
 
 Run = Callable[..., Any]
 EXAMPLE = str(DOCS / "examples" / "engineer-answers.yaml")
+#: The interactive assessment asks one question per competency of the bundled ladder.
+COMPETENCIES = len(load_framework(bundled_framework_path()).competencies)
 
 
 def test_assess_from_a_file_places_and_plans(pmpath: Run) -> None:
@@ -41,7 +44,7 @@ def test_profile_shows_the_newest_assessment(pmpath: Run) -> None:
         "confidence": "high",
         "evidence": ["Tech lead of the payments platform for three years"],
     }
-    assert data["target"]["role"]["id"] == "junior-product-manager"
+    assert data["target"]["role"]["id"] == "associate-product-manager"
 
 
 def test_profile_with_a_chosen_target(pmpath: Run) -> None:
@@ -62,7 +65,11 @@ def test_history_shows_progress_between_assessments(pmpath: Run, tmp_path: Path)
     pmpath("assess", "-a", EXAMPLE)
     better = tmp_path / "later.yaml"
     better.write_text(
-        Path(EXAMPLE).read_text().replace("  user-research: 1\n", "  user-research: 3\n")
+        replace_once(
+            Path(EXAMPLE).read_text(),
+            "  customer-empathy: {level: 1,",
+            "  customer-empathy: {level: 3,",
+        )
     )
     pmpath("assess", "-a", str(better))
     out = pmpath("history")
@@ -71,7 +78,7 @@ def test_history_shows_progress_between_assessments(pmpath: Run, tmp_path: Path)
     data = pmpath("history", "--json").json()
     assert len(data["assessments"]) == 2
     research = next(
-        c for c in data["assessments"][1]["competencies"] if c["competency"] == "user-research"
+        c for c in data["assessments"][1]["competencies"] if c["competency"] == "customer-empathy"
     )
     assert (research["previous"], research["level"], research["change"]) == (1, 3, 2)
 
@@ -114,12 +121,12 @@ def test_profile_before_any_assessment_is_bad_input(pmpath: Run) -> None:
 
 def test_interactive_assessment_saves_each_answer(pmpath: Run) -> None:
     # Intake: no current role (Enter), background 1, 5 years, interests 1 and 3;
-    # then for each of the 23 competencies: level 2, confidence medium (Enter), no evidence.
+    # then for each competency: level 2, confidence medium (Enter), no evidence.
     intake = "\n1\n5\n1,3\n"
-    answers = "2\n\n\n" * 23
+    answers = "2\n\n\n" * COMPETENCIES
     out = pmpath("assess", "--profile", "kim", input=intake + answers)
     assert out.exit_code == 0, out.stdout[-2000:]
-    assert "23/23" in out.stdout
+    assert f"{COMPETENCIES}/{COMPETENCIES}" in out.stdout
     data = pmpath("profile", "--profile", "kim", "--json").json()
     assert {r["level"] for r in data["ratings"].values()} == {2}
     assert data["intake"]["background"]["id"] == "software-engineering"
@@ -132,8 +139,9 @@ def test_an_interrupted_interactive_assessment_resumes(pmpath: Run) -> None:
     partial = pmpath("assess", "--profile", "kim", input="\n\n\n\n" + "3\nhigh\nRan a launch\n" * 3)
     assert partial.exit_code != 0
     assert pmpath("history", "--profile", "kim", "--json").json()["assessments"] == []
-    # Resume: yes, then the other 20 answers.
-    out = pmpath("assess", "--profile", "kim", "--json", input="y\n" + "1\n\n\n" * 20)
+    # Resume: yes, then the other answers.
+    rest = "1\n\n\n" * (COMPETENCIES - 3)
+    out = pmpath("assess", "--profile", "kim", "--json", input="y\n" + rest)
     assert out.exit_code == 0, out.stdout[-2000:]
     data = pmpath("profile", "--profile", "kim", "--json").json()
     first = data["ratings"]["customer-empathy"]
@@ -173,7 +181,7 @@ def test_db_status_and_upgrade(pmpath: Run) -> None:
 
 def test_years_in_words_are_asked_again(pmpath: Run) -> None:
     intake = "\n1\nfive\n99\n5\n1,3\n"  # a word, then out of range, then a number
-    out = pmpath("assess", "--profile", "kim", input=intake + "2\n\n\n" * 23)
+    out = pmpath("assess", "--profile", "kim", input=intake + "2\n\n\n" * COMPETENCIES)
     assert out.exit_code == 0, out.stdout[-2000:]
     assert "'five' is not a number" in out.stdout
     assert "Years must be between 0 and 60." in out.stdout

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from pmpath.framework import bundled_framework_path, load_framework
 from tests.conftest import bundled_bank_size
 
 Run = Callable[..., Any]
+FRAMEWORK = load_framework(bundled_framework_path())
 
 
 def test_no_command_shows_the_overview(pmpath: Run) -> None:
@@ -57,14 +59,18 @@ def test_roles_are_grouped_by_stage(pmpath: Run) -> None:
     assert out.stdout.index("Product Coordinator") < out.stdout.index("Senior Product Manager")
     data = pmpath("roles", "--json").json()
     stages = {stage["id"]: [role["id"] for role in stage["roles"]] for stage in data["stages"]}
-    assert stages["executive"] == ["vice-president-of-product", "chief-product-officer"]
+    assert stages["executive"] == [
+        "vice-president-of-product",
+        "distinguished-product-manager",
+        "chief-product-officer",
+    ]
     assert stages["beyond-product"] == [
         "general-management",
         "startup-founder",
         "venture-capital",
         "consulting-advisory",
     ]
-    assert data["framework"]["counts"]["roles"] == 12
+    assert data["framework"]["counts"]["roles"] == len(FRAMEWORK.roles)
 
 
 def test_role_shows_duties_expectations_and_next_steps(pmpath: Run) -> None:
@@ -95,13 +101,13 @@ def test_role_shows_duties_expectations_and_next_steps(pmpath: Run) -> None:
         "competency": "strategic-thinking",
         "name": "Strategic thinking",
         "area": "strategy",
-        "level": 5,
-        "level_name": "Expert",
+        "level": 4,
+        "level_name": "Advanced",
         "weight": 2.0,
         "must_have": True,
         "behaviour": strategic["behaviour"],
     }
-    assert len(data["expectations"]) == 23
+    assert len(data["expectations"]) == len(FRAMEWORK.competencies)
     assert [p["id"] for p in data["previous"]] == ["senior-product-manager"]
 
 
@@ -173,7 +179,7 @@ def test_diff_between_two_roles(pmpath: Run) -> None:
     out = pmpath("diff", "senior-product-manager", "group-product-manager")
     assert out.exit_code == 0
     assert "Rising expectations" in out.stdout
-    assert "Mentorship and team development" in out.stdout
+    assert "Leadership and mentorship" in out.stdout
     data = pmpath("diff", "senior-product-manager", "group-product-manager", "--json").json()
     assert set(data) == {
         "from",
@@ -187,12 +193,12 @@ def test_diff_between_two_roles(pmpath: Run) -> None:
     leadership = next(c for c in data["rising"] if c["competency"] == "leadership")
     assert leadership == {
         "competency": "leadership",
-        "name": "Leadership",
+        "name": "Leadership and mentorship",
         "from": 3,
         "to": 4,
         "delta": 1,
     }
-    assert data["new_must_haves"] == ["leadership", "mentorship-and-team-development"]
+    assert data["new_must_haves"] == ["leadership", "organisational-leadership"]
 
 
 def test_stages_show_the_preparation_advice(pmpath: Run) -> None:
@@ -216,7 +222,7 @@ def test_competencies_show_the_scale_and_behaviours(pmpath: Run) -> None:
         "Expert",
     ]
     comps = [c for area in data["areas"] for c in area["competencies"]]
-    assert len(comps) == 23
+    assert len(comps) == len(FRAMEWORK.competencies)
     assert all(list(c["behaviours"]) == ["1", "2", "3", "4", "5"] for c in comps)
 
 
@@ -249,20 +255,21 @@ def test_unknown_background_is_bad_input(pmpath: Run) -> None:
 
 def test_certifications_with_filters(pmpath: Run) -> None:
     every = pmpath("certifications", "--json").json()["certifications"]
-    assert len(every) == 15
+    assert len(every) == len(FRAMEWORK.certifications)
     entry = pmpath("certifications", "--stage", "entry", "--json").json()["certifications"]
     assert "certified-scrummaster" in {c["id"] for c in entry}
     assert all("entry" in c["stages"] for c in entry)
-    agile = pmpath("certifications", "--competency", "agile-delivery", "--json").json()
-    assert all("agile-delivery" in c["builds"] for c in agile["certifications"])
+    delivery = pmpath("certifications", "--competency", "execution-excellence", "--json").json()
+    assert delivery["certifications"]
+    assert all("execution-excellence" in c["builds"] for c in delivery["certifications"])
     assert pmpath("certifications").exit_code == 0
     assert pmpath("certifications", "--stage", "nowhere").exit_code == 2
 
 
 def test_actions_specialisations_and_exits(pmpath: Run) -> None:
-    actions = pmpath("actions", "--competency", "user-research", "--json").json()
+    actions = pmpath("actions", "--competency", "customer-empathy", "--json").json()
     assert actions["development_actions"]
-    assert all("user-research" in a["competencies"] for a in actions["development_actions"])
+    assert all("customer-empathy" in a["competencies"] for a in actions["development_actions"])
     specs = pmpath("specialisations", "--json").json()
     assert {s["id"] for s in specs["specialisations"]} >= {"growth", "technical", "user-research"}
     exits = pmpath("exits", "--json").json()
@@ -358,3 +365,11 @@ def test_bank_list_lists_banks_and_bank_items_their_items(pmpath: Run) -> None:
     old = pmpath("bank", "all", "--json")  # the old name still works, with a note
     assert old.json()["bundled"] == "pm-core"
     assert "now `pmpath bank list`" in old.stderr
+
+
+def test_filters_accept_the_ids_of_framework_1_0(pmpath: Run) -> None:
+    # user-research was merged into customer-empathy in framework 2.0 (#17).
+    old = pmpath("actions", "--competency", "user-research", "--json")
+    new = pmpath("actions", "--competency", "customer-empathy", "--json")
+    assert old.exit_code == 0
+    assert old.stdout == new.stdout

@@ -32,7 +32,7 @@ def wide(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_actions_name_what_they_build(pmpath: Run) -> None:
     out = pmpath("actions").stdout
-    assert "Customer empathy, Prioritisation" in said(out)
+    assert "Customer empathy and user research, Prioritisation and roadmapping" in said(out)
     assert "Cross-functional work" in out
     assert [c for c in COMPETENCY_IDS if c in out] == []
 
@@ -49,7 +49,7 @@ def test_roles_name_their_tracks_and_next_roles(pmpath: Run) -> None:
     assert "Individual contributor" in said(out)
     assert "│ individual-contributor " not in out  # the Track column (summaries may say it)
     data = pmpath("roles", "--json").json()
-    assert data["stages"][0]["roles"][0]["next"][0] == "junior-product-manager"  # ids in JSON
+    assert data["stages"][0]["roles"][0]["next"][0] == "associate-product-manager"  # ids in JSON
 
 
 def test_exam_list_names_its_levels(pmpath: Run) -> None:
@@ -61,7 +61,7 @@ def test_exam_list_names_its_levels(pmpath: Run) -> None:
 def test_the_plan_names_kinds_and_competencies(pmpath: Run) -> None:
     pmpath("assess", "-a", EXAMPLE)
     out = pmpath("plan").stdout
-    assert "Market and competitive insight" in said(out)
+    assert "Market and domain insight" in said(out)
     assert "Learning programme" in said(out)
     assert [c for c in COMPETENCY_IDS if c in out] == []
     assert "learning-programme" not in out

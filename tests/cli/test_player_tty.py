@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from pmpath.framework import bundled_framework_path, load_framework
+
 pexpect = pytest.importorskip("pexpect", reason="pexpect drives the pseudo-terminal")
 
 PMPATH = Path(sys.executable).with_name("pmpath")
@@ -75,7 +77,11 @@ def test_ctrl_c_in_the_self_assessment_says_what_is_saved(tmp_path: Path) -> Non
         child.sendline(answer)
     child.expect(r"Which describes you best\?")  # the second competency
     child.sendintr()
-    child.expect(r"\r\n1 of 23 answers saved\. Resume with: pmpath resume assessment --profile kim")
+    competencies = len(load_framework(bundled_framework_path()).competencies)
+    child.expect(
+        rf"\r\n1 of {competencies} answers saved\. "
+        r"Resume with: pmpath resume assessment --profile kim"
+    )
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

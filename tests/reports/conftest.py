@@ -1,7 +1,8 @@
 """The sample report data: what ``pmpath report --json`` prints for a realistic profile.
 
-Its ladder is the bundled framework's (12 roles, 4 exits), so the ladder chart is drawn on
-the real thing.
+It was made by ``pmpath report --json`` from a self-assessment on the bundled framework 2.0
+(the exam readiness the interfaces add left out), so its competencies and its ladder (every
+role and exit) are the real thing.
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ from typing import Any
 
 import pytest
 
+from pmpath.framework import Framework, bundled_framework_path, load_framework
+
 SAMPLE = Path(__file__).with_name("sample_report.json")
 
 #: Text that breaks a page if it is not escaped.
 HOSTILE = "<script>alert('x')</script> R&D \"quoted\" <b>bold</b>"
+
+
+#: The framework the sample was made on.
+BUNDLED: Framework = load_framework(bundled_framework_path())
 
 
 def load_sample() -> dict[str, Any]:

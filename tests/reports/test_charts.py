@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from pmpath.reports import ladder_svg, radar_svg
-from tests.reports.conftest import HOSTILE
+from tests.reports.conftest import BUNDLED, HOSTILE
 
 
 def parse(svg: str) -> ET.Element:
@@ -56,7 +56,7 @@ def test_radar_has_one_axis_label_per_competency(sample: dict[str, Any]) -> None
 
     labels = groups(root, "axis-label")
 
-    assert len(labels) == len(sample["gaps"]) == 23
+    assert len(labels) == len(sample["gaps"]) == len(BUNDLED.competencies)
     # Each label names its competency in full (the levels follow it: test_chart_access).
     for label, gap in zip(labels, sample["gaps"], strict=True):
         assert text_of(label).startswith(gap["name"] + " ")
@@ -76,7 +76,7 @@ def test_radar_is_labelled_for_screen_readers(sample: dict[str, Any]) -> None:
     root = parse(radar(sample["gaps"]))
 
     assert root.get("role") == "img"
-    assert "23 competencies" in root.get("aria-label", "")
+    assert f"{len(sample['gaps'])} competencies" in root.get("aria-label", "")
     assert root.find("title") is not None
     assert root.findtext("title") == root.get("aria-label")
 
@@ -95,7 +95,7 @@ def test_ladder_names_every_role_and_exit(sample: dict[str, Any]) -> None:
 
     names = {g.get("data-id"): text_of(g) for g in groups(root, "node-name")}
 
-    assert len(roles) == 16  # the bundled ladder: 12 roles and 4 exits
+    assert len(roles) == len(BUNDLED.roles) + len(BUNDLED.exits)  # the whole bundled ladder
     assert names == {role["id"]: role["name"] for role in roles}
 
 
@@ -105,16 +105,16 @@ def test_ladder_marks_you_are_here_on_the_placement_role(sample: dict[str, Any])
     here = [g.get("data-id") for g in groups(root, "here")]
     badges = {text_of(g): g.get("data-for") for g in groups(root, "badge")}
 
-    assert here == ["junior-product-manager"]
-    assert badges["You are here"] == "junior-product-manager"
+    assert here == ["junior-product-analyst"]
+    assert badges["You are here"] == "junior-product-analyst"
     assert badges["Target"] == "associate-product-manager"
 
 
 def test_ladder_highlights_the_path_and_only_the_path(sample: dict[str, Any]) -> None:
     sample["target"]["path"] = [
-        {"id": "junior-product-manager"},
+        {"id": "junior-product-analyst"},
+        {"id": "associate-product-manager"},
         {"id": "product-manager"},
-        {"id": "senior-product-manager"},
     ]
     root = parse(ladder(sample))
 
@@ -122,12 +122,12 @@ def test_ladder_highlights_the_path_and_only_the_path(sample: dict[str, Any]) ->
     states = {g.get("data-id"): g.get("class") for g in groups(root, "node")}
 
     assert on_path == [
-        ("junior-product-manager", "product-manager"),
-        ("product-manager", "senior-product-manager"),
+        ("junior-product-analyst", "associate-product-manager"),
+        ("associate-product-manager", "product-manager"),
     ]
-    assert states["product-manager"] == "node path"
-    assert states["senior-product-manager"] == "node target"
-    assert states["associate-product-manager"] == "node role"
+    assert states["associate-product-manager"] == "node path"
+    assert states["product-manager"] == "node target"
+    assert states["product-operations-manager"] == "node role"
     assert states["startup-founder"] == "node exit"
     assert len(groups(root, "edge")) == len(sample["ladder"]["edges"])
 
@@ -183,9 +183,9 @@ def test_ladder_escapes_hostile_ids_and_names(sample: dict[str, Any]) -> None:
     stage = sample["ladder"]["stages"][0]
     stage["name"] = HOSTILE
     stage["roles"].append({"id": hostile_id, "name": HOSTILE, "kind": "role", "track": "both"})
-    sample["ladder"]["edges"].append([hostile_id, "junior-product-manager"])
+    sample["ladder"]["edges"].append([hostile_id, "junior-product-analyst"])
 
-    svg = ladder_svg(sample["ladder"], hostile_id, [hostile_id, "junior-product-manager"])
+    svg = ladder_svg(sample["ladder"], hostile_id, [hostile_id, "junior-product-analyst"])
 
     assert "<script" not in svg
     assert "<b>" not in svg

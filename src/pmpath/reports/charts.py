@@ -134,8 +134,10 @@ def radar_svg(
             group(line + markers, "radar", f"series-{key}", css_class="series", data_series=key)
         )
 
+    # Four lines, so a long competency name is shown whole ("Analytical thinking and
+    # data-driven decisions" needs four at this width; three cut it with an ellipsis).
     texts = [
-        f"{wrap_text(label, width=14, max_lines=3)}\n{profile[index]:g} → {target[index]:g}"
+        f"{wrap_text(label, width=14, max_lines=4)}\n{profile[index]:g} → {target[index]:g}"
         for index, label in enumerate(labels)
     ]
     radii, lowest = _label_radii(angles, texts, ring)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from pmpath.framework import Exit, Framework, Ladder, LevelChange, Track
 from pmpath.framework.model import Role
-from pmpath.framework.versions import current_role_id
+from pmpath.framework.versions import current_competency_id, current_role_id
 from pmpath.services.models.ladder import (
     AreaCompetencies,
     BackgroundDetail,
@@ -325,6 +325,8 @@ def _wanted(
     if stage is not None:
         fw.stage(stage)
     if competency is not None:
+        # An id of an earlier framework version (user-research) filters by its replacement.
+        competency = current_competency_id(fw, competency) or competency
         fw.competency(competency)
 
     def wanted(stages: list[str], competencies: list[str]) -> bool:
