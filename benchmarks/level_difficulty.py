@@ -70,6 +70,8 @@ def guess_floor(item: Item) -> float:
     if item.type is ItemType.MATCHING:
         lefts = sum(1 for pair in item.pairs if pair.left is not None)
         return float(n**-lefts) if n else 0.0
+    if item.type is ItemType.GAP:
+        return math.prod(1 / len(item.offered(gap)) for gap in item.gaps)  # a pick per gap
     return 0.0  # numeric and short answers are typed
 
 

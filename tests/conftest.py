@@ -122,7 +122,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with database.transaction() as session:
         tables = (
             "profiles, assessments, ratings, attempts, responses, review_cards, banks, "
-            "bank_items, users, sessions, api_tokens, login_failures, sign_ups, irt_parameter_sets"
+            "bank_items, users, sessions, api_tokens, login_failures, sign_ups, "
+            "irt_parameter_sets, organisations, teams, invitations, access_log"
         )
         session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     database.dispose()
@@ -176,6 +177,7 @@ def assert_no_answers_revealed(questions: Sequence[BaseModel | dict[str, Any]]) 
         "options",
         "lefts",
         "unit",
+        "gaps",  # a gap item's gaps: each its number and the options it offers, never its key
         "response",
         "flagged",
         "due",
@@ -185,6 +187,7 @@ def assert_no_answers_revealed(questions: Sequence[BaseModel | dict[str, Any]]) 
         question = shape.model_dump(mode="json") if isinstance(shape, BaseModel) else shape
         assert set(question) <= shown, set(question) - shown
         assert all(set(option) == {"id", "text"} for option in question["options"])
+        assert all(set(gap) == {"number", "choices"} for gap in question.get("gaps", []))
 
 
 def as_shown(item: Any, question: BaseModel | dict[str, Any], response: Any) -> Any:

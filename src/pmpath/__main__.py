@@ -1,5 +1,5 @@
-"""``python -m pmpath`` runs the command line."""
+"""``python -m pmpath`` runs the command line, as the ``pmpath`` console script does."""
 
-from pmpath.cli.app import main
+from pmpath.cli.replay import main
 
 main()

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pmpath.services.models.exams import ExamCatalogue
     from pmpath.services.psychometrics import PsychometricsService
     from pmpath.services.schema import SchemaService
+    from pmpath.services.teams import TeamService
     from pmpath.store import Database
 
 T = TypeVar("T")
@@ -103,6 +104,20 @@ class Pmpath:
         from pmpath.services.assessments import AssessmentService
 
         return AssessmentService(self.database, self.framework, self.clock)
+
+    @cached_property
+    def teams(self) -> TeamService:
+        """Organisations, teams, invitations (emailed when SMTP is configured) and privacy."""
+        from pmpath.services.mail import Mailer
+        from pmpath.services.teams import TeamService
+
+        return TeamService(
+            self.database,
+            self.framework,
+            self.assessments,
+            self.clock,
+            Mailer.from_settings(self.settings),
+        )
 
     @cached_property
     def banks(self) -> BankLibrary:
@@ -249,3 +264,21 @@ def _cached(kind: str, sources: list[Path], build: Callable[[], T]) -> T:
     from pmpath.contentcache import cached
 
     return cached(kind, sources, build)
+
+
+def sqlite_database_file(given: str | None = None) -> str | None:
+    """The file of the database pmpath opens (``given``, else ``PMPATH_DATABASE_URL``, else the
+    default) when it is a SQLite file, as an absolute path; else None (PostgreSQL, memory)."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    from pmpath.store.database import database_url
+
+    try:
+        url = make_url(database_url(given))
+    except Exception:  # not a URL at all: the command that opens it says so itself
+        return None
+    if url.get_backend_name() != "sqlite" or url.query or url.database in (None, "", ":memory:"):
+        return None
+    return os.path.abspath(url.database)

@@ -106,6 +106,10 @@ class AttemptError(PmpathError):
     """An exam attempt cannot take this action (finished, out of time, not the learner's)."""
 
 
+class InvitationError(PmpathError):
+    """An invitation that can no longer be accepted: used already, or expired."""
+
+
 class CalibrationError(PmpathError, ValueError):
     """Responses cannot be calibrated; the message names the row, item and reason.
 

@@ -48,6 +48,19 @@ class Settings(BaseModel):
     #: behind a load balancer the same value; None: a random key per process, so a message
     #: may be lost when the next request reaches another process.
     secret_key: SecretStr | None = None
+    #: The site's address as people reach it (e.g. https://pmpath.example.org), for links in
+    #: emails; None: the address of the request that sent the email.
+    public_url: str | None = None
+    #: The SMTP server invitations are emailed through; None: invitations are links only.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    #: The sender address of pmpath's emails.
+    smtp_from: str = "pmpath@localhost"
+    #: Upgrade the connection with STARTTLS before sending (and before signing in).
+    smtp_starttls: bool = False
+    #: Credentials for servers that ask for them; both or neither.
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
 
     @model_validator(mode="before")
     @classmethod

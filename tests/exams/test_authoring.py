@@ -32,8 +32,9 @@ def test_the_documented_example_loads_every_type(bank_text: str, fw: Framework) 
         ItemType.ORDERING,
         ItemType.MATCHING,
         ItemType.SHORT_ANSWER,
+        ItemType.GAP,
     ]
-    single, numeric, true_false, multiple, ordering, matching, short = bank.items
+    single, numeric, true_false, multiple, ordering, matching, short, gap = bank.items
     assert single.key_ids == ("b",)
     assert single.scenario == "onboarding-drop"
     assert single.option("a").rationale.startswith("The screen did not change")
@@ -55,6 +56,11 @@ def test_the_documented_example_loads_every_type(bank_text: str, fw: Framework) 
         None: "d",
     }
     assert short.accepted == ("Definition of Done", "DoD")
+    assert [(g.number, gap.option(g.key_id).text) for g in gap.gaps] == [
+        (1, "Sprint Planning"),
+        (2, "Sprint Review"),
+        (3, "Sprint Retrospective"),
+    ]
     assert bank.scenarios[0].text.startswith("A budgeting app")
     assert bank.domains[0].summary == "A small domain that shows every item type."
 
@@ -63,7 +69,7 @@ def test_a_folder_is_a_bank(tmp_path: Path, bank_text: str, fw: Framework) -> No
     (tmp_path / "one.md").write_text(bank_text, encoding="utf-8")
     bank = load_bank(tmp_path, fw)
     assert bank.id == tmp_path.name
-    assert len(bank.items) == 7
+    assert len(bank.items) == 8
 
 
 def test_two_keys_in_a_single_answer_item(bank_text: str, fw: Framework) -> None:

@@ -74,5 +74,6 @@ def test_the_chance_of_a_blind_guess_by_item_type(
             "sample-005": 1 / 24,  # ordering of four steps
             "sample-006": 1 / 64,  # three lefts over four rights
             "sample-007": 0.0,  # short answer: typed
+            "sample-008": 1 / 64,  # three gaps, each offering the same four choices
         }
     )

@@ -19,7 +19,7 @@ from pmpath.framework import Framework
 from pmpath.services.banks import bundled_bank_path
 from tests.conftest import DOCS, line_number
 
-SAMPLE_IDS = [f"sample-{n:03d}" for n in range(1, 8)]
+SAMPLE_IDS = [f"sample-{n:03d}" for n in range(1, 9)]
 
 
 def entry(item: str, reviewer: str = "R1", day: str = "2026-12-07", found: str = "ok") -> str:
@@ -209,8 +209,8 @@ def test_a_date_that_is_no_day_in_an_items_front_matter_is_located(
     from pmpath.exams.authoring import parse_bank
 
     text = bank_text.replace(
-        "difficulty: 2\ncompetencies: [analytical-thinking]\nscenario",
-        ("difficulty: 2026-13-01\ncompetencies: [analytical-thinking]\nscenario"),
+        "difficulty: 2\ncompetencies: [data-driven-decision-making]\nscenario",
+        ("difficulty: 2026-13-01\ncompetencies: [data-driven-decision-making]\nscenario"),
         1,
     )
     with pytest.raises(BankError) as caught:
@@ -233,8 +233,8 @@ def test_lint_warns_about_the_items_without_a_review(
     assert finding.severity == "warning"
     assert finding.location.file is None  # about the whole bank
     assert finding.message == (
-        "5 of 7 items have no entry in the review record (reviews/*.yaml): "
-        "sample-002, sample-004, sample-005, sample-006, sample-007"
+        "6 of 8 items have no entry in the review record (reviews/*.yaml): "
+        "sample-002, sample-004, sample-005, sample-006, sample-007, sample-008"
     )
 
 
@@ -267,7 +267,7 @@ def test_an_empty_record_warns_about_every_item(
 ) -> None:
     bank = load_bank(bank_folder(tmp_path, bank_text, "# nothing yet\n"), fw)
     [message] = coverage_findings(bank)
-    assert message.startswith("7 of 7 items have no entry")
+    assert message.startswith("8 of 8 items have no entry")
 
 
 def test_coverage_counts_an_item_once_and_keeps_its_latest_verdict(
@@ -282,10 +282,10 @@ def test_coverage_counts_an_item_once_and_keeps_its_latest_verdict(
     bank = load_bank(bank_folder(tmp_path, bank_text, record), fw)
     assert bank.reviews is not None
     record_coverage = coverage(bank.items, bank.reviews)
-    assert (record_coverage.items, record_coverage.reviewed) == (7, 2)
+    assert (record_coverage.items, record_coverage.reviewed) == (8, 2)
     assert record_coverage.latest_found == {"ok": 1, "minor": 1}
     assert record_coverage.unreviewed == tuple(SAMPLE_IDS[2:])
-    assert record_coverage.by_domain == {"sample-domain": (7, 2)}
+    assert record_coverage.by_domain == {"sample-domain": (8, 2)}
     assert record_coverage.reviewers == ("R2", "R13")
 
 
@@ -296,13 +296,13 @@ def test_bank_lint_shows_the_coverage(pmpath: Any, tmp_path: Path, bank_text: st
     folder = bank_folder(tmp_path, bank_text, entry("sample-001") + entry("sample-002", "R2"))
     out = pmpath("bank", "lint", str(folder))
     assert out.exit_code == 0, out.stderr
-    assert "whole bank: warning review-coverage: 5 of 7 items have no entry" in out.stdout
-    assert "Review record: 2 of 7 items reviewed (29%), 2 entries by 2 reviewers." in out.stdout
+    assert "whole bank: warning review-coverage: 6 of 8 items have no entry" in out.stdout
+    assert "Review record: 2 of 8 items reviewed (25%), 2 entries by 2 reviewers." in out.stdout
     data = pmpath("bank", "lint", str(folder), "--json").json()
     assert data["reviews"]["reviewed"] == 2
-    assert data["reviews"]["share"] == 0.286
+    assert data["reviews"]["share"] == 0.25
     assert data["reviews"]["unreviewed"] == SAMPLE_IDS[2:]
-    assert data["reviews"]["domains"] == [{"id": "sample-domain", "items": 7, "reviewed": 2}]
+    assert data["reviews"]["domains"] == [{"id": "sample-domain", "items": 8, "reviewed": 2}]
     assert data["reviews"]["latest_found"] == {"ok": 2}
 
 

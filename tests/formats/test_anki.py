@@ -17,6 +17,7 @@ from pmpath.formats.mapping import bank_to_quiz
 from pmpath.formats.quiz import (
     Answer,
     Attachment,
+    GapChoice,
     MatchPair,
     QType,
     QuizQuestion,
@@ -400,6 +401,10 @@ QUESTIONS = st.builds(
     ),
     pairs=st.lists(st.builds(MatchPair, TEXTS, st.text(max_size=10)), max_size=3),
     order=st.lists(TEXTS, max_size=3),
+    choices=st.lists(
+        st.builds(GapChoice, TEXTS, st.integers(1, 3), st.booleans(), st.none() | TEXTS),
+        max_size=4,
+    ),
     tags=st.lists(st.text(max_size=10), max_size=3),
     category=st.none() | st.text(max_size=20),
     attachments=st.lists(

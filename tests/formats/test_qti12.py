@@ -865,4 +865,6 @@ def test_the_writer_writes_every_question_of_any_shape_readably(
     questions: list[QuizQuestion],
 ) -> None:
     data, _ = qti12.write(questions)
-    assert len(qti12.read(data, "w.zip").questions) == len(questions)
+    # Gaps questions are left out (with a warning): the writer has no form for them yet.
+    written = [question for question in questions if question.type is not QType.GAPS]
+    assert len(qti12.read(data, "w.zip").questions) == len(written)

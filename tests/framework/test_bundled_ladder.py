@@ -269,3 +269,17 @@ def test_no_long_passage_is_copied_from_the_seed(fw: Framework) -> None:
         if tuple(text[i : i + 12]) in seed_runs
     ]
     assert copied == []
+
+
+def test_the_documented_expected_totals_are_the_files(fw: Framework) -> None:
+    """docs/framework-format.md gives each role's 2.0 total; it must say what the file says."""
+    import re
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "framework-format.md").read_text(
+        encoding="utf-8"
+    )
+    documented = {
+        name: int(total)
+        for name, total in re.findall(r"^\| ([A-Z][^|]+?) \| [^|]+ \| (\d+) \(mean", docs, re.M)
+    }
+    assert documented == {role.name: _total(fw, role.id) for role in fw.roles}

@@ -82,8 +82,9 @@ def test_sign_up_assess_and_read_the_plan_and_report(browser: Browser, server: s
     page.goto(f"{server}/assess")
     page.get_by_label("The career you come from").select_option("design")
     page.get_by_role("button", name="Start").click()
-    for number in range(1, 24):
-        expect(page.get_by_text(f"Step {number} of 23")).to_be_visible()
+    steps = len(CONTEXTS[server].framework.competencies)
+    for number in range(1, steps + 1):
+        expect(page.get_by_text(f"Step {number} of {steps}")).to_be_visible()
         if number == 1:
             shot(page, "journey-assess-question")
         page.get_by_label("3 · Proficient", exact=False).check()

@@ -338,15 +338,32 @@ def test_the_diff_page_names_levels_and_says_which_way_they_move(client: TestCli
 
 def test_certifications_show_names_not_ids(client: TestClient) -> None:
     html = client.get("/certifications").text
-    assert "agile-delivery" not in html
+    assert "execution-excellence" not in html
     assert 'data-label="Suits">Entry level, Early career<' in html
     assert 'data-label="Kind">Learning programme<' in html
+    # "leadership" is the id of a competency and of a stage: each column names its own.
+    assert 'data-label="Builds">Leadership and mentorship, Organisational leadership<' in html
+    assert 'data-label="Suits">Senior, Product leadership, Executive<' in html
 
 
 def test_a_role_page_names_its_track_in_words(client: TestClient) -> None:
     html = client.get("/roles/senior-product-manager").text
     meta = html.split('<p class="meta">', 1)[1].split("</p>", 1)[0]
-    assert meta == "Senior · Individual-contributor or people-leader track"
+    assert meta == (
+        "Senior · Individual-contributor or people-leader track"
+        " · also called Senior PM, Product Manager III"
+    )
+
+
+def test_the_ladder_cards_name_each_track_in_words(client: TestClient) -> None:
+    html = client.get("/ladder").text
+    tracks = re.findall(r'<li class="card">\s*<h3>.*?</h3>\s*<p class="meta">([^<]*)</p>', html)
+    assert set(tracks) == {
+        "Individual-contributor or people-leader track",
+        "Individual-contributor track",
+        "People-leader track",
+        "Beyond product",
+    }
 
 
 def test_the_header_marks_the_section_being_read(client: TestClient) -> None:

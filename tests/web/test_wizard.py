@@ -12,11 +12,13 @@ from playwright.sync_api import expect, sync_playwright
 
 from pmpath.app import Pmpath
 from pmpath.assessment import Confidence
+from pmpath.framework import bundled_framework_path, load_framework
 from pmpath.settings import Settings
 from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium, serve
 from tests.web.conftest import PASSWORD, profile_of, sign_up
 
-TOTAL = 23
+#: The wizard's steps: one per competency of the bundled ladder.
+TOTAL = len(load_framework(bundled_framework_path()).competencies)
 
 
 def start(client: TestClient, csrf: str, **intake: str | list[str]) -> int:
@@ -72,9 +74,9 @@ def test_each_step_shows_where_it_is_with_a_progress_bar(client: TestClient) -> 
     assessment = start(client, csrf)
     answer_steps(client, csrf, assessment, 4)
     fifth = step(client, assessment, 5)
-    assert "Step 5 of 23" in fifth
+    assert f"Step 5 of {TOTAL}" in fifth
     assert f'<progress max="{TOTAL}" value="5"' in fifth
-    assert re.search(r"<title>[^<]*step 5 of 23[^<]*</title>", fifth)
+    assert re.search(rf"<title>[^<]*step 5 of {TOTAL}[^<]*</title>", fifth)
 
 
 def test_the_first_step_goes_back_to_the_intake_and_the_others_back_a_step(
@@ -183,7 +185,7 @@ def test_steps_are_taken_in_order(client: TestClient) -> None:
     assert ahead.status_code == 303
     assert ahead.headers["location"] == f"/assess/{assessment}/step/3"
     assert client.get(f"/assess/{assessment}/step/0").status_code == 404
-    assert client.get(f"/assess/{assessment}/step/24").status_code == 404
+    assert client.get(f"/assess/{assessment}/step/{TOTAL + 1}").status_code == 404
 
 
 def test_visiting_assess_again_offers_to_continue_where_it_was_left(client: TestClient) -> None:
@@ -194,11 +196,11 @@ def test_visiting_assess_again_offers_to_continue_where_it_was_left(client: Test
     assert offer.status_code == 200
     assert (
         f'<a class="button" href="/assess/{assessment}/step/7">'
-        "Continue where you left off (step 7 of 23)</a>"
+        f"Continue where you left off (step 7 of {TOTAL})</a>"
     ) in offer.text
-    assert "answered 6 of 23" in offer.text
+    assert f"answered 6 of {TOTAL}" in offer.text
     assert 'href="/assess/new">Start over</a>' in offer.text
-    assert "Step 7 of 23" in client.get(f"/assess/{assessment}").text
+    assert f"Step 7 of {TOTAL}" in client.get(f"/assess/{assessment}").text
 
 
 def test_starting_over_fills_in_the_earlier_intake_and_begins_a_new_assessment(
@@ -213,7 +215,7 @@ def test_starting_over_fills_in_the_earlier_intake_and_begins_a_new_assessment(
     assert re.search(r'id="interest-customer-problems"[^>]*checked', again)
     second = start(client, csrf, background="design")
     assert second != first
-    assert "Step 1 of 23" in client.get(f"/assess/{second}").text
+    assert f"Step 1 of {TOTAL}" in client.get(f"/assess/{second}").text
     assert stored(context, "ana@example.org") == {}
     # The one left behind is no longer the one to continue.
     assert client.get(f"/assess/{first}/step/1").status_code == 404
@@ -226,8 +228,8 @@ def test_the_last_step_leads_to_finishing_with_a_way_back(client: TestClient) ->
     assert len(set(ids)) == TOTAL
     done = client.get(f"/assess/{assessment}").text
     assert "Every competency answered" in done
-    assert f'href="/assess/{assessment}/step/23">Back</a>' in done
-    last = step(client, assessment, 23)
+    assert f'href="/assess/{assessment}/step/{TOTAL}">Back</a>' in done
+    last = step(client, assessment, TOTAL)
     assert re.search(r'id="level-2"[^>]*checked', last)
     offer = client.get("/assess").text
     assert "Continue where you left off (finish)" in offer
@@ -259,20 +261,20 @@ def test_back_works_without_javascript_and_nothing_scrolls_sideways_on_a_phone(
         page.locator("form.stack button[type=submit]").click()
         page.goto(f"{base}/assess")
         page.get_by_role("button", name="Start").click()
-        expect(page.get_by_text("Step 1 of 23")).to_be_visible()
+        expect(page.get_by_text(f"Step 1 of {TOTAL}")).to_be_visible()
         page.locator("#level-3").check()
         page.get_by_role("button", name="Save and continue").click()
-        expect(page.get_by_text("Step 2 of 23")).to_be_visible()
+        expect(page.get_by_text(f"Step 2 of {TOTAL}")).to_be_visible()
         page.locator("#level-4").check()
         page.get_by_role("button", name="Back").click()
         # Back on step 1 with the saved answer selected; the pick on step 2 was kept.
-        expect(page.get_by_text("Step 1 of 23")).to_be_visible()
+        expect(page.get_by_text(f"Step 1 of {TOTAL}")).to_be_visible()
         expect(page.locator("#level-3")).to_be_checked()
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= 390, f"the wizard is {wide} px wide on a 390 px screen"
         page.locator("#level-1").check()
         page.get_by_role("button", name="Save and continue").click()
-        expect(page.get_by_text("Step 2 of 23")).to_be_visible()
+        expect(page.get_by_text(f"Step 2 of {TOTAL}")).to_be_visible()
         expect(page.locator("#level-4")).to_be_checked()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / "wizard-back-390.png", full_page=True)

@@ -28,6 +28,9 @@ def letters_help(question: QuestionView) -> str:
         "matching": "for each left-hand item, a letter, e.g. "
         + ",".join(LETTERS[: len(question.lefts)]),
         "short-answer": "a word or short phrase",
+        "gap": "for each gap, a letter, e.g. "
+        + ",".join(LETTERS[: len(question.gaps)])
+        + " (- leaves a gap empty)",
     }[kind]
 
 
@@ -57,6 +60,8 @@ def parse(question: QuestionView, typed: str) -> LearnerResponse:
         if not text:
             raise PmpathError("type an answer")
         return text
+    if kind == "gap":
+        return _gaps(question, ids, text)
     picked = [_option(ids, part) for part in text.replace(" ", ",").split(",") if part]
     if kind in ("single", "true-false"):
         if len(picked) != 1:
@@ -72,6 +77,23 @@ def parse(question: QuestionView, typed: str) -> LearnerResponse:
     if len(picked) != len(lefts):
         raise PmpathError(f"give {len(lefts)} letters, one for each left-hand item")
     return dict(zip(lefts, picked, strict=True))
+
+
+def _gaps(question: QuestionView, ids: list[str], text: str) -> dict[str, str]:
+    """A letter for each gap in order ("B,D,-"); "-" leaves a gap empty."""
+    parts = [part for part in text.replace(" ", ",").split(",") if part]
+    if len(parts) != len(question.gaps):
+        raise PmpathError(f"give {len(question.gaps)} letters, one for each gap (- for none)")
+    filled: dict[str, str] = {}
+    for gap, part in zip(question.gaps, parts, strict=True):
+        if part == "-":
+            continue
+        choice = _option(ids, part)
+        if choice not in gap.choices:
+            offered = ", ".join(LETTERS[ids.index(c)] for c in gap.choices)
+            raise PmpathError(f"gap {gap.number} offers {offered}, not {part.upper()}")
+        filled[str(gap.number)] = choice
+    return filled
 
 
 def _option(ids: list[str], letter: str) -> str:
@@ -91,6 +113,16 @@ def show_response(question: QuestionView, response: LearnerResponse | Key) -> st
         return letter.get(response, response)
     if isinstance(response, list):
         return ",".join(letter.get(r, str(r)) for r in response)
+    if isinstance(response, dict) and question.type == "gap":
+        filled = {str(number): str(choice) for number, choice in response.items()}
+        return (
+            ", ".join(
+                f"gap {gap.number}: {letter.get(filled[str(gap.number)], '?')}"
+                for gap in question.gaps
+                if str(gap.number) in filled
+            )
+            or "-"
+        )
     if isinstance(response, dict):
         pairs = [(str(left), str(right)) for left, right in response.items()]
         return ", ".join(f"{left} → {letter.get(right, right)}" for left, right in pairs)

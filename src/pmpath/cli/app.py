@@ -20,6 +20,7 @@ from pmpath.cli import (
     db_cmds,
     exam_cmds,
     framework_cmds,
+    hiring_cmds,
     irt_cmds,
     ladder_cmds,
     resume_cmds,
@@ -54,6 +55,7 @@ HELP_PANELS = [
         ],
     ),
     ("Assess and plan", ["profile", "gaps", "plan", "history", "report"]),
+    ("Hire", ["job-description", "interview-kit"]),
     ("Practise", ["review"]),
     ("Author", ["bank", "import", "export", "framework"]),
     ("Serve and administer", ["serve", "db"]),
@@ -297,6 +299,9 @@ bank_cmds.app.command(name="parameters")(irt_cmds.parameters)
 app.add_typer(exam_cmds.app, name="exam")
 app.add_typer(bank_cmds.app, name="bank")
 app.add_typer(db_cmds.app, name="db")
+# Hiring from the ladder (issue #19).
+app.command(name="job-description")(hiring_cmds.job_description)
+app.command(name="interview-kit")(hiring_cmds.interview_kit)
 
 
 def main() -> None:

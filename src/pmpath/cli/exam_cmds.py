@@ -123,7 +123,8 @@ def answer(
     response: Annotated[
         str,
         typer.Argument(
-            help='The answer as JSON: "b", ["a","c"], 12.5, ["c","a","b"], {"Left": "a"}, "text".'
+            help='The answer as JSON: "b", ["a","c"], 12.5, ["c","a","b"], {"Left": "a"}, "text", '
+            '{"1": "a", "2": "c"} (a choice per gap).'
         ),
     ],
     profile: ProfileOption = DEFAULT_PROFILE,
@@ -136,7 +137,9 @@ def answer(
 
     value = parse_json(response)
     render.json_out(
-        application(framework, database_url).exams.answer(attempt, profile, position, value)
+        application(framework, database_url)
+        .exams_for_attempt(attempt)
+        .answer(attempt, profile, position, value)
     )
 
 
@@ -151,7 +154,7 @@ def finish(
     """Hand in an attempt and show its results."""
     from pmpath.cli import player, render
 
-    data = application(framework, database_url).exams.finish(attempt, profile)
+    data = application(framework, database_url).exams_for_attempt(attempt).finish(attempt, profile)
     if as_json:
         render.json_out(data)
         return
@@ -172,7 +175,7 @@ def results(
     """Show a finished attempt's score, breakdowns and (with --review) every explanation."""
     from pmpath.cli import player, render
 
-    data = application(framework, database_url).exams.results(attempt, profile)
+    data = application(framework, database_url).exams_for_attempt(attempt).results(attempt, profile)
     if as_json:
         render.json_out(data)
         return
@@ -254,9 +257,12 @@ def review(
     render.heading(f"{len(queue.due)} questions due for review")
     for question in queue.due:
         render.say()
-        render.say(question.stem)
-        for index, option in enumerate(question.options):
-            render.say(f"  {LETTERS[index]}. {option.text}")
+        if question.type == "gap":
+            player.show_gaps(question)  # the text with its gaps, the choices under their gaps
+        else:
+            render.say(question.stem)
+            for index, option in enumerate(question.options):
+                render.say(f"  {LETTERS[index]}. {option.text}")
         while True:
             typed = Prompt.ask(f"Answer ({letters_help(question)})", console=render.console)
             try:

@@ -22,6 +22,7 @@ from pmpath.cli import render
 from pmpath.cli.answers_input import LETTERS, letters_help, parse, show_response
 from pmpath.cli.resume_cmds import resume_command
 from pmpath.errors import AttemptError, PmpathError
+from pmpath.exams.gaps import fill
 from pmpath.services.models.exams import AttemptResults, PracticeAnswer
 
 if TYPE_CHECKING:
@@ -221,6 +222,9 @@ def show_question(question: QuestionView, shown: set[str]) -> None:
         console.print(Text(scenario.title, style="bold"))
         console.print(Markdown(scenario.text))
         console.print()
+    if question.type == "gap":
+        show_gaps(question)
+        return
     console.print(Markdown(question.stem))
     if question.type == "matching":
         for number, left in enumerate(question.lefts, start=1):
@@ -233,6 +237,27 @@ def show_question(question: QuestionView, shown: set[str]) -> None:
     for index, option in enumerate(question.options):
         options.add_row(Text(f"  {LETTERS[index]}.", style="bold"), option.text)
     console.print(options)
+
+
+def show_gaps(question: QuestionView) -> None:
+    """A gap item: its text with each gap as "[gap n]", then the lettered choices, under the
+    gaps that offer them when gaps offer different ones."""
+    console.print(Markdown(fill(question.stem, lambda number: f"**\\[gap {number}\\]**")))
+    letters = {option.id: LETTERS[n] for n, option in enumerate(question.options)}
+    texts = {option.id: option.text for option in question.options}
+    lists: dict[tuple[str, ...], list[int]] = {}
+    for gap in question.gaps:
+        lists.setdefault(tuple(gap.choices), []).append(gap.number)
+    for choices, numbers in lists.items():
+        if len(lists) > 1:
+            label = "Gap" if len(numbers) == 1 else "Gaps"
+            console.print(f"  {label} {', '.join(map(str, numbers))}:")
+        options = Table.grid(padding=(0, 1))
+        options.add_column(no_wrap=True)
+        options.add_column()
+        for choice in choices:
+            options.add_row(Text(f"  {letters[choice]}.", style="bold"), texts[choice])
+        console.print(options)
 
 
 def show_feedback(question: QuestionView, feedback: Feedback) -> None:
@@ -298,7 +323,7 @@ def show_results(data: AttemptResults, with_review: bool) -> None:
         else:
             mark = "✓" if feedback.correct else ("~" if feedback.credit > 0 else "✗")
         render.heading(f"{mark} Question {question.position + 1}")
-        render.say(question.stem)
+        render.say(fill(question.stem, lambda number: f"[gap {number}]"))
         if data.review_policy.your_answers:
             render.say(f"Your answer: {show_response(question, question.response)}")
         if feedback is not None:

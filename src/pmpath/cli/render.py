@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -73,6 +73,9 @@ def when(moment: str | datetime | None, now: datetime | None = None) -> str:
     at = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
     at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
     now = (now or datetime.now(UTC)).astimezone(UTC)
+    from pmpath.cli import replay
+
+    replay.valid_until((now + words_last(at, now)).timestamp())
     seconds = (at - now).total_seconds()
     clock = f"{at:%H:%M} UTC"
     days = (at.date() - now.date()).days
@@ -91,6 +94,19 @@ def when(moment: str | datetime | None, now: datetime | None = None) -> str:
     if 1 < days <= 7:
         return f"in {days} days ({at:%a} {at.day} {at:%b})"
     return f"{at.day} {at:%b %Y}, {clock}"
+
+
+def words_last(at: datetime, now: datetime) -> timedelta:
+    """How long :func:`when`'s words for ``at`` stay as they are at ``now`` (at least; a stored
+    answer that shows them is not replayed after that): until the next minute's rounding
+    within an hour of ``at``, the hour's edges, ``at`` itself or the next midnight UTC."""
+    since = (now - at).total_seconds()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    changes = [86400 - (now - midnight).total_seconds()]
+    if -3600 <= since < 3600:
+        changes.append((30 - since) % 60)  # round(minutes) turns at half minutes
+    changes += [edge - since for edge in (-3600, 0, 3600) if edge >= since]
+    return timedelta(seconds=min(changes))
 
 
 #: The widest a column is kept for its longest word; longer words (rare: URLs) may fold.

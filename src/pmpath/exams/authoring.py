@@ -18,10 +18,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from pmpath.errors import BankError, Location, Problem
+from pmpath.errors import BankError, FieldPath, Location, Problem
+from pmpath.exams.gaps import MAX_CHOICES, MAX_GAPS, PLACEHOLDER
 from pmpath.exams.items import (
     Bank,
     Domain,
+    Gap,
+    GapChoice,
     Item,
     ItemType,
     Mistake,
@@ -47,6 +50,11 @@ MISTAKE = re.compile(r"^- (?P<answer>.+?): (?P<text>.+)$")
 NUMBER = r"-?\d+(?:\.\d+)?"
 FIELD = re.compile(r"^(?P<name>Answer|Tolerance|Unit|Accept|Mistakes|Explanation):(?P<value>.*)$")
 NO_LEFT = "(none)"
+#: A gap item's choice: the gaps it is the right choice of ("[1]", "[1, 3]", "[ ]" for none).
+GAP_CHOICE = re.compile(r"^- \[(?P<gaps>[^\]]*)\] (?P<reusable>\(reusable\) )?(?P<text>.*)$")
+GAP_NUMBERS = re.compile(r"^\s*(?:\d+\s*(?:,\s*\d+\s*)*)?$")
+CHOICES = re.compile(r"^Choices:\s*$")
+GAP_PARTS = re.compile(r"^(?:Choices:\s*$|- \[)")
 
 
 class _FileHeader(BaseModel):
@@ -301,8 +309,11 @@ class _Body:
     explanation: str
     explanation_line: int | None
 
-    def problem(self, line: int | None, message: str) -> BankError:
-        return BankError(message, Location(file=self.source, line=line))
+    def problem(self, line: int | None, message: str, field: FieldPath = ()) -> BankError:
+        return BankError(message, self.where(line, field))
+
+    def where(self, line: int | None, field: FieldPath = ()) -> Location:
+        return Location(file=self.source, line=line, field_path=field)
 
 
 def _split(source: str, body: list[tuple[int, str]], kind: ItemType) -> _Body:
@@ -519,6 +530,242 @@ def _matching(parts: _Body, where: Location) -> dict[str, Any]:
     return {"options": tuple(options), "pairs": tuple(pairs)}
 
 
+@dataclass
+class _ChoiceLine:
+    line: int
+    index: int
+    text: str
+    gaps: tuple[int, ...]
+    reusable: bool
+    group: int
+    rationale: str = ""
+
+    @property
+    def field(self) -> FieldPath:
+        return ("choices", self.index)
+
+
+def _gap(parts: _Body, where: Location) -> dict[str, Any]:
+    """A gap item: numbered gaps in the stem, grouped choices marked with the gaps they fill.
+    Every mistake is reported, each with its line and field (``[[n]]`` for a gap, ``stem``,
+    ``choices[i]``)."""
+    problems: list[Problem] = []
+    found = _stem_gaps(parts, where, problems)
+    choices = _gap_choices(parts, where, problems)
+    keys: dict[int, _ChoiceLine] = {}
+    for choice in choices:
+        for number in choice.gaps:
+            if number not in found:
+                problems.append(
+                    Problem(
+                        f"marks gap [[{number}]], but the stem has no [[{number}]]",
+                        parts.where(choice.line, choice.field),
+                    )
+                )
+            elif number in keys:
+                problems.append(
+                    Problem(
+                        f"gap [[{number}]] already has its right choice (line "
+                        f"{keys[number].line}): a gap has one",
+                        parts.where(choice.line, choice.field),
+                    )
+                )
+            else:
+                keys[number] = choice
+        if len(choice.gaps) > 1 and not choice.reusable:
+            problems.append(
+                Problem(
+                    "a choice fills one gap unless it is marked '(reusable)', as in "
+                    f"'- [{', '.join(map(str, choice.gaps))}] (reusable) {choice.text[:30]}'",
+                    parts.where(choice.line, choice.field),
+                )
+            )
+    for number, line in found.items():
+        if number not in keys:
+            problems.append(
+                Problem(
+                    f"gap [[{number}]] has no right choice: mark one as '- [{number}] text'",
+                    parts.where(line, (f"[[{number}]]",)),
+                )
+            )
+    problems += _group_problems(parts, choices)
+    if problems:
+        raise BankError(sorted(problems, key=lambda problem: problem.location.line or 0))
+    options = tuple(
+        GapChoice(
+            _letter(c.index), c.text, bool(c.gaps), c.rationale, group=c.group, reusable=c.reusable
+        )
+        for c in choices
+    )
+    gaps = tuple(Gap(number, _letter(keys[number].index)) for number in sorted(found))
+    return {"options": options, "gaps": gaps}
+
+
+def _stem_gaps(parts: _Body, where: Location, problems: list[Problem]) -> dict[int, int]:
+    """The gaps of the stem by number, each with its line; numbered 1, 2, 3, ... as they
+    appear, each once."""
+    found: dict[int, int] = {}
+    for line, text in parts.stem:
+        for match in PLACEHOLDER.finditer(text):
+            written = match.group(1)
+            number = int(written)
+            field: FieldPath = (f"[[{written}]]",)
+            if written != str(number) or number == 0:
+                problems.append(
+                    Problem(
+                        "gaps are numbered 1, 2, 3, ... without leading zeros",
+                        parts.where(line, field),
+                    )
+                )
+            elif number in found:
+                problems.append(
+                    Problem(
+                        f"gap [[{number}]] is in the stem twice (first on line {found[number]}); "
+                        "each gap is written once",
+                        parts.where(line, field),
+                    )
+                )
+            elif number != len(found) + 1:
+                problems.append(
+                    Problem(
+                        f"the gaps are numbered 1, 2, 3, ... in the order they appear: "
+                        f"[[{len(found) + 1}]] should come here, not [[{number}]]",
+                        parts.where(line, field),
+                    )
+                )
+                found[number] = line
+            else:
+                found[number] = line
+    if not found and not problems:
+        first = parts.stem[0][0] if parts.stem else where.line
+        problems.append(
+            Problem(
+                "a gap item's stem marks its gaps [[1]], [[2]], ... where the choices go",
+                parts.where(first, ("stem",)),
+            )
+        )
+    if len(found) > MAX_GAPS:
+        problems.append(
+            Problem(
+                f"a gap item has at most {MAX_GAPS} gaps (this one has {len(found)})",
+                parts.where(where.line, ("stem",)),
+            )
+        )
+    return found
+
+
+def _gap_choices(parts: _Body, where: Location, problems: list[Problem]) -> list[_ChoiceLine]:
+    """The choice lines with their rationales, each in its group (a 'Choices:' line starts
+    the next group)."""
+    choices: list[_ChoiceLine] = []
+    group = 1
+    empty_header: int | None = None  # the line of a 'Choices:' no choice has followed yet
+    lines = [(n, line) for n, line in parts.parts if line.strip()]
+    index = 0
+    while index < len(lines):
+        number, line = lines[index]
+        index += 1
+        if CHOICES.match(line):
+            if empty_header is not None:
+                problems.append(_empty_group(parts, empty_header))
+            elif choices:
+                group += 1
+            empty_header = number
+            continue
+        empty_header = None
+        choice = GAP_CHOICE.match(line)
+        field: FieldPath = ("choices", len(choices))
+        if choice is None:
+            problems.append(
+                Problem(
+                    f"expected a choice '- [1] text' (or '- [ ] text' for one that fills no "
+                    f"gap) or a 'Choices:' line, got {line.strip()[:60]!r}",
+                    parts.where(number, field),
+                )
+            )
+            continue
+        text = choice.group("text").strip()
+        following = lines[index][1] if index < len(lines) else ""
+        rationale = RATIONALE.match(following)
+        if rationale is not None:
+            index += 1
+        marks = choice.group("gaps")
+        entry = _ChoiceLine(number, len(choices), text, (), bool(choice.group("reusable")), group)
+        if not GAP_NUMBERS.match(marks):
+            problems.append(
+                Problem(
+                    f"'[{marks}]': mark a choice with the gaps it fills, as '[1]' or '[1, 3]', "
+                    "or '[ ]' when it fills none",
+                    parts.where(number, field),
+                )
+            )
+        else:
+            entry.gaps = tuple(int(part) for part in marks.replace(",", " ").split())
+        if not text:
+            problems.append(Problem("the choice has no text", parts.where(number, field)))
+        if rationale is None:
+            problems.append(
+                Problem(
+                    "a choice needs a rationale on the next line, indented and starting with ': '",
+                    parts.where(number, field),
+                )
+            )
+        else:
+            entry.rationale = rationale.group("text").strip()
+        choices.append(entry)
+    if empty_header is not None:
+        problems.append(_empty_group(parts, empty_header))
+    if len(choices) > MAX_CHOICES:
+        problems.append(
+            Problem(
+                f"a gap item has at most {MAX_CHOICES} choices (this one has {len(choices)})",
+                parts.where(choices[MAX_CHOICES].line, ("choices", MAX_CHOICES)),
+            )
+        )
+    if not choices and not problems:
+        problems.append(
+            Problem(
+                "a gap item needs its choices: '- [1] text' lines, each with a rationale",
+                parts.where(where.line, ("choices",)),
+            )
+        )
+    return choices
+
+
+def _empty_group(parts: _Body, line: int) -> Problem:
+    return Problem("a 'Choices:' line starts a group, but no choices follow it", parts.where(line))
+
+
+def _group_problems(parts: _Body, choices: list[_ChoiceLine]) -> Iterator[Problem]:
+    """Each group offers 2 or more different choices and is the right choice of some gap."""
+    groups: dict[int, list[_ChoiceLine]] = {}
+    for choice in choices:
+        groups.setdefault(choice.group, []).append(choice)
+    for group, members in groups.items():
+        first = members[0]
+        name = f"group {group}" if len(groups) > 1 else "the item"
+        if len(members) < 2:
+            yield Problem(
+                f"{name} has 1 choice: a gap offers 2 or more to choose from",
+                parts.where(first.line, first.field),
+            )
+        if not any(member.gaps for member in members):
+            yield Problem(
+                f"{name} is the right choice of no gap, so its choices would never be "
+                "offered: mark the gap each fills, or remove them",
+                parts.where(first.line, first.field),
+            )
+        seen: dict[str, int] = {}
+        for member in members:
+            text = member.text.casefold()
+            if text in seen:
+                yield Problem(
+                    f"the choice {member.text!r} is already in its group (line {seen[text]})",
+                    parts.where(member.line, member.field),
+                )
+            seen.setdefault(text, member.line)
+
+
 _PART_STARTS = {
     ItemType.SINGLE: OPTION,
     ItemType.MULTIPLE: OPTION,
@@ -527,6 +774,7 @@ _PART_STARTS = {
     ItemType.SHORT_ANSWER: FIELD,
     ItemType.ORDERING: STEP,
     ItemType.MATCHING: PAIR,
+    ItemType.GAP: GAP_PARTS,
 }
 
 _PARSERS = {
@@ -537,6 +785,7 @@ _PARSERS = {
     ItemType.SHORT_ANSWER: _short_answer,
     ItemType.ORDERING: _ordering,
     ItemType.MATCHING: _matching,
+    ItemType.GAP: _gap,
 }
 
 

@@ -26,6 +26,7 @@ class ItemType(StrEnum):
     ORDERING = "ordering"
     MATCHING = "matching"
     SHORT_ANSWER = "short-answer"
+    GAP = "gap"
 
 
 #: Types whose options are chosen from (single best answer, select all, true/false).
@@ -40,6 +41,29 @@ class Option:
     text: str
     correct: bool
     rationale: str
+
+
+@dataclass(frozen=True)
+class GapChoice(Option):
+    """A choice of a gap item. ``correct``: it is the right choice of at least one gap.
+
+    Choices come in numbered groups: a gap offers every choice of the group its right choice
+    belongs to (Moodle's model; one group per gap is QTI's inline choice, one shared group
+    its gap match). ``reusable``: it may fill more than one gap (Moodle's "unlimited", QTI's
+    ``matchMax`` other than 1); a choice that is not is the right choice of one gap at most.
+    """
+
+    group: int = 1
+    reusable: bool = False
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A gap of a gap item: the ``number`` of its ``[[number]]`` in the stem and the id of its
+    right choice."""
+
+    number: int
+    key_id: str
 
 
 @dataclass(frozen=True)
@@ -77,9 +101,12 @@ class Item:
     explanation: str
     tags: tuple[str, ...] = ()
     scenario: str | None = None
-    #: Choices (choice types), steps in the correct order (ordering), right-hand sides (matching).
+    #: Choices (choice types), steps in the correct order (ordering), right-hand sides
+    #: (matching), the choices of every gap (gap: each a :class:`GapChoice`).
     options: tuple[Option, ...] = ()
     pairs: tuple[Pair, ...] = ()
+    #: The gaps of a gap item, in the order of their numbers (``[[1]]``, ``[[2]]``, ...).
+    gaps: tuple[Gap, ...] = ()
     numeric: NumericKey | None = None
     accepted: tuple[str, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
@@ -91,10 +118,19 @@ class Item:
                 return option
         raise KeyError(option_id)
 
+    def offered(self, gap: Gap) -> tuple[Option, ...]:
+        """The choices a gap item offers at ``gap``: those of its right choice's group."""
+        group = _group(self.option(gap.key_id))
+        return tuple(option for option in self.options if _group(option) == group)
+
     @property
     def key_ids(self) -> tuple[str, ...]:
         """Ids of the correct options of a choice item."""
         return tuple(option.id for option in self.options if option.correct)
+
+
+def _group(option: Option) -> int:
+    return option.group if isinstance(option, GapChoice) else 1
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,8 @@ def _item_findings(item: Item) -> Iterator[Finding]:
                     "test-wise guessers; qualify or rephrase it",
                     item.source,
                 )
+    if item.type is ItemType.GAP:
+        yield from _gap_findings(item)
     if item.type is ItemType.SINGLE:
         key = next(option for option in item.options if option.correct)
         others = [len(option.text) for option in item.options if not option.correct]
@@ -93,6 +95,25 @@ def _item_findings(item: Item) -> Iterator[Finding]:
                 "key-length",
                 f"the key ({len(key.text)} characters) is much longer than the distractors "
                 f"(mean {mean:.0f}); make them as specific as the key",
+                item.source,
+            )
+
+
+def _gap_findings(item: Item) -> Iterator[Finding]:
+    """Gaps that offer only their own right choices: once all but one are filled, the last
+    is known without knowing it."""
+    served: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for gap in item.gaps:
+        served[tuple(option.id for option in item.offered(gap))].append(gap.number)
+    for choices, numbers in served.items():
+        keys = {gap.key_id for gap in item.gaps if gap.number in numbers}
+        if len(numbers) > 1 and set(choices) == keys:
+            gaps = ", ".join(f"[[{number}]]" for number in numbers)
+            yield Finding(
+                "warning",
+                "gap-no-distractor",
+                f"gaps {gaps} offer only their {len(choices)} right choices, so the last one "
+                "is found by elimination; add a plausible choice that fills none of them",
                 item.source,
             )
 

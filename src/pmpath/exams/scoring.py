@@ -15,6 +15,8 @@ multiple       a set of option ids                    the share of options judge
 numeric        a number                               1 within the tolerance, else 0
 ordering       all option ids in the learner's order  the share of steps in their correct position
 matching       {left text: option id}                 the share of left items matched correctly
+gap            {gap number as text: choice id}        the share of gaps filled with their right
+                                                      choice; a gap left out counts as wrong
 short-answer   text                                   1 when it equals an accepted answer, ignoring
                                                       case, accents, spacing, punctuation, hyphens
                                                       and a leading article; else 0
@@ -57,6 +59,8 @@ def correct_response(item: Item) -> Any:
         return [option.id for option in item.options]
     if item.type is ItemType.MATCHING:
         return {pair.left: pair.right_id for pair in item.pairs if pair.left is not None}
+    if item.type is ItemType.GAP:
+        return {str(gap.number): gap.key_id for gap in item.gaps}
     return item.accepted[0]
 
 
@@ -142,6 +146,24 @@ def _matching(item: Item, response: Any) -> float:
     return matched / len(expected)
 
 
+def _gap(item: Item, response: Any) -> float:
+    """The share of gaps filled with their right choice. A choice that is not reusable may
+    still be chosen at two gaps (the player shows a list at each gap): it is the right choice
+    of one gap at most (the bank format's rule), so it earns no more than once."""
+    gaps = {str(gap.number): gap for gap in item.gaps}
+    if (
+        not isinstance(response, Mapping)
+        or set(response) - set(gaps)
+        or not all(isinstance(choice, str) for choice in response.values())
+    ):
+        raise ResponseError(f"fill the {len(gaps)} gaps, each with one of its choices")
+    for number, choice in response.items():
+        if choice not in {option.id for option in item.offered(gaps[number])}:
+            raise ResponseError(f"the answer names a choice that gap {number} does not offer")
+    filled = sum(1 for number, gap in gaps.items() if response.get(number) == gap.key_id)
+    return filled / len(gaps)
+
+
 #: Leading articles carry no meaning in a short answer ("the Kano model" is "Kano model").
 _ARTICLE = re.compile(r"^(?:the|an?)\s+")
 #: Kept when squashing: they change the meaning ("C++", "C#", "10%", "$5").
@@ -177,4 +199,5 @@ _SCORERS = {
     ItemType.ORDERING: _ordering,
     ItemType.MATCHING: _matching,
     ItemType.SHORT_ANSWER: _short_answer,
+    ItemType.GAP: _gap,
 }

@@ -49,7 +49,7 @@ class Shown:
             if isinstance(response, str) or not isinstance(response, Sequence):
                 return response
             return [self._authored(part) for part in response]
-        if kind is ItemType.MATCHING and isinstance(response, Mapping):
+        if kind in (ItemType.MATCHING, ItemType.GAP) and isinstance(response, Mapping):
             return {left: self._authored(right) for left, right in response.items()}
         return response
 
@@ -62,7 +62,7 @@ class Shown:
             return self._to_public.get(response, response)
         if kind in (ItemType.MULTIPLE, ItemType.ORDERING) and isinstance(response, list):
             return [self._to_public.get(part, part) for part in response]
-        if kind is ItemType.MATCHING and isinstance(response, dict):
+        if kind in (ItemType.MATCHING, ItemType.GAP) and isinstance(response, dict):
             return {left: self._to_public.get(right, right) for left, right in response.items()}
         return response
 

@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 import genanki
 
+from pmpath.exams.gaps import PLACEHOLDER, placeholders
 from pmpath.formats.markdown import markdown_html
 from pmpath.formats.numbers import number_text
 from pmpath.formats.quiz import (
@@ -268,6 +269,8 @@ class _Render:
             return self._matching(stem)
         if kind is QType.ORDERING:
             return self._ordering(stem)
+        if kind is QType.GAPS:
+            return self._gaps()
         return self._cloze()
 
     def _choice(self, stem: str) -> tuple[str, str]:
@@ -353,6 +356,36 @@ class _Render:
             right = " / ".join(self._answer_text(answer) for answer in blank.right_answers)
             back += _div("answer", f'<span class="letter">[{index}]</span> {right or "?"}')
         return self._case() + _div("stem", stem), back
+
+    def _gaps(self) -> tuple[str, str] | None:
+        """The text with its gaps numbered in reading order and the choices each offers (in
+        alphabetical order, which gives nothing away); the back, each gap's right choice."""
+        choices = self.question.choices
+        named = placeholders(self.question.text.text)
+        if not named or any(not 1 <= n <= len(choices) for n in named):
+            self.warn("a gaps question without a right choice for each gap: no card")
+            return None
+        counter = iter(range(1, len(named) + 1))
+        stem = PLACEHOLDER.sub(
+            lambda _: f"<b>[{next(counter)}]</b> _____", self.html(self.question.text)
+        )
+        offered: dict[int, list[int]] = {}  # group -> its gaps, in reading order
+        for gap, choice in enumerate(named, start=1):
+            offered.setdefault(choices[choice - 1].group, []).append(gap)
+        front = self._case() + _div("stem", stem)
+        for group, gaps in offered.items():
+            texts = sorted(
+                (self.html(c.text) for c in choices if c.group == group), key=str.casefold
+            )
+            where = "" if len(offered) == 1 else ", ".join(f"[{gap}]" for gap in gaps) + ": "
+            front += _div("instruction", f"{where}Choose from: " + ", ".join(texts))
+        back = ""
+        for gap, choice in enumerate(named, start=1):
+            right = choices[choice - 1]
+            back += _div("answer", f'<span class="letter">[{gap}]</span> {self.html(right.text)}')
+            if right.feedback:
+                back += _div("feedback", f"[{gap}] {self.html(right.feedback)}")
+        return front, back
 
     def _case(self) -> str:
         """The text of the case the question belongs to, shown above its stem."""

@@ -34,6 +34,7 @@ from pmpath.formats.quiz import (
     TextFormat,
     Warn,
     leave_out,
+    left_out_gaps,
     quiz_file,
     warner,
 )
@@ -389,10 +390,13 @@ def _type(cell: str) -> QType:
         return QType.MULTICHOICE
     if value == QType.CLOZE.value:
         raise _CellError("cloze questions cannot be held in CSV (use Moodle XML for them)")
+    if value == QType.GAPS.value:
+        raise _CellError("a text with gaps to fill cannot be held in CSV")
     try:
         return QType(value)
     except ValueError:
-        kinds = ", ".join(kind.value for kind in QType if kind is not QType.CLOZE)
+        held = (kind for kind in QType if kind not in (QType.CLOZE, QType.GAPS))
+        kinds = ", ".join(kind.value for kind in held)
         raise _CellError(f"unknown question type {value!r} (types: {kinds})") from None
 
 
@@ -625,6 +629,8 @@ def write(questions: list[QuizQuestion]) -> tuple[bytes, list[FormatWarning]]:
         if question.type is QType.CLOZE:
             warn("cloze questions cannot be held in CSV (use Moodle XML for them): skipped")
             leave_out(warnings, first, question, number)
+            continue
+        if left_out_gaps(warnings, question, number, "CSV"):
             continue
         if not question.text.text:
             warn("the question has no text, which a CSV row needs: skipped")

@@ -13,6 +13,9 @@ each time with a warning naming the question:
 
 * essay, description (other than scenarios) and cloze questions are not exam items: they are
   left out of the bank;
+* a gaps question becomes a gap item when it passes the bank format's rules (every gap has its
+  right choice in a group of 2 or more, a choice that is not reusable fills one gap, ...);
+  otherwise it is left out, the warning saying which rule it breaks;
 * answer weights other than full and no credit are not kept: a single-answer question's key is
   its 100 % answer (or, without one, its best answer); a multiple-response question's keys are
   its answers with a positive weight, scored by pmpath's partial-credit rule;
@@ -25,9 +28,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from pmpath.exams.gaps import MAX_CHOICES, MAX_GAPS, fill, placeholders
 from pmpath.exams.items import (
     Bank,
     Domain,
+    Gap,
+    GapChoice,
     Item,
     ItemType,
     Mistake,
@@ -49,6 +55,7 @@ from pmpath.formats.quiz import (
     Warn,
     warner,
 )
+from pmpath.formats.quiz import GapChoice as QuizGapChoice
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -139,6 +146,8 @@ def item_to_quiz(item: Item, bank_id: str) -> QuizQuestion:
     elif item.type is ItemType.ORDERING:
         question.order = [Text(o.text, TextFormat.MARKDOWN) for o in item.options]
         question.extra["rationales"] = [o.rationale for o in item.options]
+    elif item.type is ItemType.GAP:
+        gap_to_quiz(item, question)
     elif item.type is ItemType.MATCHING:
         rights = {o.id: o for o in item.options}
         question.pairs = [
@@ -160,7 +169,27 @@ _QTYPE = {
     ItemType.SHORT_ANSWER: QType.SHORTANSWER,
     ItemType.ORDERING: QType.ORDERING,
     ItemType.MATCHING: QType.MATCHING,
+    ItemType.GAP: QType.GAPS,
 }
+
+
+def gap_to_quiz(item: Item, question: QuizQuestion) -> None:
+    """A gap item's choices and text into ``question``: each ``[[gap]]`` of the stem becomes
+    ``[[choice]]``, the number of its right choice (the quiz model's, and Moodle's, way)."""
+    number_of = {option.id: n for n, option in enumerate(item.options, start=1)}
+    keys = {gap.number: gap.key_id for gap in item.gaps}
+    question.text = Text(
+        fill(item.stem, lambda n: f"[[{number_of[keys[n]]}]]"), TextFormat.MARKDOWN
+    )
+    question.choices = [
+        QuizGapChoice(
+            Text(option.text, TextFormat.MARKDOWN),
+            option.group if isinstance(option, GapChoice) else 1,
+            option.reusable if isinstance(option, GapChoice) else False,
+            _feedback(option.rationale),
+        )
+        for option in item.options
+    ]
 
 
 def _feedback(text: str) -> Text | None:
@@ -317,6 +346,8 @@ def _item(
             for i, (t, r) in enumerate(zip(question.order, rationales, strict=False))
         )
         return replace(common, type=ItemType.ORDERING, options=options)
+    if kind is QType.GAPS:
+        return _gap_item(question, common, warn)
     if kind is QType.MATCHING:
         options = tuple(
             Option(_letter(i), p.right, bool(p.left.text), p.feedback.text if p.feedback else "")
@@ -325,6 +356,64 @@ def _item(
         pairs = tuple(Pair(p.left.text or None, _letter(i)) for i, p in enumerate(question.pairs))
         return replace(common, type=ItemType.MATCHING, options=options, pairs=pairs)
     warn(f"{kind.value} questions are not supported: left out")
+    return None
+
+
+def _gap_item(question: QuizQuestion, common: Item, warn: Warn) -> Item | None:
+    """A gaps question as a gap item, or None (with a warning) when it breaks a rule of the
+    bank format. The gaps are numbered in reading order."""
+    choices = question.choices
+    named = placeholders(question.text.text)
+    broken = _gap_rule_broken(choices, named)
+    if broken:
+        warn(f"a gaps question {broken}: left out")
+        return None
+    for number, choice in enumerate(choices, start=1):
+        if not choice.reusable and named.count(number) > 1:
+            warn(f"the choice {choice.text.text!r} fills {named.count(number)} gaps: made reusable")
+    counter = iter(range(1, len(named) + 1))
+    stem = fill(question.text.text, lambda _: f"[[{next(counter)}]]")
+    options = tuple(
+        GapChoice(
+            _letter(i),
+            c.text.text,
+            i + 1 in named,
+            c.feedback.text if c.feedback else "",
+            group=c.group,
+            reusable=c.reusable or named.count(i + 1) > 1,
+        )
+        for i, c in enumerate(choices)
+    )
+    gaps = tuple(Gap(n, _letter(choice - 1)) for n, choice in enumerate(named, start=1))
+    return replace(common, type=ItemType.GAP, stem=stem, options=options, gaps=gaps)
+
+
+def _gap_rule_broken(choices: list[QuizGapChoice], named: list[int]) -> str | None:
+    """Which rule of a gap item ``choices`` and the text's gaps (``named``, each its right
+    choice's number) break, in words; None when they keep them all."""
+    if not named:
+        return "has no gaps in its text"
+    if len(choices) > MAX_CHOICES:
+        return f"has {len(choices)} choices, more than pmpath's {MAX_CHOICES}"
+    if len(named) > MAX_GAPS:
+        return f"has {len(named)} gaps, more than pmpath's {MAX_GAPS}"
+    missing = sorted({n for n in named if not 1 <= n <= len(choices)})
+    if missing:
+        return f"has a gap [[{missing[0]}]] with no choice {missing[0]}"
+    groups: dict[int, list[QuizGapChoice]] = {}
+    for choice in choices:
+        groups.setdefault(choice.group, []).append(choice)
+    offered = {choices[n - 1].group for n in named}
+    for group, members in groups.items():
+        if group not in offered:
+            return f"has choices no gap offers (group {group})"
+        if len(members) < 2:
+            return f"offers a gap only 1 choice (group {group})"
+        texts = [member.text.text.strip().casefold() for member in members]
+        if len(set(texts)) < len(texts):
+            return f"has the same choice twice in group {group}"
+        if any(not text for text in texts):
+            return "has a choice with no text"
     return None
 
 

@@ -29,6 +29,9 @@ class QType(StrEnum):
     ESSAY = "essay"
     DESCRIPTION = "description"  # text only, no answer (also used for shared scenarios)
     CLOZE = "cloze"  # embedded answers in the text (Moodle "multianswer")
+    #: Text with gaps, each filled by choosing from a list (Moodle's "select missing words"
+    #: and "drag and drop into text", QTI's inline choice and gap match): see ``choices``.
+    GAPS = "gaps"
 
 
 #: The types whose grading lives in ``QuizQuestion.answers``.
@@ -74,6 +77,17 @@ class MatchPair:
 
 
 @dataclass(slots=True)
+class GapChoice:
+    """A choice of a gaps question. The gaps that offer it are those whose right choice is in
+    its ``group``; ``reusable``: it may fill more than one gap."""
+
+    text: Text
+    group: int = 1
+    reusable: bool = False
+    feedback: Text | None = None
+
+
+@dataclass(slots=True)
 class Attachment:
     """An embedded file (Moodle's ``@@PLUGINFILE@@`` files, QTI package resources)."""
 
@@ -94,6 +108,9 @@ class QuizQuestion:
     order: list[Text] = field(default_factory=list)
     #: Cloze: the embedded sub-questions, in the order their blanks appear in the text.
     blanks: list[QuizQuestion] = field(default_factory=list)
+    #: Gaps: the choices. As in Moodle, the text marks each gap ``[[n]]`` with the number of
+    #: its right choice (1 is the first of ``choices``), so a reusable choice may be named twice.
+    choices: list[GapChoice] = field(default_factory=list)
     general_feedback: Text | None = None
     hints: list[Text] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -115,14 +132,16 @@ class QuizQuestion:
     def unused_parts(self) -> dict[str, int]:
         """What the question holds that its type has no use for, and how many of each:
         ``answers`` (outside :data:`ANSWERED_TYPES`), ``pairs`` (outside matching), ``order``
-        (outside ordering) and ``blanks`` (outside cloze). A writer reports each in its own
-        words, since where a file would have put it depends on the format."""
+        (outside ordering), ``blanks`` (outside cloze) and ``choices`` (outside gaps). A writer
+        reports each in its own words, since where a file would have put it depends on the
+        format."""
         kind = self.type
         held = {
             "answers": (len(self.answers), kind in ANSWERED_TYPES),
             "pairs": (len(self.pairs), kind is QType.MATCHING),
             "order": (len(self.order), kind is QType.ORDERING),
             "blanks": (len(self.blanks), kind is QType.CLOZE),
+            "choices": (len(self.choices), kind is QType.GAPS),
         }
         return {part: count for part, (count, used) in held.items() if count and not used}
 
@@ -180,6 +199,19 @@ def leave_out(
     else:  # a writer that forgot to say why: never silent all the same
         label = question_label(question, number)
         warnings.append(FormatWarning("left out", question.source, label, left_out=True))
+
+
+def left_out_gaps(
+    warnings: list[FormatWarning], question: QuizQuestion, number: int, format_name: str
+) -> bool:
+    """For a writer with no form for gaps questions: True, with the warning that leaves it out
+    of the file, when ``question`` (the ``number``-th) is one."""
+    if question.type is not QType.GAPS:
+        return False
+    label = question_label(question, number)
+    message = f"{format_name} cannot hold a text with gaps to fill (a gap item): left out"
+    warnings.append(FormatWarning(message, question.source, label, left_out=True))
+    return True
 
 
 def written_count(questions: list[QuizQuestion], warnings: list[FormatWarning]) -> int:

@@ -84,6 +84,34 @@ class Area(_Strict):
     summary: Text = Field(description="What the competencies of this area have in common.")
 
 
+class QuestionKind(StrEnum):
+    """How an interview question gathers evidence."""
+
+    BEHAVIOURAL = "behavioural"
+    """About something the candidate did ("Tell me about a time you ...")."""
+    WORK_SAMPLE = "work-sample"
+    """A short task done in the interview, such as critiquing a plan or sketching a test."""
+
+
+class InterviewQuestion(_Strict):
+    """A question for hiring interviews on one competency, with what a strong answer shows.
+
+    A strong answer differs by level: the same question tells a Developing candidate from an
+    Advanced one by the scope of what they describe and how independently they did it.
+    """
+
+    question: Text = Field(description="The question or work-sample prompt, as it is asked.")
+    kind: QuestionKind = Field(default=QuestionKind.BEHAVIOURAL)
+    strong_answer: dict[Level, Text] = Field(
+        min_length=1,
+        description="Per level of the scale, what a strong answer from someone at that level "
+        "observably shows; a level left out falls back to the competency's behaviour.",
+    )
+    red_flags: list[Text] = Field(
+        default_factory=list, description="What in an answer should worry the interviewer."
+    )
+
+
 class Competency(_Strict):
     """A skill the ladder expects, with an observable behaviour for every level of the scale."""
 
@@ -93,6 +121,11 @@ class Competency(_Strict):
     summary: Text = Field(description="What the competency means in product work.")
     behaviours: dict[Level, Text] = Field(
         description="For every level of the scale, what a person at that level observably does."
+    )
+    interview_questions: list[InterviewQuestion] = Field(
+        default_factory=list,
+        description="Behavioural questions and work-sample prompts for hiring interviews; "
+        "without them an interview kit asks a question built from the behaviours.",
     )
 
 

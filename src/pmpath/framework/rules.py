@@ -195,7 +195,8 @@ def _expectation_levels(
 
 
 def _behaviours(fw: Framework) -> Iterator[Finding]:
-    """Each competency describes every level of the scale, and no level beyond it."""
+    """Each competency describes every level of the scale, and no level beyond it (nor do
+    its interview questions)."""
     for i, comp in enumerate(fw.competencies):
         missing = [level for level in fw.levels if level not in comp.behaviours]
         if missing:
@@ -207,6 +208,12 @@ def _behaviours(fw: Framework) -> Iterator[Finding]:
             message = _level_problem(fw, level)
             if message:
                 yield ("competencies", i, "behaviours", level), message
+        for j, question in enumerate(comp.interview_questions):
+            for level in question.strong_answer:
+                message = _level_problem(fw, level)
+                if message:
+                    path = ("competencies", i, "interview_questions", j, "strong_answer", level)
+                    yield path, message
 
 
 def _role_coverage(fw: Framework) -> Iterator[Finding]:

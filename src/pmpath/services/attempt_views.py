@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pmpath.exams.blueprints import Blueprint, ReviewPolicy
-from pmpath.exams.items import Bank, Item, ItemType
+from pmpath.exams.items import Bank, Gap, Item, ItemType
 from pmpath.exams.results import Results, Share, results
 from pmpath.exams.shown import Shown
 from pmpath.framework import Framework
@@ -30,6 +30,7 @@ from pmpath.services.models.exams import (
     ExamHistory,
     Feedback,
     FinishedAttempt,
+    GapView,
     LearnerResponse,
     OptionText,
     QuestionView,
@@ -213,7 +214,16 @@ def question_values(bank: Bank, item: Item, order: tuple[str, ...] | None) -> di
         "options": [OptionText(id=shown.public(i), text=item.option(i).text) for i in shown.order],
         "lefts": [pair.left for pair in item.pairs if pair.left is not None],
         "unit": item.numeric.unit if item.numeric else None,
+        "gaps": [_gap_view(item, gap, shown) for gap in item.gaps],
     }
+
+
+def _gap_view(item: Item, gap: Gap, shown: Shown) -> GapView:
+    """A gap with the choices it offers, in the order and under the ids the sitting shows."""
+    offered = {option.id for option in item.offered(gap)}
+    return GapView(
+        number=gap.number, choices=[shown.public(i) for i in shown.order if i in offered]
+    )
 
 
 def feedback(

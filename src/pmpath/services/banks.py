@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from pmpath.exams.authoring import load_bank
-from pmpath.exams.items import Bank, Item, ItemType
+from pmpath.exams.items import Bank, GapChoice, Item, ItemType
 from pmpath.exams.lint import lint_bank
 from pmpath.exams.reviews import coverage
 from pmpath.framework import Framework
@@ -53,6 +53,8 @@ def key_of(item: Item) -> Key:
         return [option.id for option in item.options]
     if item.type is ItemType.MATCHING:
         return {pair.left: pair.right_id for pair in item.pairs if pair.left is not None}
+    if item.type is ItemType.GAP:
+        return {str(gap.number): gap.key_id for gap in item.gaps}
     return list(item.accepted)
 
 
@@ -74,7 +76,14 @@ def item_json(item: Item) -> ItemDetail:
         scenario=item.scenario,
         stem=item.stem,
         options=[
-            OptionDetail(id=o.id, text=o.text, correct=o.correct, rationale=o.rationale)
+            OptionDetail(
+                id=o.id,
+                text=o.text,
+                correct=o.correct,
+                rationale=o.rationale,
+                group=o.group if isinstance(o, GapChoice) else None,
+                reusable=o.reusable if isinstance(o, GapChoice) else None,
+            )
             for o in item.options
         ],
         lefts=[pair.left for pair in item.pairs if pair.left is not None],

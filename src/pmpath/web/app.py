@@ -39,9 +39,11 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
         assess,
         author,
         exams,
+        hiring,
         home,
         ladder,
         placement,
+        teams,
     )
 
     app = FastAPI(
@@ -101,7 +103,9 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
     for pages in (
         home.router,
         ladder.router,
+        hiring.router,
         accounts.router,
+        teams.router,
         assess.router,
         exams.router,
         placement.router,

@@ -7,6 +7,7 @@ route (every answer of every exam) and costs a header check and a counter, nothi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -25,6 +26,8 @@ BODY_LIMIT = 256 * 1024
 MULTIPART_ALLOWANCE = 64 * 1024
 #: Routes that take a quiz file.
 UPLOAD_PATHS = frozenset({"/import", "/api/v1/banks/import"})
+#: Routes that take an organisation's ladder file (the bundled ladder alone is 290 KB).
+LADDER_UPLOAD = re.compile(r"^(/api/v1)?/organisations/\d{1,19}/ladder$")
 
 #: Sent with every reply. The pages load scripts and styles from /static only; the HTML
 #: report keeps its styles inline (it is a single file people save and mail).
@@ -45,7 +48,9 @@ NO_STORE = (b"cache-control", b"no-store")
 
 def body_limit(path: str, upload_limit: int) -> int:
     """The most bytes a request to ``path`` may send."""
-    return upload_limit + MULTIPART_ALLOWANCE if path in UPLOAD_PATHS else BODY_LIMIT
+    if path in UPLOAD_PATHS or LADDER_UPLOAD.match(path):
+        return upload_limit + MULTIPART_ALLOWANCE
+    return BODY_LIMIT
 
 
 class Guards:

@@ -15,6 +15,7 @@ from pmpath.errors import (
     AttemptLimitError,
     AuthError,
     ForbiddenError,
+    InvitationError,
     Location,
     NotFoundError,
     PmpathError,
@@ -79,7 +80,7 @@ def status_of(exc: PmpathError) -> int:
         return 403
     if isinstance(exc, NotFoundError):
         return 404
-    if isinstance(exc, AttemptError):
+    if isinstance(exc, AttemptError | InvitationError):
         return 409
     if isinstance(exc, TooLargeError):
         return 413

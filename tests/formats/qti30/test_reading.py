@@ -111,24 +111,32 @@ def test_extended_text_is_an_essay_graded_by_its_normal_maximum() -> None:
     assert question.extra == {"qti21": {"essay": {"expectedLines": "10", "format": "xhtml"}}}
 
 
-@pytest.mark.parametrize(
-    ("name", "element"),
-    [
-        ("gap_match.xml", "qti-gap-match-interaction"),
-        ("inline_choice.xml", "qti-inline-choice-interaction"),
-    ],
-)
-def test_gap_match_and_inline_choice_are_reported_in_3_0_names_and_kept(
-    name: str, element: str
-) -> None:
-    result = read(name)
+def test_gap_match_is_a_gaps_question_with_one_shared_list() -> None:
+    result = read("gap_match.xml")
     [question] = result.questions
-    assert question.type is QType.DESCRIPTION
+    assert question.type is QType.GAPS
+    assert question.text.text == (
+        "<p>Complete the definition.</p>"
+        "<p>An OKR pairs a qualitative [[1]] with measurable [[2]].</p>"
+    )
+    assert [(c.text.text, c.group, c.reusable) for c in question.choices] == [
+        ("objective", 1, False),
+        ("key results", 1, False),
+        ("tasks", 1, False),
+    ]
+    assert question.shuffle is False
+    # match_correct gives all or nothing: read as a share per gap, kept for writing back.
     [warning] = result.warnings
-    assert f"<{element}> is not supported" in warning.message
-    assert "writing QTI 3.0 back" in warning.message
-    assert warning.location.line == 2  # the line of <qti-assessment-item
-    assert question.extra["qti21"]["kept"]
+    assert "all-or-nothing scoring (match_correct) of a gap match" in warning.message
+    assert question.extra["qti21"] == {"gaps": "gapMatchInteraction", "template": "match_correct"}
+
+
+def test_inline_choice_is_a_gap_named_by_its_right_choice() -> None:
+    question = only("inline_choice.xml")
+    assert question.type is QType.GAPS
+    assert question.text.text.endswith("pleases everyone is a\n      [[2]].</p>")
+    assert [c.text.text for c in question.choices] == ["basic need", "delighter"]
+    assert question.extra == {"qti21": {"gaps": "inlineChoiceInteraction"}}
 
 
 def test_a_3_0_test_alone_is_refused_naming_its_root_in_3_0_spelling() -> None:

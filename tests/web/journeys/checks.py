@@ -185,7 +185,7 @@ class Journey:
     console: list[str] = field(default_factory=list)
     steps: int = 0
     #: Page templates already checked with axe in this journey (axe takes ~0.3 s a page; a
-    #: wizard's 23 steps are one template).
+    #: wizard's steps, one per competency, are one template).
     axed: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:

@@ -106,6 +106,7 @@ class _Builder:
         area_ids = self._ids([item for item, _path in areas], "area")
         competency_ids = self._ids([comp.item for comp in competencies], "competency")
         scale = self._scale(competencies)
+        questions = self._interview_questions()
         document = package.document
         title = str(document["title"]).strip()
         summary = _text(document.get("description"))
@@ -136,6 +137,11 @@ class _Builder:
                     "area": area_ids[comp.area],
                     "summary": comp.item.full_statement,
                     "behaviours": comp.behaviours,
+                    **(
+                        {"interview_questions": questions[competency_ids[comp.item.identifier]]}
+                        if competency_ids[comp.item.identifier] in questions
+                        else {}
+                    ),
                 }
                 for comp in competencies
             ],
@@ -329,6 +335,23 @@ class _Builder:
             }
             for number, level in enumerate(levels, start=1)
         ]
+
+    def _interview_questions(self) -> dict[str, Any]:
+        """Interview questions by competency id, from ``roles_from`` when given (it wins, as for
+        the rest of the ladder), else from pmpath's extension; a plain CASE package has none."""
+        if self.roles_from is not None:
+            return {
+                comp.id: [q.model_dump(mode="json") for q in comp.interview_questions]
+                for comp in self.roles_from.competencies
+                if comp.interview_questions
+            }
+        found = self.extension.get("interview_questions", {}) if self.extension else {}
+        if not isinstance(found, dict):
+            raise self.package.error(
+                "interview_questions must map competency ids to lists of questions",
+                ("extensions", "pmpath", "framework", "interview_questions"),
+            )
+        return found
 
     def _rest(self) -> dict[str, Any] | None:
         if self.roles_from is not None:

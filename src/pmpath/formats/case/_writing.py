@@ -233,5 +233,12 @@ class _Writer:
                 "scale": [step.model_dump(mode="json") for step in fw.scale],
                 # CASE orders siblings only; this keeps the file order across areas.
                 "competency_order": [comp.id for comp in fw.competencies],
+                # CASE has no class for interview questions (a rubric level describes a person,
+                # not an answer to a question), so they travel here.
+                "interview_questions": {
+                    comp.id: [q.model_dump(mode="json") for q in comp.interview_questions]
+                    for comp in fw.competencies
+                    if comp.interview_questions
+                },
             },
         }

@@ -36,6 +36,7 @@ _PARTS = {
     "pairs": "matching pairs",
     "order": "ordered items",
     "blanks": "embedded answers",
+    "choices": "gap choices",
 }
 #: The penalties Moodle's GIFT import gives: 1 for true/false, its default for the rest.
 _MOODLE_PENALTY = 0.3333333
@@ -110,7 +111,9 @@ class _QuestionWriter:
         """The question's lines and the blank line after them; None when it is left out."""
         question = self.question
         kind = question.type
-        if kind in (QType.ORDERING, QType.CLOZE):
+        if kind in (QType.ORDERING, QType.CLOZE, QType.GAPS):
+            # GIFT's "missing word" holds one blank with its own answers: a text with several
+            # gaps, or choices shared between gaps, has no GIFT form.
             self.warn(f"GIFT has no {kind.value} questions: left out")
             return None
         self._check_unwritten()

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from pmpath.errors import FormatError, Location
 from pmpath.formats.categories import DEFAULT_PREFIX, PREFIX_KEY, split_category
 from pmpath.formats.moodle_xml import _calculated as calculated
+from pmpath.formats.moodle_xml import _random_matching as random_matching
 from pmpath.formats.moodle_xml._type_reading import TYPE_READERS
 from pmpath.formats.moodle_xml._vocabulary import (
     COMBINED,
@@ -21,6 +22,7 @@ from pmpath.formats.moodle_xml._vocabulary import (
     FORMAT_IN,
     OPTIONS,
     QTYPES,
+    RANDOM_MATCHING_ELEMENTS,
     TYPE_ELEMENTS,
     WRITTEN_TYPE,
     grade_choice,
@@ -121,6 +123,10 @@ class _Reader:
                 pending = None
                 questions.append(question)
         self._check_empty(pending, None)
+        questions = random_matching.resolve(
+            questions,
+            lambda question, message: self.warn(message, question.source.line, question.name),
+        )
         return QuizFile(questions, self.warnings)
 
     def _category(self, element: Element, line: int | None) -> tuple[str, dict[str, str]]:
@@ -226,6 +232,9 @@ class QuestionReader:
         if "hint" in TYPE_ELEMENTS[qtype]:
             self.hints(question)
         known = calculated.known_elements(kind) if kind in calculated.KINDS else None
+        if kind == "randomsamatch":
+            random_matching.read_settings(self, question)
+            known = COMMON_ELEMENTS | TYPE_ELEMENTS[qtype] | RANDOM_MATCHING_ELEMENTS
         self.check_elements(qtype, known)
         question.attachments = self.files.files
         if self.files.files:

@@ -6,10 +6,19 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from pmpath.exams.gaps import placeholders
 from pmpath.formats.moodle_xml._cloze import ClozeParser
 from pmpath.formats.moodle_xml._vocabulary import moodle_boolean, trim
 from pmpath.formats.numbers import number_text
-from pmpath.formats.quiz import Answer, MatchPair, QType, QuizQuestion, Text
+from pmpath.formats.quiz import (
+    Answer,
+    GapChoice,
+    MatchPair,
+    QType,
+    QuizQuestion,
+    Text,
+    TextFormat,
+)
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -176,6 +185,43 @@ def cloze(reader: QuestionReader, question: QuizQuestion) -> None:
         reader.warn("an embedded-answers (cloze) question with no embedded answers")
 
 
+#: The element of each gap question type that holds one choice.
+GAP_CHOICE = {"gapselect": "selectoption", "ddwtos": "dragbox"}
+
+
+def gaps(reader: QuestionReader, question: QuizQuestion) -> None:
+    """Select missing words (``gapselect``) and drag and drop into text (``ddwtos``): the text
+    marks each gap ``[[n]]`` with its right choice's number, as the quiz model does. A choice
+    is reusable when ddwtos says ``<infinite/>``; a gapselect choice may fill any gap of its
+    group, so it is reusable when it is right at several gaps (or carries pmpath's
+    ``<infinite/>``, which Moodle's gapselect ignores)."""
+    kind = trim(reader.element.get("type", ""))
+    question.extra["moodle_gap_type"] = kind
+    _shuffle(reader, question)
+    reader.combined_feedback(question)
+    tag = GAP_CHOICE[kind]
+    for other in GAP_CHOICE.values():
+        if other != tag and reader.element.find(other) is not None:
+            reader.warn(f"<{other}> is not part of a {kind} question: not kept")
+    if not reader.element.findall(tag) and reader.element.find("answer") is not None:
+        reader.warn(f"the old {kind} format (choices as PHP-serialised answers) is not read")
+    named = placeholders(question.text.text)
+    for index, box in enumerate(reader.element.findall(tag)):
+        group_element = box.find("group")
+        group = 1
+        if group_element is not None:
+            value = reader.parse_number(group_element.text or "", "choice group", group_element)
+            if value != int(value) or value < 1:
+                reader.fail(f"choice group {number_text(value)} is not a whole number from 1")
+            group = int(value)
+        # Not Moodle's: pmpath writes a choice's rationale here, and Moodle ignores it.
+        feedback = reader.feedback(box.find("feedback"), question.text.format, None)
+        infinite = box.find("infinite") is not None
+        reusable = infinite or (kind == "gapselect" and named.count(index + 1) > 1)
+        text = Text(reader.content(box), TextFormat.PLAIN)
+        question.choices.append(GapChoice(text, group, reusable, feedback))
+
+
 TYPE_READERS: dict[QType, Callable[[QuestionReader, QuizQuestion], None]] = {
     QType.MULTICHOICE: multichoice,
     QType.TRUEFALSE: truefalse,
@@ -186,4 +232,5 @@ TYPE_READERS: dict[QType, Callable[[QuestionReader, QuizQuestion], None]] = {
     QType.ESSAY: essay,
     QType.DESCRIPTION: description,
     QType.CLOZE: cloze,
+    QType.GAPS: gaps,
 }

@@ -160,6 +160,46 @@ def cloze(writer: Writer, question: QuizQuestion, options: dict[str, str]) -> No
     """The blanks are in the question text (see :func:`._cloze.cloze_text`)."""
 
 
+def gap_kind(question: QuizQuestion) -> str:
+    """The Moodle type a gaps question is written as: the one it was read from, else "drag and
+    drop into text" (``ddwtos``) when no choice is reusable, since a dragged choice leaves the
+    list there as a once-only choice should, else "select missing words" (``gapselect``),
+    whose lists offer every choice at every gap of its group."""
+    stored = question.extra.get("moodle_gap_type")
+    if stored in ("gapselect", "ddwtos"):
+        return str(stored)
+    return "gapselect" if any(choice.reusable for choice in question.choices) else "ddwtos"
+
+
+def gaps(writer: Writer, question: QuizQuestion, options: dict[str, str]) -> None:
+    """The choices of a gaps question, the text already marking each gap ``[[n]]`` with its
+    right choice's number, as Moodle does. A reusable choice says ``<infinite/>`` in either
+    type (ddwtos reads it; gapselect ignores it, and pmpath reads it back)."""
+    kind = gap_kind(question)
+    if question.shuffle is not None:
+        writer.element("shuffleanswers", "1" if question.shuffle else "0")
+    writer.combined_feedback(question)
+    if "shownumcorrect" in options:
+        writer.out.append("    <shownumcorrect/>")
+    if any(choice.feedback for choice in question.choices):
+        writer.warn(
+            "Moodle has no feedback per gap choice: it is written inside each choice, where "
+            "pmpath reads it and Moodle ignores it"
+        )
+    if any(choice.text.format is TextFormat.HTML for choice in question.choices):
+        writer.warn("Moodle shows gap choices as plain text: their markup is shown as written")
+    tag = "dragbox" if kind == "ddwtos" else "selectoption"
+    for choice in question.choices:
+        writer.out.append(f"    <{tag}>")
+        writer.out.append(f"      <text>{writer.chars(choice.text.text)}</text>")
+        writer.element("group", str(choice.group), "      ")
+        if choice.reusable:
+            writer.out.append("      <infinite/>")
+        if choice.feedback:
+            writer.text_element("feedback", choice.feedback, choice.feedback.format, None, "      ")
+        writer.out.append(f"    </{tag}>")
+
+
 TYPE_WRITERS: dict[QType, Callable[[Writer, QuizQuestion, dict[str, str]], None]] = {
     QType.MULTICHOICE: multichoice,
     QType.TRUEFALSE: truefalse,
@@ -170,4 +210,5 @@ TYPE_WRITERS: dict[QType, Callable[[Writer, QuizQuestion, dict[str, str]], None]
     QType.ESSAY: essay,
     QType.DESCRIPTION: description,
     QType.CLOZE: cloze,
+    QType.GAPS: gaps,
 }

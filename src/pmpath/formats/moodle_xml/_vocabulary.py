@@ -38,6 +38,10 @@ QTYPES = {
     "description": QType.DESCRIPTION,
     "cloze": QType.CLOZE,
     "multianswer": QType.CLOZE,
+    "gapselect": QType.GAPS,
+    "ddwtos": QType.GAPS,
+    #: Resolved at import into a matching (see :mod:`._random_matching`).
+    "randomsamatch": QType.MATCHING,
 }
 WRITTEN_TYPE = {
     QType.MULTICHOICE: "multichoice",
@@ -49,6 +53,7 @@ WRITTEN_TYPE = {
     QType.ESSAY: "essay",
     QType.DESCRIPTION: "description",
     QType.CLOZE: "cloze",
+    QType.GAPS: "gapselect",  # or "ddwtos": see :func:`._type_writing.gap_kind`
 }
 #: Option elements kept verbatim in ``extra["moodle_options"]``, in the order they are written.
 OPTIONS: dict[QType, tuple[str, ...]] = {
@@ -79,6 +84,7 @@ OPTIONS: dict[QType, tuple[str, ...]] = {
     ),
     QType.DESCRIPTION: (),
     QType.CLOZE: (),
+    QType.GAPS: ("shownumcorrect",),
 }
 #: What an ordering question gets when it has no stored options: every item, graded as pmpath
 #: grades ordering (the share of items in their right position).
@@ -121,7 +127,10 @@ TYPE_ELEMENTS: dict[QType, set[str]] = {
     QType.ESSAY: {"graderinfo", "responsetemplate"},
     QType.DESCRIPTION: set(),
     QType.CLOZE: {"hint"},
+    QType.GAPS: {"shuffleanswers", "selectoption", "dragbox", "hint", *COMBINED},
 }
+#: The elements of a random short-answer matching beyond a matching's.
+RANDOM_MATCHING_ELEMENTS = {"choose", "subcats"}
 _PHP_WHITESPACE = " \t\n\r\0\x0b"
 
 

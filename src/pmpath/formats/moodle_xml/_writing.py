@@ -12,7 +12,7 @@ from typing import Any
 from pmpath.formats.categories import DEFAULT_PREFIX, UNCATEGORISED, category_of, category_path
 from pmpath.formats.moodle_xml._cloze import cloze_text
 from pmpath.formats.moodle_xml._file_areas import place_files
-from pmpath.formats.moodle_xml._type_writing import TYPE_WRITERS
+from pmpath.formats.moodle_xml._type_writing import TYPE_WRITERS, gap_kind
 from pmpath.formats.moodle_xml._vocabulary import (
     COMBINED,
     FORMAT_OUT,
@@ -43,6 +43,7 @@ _UNUSED = {
     "pairs": ("matching pairs", "pairs"),
     "order": ("items to order", "items"),
     "blanks": ("embedded answers", "blanks"),
+    "choices": ("gap choices", "choices"),
 }
 
 
@@ -130,7 +131,8 @@ class Writer:
                 "computed (the calculated question is not rebuilt)"
             )
         self.areas = place_files(question, self.warn)
-        self.out.append(f'  <question type="{WRITTEN_TYPE[qtype]}">')
+        kind = gap_kind(question) if qtype is QType.GAPS else WRITTEN_TYPE[qtype]
+        self.out.append(f'  <question type="{kind}">')
         self.out.append(f"    <name><text>{self.chars(question.name or '')}</text></name>")
         text = question.text
         if qtype is QType.CLOZE:
@@ -170,7 +172,11 @@ class Writer:
         for part, count in question.unused_parts().items():
             what, dropped = _UNUSED[part]
             self.warn(f"{kind} questions have no {what}: {dropped.format(count)} not written")
-        if question.shuffle is not None and qtype not in (QType.MULTICHOICE, QType.MATCHING):
+        if question.shuffle is not None and qtype not in (
+            QType.MULTICHOICE,
+            QType.MATCHING,
+            QType.GAPS,
+        ):
             self.warn(f"{kind} questions have no shuffle setting: not written")
         if not question.single and qtype is not QType.MULTICHOICE:
             self.warn(f"{kind} questions are not multiple-response: 'single' not written")

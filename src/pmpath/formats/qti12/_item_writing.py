@@ -47,6 +47,7 @@ _UNUSED = {
     "pairs": "a {kind} question has no pairs: pairs left out",
     "order": "a {kind} question has no order: order left out",
     "blanks": "a {kind} question has no blanks: blanks left out",
+    "choices": "a {kind} question has no gap choices: choices left out",
 }
 
 

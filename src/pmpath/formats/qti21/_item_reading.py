@@ -17,6 +17,7 @@ from pmpath.errors import FormatError, Location
 from pmpath.formats.qti21._choice import read_choice
 from pmpath.formats.qti21._essay import read_essay
 from pmpath.formats.qti21._feedback import feedbacks, general_feedback
+from pmpath.formats.qti21._gaps import GAP_INTERACTIONS, read_gaps
 from pmpath.formats.qti21._html import inline_content
 from pmpath.formats.qti21._match import read_matching
 from pmpath.formats.qti21._order import read_order
@@ -155,13 +156,18 @@ class ItemReader:
         self.body = copy.deepcopy(body) if body is not None else Element(f"{{{QTI_NS}}}itemBody")
         self.parents = {child: parent for parent in self.body.iter() for child in parent}
         interactions = list(interactions_in(self.body))
+        gaps = [each for each in interactions if local_name(each.tag) in GAP_INTERACTIONS]
         primary = self.primary(interactions)
-        kept = [interaction for interaction in interactions if interaction is not primary]
+        if primary is not None:
+            gaps = []  # gap interactions make the question only when no other one is there
+        kept = [each for each in interactions if each is not primary and each not in gaps]
         self.feedback = feedbacks(self)
         question = QuizQuestion(type=QType.DESCRIPTION, text=Text(""), name=self.label)
         question.id_number = self.identifier
         question.source = self.where
-        if primary is not None:
+        if gaps:
+            read_gaps(self, gaps, question)
+        elif primary is not None:
             kind = local_name(primary.tag)
             if kind == "choiceInteraction":
                 read_choice(self, primary, question)
@@ -175,7 +181,8 @@ class ItemReader:
                 read_matching(self, primary, question)
         self.keep(kept)
         question.text = self.html(self.body_text(primary, kept))
-        question.default_grade = item_grade(self, question)
+        if not gaps:
+            question.default_grade = item_grade(self, question)
         general_feedback(self, question)
         for item in self.feedback:
             self.warn(

@@ -12,6 +12,7 @@ from urllib.parse import quote, unquote
 from pmpath.formats.numbers import number_text
 from pmpath.formats.qti21._choice import write_choice
 from pmpath.formats.qti21._essay import write_essay
+from pmpath.formats.qti21._gaps import write_gaps
 from pmpath.formats.qti21._html import body_block, xhtml_fragment
 from pmpath.formats.qti21._match import write_matching
 from pmpath.formats.qti21._order import write_order
@@ -99,6 +100,8 @@ class ItemWriter:
             interaction = write_order(self)
         elif kind is QType.MATCHING:
             interaction = write_matching(self)
+        elif kind is QType.GAPS:
+            body = write_gaps(self, body)
         self.declarations += [str(text) for text in self.extra.get("declarations", [])]
         kept = "".join(f"\n    {body_block(str(text))}" for text in self.extra.get("kept", []))
         if kind is not QType.DESCRIPTION or self.grade > 0:

@@ -46,6 +46,8 @@ def restore_markdown(
         slots[f"pairs/{index}/left"] = (pair.left, partial(setattr, pair, "left"))
     stale = 0
     for path, source in sources.items():
+        if _restore_choice(question, path, source):
+            continue
         current, restore = slots.get(path, (None, None))
         rendered = normalized(xhtml_fragment(Text(source, TextFormat.MARKDOWN), path == "text")[0])
         if current is not None and restore is not None and current.text == rendered:
@@ -61,6 +63,22 @@ def restore_markdown(
                 question.name,
             )
         )
+
+
+def _restore_choice(question: QuizQuestion, path: str, source: str) -> bool:
+    """What pmpath keeps of a gap choice that QTI cannot say: its rationale (``choices/N/
+    feedback``) and that it is reusable (``choices/N/reusable``). True when ``path`` is one."""
+    parts = path.split("/")
+    if len(parts) != 3 or parts[0] != "choices" or not parts[1].isdigit():
+        return False
+    index = int(parts[1])
+    if index < len(question.choices):
+        choice = question.choices[index]
+        if parts[2] == "feedback" and choice.feedback is None:
+            choice.feedback = Text(source, TextFormat.MARKDOWN)
+        elif parts[2] == "reusable" and source == "true":
+            choice.reusable = True
+    return True
 
 
 def markdown_sources(sources: list[tuple[str, str]]) -> str:

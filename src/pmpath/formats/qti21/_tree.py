@@ -106,6 +106,13 @@ def replace_with_text(element: Element, parents: dict[Element, Element], text: s
         remove(parent, parents, prune=True)
 
 
+def put_text(element: Element, parents: dict[Element, Element], text: str) -> None:
+    """Put ``text`` where ``element`` was, whatever else its parent holds."""
+    parent = parents.get(element)
+    if parent is not None:
+        _splice(parent, element, text + (element.tail or ""))
+
+
 def replace_with_element(element: Element, parents: dict[Element, Element], new: Element) -> None:
     """Put ``new`` where ``element`` was."""
     parent = parents[element]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+from pydantic import Field
 from typing_extensions import TypedDict
 
 from pmpath.exams.items import ItemType
@@ -23,7 +24,8 @@ class NumericKey(TypedDict):
 
 #: The correct answer of an item, in the shape a response takes (pmpath.exams.scoring): an
 #: option id (single, true-false), option ids (multiple; ordering in order), the accepted
-#: answers (short-answer), left text -> option id (matching), or a numeric key.
+#: answers (short-answer), left text -> option id (matching), gap number -> choice id (gap),
+#: or a numeric key.
 Key: TypeAlias = str | list[str] | NumericKey | dict[str, str]
 
 
@@ -41,6 +43,10 @@ class OptionDetail(Result):
     text: str
     correct: bool
     rationale: str
+    #: A gap item's choice: its group (the gaps it is offered at) and whether it may fill more
+    #: than one gap. Absent for other items.
+    group: int | None = Field(default=None, exclude_if=lambda value: value is None)
+    reusable: bool | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class SourceLine(Result):

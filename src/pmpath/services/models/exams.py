@@ -19,8 +19,8 @@ from pmpath.services.models.banks import Key, Mistake
 
 #: A learner's answer, free-form JSON in the shape of the item's type (pmpath.exams.scoring):
 #: an option id or a short answer (str), a number (int or float, kept as given), option ids
-#: (multiple; ordering in the learner's order), left text -> option id (matching), or None for
-#: no answer yet.
+#: (multiple; ordering in the learner's order), left text -> option id (matching), gap number
+#: ("1", "2", ...) -> choice id (gap), or None for no answer yet.
 LearnerResponse: TypeAlias = str | int | float | list[str] | dict[str, str] | None
 
 AttemptMode = Literal["mock", "practice"]
@@ -84,6 +84,14 @@ class OptionText(Result):
     text: str
 
 
+class GapView(Result):
+    """A gap of a gap item: its number (the ``[[n]]`` of the stem) and the ids of the options
+    it offers, in the order shown."""
+
+    number: int
+    choices: list[str]
+
+
 class QuestionView(Result):
     """What a learner may see of an item: never its key or explanations."""
 
@@ -96,6 +104,8 @@ class QuestionView(Result):
     options: list[OptionText]
     lefts: list[str]
     unit: str | None
+    #: A gap item's gaps (empty for other items).
+    gaps: list[GapView] = Field(default_factory=list)
 
 
 class Feedback(Result):

@@ -7,12 +7,21 @@ area; :data:`router` mounts them all under ``/api/v1``.
 
 from fastapi import APIRouter
 
-from pmpath.web.api import accounts, assessments, authoring, exams, ladder, placement
+from pmpath.web.api import (
+    accounts,
+    assessments,
+    authoring,
+    exams,
+    hiring,
+    ladder,
+    placement,
+    teams,
+)
 from pmpath.web.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/api/v1", tags=["v1"], responses=PROBLEM_RESPONSES)
 # Exams first: their routes are the hot ones (every answer of every exam), matched in order.
-for area in (exams, placement, assessments, ladder, accounts, authoring):
+for area in (exams, placement, assessments, ladder, hiring, accounts, teams, authoring):
     router.include_router(area.router)
 
 __all__ = ["router"]

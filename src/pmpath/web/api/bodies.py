@@ -61,8 +61,9 @@ async def capped_body(request: Request, limit: int) -> bytes:
 
 class AnswerBody(RootModel[str | float | list[str] | dict[str, str]]):
     """An answer, in the shape of its question: an option id ("b"), several (["a", "c"]), a
-    number (12.5), the steps in order (["c", "a", "b"]) or a map of left-hand items to option
-    ids ({"Left": "a"}), or text."""
+    number (12.5), the steps in order (["c", "a", "b"]), a map of left-hand items to option
+    ids ({"Left": "a"}), a map of gap numbers to the option chosen there ({"1": "c", "2": "a"}),
+    or text."""
 
 
 def documented_body(model: type[BaseModel]) -> dict[str, Any]:

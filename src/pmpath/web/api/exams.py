@@ -52,7 +52,8 @@ def attempt(app: App, me: Learner, attempt_id: RowId) -> AttemptView:
 async def answer(
     request: Request, app: App, me: Learner, attempt_id: RowId, position: Position
 ) -> Response:
-    """The body is the response as JSON: "b", ["a","c"], 12.5, ["c","a","b"], {"Left": "a"}."""
+    """The body is the response as JSON: "b", ["a","c"], 12.5, ["c","a","b"], {"Left": "a"},
+    {"1": "c", "2": "a"} (a gap item: the option chosen at each gap)."""
     # The hottest route: the signed-in learner is known before the body is read, and its few
     # milliseconds of database work run right here, on the event loop (see api/bodies.py).
     response = await json_body(request)

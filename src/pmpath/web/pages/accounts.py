@@ -88,24 +88,31 @@ def signup(
     email: str = Form(""),
     name: str = Form(""),
     password: str = Form(""),
+    invitation: str = Form(""),
 ) -> Response:
+    """``invitation``: the token of a team invitation (pages/teams.py) to accept at once."""
     try:
-        app.accounts.sign_up(email, name, password, client=client_address(request))
+        made = app.accounts.sign_up(email, name, password, client=client_address(request))
     except PmpathError as exc:
         # Every problem at once, each under its field; what was typed stays (not the password).
         errors = field_errors(exc, ("email", "name", "password"))
+        typed = {"email": email, "name": name, "invitation": invitation}
         return _form_page(
-            request,
-            "signup.html",
-            {"errors": errors, "values": {"email": email, "name": name}},
-            status_of(exc),
+            request, "signup.html", {"errors": errors, "values": typed}, status_of(exc)
         )
-    welcome = _signed_in(request, email, password, "/")  # the dashboard
-    flash(
-        welcome,
-        request,
-        f"Welcome, {name.strip()}: your account is ready. Start with the self-assessment below.",
+    message = (
+        f"Welcome, {name.strip()}: your account is ready. Start with the self-assessment below."
     )
+    next_page = "/"  # the dashboard
+    if invitation:
+        try:
+            joined = app.teams.accept(made, invitation)
+            next_page = f"/teams/{joined.team_id}"
+            message = f"Welcome, {name.strip()}: you are now in {joined.team}."
+        except PmpathError as exc:
+            message += f" The invitation could not be used: {exc.problems[0].message}."
+    welcome = _signed_in(request, email, password, next_page)
+    flash(welcome, request, message)
     return welcome
 
 

@@ -186,6 +186,7 @@ TYPE_NAMES = {
     "essay": "essay",
     "description": "text only (no answer)",
     "cloze": "embedded answers",
+    "gaps": "gap (choices in a text)",
 }
 
 

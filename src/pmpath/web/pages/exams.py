@@ -214,6 +214,7 @@ ANSWER_ERRORS = {
     "numeric": "Type a number, such as 12 or 3.5.",
     "ordering": "Give each step its own place: use Move up and Move down to order them.",
     "matching": "Choose each match from its list.",
+    "gap": "Choose each gap's word or phrase from its list.",
 }
 
 
@@ -252,6 +253,8 @@ def is_blank(question: QuestionView, form: Any) -> bool:
     kind = question.type
     if kind == "matching":
         return not any(form.get(f"match-{n}") for n in range(len(question.lefts)))
+    if kind == "gap":
+        return not any(form.get(f"gap-{gap.number}") for gap in question.gaps)
     if kind == "ordering":
         # The page always posts the steps in the order shown, so the order alone says nothing:
         # only a deliberate one counts, "touched" (a step was moved, or "This order is my
@@ -286,6 +289,10 @@ def form_response(question: QuestionView, form: Any) -> LearnerResponse:
         return str(form.get("response") or "")
     if kind == "ordering":
         return [str(form.get(f"order-{n}") or "") for n in range(len(question.options))]
+    if kind == "gap":
+        # A gap left on "Choose…" is no answer for that gap: the others still count.
+        filled = {str(g.number): str(form.get(f"gap-{g.number}") or "") for g in question.gaps}
+        return {number: choice for number, choice in filled.items() if choice}
     # A match left on "Choose…" is no answer for that item: the others still count.
     matches = {left: str(form.get(f"match-{n}") or "") for n, left in enumerate(question.lefts)}
     return {left: option for left, option in matches.items() if option}

@@ -111,7 +111,11 @@ def backgrounds(request: Request, app: App) -> HTMLResponse:
 def certifications(request: Request, app: App) -> HTMLResponse:
     fw = app.framework
     listed = ladder_service.certifications(fw)
-    # Names, not ids: what each builds and the stages it suits, as the page shows them.
-    names = {c.id: c.name for c in fw.competencies} | {s.id: s.name for s in fw.stages}
-    values = {"certifications": listed.certifications, "names": names}
+    # Names, not ids: what each builds and the stages it suits, as the page shows them. Two
+    # lookups, as a stage and a competency may share an id ("leadership" is both).
+    values = {
+        "certifications": listed.certifications,
+        "competency_names": {c.id: c.name for c in fw.competencies},
+        "stage_names": {s.id: s.name for s in fw.stages},
+    }
     return page(request, "certifications.html", values)

@@ -4,6 +4,7 @@ in every page."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from pmpath.exams.gaps import fill
 from pmpath.web import flash
 from pmpath.web.auth import application, current
 
@@ -25,6 +27,62 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 def markdown(text: str) -> Markup:
     return Markup(_reflow_tables(_MARKDOWN.render(text or "")))
+
+
+# A gap item's stem goes through Markdown with each [[n]] as a plain word, which the renderer
+# passes through untouched, and the word is then replaced by the gap's HTML: the gaps sit where
+# the author put them, inside paragraphs, lists or table cells alike. Punctuation right after a
+# gap stays with it, so a line never starts with the comma that follows a list.
+_GAP_WORD = re.compile(r"PMPATHGAP(\d+)Z([.,;:!?)]*)")
+
+
+def _gapped(stem: str, gap_html: Callable[[int, str], str]) -> Markup:
+    words = fill(stem, lambda number: f"PMPATHGAP{number}Z")
+    html = _reflow_tables(_MARKDOWN.render(words))
+    return Markup(_GAP_WORD.sub(lambda match: gap_html(int(match.group(1)), match.group(2)), html))
+
+
+def _part(value: Any, name: str) -> Any:
+    """A field of a question (or of its option or gap) as a template reads it: some pages hand
+    the service's model, others its JSON."""
+    return value[name] if isinstance(value, dict) else getattr(value, name)
+
+
+def stem_html(question: Any) -> Markup:
+    """A question's stem as HTML; a gap item's gaps are shown as numbered blanks (the gaps
+    the review and the feedback name: "Gap 1")."""
+    if _part(question, "type") != "gap":
+        return markdown(_part(question, "stem"))
+    return _gapped(
+        _part(question, "stem"),
+        lambda n, after: (
+            f'<span class="gap-mark"><span class="sr-only">gap </span>{n}</span>' + after
+        ),
+    )
+
+
+def gap_fields(question: Any, given: Any) -> Markup:
+    """A gap item's stem with a labelled list of choices at each gap ("Gap 1", ...), the
+    choice in ``given`` (gap number -> option id) selected."""
+    texts = {_part(o, "id"): _part(o, "text") for o in _part(question, "options")}
+    offered = {_part(g, "number"): _part(g, "choices") for g in _part(question, "gaps")}
+    chosen = given if isinstance(given, dict) else {}
+
+    def select(number: int, after: str) -> str:
+        options = "".join(
+            f'<option value="{escape(choice)}"'
+            + (" selected" if chosen.get(str(number)) == choice else "")
+            + f">{escape(texts.get(choice, choice))}</option>"
+            for choice in offered.get(number, [])
+        )
+        return (
+            f'<span class="gap"><label for="gap-{number}" class="gap-number">'
+            f'<span class="sr-only">Gap </span>{number}</label>'
+            f'<select id="gap-{number}" name="gap-{number}">'
+            f'<option value="">Choose…</option>{options}</select>{after}</span>'
+        )
+
+    return _gapped(_part(question, "stem"), select)
 
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
@@ -129,6 +187,8 @@ TEMPLATES.env.filters["markdown"] = markdown
 TEMPLATES.env.filters["day"] = day
 TEMPLATES.env.filters["when"] = when
 TEMPLATES.env.filters["span"] = span
+TEMPLATES.env.filters["stem_html"] = stem_html
+TEMPLATES.env.filters["gap_fields"] = gap_fields
 
 
 def reviews_due(request: Request, user: Any) -> int | None:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from pmpath.errors import Location, PmpathError
 from pmpath.exams import timing
+from pmpath.exams.gaps import fill
 from pmpath.web.pages.render import markdown, page
 
 if TYPE_CHECKING:
@@ -82,6 +83,11 @@ def short_stem(stem: str, width: int = STEM_CHARACTERS) -> str:
     return textwrap.shorten(plain, width, placeholder=" …")
 
 
+def _blanked(question: ReviewedQuestion) -> str:
+    """The stem, a gap item's gaps as blanks ("the ___ of")."""
+    return fill(question.stem, lambda _: "___") if question.type == "gap" else question.stem
+
+
 def _matches(key: str, item: Reviewed) -> bool:
     if key == "wrong":
         return item.verdict in ("wrong", "partly")
@@ -104,7 +110,7 @@ def review_list(results: AttemptResults, show: str | None) -> ReviewList:
             f"there is no review filter “{key}”; the filters are {names}",
             Location(field_path=("show",)),
         )
-    items = [Reviewed(q, verdict(q), short_stem(q.stem)) for q in results.review]
+    items = [Reviewed(q, verdict(q), short_stem(_blanked(q))) for q in results.review]
     keys = [k for k in FILTERS if k != "wrong" or results.review_policy.keys != "none"]
     tally: dict[Verdict, int] = {}
     for item in items:
