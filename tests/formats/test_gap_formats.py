@@ -6,7 +6,9 @@ located FormatError, nothing else."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 
 from pmpath.errors import FormatError
 from pmpath.exams.items import Bank, GapChoice, Item
-from pmpath.formats import moodle_xml, qti21, qti30
+from pmpath.formats import moodle_xml, qti12, qti21, qti30
 from pmpath.formats.mapping import ImportDefaults, bank_to_quiz, quiz_to_bank
 from pmpath.formats.quiz import QType, QuizQuestion
 from pmpath.formats.safety import open_zip
@@ -342,6 +344,64 @@ def test_an_inline_choice_without_a_right_choice_is_a_located_error() -> None:
     with pytest.raises(FormatError) as caught:
         qti21.read(data, "inline_choice.xml")
     assert "declares no one right choice" in str(caught.value)
+
+
+# -- QTI 1.2 (Canvas's multiple dropdowns) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", [lambda b: b, reusable_variant, one_list_variant])
+def test_gap_items_come_back_the_same_from_canvas_dropdowns(bank: Bank, variant: object) -> None:
+    original = variant(bank)  # type: ignore[operator]
+    items, warnings = through(qti12, original)
+    assert items == original.items
+    assert warnings == []
+
+
+def canvas_item(data: bytes) -> ElementTree.Element:
+    files = open_zip(data, "x.zip")
+    document = next(v for k, v in files.items() if k.endswith("pmpath_export.xml"))
+    return next(ElementTree.fromstring(document).iterfind(".//{*}item"))
+
+
+def test_a_gap_item_is_a_canvas_multiple_dropdowns_question_a_list_per_gap(bank: Bank) -> None:
+    item = canvas_item(qti12.write(bank_to_quiz(bank))[0])
+    kinds = [f.findtext("{*}fieldentry") for f in item.iterfind(".//{*}qtimetadatafield")]
+    assert "multiple_dropdowns_question" in kinds
+    text = item.findtext("{*}presentation/{*}material/{*}mattext") or ""
+    assert "serves the [gap1], which the Product Owner [gap2]" in text
+    lists = [
+        [label.findtext("{*}material/{*}mattext") for label in lid.iterfind(".//{*}response_label")]
+        for lid in item.iterfind(".//{*}response_lid")
+    ]
+    assert len(lists) == 4
+    assert lists[1] == ["is accountable for", "hands over to the Scrum Master"]
+    assert lists[0] == lists[2] == lists[3]
+
+
+def test_without_pmpath_s_record_dropdowns_still_read_as_a_gap_item(bank: Bank) -> None:
+    data, _ = qti12.write(bank_to_quiz(bank))
+    files = open_zip(data, "x.zip")
+    name = next(k for k in files if k.endswith("pmpath_export.xml"))
+    # Canvas drops fields it does not know when it exports again: pmpath_extra among them.
+    files[name] = re.sub(
+        rb"<qtimetadatafield>\s*<fieldlabel>pmpath_extra</fieldlabel>.*?</qtimetadatafield>",
+        b"",
+        files[name],
+        flags=re.S,
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, content in files.items():
+            archive.writestr(member, content)
+    read = qti12.read(buffer.getvalue(), "x.zip")
+    back, _ = quiz_to_bank(read.questions, bank.id, ImportDefaults(), LEVELS)
+    first = back.items[0]
+    assert first.type is bank.items[0].type
+    # The gaps keep their right choices; choices are numbered in the order the lists show them.
+    original = bank.items[0]
+    assert [first.option(g.key_id).text for g in first.gaps] == [
+        original.option(g.key_id).text for g in original.gaps
+    ]
 
 
 # -- arbitrary changes to the fixtures -------------------------------------------------------

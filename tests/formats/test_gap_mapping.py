@@ -125,10 +125,6 @@ def test_a_gaps_question_pmpath_cannot_hold_is_left_out_saying_why(
             "multiple choice: skipped",
         ),
         ("csv", "CSV cannot hold a text with gaps to fill (a gap item): left out"),
-        (
-            "qti12",
-            "this QTI 1.2 writer cannot hold a text with gaps to fill (a gap item): left out",
-        ),
     ],
 )
 def test_exports_without_gaps_leave_gap_items_out_by_name(

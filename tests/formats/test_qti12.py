@@ -15,6 +15,7 @@ from pmpath.formats import qti12
 from pmpath.formats.quiz import (
     Answer,
     Attachment,
+    GapChoice,
     MatchPair,
     QType,
     QuizFile,
@@ -184,21 +185,29 @@ def test_multiple_answers_add_and_subtract_become_answer_fractions() -> None:
     assert "scoring" not in extra(question)
 
 
-def test_multiple_dropdowns_become_choice_blanks_with_a_warning() -> None:
+def test_multiple_dropdowns_become_a_gaps_question_with_a_list_per_dropdown() -> None:
     result = read("canvas_quiz.xml")
+    question = next(q for q in result.questions if q.name == "Prioritisation frameworks")
+    assert question.type == QType.GAPS
+    # [[n]]: the gap's right choice is choice n (Confidence, then Effort).
+    assert question.text.text == "<div><p>RICE scores Reach, Impact, [[1]] and [[4]].</p></div>"
+    assert question.choices == [
+        GapChoice(plain("Confidence"), 1),
+        GapChoice(plain("Cost"), 1, feedback=plain("Cost is part of effort.")),
+        GapChoice(plain("Engagement"), 2),
+        GapChoice(plain("Effort"), 2),
+    ]
+    assert question.blanks == []
+    assert not any("multiple-dropdowns" in m for m in warnings_of(result, question.name))
+
+
+def test_multiple_dropdowns_with_a_blank_without_a_right_answer_stay_a_cloze() -> None:
+    data = (FIXTURES / "canvas_quiz.xml").read_bytes()
+    data = data.replace(b'respident="response_e">7004<', b'respident="response_e">9999<')
+    result = qti12.read(data, "canvas_quiz.xml")
     question = next(q for q in result.questions if q.name == "Prioritisation frameworks")
     assert question.type == QType.CLOZE
     assert question.text.text == "<div><p>RICE scores Reach, Impact, {#1} and {#2}.</p></div>"
-    confidence, effort = question.blanks
-    assert confidence.type == QType.MULTICHOICE
-    assert confidence.answers == [
-        Answer(plain("Confidence"), 1.0),
-        Answer(plain("Cost"), 0.0, plain("Cost is part of effort.")),
-    ]
-    assert [(a.text.text, a.fraction) for a in effort.answers] == [
-        ("Engagement", 0.0),
-        ("Effort", 1.0),
-    ]
     assert any("multiple-dropdowns" in m for m in warnings_of(result, question.name))
 
 

@@ -17,6 +17,7 @@ element of the parsed tree.
 * :mod:`._type_reading` and :mod:`._type_writing`: one reader and one writer per question type;
 * :mod:`._cloze`: embedded-answer codes, both ways;
 * :mod:`._calculated`: calculated questions, read as one question per dataset item;
+* :mod:`._random_matching`: random short-answer matching, resolved at import into a matching;
 * :mod:`._file_areas`: which text each attachment is written with;
 * :mod:`._vocabulary`: Moodle's names, options and grade choices.
 """

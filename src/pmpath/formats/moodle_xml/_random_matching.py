@@ -66,9 +66,10 @@ def resolve(
             kept.append(question)
             continue
         choose, subcats = int(settings["choose"]), bool(settings["subcats"])
-        where = repr(question.category) if question.category else "(none: the file's top)"
-        if subcats:
-            where += " and its subcategories"
+        where = "without a category"
+        if question.category:
+            where = f"of category {question.category!r}"
+            where += " and its subcategories" if subcats else ""
         pairs: list[MatchPair] = []
         answers: set[str] = set()
         for candidate in questions:
@@ -88,7 +89,7 @@ def resolve(
             warn(
                 question,
                 "a random short-answer matching draws its pairs from the short-answer "
-                f"questions of category {where}, and this file holds {found} usable one(s) "
+                f"questions {where}, and this file holds {found} usable one(s) "
                 "of them: left out",
             )
             continue
@@ -96,7 +97,7 @@ def resolve(
         warn(
             question,
             "random short-answer matching is resolved at import: a matching of the first "
-            f"{len(pairs)} short-answer questions of category {where} in this file{short} "
+            f"{len(pairs)} short-answer questions {where} in this file{short} "
             "(Moodle draws them at random for each attempt)",
         )
         question.pairs = pairs

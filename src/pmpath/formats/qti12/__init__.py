@@ -14,7 +14,8 @@ rules are in docs/formats.md (section "QTI 1.2 (Canvas)").
 * :mod:`._item_reading` and :mod:`._item_writing`: what every item has (metadata, texts,
   feedback, files, response processing);
 * :mod:`._choice`, :mod:`._short_answer`, :mod:`._numerical`, :mod:`._matching`,
-  :mod:`._blanks`: each kind of question, both ways;
+  :mod:`._blanks`: each kind of question, both ways; :mod:`._gaps`: gaps questions as
+  multiple dropdowns, both ways;
 * :mod:`._responses`: response elements and the conditions that score them;
 * :mod:`._metadata`: ``qtimetadata`` fields and elements kept verbatim;
 * :mod:`._canvas`: Canvas's names and the rules every part shares;

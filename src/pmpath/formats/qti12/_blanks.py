@@ -1,5 +1,6 @@
 """Fill in multiple blanks and multiple dropdowns, read as cloze questions: a ``response_lid``
-per blank named in the text as ``[name]``, where the interchange model has ``{#n}``."""
+per blank named in the text as ``[name]``, where the interchange model has ``{#n}``. (A
+multiple dropdowns question then becomes a gaps question when it can: see ``_gaps``.)"""
 
 from __future__ import annotations
 
@@ -43,8 +44,6 @@ def read_blanks(reader: ItemReader, question: QuizQuestion, kind: str) -> None:
         question.blanks.append(_blank(reader, name, lid, dropdowns))
     question.text = Text(text, question.text.format)
     question.shuffle = next((s for s in map(shuffle_of, lids) if s is not None), None)
-    if dropdowns:
-        reader.warn("a multiple-dropdowns question is read as a cloze with a choice per blank")
 
 
 def _blank(reader: ItemReader, name: str, lid: Element, dropdowns: bool) -> QuizQuestion:

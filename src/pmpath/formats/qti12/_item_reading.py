@@ -33,6 +33,7 @@ from pmpath.formats.qti12._canvas import (
     text_format,
 )
 from pmpath.formats.qti12._choice import read_choice
+from pmpath.formats.qti12._gaps import dropdowns_as_gaps, named_blanks
 from pmpath.formats.qti12._markdown import restore_markdown
 from pmpath.formats.qti12._matching import read_matching, read_ordering
 from pmpath.formats.qti12._metadata import read_fields
@@ -145,7 +146,12 @@ class ItemReader:
             self.warn("<itemproc_extension> is not kept")
         question.attachments = self._attachments(question)
         question.extra = {**(carried or {}), KEY: self.extra}
+        dropdowns = kind == "multiple_dropdowns_question" and question.type is QType.CLOZE
+        if dropdowns:
+            named_blanks(question)  # as written, for the Markdown sources
         self._markdown(question, [entry for label, entry in fields if label == MARKDOWN_FIELD])
+        if dropdowns:
+            dropdowns_as_gaps(self, question)
         return question
 
     def _markdown(self, question: QuizQuestion, entries: list[str]) -> None:

@@ -21,10 +21,11 @@ from pmpath.formats.qti12._canvas import (
     xml_attributes,
     xml_bytes,
 )
+from pmpath.formats.qti12._gaps import gaps_as_dropdowns
 from pmpath.formats.qti12._item_writing import ItemWriter
 from pmpath.formats.qti12._metadata import field_pairs, from_data, write_fields
 from pmpath.formats.qti12._package import assessment_meta, attachment_resources, package
-from pmpath.formats.quiz import FormatWarning, QuizQuestion, Warn, left_out_gaps, warner
+from pmpath.formats.quiz import FormatWarning, QType, QuizQuestion, Warn, leave_out, warner
 
 _SAFE_FOLDER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
@@ -59,10 +60,14 @@ class Writer:
         quizzes: dict[tuple[str, str], Quiz] = {}
         last: tuple[str, str] | None = None
         for number, question in enumerate(questions, start=1):
-            # Canvas's "multiple dropdowns" could carry a gaps question with one list per gap;
-            # it is not written yet.
-            if left_out_gaps(self.warnings, question, number, "this QTI 1.2 writer"):
-                continue
+            if question.type is QType.GAPS:
+                dropdowns = gaps_as_dropdowns(question)
+                if dropdowns is None:
+                    first = len(self.warnings)
+                    self.warn(question, number, "a gap names no choice: left out")
+                    leave_out(self.warnings, first, question, number)
+                    continue
+                question = dropdowns
             data = _quiz_data(question)
             key = (str(data.get("kind")), str(data.get("ident")))
             if key in quizzes and key != last:

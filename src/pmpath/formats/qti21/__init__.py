@@ -5,7 +5,8 @@
 makes a package with one XML file per question and a manifest. The supported interactions
 are ``choiceInteraction`` (single and multiple response, true/false), ``textEntryInteraction``
 (short answer; numerical with a float or integer base type), ``extendedTextInteraction``
-(essay), ``orderInteraction`` and ``matchInteraction``/``associateInteraction`` (matching).
+(essay), ``orderInteraction``, ``matchInteraction``/``associateInteraction`` (matching), and
+``inlineChoiceInteraction``/``gapMatchInteraction`` (gaps: pmpath's gap items).
 
 Scores become answer *fractions*: a mapped value (or a rule's score) divided by the item's
 maximum score. That is the ``normalMaximum`` of ``SCORE`` (else the default value of
@@ -19,8 +20,8 @@ docs, kept in ``extra["qti21"]`` for writing QTI back, or reported as a warning.
 Modules: ``_reading``/``_writing`` (documents and packages), ``_package`` (IMS content
 packaging), ``_item_reading``/``_item_writing`` (one item), ``_processing``, ``_scoring`` and
 ``_feedback`` (an item's rules, read), one module per interaction both ways (``_choice``,
-``_text_entry``, ``_essay``, ``_order``, ``_match``), ``_html`` and ``_markdown`` (texts),
-``_tree`` and ``_serializing`` (XML), ``_vocabulary`` (names).
+``_text_entry``, ``_essay``, ``_order``, ``_match``, ``_gaps``), ``_html`` and ``_markdown``
+(texts), ``_tree`` and ``_serializing`` (XML), ``_vocabulary`` (names).
 """
 
 from pmpath.formats.qti21._reading import read
