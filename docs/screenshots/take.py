@@ -41,6 +41,7 @@ def pages(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("dashboard", "/"),
         ("ladder", "/ladder"),
         ("role", "/roles/senior-product-manager"),
+        ("job-description", "/roles/senior-product-manager/job-description"),
         ("assessment", "/assess"),
         ("profile", "/profile"),
         ("exams", "/exams"),

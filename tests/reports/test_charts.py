@@ -254,3 +254,26 @@ def test_radar_points_stand_at_their_levels(sample: dict[str, Any]) -> None:
     # The first competency at twelve o'clock.
     assert points[0][0] == pytest.approx(cx, abs=0.01)
     assert points[0][1] < cy
+
+
+def test_a_step_that_skips_a_stage_bends_round_the_boxes_between() -> None:
+    # Product Operations Manager -> Head of Product Operations skips the Senior stage, whose
+    # Senior PM box sits on the straight line: the arrow must not run behind it, where it
+    # would look like an arrow into the Senior PM.
+    from pmpath.framework import bundled_framework_path, load_framework
+    from pmpath.reports import ladder_chart as chart
+    from pmpath.services.ladder import graph
+
+    ladder = graph(load_framework(bundled_framework_path())).model_dump(mode="json")
+    nodes, _ = chart._layout(ladder["stages"])
+    by_id = {node.id: node for node in nodes}
+    start, end = by_id["product-operations-manager"], by_id["head-of-product-operations"]
+    a, b = chart._border(start, end), chart._border(end, start)
+    between = [n for n in nodes if start.column < n.column < end.column]
+    assert any(chart._crosses(chart._straight(a, b), n) for n in between)  # the problem
+    bend = chart._detour(a, b, between)
+    assert bend is not None
+    assert not any(chart._crosses(chart._curve(a, bend, b), n) for n in between)
+    svg = ladder_svg(ladder, None, [])
+    edge = svg.split('data-from="product-operations-manager" data-to="head-of-product-operations"')
+    assert " Q " in edge[1].split("</g>")[0]  # drawn as the curve

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,7 +115,7 @@ def ladder_svg(
         if by_id[end].exit and not highlighted:
             merged.add(end)
         drawn = group(
-            _edge_parts(by_id[start], by_id[end], highlighted, at),
+            _edge_parts(by_id[start], by_id[end], highlighted, at, nodes),
             "ladder",
             f"edge-{index}",
             css_class="edge on-path" if highlighted else "edge",
@@ -278,7 +278,9 @@ def _border(node: _Node, toward: _Node) -> tuple[float, float]:
     return node.x + dx * scale, node.y + dy * scale
 
 
-def _edge_parts(start: _Node, end: _Node, highlighted: bool, at: _Place) -> str:
+def _edge_parts(
+    start: _Node, end: _Node, highlighted: bool, at: _Place, nodes: Sequence[_Node] = ()
+) -> str:
     colour = PATH_LINE if highlighted else EDGE
     width = 2.6 if highlighted else 0.9
     head = 12 if highlighted else 9
@@ -298,7 +300,71 @@ def _edge_parts(start: _Node, end: _Node, highlighted: bool, at: _Place) -> str:
         # arc3 bends in display space, y up; these points are y down, so the bend flips.
         control = ((a[0] + b[0]) / 2 - rad * (b[1] - a[1]), (a[1] + b[1]) / 2 - rad * (b[0] - a[0]))
         return _arrow(a, b, colour, width, head, control)
-    return _arrow(at(*_border(start, end)), at(*_border(end, start)), colour, width, head)
+    a, b = _border(start, end), _border(end, start)
+    between = [n for n in nodes if start.column < n.column < end.column]
+    if between and any(_crosses(_straight(a, b), n) for n in between):
+        # A step that skips a stage (Product Operations Manager -> Head of Product Operations)
+        # would run behind the boxes of the stage between: bend it through the gap between
+        # that stage's boxes nearest the straight line, so it never looks like an arrow into
+        # the box it passes.
+        bend = _detour(a, b, between)
+        if bend is not None:
+            return _arrow(at(*a), at(*b), colour, width, head, at(*bend))
+    return _arrow(at(*a), at(*b), colour, width, head)
+
+
+def _straight(a: tuple[float, float], b: tuple[float, float]) -> list[tuple[float, float]]:
+    return [(a[0] + (b[0] - a[0]) * t / 40, a[1] + (b[1] - a[1]) * t / 40) for t in range(41)]
+
+
+def _curve(
+    a: tuple[float, float], control: tuple[float, float], b: tuple[float, float]
+) -> list[tuple[float, float]]:
+    points = []
+    for step in range(41):
+        t = step / 40
+        points.append(
+            (
+                (1 - t) ** 2 * a[0] + 2 * (1 - t) * t * control[0] + t**2 * b[0],
+                (1 - t) ** 2 * a[1] + 2 * (1 - t) * t * control[1] + t**2 * b[1],
+            )
+        )
+    return points
+
+
+def _crosses(points: list[tuple[float, float]], node: _Node) -> bool:
+    """Whether any of ``points`` falls inside ``node``'s box (with a small margin)."""
+    return any(
+        abs(x - node.x) <= BOX_W / 2 + 0.04 and abs(y - node.y) <= BOX_H / 2 + 0.04
+        for x, y in points
+    )
+
+
+def _detour(
+    a: tuple[float, float], b: tuple[float, float], between: list[_Node]
+) -> tuple[float, float] | None:
+    """A control point whose curve from ``a`` to ``b`` misses every box ``between``: the
+    curve's middle goes through the gap between two boxes (or beside the end ones) nearest the
+    straight line; None when no gap works."""
+    middle_y = (a[1] + b[1]) / 2
+    # Candidate heights for the curve's middle: ever further above and below each box, so a
+    # long edge whose ends sit well off the gap can still bend round it.
+    gaps = sorted(
+        {
+            n.y + side * (BOX_H / 2 + clearance)
+            for n in between
+            for side in (-1, 1)
+            for clearance in (0.18, 0.35, 0.55, 0.8, 1.1)
+        },
+        key=lambda y: abs(y - middle_y),
+    )
+    for y in gaps:
+        middle = ((a[0] + b[0]) / 2, y)
+        # A quadratic curve's midpoint is (a + 2c + b) / 4: solve for c.
+        control = (2 * middle[0] - (a[0] + b[0]) / 2, 2 * middle[1] - (a[1] + b[1]) / 2)
+        if not any(_crosses(_curve(a, control, b), n) for n in between):
+            return control
+    return None
 
 
 def _arrow(
