@@ -3,6 +3,9 @@ download (Markdown) or print (a self-contained HTML page). Open to everyone, lik
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -26,13 +29,14 @@ def job_description(
 ) -> Response:
     # The role page's form sends an empty specialisation for "none".
     data = hiring.job_description(app.framework, role_id, specialisation or None)
-    if format is None:
-        return page(request, "job_description.html", {"data": data, "links": _links(data)})
-    if format == "html":
-        return HTMLResponse(documents.render_job_description(data))
-    if format == "markdown":
-        return _markdown(documents.job_description_markdown(data), data, "job-description")
-    raise NotFoundError(f"no {format!r} format: the job description comes as markdown or html")
+    return _document(
+        request,
+        data,
+        format,
+        ("job_description.html", "job-description", "the job description"),
+        documents.render_job_description,
+        documents.job_description_markdown,
+    )
 
 
 @router.get("/roles/{role_id}/interview-kit", response_class=HTMLResponse)
@@ -44,13 +48,33 @@ def interview_kit(
     format: str | None = None,
 ) -> Response:
     data = hiring.interview_kit(app.framework, role_id, specialisation or None)
+    return _document(
+        request,
+        data,
+        format,
+        ("interview_kit.html", "interview-kit", "the interview kit"),
+        documents.render_interview_kit,
+        documents.interview_kit_markdown,
+    )
+
+
+def _document(
+    request: Request,
+    data: Any,
+    format: str | None,
+    names: tuple[str, str, str],
+    html: Callable[[Any], str],
+    markdown: Callable[[Any], str],
+) -> Response:
+    """The page (no ``format``), the printable page (``html``) or the Markdown download."""
+    template, slug, what = names
     if format is None:
-        return page(request, "interview_kit.html", {"data": data, "links": _links(data)})
+        return page(request, template, {"data": data, "links": _links(data)})
     if format == "html":
-        return HTMLResponse(documents.render_interview_kit(data))
+        return HTMLResponse(html(data))
     if format == "markdown":
-        return _markdown(documents.interview_kit_markdown(data), data, "interview-kit")
-    raise NotFoundError(f"no {format!r} format: the interview kit comes as markdown or html")
+        return _markdown(markdown(data), data, slug)
+    raise NotFoundError(f"no {format!r} format: {what} comes as markdown or html")
 
 
 def _links(data: JobDescription | InterviewKit) -> dict[str, str]:
