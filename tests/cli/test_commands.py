@@ -373,3 +373,17 @@ def test_filters_accept_the_ids_of_framework_1_0(pmpath: Run) -> None:
     new = pmpath("actions", "--competency", "customer-empathy", "--json")
     assert old.exit_code == 0
     assert old.stdout == new.stdout
+
+
+def test_role_for_a_specialisation_says_what_it_raises(pmpath: Run) -> None:
+    out = pmpath("role", "product-manager", "-s", "technical")
+    assert out.exit_code == 0
+    assert "In technical product management: Technical fluency 2 → 3, AI fluency 3 → 4." in (
+        " ".join(out.stdout.split())
+    )
+    data = json.loads(pmpath("role", "product-manager", "-s", "technical", "--json").stdout)
+    levels = {e["competency"]: e["level"] for e in data["expectations"]}
+    assert (levels["technical-fluency"], levels["ai-fluency"]) == (3, 4)
+    unknown = pmpath("role", "product-manager", "-s", "technicl")
+    assert unknown.exit_code == 2
+    assert "did you mean 'technical'" in unknown.stderr

@@ -52,11 +52,14 @@ def role(
     from pmpath.services import ladder
     from pmpath.services.models.ladder import ExitDetail, RoleDetail
 
-    fw = specialised(application(framework).framework, specialisation)
+    plain = application(framework).framework
+    fw = specialised(plain, specialisation)
     data = ladder.role_detail(fw, role_id)
     if as_json:
         render.json_out(data)
         return
+    before = {e.competency: e.level for e in ladder.role_detail(plain, role_id).expectations}
+    raised = [e for e in data.expectations if e.level != before[e.competency]]
     role_only = data if isinstance(data, RoleDetail) else None
     exit_only = data if isinstance(data, ExitDetail) else None
     aliases = f" (also: {', '.join(role_only.aliases)})" if role_only and role_only.aliases else ""
@@ -65,6 +68,11 @@ def role(
     render.dim(f"{data.id} · {data.stage_name} · {track}")
     render.say(data.summary)
     render.say()
+    if specialisation is not None:
+        spec = next(s for s in plain.specialisations if s.id == specialisation)
+        changes = ", ".join(f"{e.name} {before[e.competency]} → {e.level}" for e in raised)
+        render.say(f"In {spec.name.lower()}: {changes or 'no expectation changes at this stage'}.")
+        render.say()
     render.bullets("Responsibilities", data.responsibilities)
     render.bullets("Success is measured by", role_only.success_measures if role_only else [])
     render.table(
