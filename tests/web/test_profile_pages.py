@@ -206,3 +206,22 @@ def test_no_command_line_instructions_without_an_assessment(
     assert report.status_code == 303
     assert report.headers["location"] == "/profile"
     assert "pmpath " not in visible(client.get("/report").text)
+
+
+def test_an_assessment_from_framework_1_0_says_so_and_invites_a_new_one(
+    client: TestClient, context: Pmpath
+) -> None:
+    from sqlalchemy import update
+
+    from pmpath.store.tables import AssessmentRow
+
+    profile = signed_up_with(client, context)
+    assess(context, profile, "product-manager")
+    fresh = visible(client.get("/profile").text)
+    assert "Measured on framework" not in fresh
+    # As migration 0008 leaves an assessment taken before the ladder's 2.0.
+    with context.database.transaction() as session:
+        session.execute(update(AssessmentRow).values(framework_version="1.0"))
+    page = visible(client.get("/profile").text)
+    assert "Measured on framework 1.0: its ratings were carried over" in page
+    assert "Take the self-assessment again" in page
