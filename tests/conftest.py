@@ -123,7 +123,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         tables = (
             "profiles, assessments, ratings, attempts, responses, review_cards, banks, "
             "bank_items, users, sessions, api_tokens, login_failures, sign_ups, "
-            "irt_parameter_sets, organisations, teams, invitations, access_log"
+            "irt_parameter_sets, organisations, teams, invitations, access_log, colleague_ratings, "
+            "self_assessment_requests"
         )
         session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     database.dispose()

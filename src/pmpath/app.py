@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pmpath.framework import Framework
     from pmpath.services.accounts import AccountService, User
     from pmpath.services.assessments import AssessmentService
+    from pmpath.services.colleague_ratings import ColleagueRatingService
     from pmpath.services.exams import ExamService
     from pmpath.services.imports import AuthorService, BankLibrary
     from pmpath.services.models.evidence import CompetencyEvidence
@@ -118,6 +119,13 @@ class Pmpath:
             self.clock,
             Mailer.from_settings(self.settings),
         )
+
+    @cached_property
+    def colleague_ratings(self) -> ColleagueRatingService:
+        """Manager and peer ratings, the ratings side by side, requests to self-assess."""
+        from pmpath.services.colleague_ratings import ColleagueRatingService
+
+        return ColleagueRatingService(self.database, self.framework, self.teams.ladders, self.clock)
 
     @cached_property
     def banks(self) -> BankLibrary:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -427,3 +428,47 @@ class AccessLogRow(Base):
     #: What was read, e.g. "placement".
     what: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ColleagueRatingRow(Base):
+    """A manager's or a peer's rating of one competency of a colleague, on the rubric of
+    ``framework_id``; a rater's newer rating of the same competency replaces the older one."""
+
+    __tablename__ = "colleague_ratings"
+    __table_args__ = (
+        UniqueConstraint(
+            "organisation_id", "subject_id", "rater_id", "framework_id", "competency_id"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    subject_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rater_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: "manager" or "peer": what the rater was to the subject when they rated.
+    source: Mapped[str] = mapped_column(String(20))
+    framework_id: Mapped[str] = mapped_column(String(80))
+    framework_version: Mapped[str] = mapped_column(String(80))
+    competency_id: Mapped[str] = mapped_column(String(80))
+    level: Mapped[int] = mapped_column(Integer)
+    evidence_link: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    evidence_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SelfAssessmentRequestRow(Base):
+    """A manager asking a member to self-assess by ``due_on``; it is done once the member
+    finishes a self-assessment after ``created_at``."""
+
+    __tablename__ = "self_assessment_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    requested_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    due_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -6,7 +6,7 @@ organisation gets 404 for anything in it, a member 403 for what their role does 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -14,7 +14,14 @@ from starlette.concurrency import run_in_threadpool
 
 from pmpath.assessment.answers import AnswersFile
 from pmpath.errors import FrameworkError, Location, NotFoundError
+from pmpath.services.colleague_ratings import MAX_LINK, MAX_NOTE
 from pmpath.services.models.assessments import RecordedAssessment
+from pmpath.services.models.colleague_ratings import (
+    GivenRating,
+    RatingSheet,
+    SelfAssessmentRequests,
+    SideBySide,
+)
 from pmpath.services.models.teams import (
     AccessLog,
     Invitation,
@@ -190,3 +197,81 @@ async def assess_on_ladder(
     and your team's placement is read on it from then on."""
     body = await json_body(request, ASSESSMENT_BODY_LIMIT)
     return await run_in_threadpool(app.teams.ladders.assess, me, organisation_id, body)
+
+
+# -- manager and peer ratings, requests to self-assess ------------------------------------------
+
+
+@router.get(
+    "/organisations/{organisation_id}/members/{user_id}/rating-sheet",
+    summary="The rubric for rating a colleague, with the ratings you gave them (and no one else's)",
+)
+def rating_sheet(app: App, me: Learner, organisation_id: RowId, user_id: RowId) -> RatingSheet:
+    return app.colleague_ratings.sheet(me, organisation_id, user_id)
+
+
+@router.put(
+    "/organisations/{organisation_id}/members/{user_id}/ratings/{competency}",
+    summary="Rate one competency of a colleague, as their manager or a peer (saved at once)",
+)
+def rate_colleague(
+    app: App,
+    me: Learner,
+    organisation_id: RowId,
+    user_id: RowId,
+    competency: Annotated[str, Path(min_length=1, max_length=80)],
+    level: Annotated[int, Query(ge=1, le=100)],
+    link: Annotated[str | None, Query(max_length=MAX_LINK)] = None,
+    note: Annotated[str | None, Query(max_length=MAX_NOTE)] = None,
+) -> GivenRating:
+    """A newer rating of the same competency replaces yours; ``link`` (http or https) and
+    ``note`` are optional evidence."""
+    return app.colleague_ratings.rate(me, organisation_id, user_id, competency, level, link, note)
+
+
+@router.get(
+    "/organisations/{organisation_id}/members/{user_id}/ratings",
+    summary="Self, manager and peer ratings side by side (the member, their manager, admins; "
+    "logged)",
+)
+def ratings_side_by_side(
+    app: App, me: Learner, organisation_id: RowId, user_id: RowId
+) -> SideBySide:
+    """Peers appear only as a median and a count, once three or more have rated."""
+    return app.colleague_ratings.side_by_side(me, organisation_id, user_id)
+
+
+@router.get(
+    "/organisations/{organisation_id}/teams/{team_id}/self-assessment-requests",
+    summary="A team's requests to self-assess (all for managers and admins, your own otherwise)",
+)
+def team_requests(
+    app: App, me: Learner, organisation_id: RowId, team_id: RowId
+) -> SelfAssessmentRequests:
+    return app.colleague_ratings.team_requests(me, team_id, organisation_id)
+
+
+@router.post(
+    "/organisations/{organisation_id}/teams/{team_id}/self-assessment-requests",
+    status_code=201,
+    summary="Ask one member (member_id) or the whole team to self-assess by a date",
+)
+def ask_to_self_assess(
+    app: App,
+    me: Learner,
+    organisation_id: RowId,
+    team_id: RowId,
+    due_on: date,
+    member_id: Annotated[int | None, Query(ge=0, le=2**63 - 1)] = None,
+) -> SelfAssessmentRequests:
+    return app.colleague_ratings.request_self_assessment(
+        me, team_id, due_on, member_id, organisation_id
+    )
+
+
+@router.get(
+    "/self-assessment-requests",
+    summary="The requests to self-assess made of you, newest first",
+)
+def my_requests(app: App, me: Learner) -> SelfAssessmentRequests:
+    return app.colleague_ratings.my_requests(me)

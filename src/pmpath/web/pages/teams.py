@@ -113,7 +113,7 @@ def create_team(
 # -- teams and invitations -----------------------------------------------------------------------
 
 
-def _team_page(
+def team_page(
     request: Request,
     me: User,
     team_id: int,
@@ -121,9 +121,11 @@ def _team_page(
     errors: dict[str, str] | None = None,
     invitation: NewInvitation | None = None,
     invite_form: dict[str, Any] | None = None,
+    request_form: dict[str, Any] | None = None,
 ) -> Response:
     app = request.app.state.pmpath
     team = app.teams.team(me, team_id)
+    today = app.clock().date()
     values = {
         "team": team,
         "errors": errors or {},
@@ -136,6 +138,9 @@ def _team_page(
         "statuses": PLACEMENT_STATUS,
         "smtp": app.teams.mailer is not None,
         "is_admin": app.teams.organisation(me, team.organisation_id).role == "admin",
+        "requests": app.colleague_ratings.team_requests(me, team_id).requests,
+        "request_form": request_form or {"member": "all", "due": ""},
+        "today": today.isoformat(),
     }
     return page(request, "team.html", values, status)
 
@@ -144,7 +149,7 @@ def _team_page(
 def team(
     request: Request, team_id: RowId, me: Annotated[User, signed_in("/teams/{team_id}")]
 ) -> Response:
-    return _team_page(request, me, team_id)
+    return team_page(request, me, team_id)
 
 
 @router.post("/teams/{team_id}/invitations", response_class=HTMLResponse)
@@ -162,7 +167,7 @@ def invite(
     typed = {"role": role, "email": email, "days": days}
     if days not in INVITATION_DAYS:
         errors = {"days": "choose how long the invitation stays open from the list"}
-        return _team_page(request, me, team_id, 422, errors, invite_form=typed)
+        return team_page(request, me, team_id, 422, errors, invite_form=typed)
     try:
         made = app.teams.invite(
             me,
@@ -176,8 +181,8 @@ def invite(
         if status_of(exc) in (403, 404):
             raise
         errors = field_errors(exc, ("role", "email", "days"))
-        return _team_page(request, me, team_id, status_of(exc), errors, invite_form=typed)
-    return _team_page(request, me, team_id, 201, invitation=made)
+        return team_page(request, me, team_id, status_of(exc), errors, invite_form=typed)
+    return team_page(request, me, team_id, 201, invitation=made)
 
 
 def _invitation_page(request: Request, token: str, status: int = 200, **values: Any) -> Response:
