@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import inspect, text
 
 from pmpath.store import Database
-from tests.store.test_organisations_migration import _tables_named
+from tests.store.test_organisations_migration import schema_differences
 from tests.store.test_token_migration import empty_url, insert_old_learner, migrate
 
 __all__ = ["empty_url"]  # the fixture: an empty database of its own
@@ -50,15 +50,4 @@ def test_the_rating_tables_come_and_go_and_organisations_stay(empty_url: str) ->
 
 
 def test_the_migrated_schema_is_the_one_the_tables_describe(empty_url: str) -> None:
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    from pmpath.store.tables import Base
-
-    database = Database(empty_url)
-    migrate(database, "head")
-    with database.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-    ours = [d for d in differences if NEW_TABLES & set(_tables_named(d))]
-    assert ours == []
-    database.dispose()
+    assert schema_differences(empty_url, NEW_TABLES) == []
