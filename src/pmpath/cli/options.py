@@ -63,3 +63,14 @@ SpecialisationOption = Annotated[
         show_default=False,
     ),
 ]
+
+AsOption = Annotated[
+    str,
+    typer.Option(
+        "--as",
+        envvar="PMPATH_AS",
+        help="The email of the account to act as (organisations and teams). The command "
+        "sees and may change what that account may on the web.",
+        metavar="EMAIL",
+    ),
+]

@@ -405,6 +405,20 @@ class AccountService:
             account_store.set_time_allowance(session, row, given.id)
             return _user(session, row)
 
+    def user_by_email(self, email: str) -> User:
+        """The account with this email (NotFoundError without one). For the CLI, which acts
+        as an account given on its command line: whoever can open the database could read
+        every row anyway, so the CLI checks no password, but the services still apply the
+        account's permissions."""
+        with self.database.transaction() as session:
+            row = account_store.user_by_email(session, email.strip().lower())
+            if row is None:
+                raise NotFoundError(
+                    f"there is no account with the email {email.strip()!r}",
+                    Location(field_path=("as",)),
+                )
+            return _user(session, row)
+
     def has_admin(self) -> bool:
         with self.database.transaction() as session:
             return account_store.count_admins(session) > 0

@@ -472,3 +472,123 @@ class SelfAssessmentRequestRow(Base):
     )
     due_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# -- calibration, promotion cases and check-ins (issue #19, part 3) ----------------------------
+
+
+class CalibrationAdjustmentRow(Base):
+    """A level set in a calibration session: who moved whose level in which competency, from
+    what to what, and why. Rows are only ever added, so the table is the audit trail; a
+    person's calibrated level is the newest row for (subject, framework, competency)."""
+
+    __tablename__ = "calibration_adjustments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    subject_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    framework_id: Mapped[str] = mapped_column(String(80))
+    competency_id: Mapped[str] = mapped_column(String(80))
+    #: The role the session was calibrating (everyone placed there side by side).
+    role_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    #: The level shown before the adjustment (None when there was none).
+    from_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    to_level: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    adjusted_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    adjusted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PromotionCaseRow(Base):
+    """A manager's case for promoting a member to ``target_role_id``; ``status`` is "draft",
+    "submitted" or "decided" (then ``decision`` is "promote" or "not-yet")."""
+
+    __tablename__ = "promotion_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    subject_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    target_role_id: Mapped[str] = mapped_column(String(80))
+    specialisation: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    framework_id: Mapped[str] = mapped_column(String(80))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    recommendation: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class CheckInGoalRow(Base):
+    """A member's goal, tied to a competency (and the level aimed for) and/or a step of their
+    plan; open until ``closed_at``."""
+
+    __tablename__ = "check_in_goals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    competency_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    target_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    plan_step: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class CheckInRow(Base):
+    """A one-to-one between a member and their manager, on ``held_on``."""
+
+    __tablename__ = "check_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CheckInProgressRow(Base):
+    """Where one goal stood at one check-in: "not-started", "on-track", "at-risk" or "done"."""
+
+    __tablename__ = "check_in_progress"
+    __table_args__ = (UniqueConstraint("check_in_id", "goal_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    check_in_id: Mapped[int] = mapped_column(
+        ForeignKey("check_ins.id", ondelete="CASCADE"), index=True
+    )
+    goal_id: Mapped[int] = mapped_column(
+        ForeignKey("check_in_goals.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
