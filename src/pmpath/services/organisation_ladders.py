@@ -121,6 +121,16 @@ class OrganisationLadders:
         recorded = on_ladder.submit(me.profile, assessment, source="api")
         return recorded.model_copy(update={"profile": "me"})
 
+    def for_member(self, me: User, organisation_id: int) -> tuple[str, Framework]:
+        """The organisation's name and the newest version of its ladder, for its members
+        (NotFoundError for anyone else, and while it has no ladder of its own)."""
+        with self.database.read() as session:
+            name = standing(session, me, organisation_id).organisation
+        ladder = self.newest(organisation_id)
+        if ladder is None:
+            raise NotFoundError(f"{name} has not uploaded its own ladder yet")
+        return name, ladder
+
     def newest(self, organisation_id: int) -> Framework | None:
         """The newest version of the organisation's own ladder, parsed once per process (and
         outside any transaction: checking a large file takes up to a second)."""

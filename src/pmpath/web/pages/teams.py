@@ -125,6 +125,7 @@ def team_page(
 ) -> Response:
     app = request.app.state.pmpath
     team = app.teams.team(me, team_id)
+    organisation = app.teams.organisation(me, team.organisation_id)
     today = app.clock().date()
     values = {
         "team": team,
@@ -137,7 +138,11 @@ def team_page(
         "invitation_days": INVITATION_DAYS,
         "statuses": PLACEMENT_STATUS,
         "smtp": app.teams.mailer is not None,
-        "is_admin": app.teams.organisation(me, team.organisation_id).role == "admin",
+        "is_admin": organisation.role == "admin",
+        # Members self-assess on the organisation's own ladder once it has one.
+        "assess_url": (
+            f"/organisations/{organisation.id}/assess" if organisation.ladder_version else "/assess"
+        ),
         "requests": app.colleague_ratings.team_requests(me, team_id).requests,
         "request_form": request_form or {"member": "all", "due": ""},
         "today": today.isoformat(),
