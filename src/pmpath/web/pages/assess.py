@@ -7,7 +7,7 @@ never from the URL, and the services check ownership again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,7 +21,8 @@ from pmpath.services.assessments import AssessmentService, StoredAssessment
 from pmpath.services.dashboard import compare
 from pmpath.services.guidance import guidance
 from pmpath.services.models.guidance import Guidance
-from pmpath.web.deps import App, RowId, SignInFirst, signed_in, user
+from pmpath.web.auth import user
+from pmpath.web.deps import App, RowId, SignInFirst, signed_in
 from pmpath.web.flash import flash
 from pmpath.web.pages.render import page
 
@@ -242,7 +243,7 @@ def _own_unfinished(ladder: WizardLadder, me: User, assessment_id: int) -> Store
     unfinished = ladder.assessments.unfinished(me.profile)
     if unfinished is None or unfinished.id != assessment_id:
         raise NotFoundError(f"no unfinished assessment {assessment_id}")
-    return cast(StoredAssessment, unfinished)
+    return unfinished
 
 
 @router.get("/assess/{assessment_id}", response_class=HTMLResponse)
