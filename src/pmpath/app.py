@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pmpath.services.imports import AuthorService, BankLibrary
     from pmpath.services.models.evidence import CompetencyEvidence
     from pmpath.services.models.exams import ExamCatalogue
+    from pmpath.services.people import PeopleService
     from pmpath.services.psychometrics import PsychometricsService
     from pmpath.services.schema import SchemaService
     from pmpath.services.teams import TeamService
@@ -119,6 +120,13 @@ class Pmpath:
             self.clock,
             Mailer.from_settings(self.settings),
         )
+
+    @cached_property
+    def people(self) -> PeopleService:
+        """Who is in an organisation and its teams, in what role; removing and leaving."""
+        from pmpath.services.people import PeopleService
+
+        return PeopleService(self.database)
 
     @cached_property
     def colleague_ratings(self) -> ColleagueRatingService:

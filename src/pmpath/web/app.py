@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
         hiring,
         home,
         ladder,
+        people,
         placement,
         teams,
     )
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
         hiring.router,
         accounts.router,
         teams.router,
+        people.router,
         colleague_ratings.router,
         assess.router,
         exams.router,

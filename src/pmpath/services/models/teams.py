@@ -165,3 +165,38 @@ class AccessLog(Result):
 
     organisation_id: int
     entries: list[AccessEntry]
+
+
+class TeamPlace(Result):
+    """One team a person is in, and their role there."""
+
+    team_id: int
+    team: str
+    role: TeamRole
+
+
+class Person(Result):
+    """A member of an organisation as its admins manage them."""
+
+    user_id: int
+    name: str
+    email: str
+    role: OrganisationRole
+    teams: list[TeamPlace]
+
+
+class People(Result):
+    """Everyone in an organisation, by name, with their roles (organisation admins only)."""
+
+    organisation_id: int
+    organisation: str
+    people: list[Person]
+
+
+class RoleChange(Result):
+    """Someone's role after a change: in the organisation ("member", "admin") or in a team
+    ("member", "manager")."""
+
+    user_id: int
+    name: str
+    role: str

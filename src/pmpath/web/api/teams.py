@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from pmpath.assessment.answers import AnswersFile
@@ -32,6 +32,8 @@ from pmpath.services.models.teams import (
     NewInvitation,
     Organisation,
     Organisations,
+    People,
+    RoleChange,
     Team,
     TeamRole,
 )
@@ -275,3 +277,68 @@ def ask_to_self_assess(
 )
 def my_requests(app: App, me: Learner) -> SelfAssessmentRequests:
     return app.colleague_ratings.my_requests(me)
+
+
+# -- people and roles ----------------------------------------------------------------------------
+
+OrganisationRoleQuery = Annotated[str, Query(pattern="^(member|admin)$")]
+TeamRoleQuery = Annotated[str, Query(pattern="^(member|manager)$")]
+
+
+@router.get(
+    "/organisations/{organisation_id}/people",
+    summary="Everyone in the organisation with their roles (organisation admins)",
+)
+def people(app: App, me: Learner, organisation_id: RowId) -> People:
+    return app.people.people(me, organisation_id)
+
+
+@router.put(
+    "/organisations/{organisation_id}/people/{user_id}/role",
+    summary="Make someone an organisation admin or a member (admins; 409 for the last admin)",
+)
+def set_organisation_role(
+    app: App, me: Learner, organisation_id: RowId, user_id: RowId, role: OrganisationRoleQuery
+) -> RoleChange:
+    name = app.people.set_organisation_role(me, organisation_id, user_id, role)
+    return RoleChange(user_id=user_id, name=name, role=role)
+
+
+@router.delete(
+    "/organisations/{organisation_id}/people/{user_id}",
+    status_code=204,
+    summary="Remove someone from the organisation and its teams (admins, or yourself)",
+)
+def remove_from_organisation(
+    app: App, me: Learner, organisation_id: RowId, user_id: RowId
+) -> Response:
+    app.people.remove_from_organisation(me, organisation_id, user_id)
+    return Response(status_code=204)
+
+
+@router.put(
+    "/organisations/{organisation_id}/teams/{team_id}/members/{user_id}/role",
+    summary="Make a team member its manager, or a manager a member (organisation admins)",
+)
+def set_team_role(
+    app: App,
+    me: Learner,
+    organisation_id: RowId,
+    team_id: RowId,
+    user_id: RowId,
+    role: TeamRoleQuery,
+) -> RoleChange:
+    name = app.people.set_team_role(me, team_id, user_id, role, organisation_id)
+    return RoleChange(user_id=user_id, name=name, role=role)
+
+
+@router.delete(
+    "/organisations/{organisation_id}/teams/{team_id}/members/{user_id}",
+    status_code=204,
+    summary="Remove someone from a team (its manager for members, admins, or yourself)",
+)
+def remove_from_team(
+    app: App, me: Learner, organisation_id: RowId, team_id: RowId, user_id: RowId
+) -> Response:
+    app.people.remove_from_team(me, team_id, user_id, organisation_id)
+    return Response(status_code=204)
