@@ -45,7 +45,9 @@ def _invite(page: Page, team_url: str) -> str:
     return page.get_by_label("Invitation link for a member").input_value()
 
 
-def _self_assess(page: Page, server: str, organisation: str, levels: list[int]) -> None:
+def _self_assess(
+    page: Page, server: str, organisation: str, levels: list[int], name: str = ""
+) -> None:
     """Through the organisation's page and its own ladder's wizard, one level per
     competency."""
     page.goto(f"{server}/organisations/{organisation}")
@@ -55,6 +57,9 @@ def _self_assess(page: Page, server: str, organisation: str, levels: list[int]) 
     for competency, level in zip(LADDER.competencies, levels, strict=True):
         expect(page.get_by_role("heading", level=1)).to_have_text(competency.name)
         page.locator(f"label[for=level-{level}]").click()
+        if name and competency is LADDER.competencies[0]:
+            fits(page)
+            shot(page, name)
         page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Finish and see where it places me").click()
     expect(page.get_by_text(f"Your self-assessment on {LADDER.name} is saved")).to_be_visible()
@@ -94,7 +99,7 @@ def test_a_leader_builds_a_team_rates_it_and_calibrates(
 
     mia = _join(browser, _invite(lead, team_url), width, f"mia.j{width}@example.org", "Mia Marsh")
     pat = _join(browser, _invite(lead, team_url), width, f"pat.j{width}@example.org", "Pat Park")
-    _self_assess(mia, server, organisation, [3, 1, 2])
+    _self_assess(mia, server, organisation, [3, 1, 2], f"org-ladder-wizard-{width}")
     _self_assess(pat, server, organisation, [2, 2, 1])
     fits(mia)
 
@@ -104,3 +109,8 @@ def test_a_leader_builds_a_team_rates_it_and_calibrates(
     expect(lead.get_by_text(f"on {LADDER.name}").first).to_be_visible()
     fits(lead)
     shot(lead, f"journey-team-{width}")
+    lead.goto(f"{server}/organisations/{organisation}")
+    lead.get_by_role("link", name="People and their roles").click()
+    expect(lead.get_by_role("heading", level=1)).to_have_text("People")
+    fits(lead)
+    shot(lead, f"people-{width}")
