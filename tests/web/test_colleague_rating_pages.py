@@ -173,8 +173,12 @@ def test_a_manager_asks_the_team_to_self_assess_by_a_date_and_it_is_done_when_th
     assert "Self-assess by" in seen
     assert "Open" in seen
     assert "Pat" not in seen.split("Self-assessment requests", 1)[1]  # only her own request
+    dashboard = _visible_text(mia.client.get("/").text)
+    assert "Asked of you" in dashboard
+    assert "Ada asks you to self-assess by" in dashboard
     _self_assess(context, "mia@example.org", 3)
     assert "Done" in _visible_text(mia.client.get(f"/teams/{growth.team}").text)
+    assert "Asked of you" not in mia.client.get("/").text  # done: no longer asked
     # A member cannot ask; a bad or past date is shown back.
     refused = mia.client.post(
         f"/teams/{growth.team}/requests", data={"csrf_token": mia.csrf, "member": "all", "due": due}

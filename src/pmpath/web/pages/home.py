@@ -22,7 +22,9 @@ def home(request: Request, app: App, me: MaybeUser) -> Response:
         return page(request, "home.html", {"framework": app.framework})
     board = dashboard(app.assessments, app.exams, app.psychometrics, me.profile)
     stages = {stage.id: stage.name for stage in app.framework.stages}
-    return page(request, "dashboard.html", {"d": board, "stages": stages})
+    # Requests from a team's manager to self-assess, until the member has done so.
+    asked = [r for r in app.colleague_ratings.my_requests(me).requests if r.done_at is None]
+    return page(request, "dashboard.html", {"d": board, "stages": stages, "asked": asked})
 
 
 @router.get("/try", response_class=HTMLResponse)
