@@ -107,6 +107,12 @@ def test_the_api_lists_people_and_changes_roles(client: TestClient) -> None:
         ).status_code
         == 404
     )
-    assert client.delete(f"{base}/teams/{team}/members/{mia}", headers=headers).status_code == 204
-    assert client.delete(f"{base}/people/{mia}", headers=headers).status_code == 204
+    left = client.delete(f"{base}/teams/{team}/members/{mia}", headers=headers)
+    assert left.json() == {
+        "user_id": mia,
+        "name": "Mia",
+        "organisation_id": organisation,
+        "team_id": team,
+    }
+    assert client.delete(f"{base}/people/{mia}", headers=headers).json()["team_id"] is None
     assert [p["name"] for p in client.get(f"{base}/people").json()["people"]] == ["Ada"]

@@ -66,10 +66,10 @@ def current_levels(
                         row.level, "manager", row.rated_at
                     )
         adjusted = calibration_store.adjustments(session, organisation_id, rubric.id, ids)
-        for row in adjusted:  # oldest first: the newest adjustment wins
-            if row.competency_id in competencies:
-                levels[row.subject_id][row.competency_id] = CurrentLevel(
-                    row.to_level, "calibrated", row.adjusted_at
+        for adjustment in adjusted:  # oldest first: the newest adjustment wins
+            if adjustment.competency_id in competencies:
+                levels[adjustment.subject_id][adjustment.competency_id] = CurrentLevel(
+                    adjustment.to_level, "calibrated", adjustment.adjusted_at
                 )
     selves = AssessmentService(database, rubric, clock)
     for member in ids:

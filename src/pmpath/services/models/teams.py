@@ -200,3 +200,12 @@ class RoleChange(Result):
     user_id: int
     name: str
     role: str
+
+
+class Removed(Result):
+    """Who was taken out of a team (``team_id``) or of the organisation (``team_id`` None)."""
+
+    user_id: int
+    name: str
+    organisation_id: int
+    team_id: int | None

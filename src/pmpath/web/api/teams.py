@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from pmpath.assessment.answers import AnswersFile
@@ -33,6 +33,7 @@ from pmpath.services.models.teams import (
     Organisation,
     Organisations,
     People,
+    Removed,
     RoleChange,
     Team,
     TeamRole,
@@ -306,14 +307,13 @@ def set_organisation_role(
 
 @router.delete(
     "/organisations/{organisation_id}/people/{user_id}",
-    status_code=204,
     summary="Remove someone from the organisation and its teams (admins, or yourself)",
 )
 def remove_from_organisation(
     app: App, me: Learner, organisation_id: RowId, user_id: RowId
-) -> Response:
-    app.people.remove_from_organisation(me, organisation_id, user_id)
-    return Response(status_code=204)
+) -> Removed:
+    name = app.people.remove_from_organisation(me, organisation_id, user_id)
+    return Removed(user_id=user_id, name=name, organisation_id=organisation_id, team_id=None)
 
 
 @router.put(
@@ -334,11 +334,10 @@ def set_team_role(
 
 @router.delete(
     "/organisations/{organisation_id}/teams/{team_id}/members/{user_id}",
-    status_code=204,
     summary="Remove someone from a team (its manager for members, admins, or yourself)",
 )
 def remove_from_team(
     app: App, me: Learner, organisation_id: RowId, team_id: RowId, user_id: RowId
-) -> Response:
-    app.people.remove_from_team(me, team_id, user_id, organisation_id)
-    return Response(status_code=204)
+) -> Removed:
+    name = app.people.remove_from_team(me, team_id, user_id, organisation_id)
+    return Removed(user_id=user_id, name=name, organisation_id=organisation_id, team_id=team_id)
