@@ -110,6 +110,11 @@ class InvitationError(PmpathError):
     """An invitation that can no longer be accepted: used already, or expired."""
 
 
+class ConflictError(PmpathError):
+    """A step the thing's current status does not allow (HTTP 409), e.g. editing a promotion
+    case already submitted, or deciding one that is still a draft; nothing changes."""
+
+
 class CalibrationError(PmpathError, ValueError):
     """Responses cannot be calibrated; the message names the row, item and reason.
 

@@ -14,6 +14,7 @@ from pmpath.errors import (
     AttemptError,
     AttemptLimitError,
     AuthError,
+    ConflictError,
     ForbiddenError,
     InvitationError,
     Location,
@@ -80,7 +81,7 @@ def status_of(exc: PmpathError) -> int:
         return 403
     if isinstance(exc, NotFoundError):
         return 404
-    if isinstance(exc, AttemptError | InvitationError):
+    if isinstance(exc, AttemptError | InvitationError | ConflictError):
         return 409
     if isinstance(exc, TooLargeError):
         return 413
