@@ -189,9 +189,9 @@ class CalibrationSessionService:
         with self.database.read() as session:
             people = self._people(session, me, organisation_id)
         if role_id is not None and not any(r.id == role_id for r in rubric.roles):
-            raise PmpathError(
-                f"there is no role {role_id} on {rubric.name}", Location(field_path=("role",))
-            )
+            # A page or a query naming a role the ladder lacks: not found, as a wrong id in
+            # a path would be (a role in an adjustment's body is bad input instead).
+            raise NotFoundError(f"there is no role {role_id} on {rubric.name}")
         placements = self._placements(rubric, people)
         counts: dict[str, int] = {}
         for role, _, _ in placements.values():
