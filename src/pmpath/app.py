@@ -28,14 +28,19 @@ if TYPE_CHECKING:
     from pmpath.framework import Framework
     from pmpath.services.accounts import AccountService, User
     from pmpath.services.assessments import AssessmentService
+    from pmpath.services.calibration_sessions import CalibrationSessionService
+    from pmpath.services.check_ins import CheckInService
     from pmpath.services.colleague_ratings import ColleagueRatingService
     from pmpath.services.exams import ExamService
     from pmpath.services.imports import AuthorService, BankLibrary
     from pmpath.services.models.evidence import CompetencyEvidence
     from pmpath.services.models.exams import ExamCatalogue
+    from pmpath.services.my_data import MyDataService
     from pmpath.services.people import PeopleService
+    from pmpath.services.promotions import PromotionService
     from pmpath.services.psychometrics import PsychometricsService
     from pmpath.services.schema import SchemaService
+    from pmpath.services.team_views import TeamViewService
     from pmpath.services.teams import TeamService
     from pmpath.store import Database
 
@@ -134,6 +139,47 @@ class Pmpath:
         from pmpath.services.colleague_ratings import ColleagueRatingService
 
         return ColleagueRatingService(self.database, self.framework, self.teams.ladders, self.clock)
+
+    @cached_property
+    def my_data(self) -> MyDataService:
+        """A member's own data: export everything about them, delete their account."""
+        from pmpath.services.my_data import MyDataService
+
+        return MyDataService(self.database, self.clock)
+
+    @cached_property
+    def calibration_sessions(self) -> CalibrationSessionService:
+        """Raters' severities (many-facet model), calibration sessions and their audit trail."""
+        from pmpath.services.calibration_sessions import CalibrationSessionService
+
+        return CalibrationSessionService(self.database, self.colleague_ratings, self.clock)
+
+    @cached_property
+    def check_ins(self) -> CheckInService:
+        """One-to-ones with goals tied to competencies and plan steps, and their history."""
+        from pmpath.services.check_ins import CheckInService
+
+        return CheckInService(self.database, self.colleague_ratings.rubric, self.clock)
+
+    @cached_property
+    def team_views(self) -> TeamViewService:
+        """A team's heat map, coverage, bench strength and what-if (managers and admins)."""
+        from pmpath.services.team_views import TeamViewService
+
+        return TeamViewService(self.database, self.teams, self.colleague_ratings.rubric, self.clock)
+
+    @cached_property
+    def promotions(self) -> PromotionService:
+        """Promotion cases: the document, the recommendation and its decision."""
+        from pmpath.services.promotions import PromotionService
+
+        return PromotionService(
+            self.database,
+            self.colleague_ratings,
+            self.evidence,
+            lambda profile: self.psychometrics.readiness(profile),
+            self.clock,
+        )
 
     @cached_property
     def banks(self) -> BankLibrary:

@@ -17,14 +17,20 @@ from pmpath import __version__
 from pmpath.cli import (
     assess_cmds,
     bank_cmds,
+    calibration_cmds,
+    check_in_cmds,
     db_cmds,
     exam_cmds,
     framework_cmds,
     hiring_cmds,
     irt_cmds,
     ladder_cmds,
+    my_data_cmds,
+    org_cmds,
+    promotion_cmds,
     resume_cmds,
     serve_cmds,
+    team_view_cmds,
     transfer_cmds,
 )
 from pmpath.cli.application import application
@@ -56,6 +62,7 @@ HELP_PANELS = [
     ),
     ("Assess and plan", ["profile", "gaps", "plan", "history", "report"]),
     ("Hire", ["job-description", "interview-kit"]),
+    ("Lead a team", ["org", "team", "calibration", "promotion", "check-in", "my-data"]),
     ("Practise", ["review"]),
     ("Author", ["bank", "import", "export", "framework"]),
     ("Serve and administer", ["serve", "db"]),
@@ -302,6 +309,14 @@ app.add_typer(db_cmds.app, name="db")
 # Hiring from the ladder (issue #19).
 app.command(name="job-description")(hiring_cmds.job_description)
 app.command(name="interview-kit")(hiring_cmds.interview_kit)
+# Leading a team (issue #19): organisations, team views, calibration, promotion cases,
+# check-ins, and a member's own data; every one acts as the account given by --as.
+app.add_typer(org_cmds.app, name="org")
+app.add_typer(team_view_cmds.app, name="team")
+app.add_typer(calibration_cmds.app, name="calibration")
+app.add_typer(promotion_cmds.app, name="promotion")
+app.add_typer(check_in_cmds.app, name="check-in")
+app.add_typer(my_data_cmds.app, name="my-data")
 
 
 def main() -> None:

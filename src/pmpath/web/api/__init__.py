@@ -11,17 +11,36 @@ from pmpath.web.api import (
     accounts,
     assessments,
     authoring,
+    calibration_sessions,
+    check_ins,
     exams,
     hiring,
     ladder,
+    my_data,
     placement,
+    promotions,
+    team_views,
     teams,
 )
 from pmpath.web.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/api/v1", tags=["v1"], responses=PROBLEM_RESPONSES)
 # Exams first: their routes are the hot ones (every answer of every exam), matched in order.
-for area in (exams, placement, assessments, ladder, hiring, accounts, teams, authoring):
+for area in (
+    exams,
+    placement,
+    assessments,
+    ladder,
+    hiring,
+    accounts,
+    my_data,
+    teams,
+    team_views,
+    check_ins,
+    promotions,
+    calibration_sessions,
+    authoring,
+):
     router.include_router(area.router)
 
 __all__ = ["router"]

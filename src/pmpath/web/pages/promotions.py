@@ -67,9 +67,14 @@ def _cases_page(
 
 @router.get(CASES, response_class=HTMLResponse)
 def promotion_cases(
-    request: Request, organisation_id: RowId, me: Annotated[User, signed_in(CASES)]
+    request: Request,
+    organisation_id: RowId,
+    me: Annotated[User, signed_in(CASES)],
+    member: str = "",
 ) -> Response:
-    return _cases_page(request, me, organisation_id)
+    """The cases; ``member`` (from a card on the team page) chooses whom the form is for."""
+    typed = {"member": member if member.isdigit() else "", "target_role": "", "specialisation": ""}
+    return _cases_page(request, me, organisation_id, typed=typed)
 
 
 @router.post(CASES, response_class=HTMLResponse)
