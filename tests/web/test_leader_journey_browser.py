@@ -109,6 +109,66 @@ def test_a_leader_builds_a_team_rates_it_and_calibrates(
     expect(lead.get_by_text(f"on {LADDER.name}").first).to_be_visible()
     fits(lead)
     shot(lead, f"journey-team-{width}")
+
+    # The heat map shows the manager's ratings (Mia's research: 3 from the manager).
+    lead.goto(team_url)
+    lead.get_by_role("link", name="Heat map").click()
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Heat map of Design")
+    heat = lead.locator("table.heat")
+    expect(heat).to_contain_text("Mia Marsh")
+    research = heat.locator("tr", has_text="Design research")
+    # The first header cell is "Competency"; each row's cells then follow the members.
+    headers = [m.strip() for m in heat.locator("thead th").all_inner_texts()]
+    mia_cell = headers.index("Mia Marsh") - 1
+    expect(research.locator("td").nth(mia_cell)).to_contain_text("3")
+    expect(research.locator("td").nth(mia_cell)).to_contain_text("Manager")
+    fits(lead)
+    shot(lead, f"journey-heat-map-{width}")
+
+    # A calibration session sets Mia's research level to 2, with the reason.
+    lead.goto(f"{server}/organisations/{organisation}")
+    lead.get_by_role("link", name="Calibration session").click()
+    lead.get_by_label("Role to calibrate").select_option("designer")
+    lead.get_by_role("button", name="Show everyone at this role").click()
+    form = lead.locator("form", has=lead.locator("input[name=member]")).filter(
+        has_text="Record the adjustment for Mia Marsh"
+    )
+    form.get_by_label("Competency").select_option("research")
+    form.get_by_label("New level").select_option("2")
+    reason = "Two of the three studies were run by the agency; she planned them."
+    form.get_by_label("Why").fill(reason)
+    form.get_by_role("button", name="Record the adjustment").click()
+    expect(lead.get_by_text("Set Mia Marsh's level in Design research to 2 (it was 3)")).to_be_visible()
+    fits(lead)
+    lead.get_by_role("link", name="Audit trail of adjustments").first.click()
+    expect(lead.get_by_text(reason)).to_be_visible()
+    fits(lead)
+    shot(lead, f"journey-audit-{width}")
+    lead.goto(team_url)
+    lead.get_by_role("link", name="Heat map").click()
+    research = lead.locator("table.heat tr", has_text="Design research")
+    expect(research.locator("td").nth(mia_cell)).to_contain_text("Calibrated")
+
+    # The promotion case shows the ratings by source, with the manager's evidence.
+    lead.goto(team_url)
+    lead.get_by_role("link", name="Promotion case for Mia Marsh").click()
+    expect(lead.get_by_label("Member")).to_have_value(
+        lead.get_by_label("Member").locator("option", has_text="Mia Marsh").get_attribute("value")
+        or ""
+    )
+    lead.get_by_label("Target role").select_option("senior-designer")
+    lead.get_by_role("button", name="Open the case").click()
+    expect(lead.get_by_role("heading", level=1)).to_contain_text("Mia Marsh for Senior")
+    expect(lead.get_by_text("Led the checkout redesign research.").first).to_be_visible()
+    expect(lead.get_by_text("Paired with me on the onboarding flows.")).to_have_count(0)
+    lead.get_by_label("Your recommendation").fill(
+        "Mia led the checkout redesign end to end and coaches the two newer designers."
+    )
+    lead.get_by_role("button", name="Save and submit").click()
+    expect(lead.get_by_text("Submitted the case.")).to_be_visible()
+    fits(lead)
+    shot(lead, f"journey-promotion-{width}")
+
     lead.goto(f"{server}/organisations/{organisation}")
     lead.get_by_role("link", name="People and their roles").click()
     expect(lead.get_by_role("heading", level=1)).to_have_text("People")
