@@ -138,7 +138,9 @@ def test_a_leader_builds_a_team_rates_it_and_calibrates(
     reason = "Two of the three studies were run by the agency; she planned them."
     form.get_by_label("Why").fill(reason)
     form.get_by_role("button", name="Record the adjustment").click()
-    expect(lead.get_by_text("Set Mia Marsh's level in Design research to 2 (it was 3)")).to_be_visible()
+    expect(
+        lead.get_by_text("Set Mia Marsh's level in Design research to 2 (it was 3)")
+    ).to_be_visible()
     fits(lead)
     lead.get_by_role("link", name="Audit trail of adjustments").first.click()
     expect(lead.get_by_text(reason)).to_be_visible()
