@@ -19,9 +19,9 @@ from pmpath.services.calibration_sessions import (
     READ_SESSION,
     READ_SEVERITIES,
     adjusted_words,
-    plain_severity,
 )
 from pmpath.services.current_levels import current_levels
+from pmpath.services.rater_model import plain_severity
 from pmpath.store import organisations as org_store
 from pmpath.store.tables import ColleagueRatingRow
 from tests.services.test_teams import Organisation, _account, _join, _self_assess, org

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from pmpath.errors import PmpathError
+from pmpath.errors import ConflictError, PmpathError
 from pmpath.services.accounts import User
-from pmpath.services.my_data import COVERAGE, PERSON_TABLES, AccountInUseError
+from pmpath.services.my_data import COVERAGE, PERSON_TABLES
 from pmpath.services.passwords import hash_password
 from pmpath.store import accounts as account_store
 from pmpath.store import organisations as org_store
@@ -457,7 +457,7 @@ def test_the_only_admin_cannot_leave_an_organisation_with_people_in_it(org: Orga
         ("Acme Products", "blocked", 4)
     ]
     rows = _all_rows(app)
-    with pytest.raises(AccountInUseError) as raised:
+    with pytest.raises(ConflictError) as raised:
         app.my_data.delete(ada, password=PASSWORD)
     message = raised.value.problems[0].message
     assert "only admin of Acme Products" in message

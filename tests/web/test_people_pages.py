@@ -82,6 +82,12 @@ def test_a_member_sees_no_people_page_and_may_leave_the_team(client: TestClient)
     left = client.post(me.group(0), data={"csrf_token": csrf_of(team_page)})
     assert "You have left the team." in left.text
     assert client.get(f"/teams/{team}").status_code == 403
+    organisation_page = client.get(f"/organisations/{organisation}").text
+    leave = re.search(rf"/organisations/{organisation}/people/\d+/remove", organisation_page)
+    assert leave, "no way to leave the organisation"
+    gone = client.post(leave.group(0), data={"csrf_token": csrf_of(organisation_page)})
+    assert "You have left the organisation." in gone.text
+    assert client.get(f"/organisations/{organisation}").status_code == 404
 
 
 def test_the_api_lists_people_and_changes_roles(client: TestClient) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from pmpath.errors import ForbiddenError, Location, NotFoundError, PmpathError
+from pmpath.errors import ConflictError, ForbiddenError, Location, NotFoundError, PmpathError
 from pmpath.services.accounts import User
 from pmpath.services.assessments import utc_now
 from pmpath.services.models.accounts import Role
@@ -143,11 +143,6 @@ COVERAGE: dict[tuple[str, str], Coverage] = {
 
 #: The tables a person's rows start from.
 PERSON_TABLES = ("users", "profiles")
-
-
-class AccountInUseError(PmpathError):
-    """The account cannot be deleted yet: it is the only admin of an organisation others are
-    still in (HTTP 409)."""
 
 
 class MyDataService:
@@ -382,7 +377,7 @@ class MyDataService:
     def delete(self, me: User, *, password: str | None = None, email: str | None = None) -> Deleted:
         """Delete ``me``'s account and everything about it, confirmed by their ``password``
         (web, API) or by their ``email`` typed out (CLI). Nothing changes when the
-        confirmation is wrong or an organisation blocks it (AccountInUseError)."""
+        confirmation is wrong or an organisation blocks it (ConflictError)."""
         if (password is None) == (email is None):
             raise ValueError("confirm a deletion with the password or the email, not both")
         with self.database.read() as session:
@@ -408,7 +403,7 @@ class MyDataService:
             outcomes = _outcomes(store.organisation_memberships(session, me.id))
             blocked = [o for o in outcomes if o.outcome == "blocked"]
             if blocked:
-                raise AccountInUseError(_blocked_message(blocked))
+                raise ConflictError(_blocked_message(blocked))
             gone = [o for o in outcomes if o.outcome == "delete"]
             store.delete_account(
                 session, user.id, profile.id, user.email, [o.organisation_id for o in gone]

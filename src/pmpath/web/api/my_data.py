@@ -7,10 +7,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import Field
 
-from pmpath.errors import PmpathError
+from pmpath.errors import ConflictError, PmpathError
 from pmpath.services.models import Result
 from pmpath.services.models.my_data import Deleted, DeletionPlan, MyData
-from pmpath.services.my_data import AccountInUseError
 from pmpath.web.api.bodies import documented_body, json_body
 from pmpath.web.deps import App, Learner
 from pmpath.web.problems import problem
@@ -71,6 +70,6 @@ async def delete(request: Request, app: App, me: Learner) -> Deleted | Response:
         )
     try:
         return await run_in_threadpool(app.my_data.delete, me, password=body["password"][:1024])
-    except AccountInUseError as exc:
+    except ConflictError as exc:
         message = exc.problems[0].message
         return problem(409, "Conflict", message, errors=[{"detail": message, "field": None}])

@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pmpath.errors import PmpathError
+from pmpath.errors import ConflictError, PmpathError
 from pmpath.services.accounts import User
-from pmpath.services.my_data import AccountInUseError
 from pmpath.web.auth import SESSION_COOKIE
 from pmpath.web.deps import App, Learner, signed_in
 from pmpath.web.flash import flash
@@ -58,7 +57,7 @@ def delete(request: Request, app: App, me: Learner, password: str = Form("")) ->
         return _delete_page(request, me, 422, {"password": "enter your password"})
     try:
         deleted = app.my_data.delete(me, password=password)
-    except AccountInUseError as exc:
+    except ConflictError as exc:
         return _delete_page(request, me, 409, {"form": exc.problems[0].message})
     except PmpathError as exc:
         return _delete_page(request, me, status_of(exc), field_errors(exc, ("password",)))
