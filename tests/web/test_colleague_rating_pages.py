@@ -175,6 +175,7 @@ def test_a_manager_asks_the_team_to_self_assess_by_a_date_and_it_is_done_when_th
     assert "Pat" not in seen.split("Self-assessment requests", 1)[1]  # only her own request
     dashboard = _visible_text(mia.client.get("/").text)
     assert "Asked of you" in dashboard
+    assert "Your teams" in dashboard
     assert "Ada asks you to self-assess by" in dashboard
     _self_assess(context, "mia@example.org", 3)
     assert "Done" in _visible_text(mia.client.get(f"/teams/{growth.team}").text)
@@ -225,3 +226,35 @@ def test_the_api_rates_shows_side_by_side_and_asks(client: TestClient, context: 
     other_organisation = f"/api/v1/organisations/{growth.organisation + 1}"
     elsewhere = client.get(f"{other_organisation}/teams/{growth.team}/self-assessment-requests")
     assert elsewhere.status_code == 404
+
+
+def test_the_last_step_leads_on_a_manager_to_the_ratings_a_peer_to_the_organisation(
+    client: TestClient, context: Pmpath
+) -> None:
+    growth = _growth(client, context, "Mia", "Pat")
+    mia = growth.people["Mia"]
+    competencies = [c.id for c in context.framework.competencies]
+    path = f"/organisations/{growth.organisation}/members/{mia.id}/rate"
+
+    def last_step(rater: str) -> object:
+        person = growth.people[rater]
+        data = {
+            "csrf_token": person.csrf,
+            "competency": competencies[-1],
+            "step": str(len(competencies)),
+            "level": "3",
+        }
+        return person.client.post(path, data=data)
+
+    skipped = last_step("Ada")  # the first competencies are still open
+    assert str(skipped.url).endswith(f"{path}?step=1")  # type: ignore[attr-defined]
+    assert f"You have rated 1 of {len(competencies)}" in skipped.text  # type: ignore[attr-defined]
+    for rater in ("Ada", "Pat"):
+        me = _user(context, f"{rater.lower()}@example.org")
+        for competency in competencies[:-1]:
+            context.colleague_ratings.rate(me, growth.organisation, mia.id, competency, 3)
+    done = last_step("Ada")
+    assert str(done.url).endswith(f"/members/{mia.id}/ratings")  # type: ignore[attr-defined]
+    assert "you have rated all" in done.text  # type: ignore[attr-defined]
+    peer_done = last_step("Pat")
+    assert str(peer_done.url).endswith(f"/organisations/{growth.organisation}")  # type: ignore[attr-defined]

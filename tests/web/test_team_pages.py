@@ -107,6 +107,13 @@ def test_the_team_page_shows_placements_only_to_who_may_see_them(
     reads = _visible_text(client.get("/organisations/1").text)
     assert "Ada saw Mia's placement" in reads
     assert "Ada saw Pat's placement" in reads
+    # Opening the team page twice more: each read is logged; the page says how often.
+    client.get(f"/teams/{team}")
+    client.get(f"/teams/{team}")
+    assert len(context.teams.access_log(_admin(context), 1).entries) == 6
+    reads = " ".join(_visible_text(client.get("/organisations/1").text).split())
+    assert reads.count("Ada saw Mia's placement") == 1
+    assert "Ada saw Mia's placement (3 times)" in reads
 
 
 def _admin(context: Pmpath):  # type: ignore[no-untyped-def]

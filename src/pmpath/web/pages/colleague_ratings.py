@@ -110,12 +110,26 @@ def save_rating(
     if step < len(sheet.competencies):
         return RedirectResponse(f"{base}?step={step + 1}", status_code=303)
     rated = sum(c.level is not None for c in sheet.competencies)
-    response = RedirectResponse(f"{base}?step={step}", status_code=303)
+    total = len(sheet.competencies)
+    if rated < total:  # some were skipped: back to the first one still open
+        first_open = next(n for n, c in enumerate(sheet.competencies, 1) if c.level is None)
+        response = RedirectResponse(f"{base}?step={first_open}", status_code=303)
+        said = f"You have rated {rated} of {total} competencies for {sheet.subject}: "
+        flash(response, request, said + "this one is still open.")
+        return response
+    # Done: a manager goes on to the ratings side by side, a peer back to the organisation
+    # (peers never see the side-by-side view).
+    done = (
+        RATINGS.format(organisation_id=organisation_id, user_id=user_id)
+        if sheet.source == "manager"
+        else f"/organisations/{organisation_id}"
+    )
+    response = RedirectResponse(done, status_code=303)
     flash(
         response,
         request,
-        f"Saved your rating of {given.name}. You have rated {rated} of "
-        f"{len(sheet.competencies)} competencies for {sheet.subject}.",
+        f"Saved your rating of {given.name}: you have rated all {total} competencies for "
+        f"{sheet.subject}. Rating one again replaces your earlier rating.",
     )
     return response
 

@@ -24,7 +24,9 @@ def home(request: Request, app: App, me: MaybeUser) -> Response:
     stages = {stage.id: stage.name for stage in app.framework.stages}
     # Requests from a team's manager to self-assess, until the member has done so.
     asked = [r for r in app.colleague_ratings.my_requests(me).requests if r.done_at is None]
-    return page(request, "dashboard.html", {"d": board, "stages": stages, "asked": asked})
+    organisations = app.teams.organisations(me).organisations
+    values = {"d": board, "stages": stages, "asked": asked, "organisations": organisations}
+    return page(request, "dashboard.html", values)
 
 
 @router.get("/try", response_class=HTMLResponse)

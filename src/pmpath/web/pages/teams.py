@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pmpath.errors import PmpathError
 from pmpath.services.accounts import User
-from pmpath.services.models.teams import NewInvitation
+from pmpath.services.models.teams import AccessEntry, NewInvitation
 from pmpath.services.organisation_ladders import MAX_LADDER_BYTES
 from pmpath.web.auth import current, form_token, keep_form_token
 from pmpath.web.deps import App, Learner, RowId, signed_in
@@ -27,6 +27,8 @@ router = APIRouter()
 INVITATION_DAYS = {3: "3 days", 7: "7 days", 14: "14 days", 30: "30 days"}
 #: How many of the newest reads of someone's data the organisation page lists for admins.
 ACCESS_LOG_SHOWN = 20
+#: How many of the newest log rows the organisation page reads to make its lines from.
+ACCESS_LOG_READ = 500
 PLACEMENT_STATUS = {"ready-now": "ready now", "working-towards": "working towards"}
 
 
@@ -62,6 +64,26 @@ def create_organisation(request: Request, app: App, me: Learner, name: str = For
     return response
 
 
+def _grouped_reads(entries: list[AccessEntry]) -> list[dict[str, Any]]:
+    """The log's newest rows as lines of who saw whose what, each with how many times and
+    when last: opening a team page a few times is one line per person, not one per view.
+    Lines are in the order of their newest read; the full log stays in the API and the CLI."""
+    lines: dict[tuple[str | None, str | None, str], dict[str, Any]] = {}
+    for entry in entries:  # newest first
+        key = (entry.viewer, entry.subject, entry.what)
+        if key in lines:
+            lines[key]["times"] += 1
+        elif len(lines) < ACCESS_LOG_SHOWN:
+            lines[key] = {
+                "viewer": entry.viewer,
+                "subject": entry.subject,
+                "what": entry.what,
+                "at": entry.at,
+                "times": 1,
+            }
+    return list(lines.values())
+
+
 def _organisation_page(
     request: Request,
     me: User,
@@ -77,7 +99,7 @@ def _organisation_page(
         "errors": errors or {},
         "typed": typed,
         "reads": (
-            app.teams.access_log(me, organisation_id, ACCESS_LOG_SHOWN).entries
+            _grouped_reads(app.teams.access_log(me, organisation_id, ACCESS_LOG_READ).entries)
             if found.role == "admin"
             else []
         ),
