@@ -278,3 +278,25 @@ def test_the_api_reports_ladder_problems_with_their_lines(client: TestClient) ->
     recorded = client.post(assess, json={"ratings": {"coaching": 3}}, headers=headers)
     assert recorded.status_code == 201, recorded.text
     assert recorded.json()["profile"] == "me"
+
+
+def test_a_sign_up_refused_on_an_invitation_stays_on_the_invitation(client: TestClient) -> None:
+    csrf, _, team = _organisation_with_team(client)
+    link = _invitation_link(client, csrf, team, role="member", days="7")
+    path = link.split("testserver", 1)[1]
+    client.cookies.clear()
+    offer = client.get(path)
+    refused = client.post(
+        "/signup",
+        data={
+            "csrf_token": csrf_of(offer.text),
+            "invitation": path.rsplit("/", 1)[1],
+            "email": "mia@example.org",
+            "name": "Mia",
+            "password": "short",
+        },
+    )
+    assert refused.status_code == 422
+    assert "Ada invites you to join as a member." in refused.text  # still the invitation
+    assert 'value="mia@example.org"' in refused.text
+    assert "Sign up and join" in refused.text

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pmpath.errors import PmpathError
+from pmpath.errors import NotFoundError, PmpathError
 from pmpath.services.accounts import SESSION_LIFETIME, User
 from pmpath.services.models.accounts import NewToken
 from pmpath.web.auth import (
@@ -97,6 +97,17 @@ def signup(
         # Every problem at once, each under its field; what was typed stays (not the password).
         errors = field_errors(exc, ("email", "name", "password"))
         typed = {"email": email, "name": name, "invitation": invitation}
+        if invitation:
+            # Signing up from an invitation: its page again, so the invitee still sees
+            # which team they are joining.
+            from pmpath.web.pages.teams import invitation_page
+
+            try:
+                return invitation_page(
+                    request, invitation, status_of(exc), errors=errors, values=typed
+                )
+            except NotFoundError:
+                pass  # an unknown link: the plain sign-up form
         return _form_page(
             request, "signup.html", {"errors": errors, "values": typed}, status_of(exc)
         )

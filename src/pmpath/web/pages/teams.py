@@ -212,7 +212,7 @@ def invite(
     return team_page(request, me, team_id, 201, invitation=made)
 
 
-def _invitation_page(request: Request, token: str, status: int = 200, **values: Any) -> Response:
+def invitation_page(request: Request, token: str, status: int = 200, **values: Any) -> Response:
     app = request.app.state.pmpath
     invitation = app.teams.invitation(token)
     shown = {"invitation": invitation, "token": token, "errors": {}, "values": {}, **values}
@@ -228,7 +228,7 @@ def _invitation_page(request: Request, token: str, status: int = 200, **values: 
 
 @router.get("/invitations/{token}", response_class=HTMLResponse)
 def invitation(request: Request, token: str) -> Response:
-    return _invitation_page(request, token)
+    return invitation_page(request, token)
 
 
 @router.post("/invitations/{token}/accept")
@@ -238,7 +238,7 @@ def accept(request: Request, app: App, me: Learner, token: str) -> Response:
     except PmpathError as exc:
         if status_of(exc) != 409:
             raise
-        return _invitation_page(request, token, 409, errors={"form": exc.problems[0].message})
+        return invitation_page(request, token, 409, errors={"form": exc.problems[0].message})
     response = RedirectResponse(f"/teams/{joined.team_id}", status_code=303)
     as_role = "a manager" if joined.role == "manager" else "a member"
     flash(response, request, f"You are now {as_role} of {joined.team} at {joined.organisation}.")
