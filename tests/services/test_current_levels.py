@@ -52,3 +52,27 @@ def test_self_then_manager_then_calibration_each_override_the_one_before(
     assert (levels[mia.id][second].level, levels[mia.id][second].source) == (3, "calibrated")
     assert (levels[mia.id][third].level, levels[mia.id][third].source) == (2, "self")
     assert (levels[pat.id][first].level, levels[pat.id][first].source) == (2, "self")
+
+
+def test_the_ratings_side_by_side_show_the_calibrated_level(org: Organisation) -> None:
+    mia, first = org.people["Mia"], org.app.framework.competencies[0].id
+    ratings = org.app.colleague_ratings
+    ratings.rate(org.people["Max"], org.id, mia.id, first, 4)
+    seen = ratings.side_by_side(org.people["Max"], org.id, mia.id).competencies[0]
+    assert (seen.manager.level if seen.manager else None, seen.calibrated_level) == (4, None)
+    with org.app.database.transaction() as session:
+        calibration_store.add_adjustment(
+            session,
+            CalibrationAdjustmentRow(
+                organisation_id=org.id,
+                subject_id=mia.id,
+                framework_id=ratings.rubric(org.id).id,
+                competency_id=first,
+                from_level=4,
+                to_level=3,
+                reason="agreed in calibration",
+                adjusted_by=org.people["Ada"].id,
+                adjusted_at=org.clock(),
+            ),
+        )
+    assert ratings.side_by_side(mia, org.id, mia.id).competencies[0].calibrated_level == 3

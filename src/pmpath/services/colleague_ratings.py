@@ -46,6 +46,7 @@ from pmpath.services.models.colleague_ratings import (
 )
 from pmpath.services.organisation_ladders import OrganisationLadders
 from pmpath.store import Database
+from pmpath.store import calibration as calibration_store
 from pmpath.store import colleague_ratings as store
 from pmpath.store import organisations as org_store
 from pmpath.store.tables import ColleagueRatingRow
@@ -169,6 +170,12 @@ class ColleagueRatingService:
                 else:
                     peers.setdefault(row.competency_id, []).append(row.level)
             name, profile = subject.name, subject.profile
+            calibrated = {  # oldest first, so the newest adjustment wins
+                row.competency_id: row.to_level
+                for row in calibration_store.adjustments(
+                    session, organisation_id, rubric.id, [user_id]
+                )
+            }
         done = AssessmentService(self.database, rubric, self.clock).history(profile)
         newest = done[-1] if done else None
         competencies = []
@@ -197,6 +204,7 @@ class ColleagueRatingService:
                     flagged=own is not None
                     and by_manager is not None
                     and abs(own.level - by_manager.level) >= FLAG_GAP,
+                    calibrated_level=calibrated.get(competency.id),
                 )
             )
         return SideBySide(

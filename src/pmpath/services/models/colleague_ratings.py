@@ -74,6 +74,8 @@ class CompetencySideBySide(Result):
     peers: PeerAggregate
     #: Self and manager differ by FLAG_GAP levels or more.
     flagged: bool
+    #: The level a calibration session set (the newest adjustment), None when none did.
+    calibrated_level: int | None = None
 
 
 class SideBySide(Result):
