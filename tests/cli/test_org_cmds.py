@@ -166,6 +166,8 @@ def test_ratings_side_by_side_and_requests(acme: Acme) -> None:
     assert log.exit_code == 0, log.stderr
     assert "ratings" in log.stdout  # Max read Mia's ratings side by side
     assert not re.search(r"\d{4}-\d{2}-\d{2}T", log.stdout)
+    # A compact moment ("7 Dec 2026 15:33") that stays on one line of a table 80 columns wide.
+    assert re.search(r"│ \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} +│", log.stdout), log.stdout
 
 
 @pytest.mark.parametrize(
@@ -402,3 +404,18 @@ def test_people_roles_and_removal(acme: Acme) -> None:
     assert gone.stdout.strip() == "Pat is no longer in the organisation."
     people = acme.app.people.people(acme.people["Ada"], acme.organisation).people
     assert "Pat" not in [p.name for p in people]
+
+
+@pytest.mark.parametrize("group", ["org", "team", "calibration", "check-in", "my-data"])
+def test_every_command_summary_fits_its_group_help_at_80_columns(group: str) -> None:
+    """Click cuts a summary longer than the room left beside the command names with "...":
+    each command's first docstring sentence is short enough not to be cut."""
+    from typer.testing import CliRunner
+
+    from pmpath.cli.app import app
+
+    shown = CliRunner().invoke(app, [group, "--help"], env={"COLUMNS": "80"})
+    assert shown.exit_code == 0, shown.output
+    commands = shown.output.split("Commands:", 1)[1]
+    assert "..." not in commands, commands
+    assert all(len(line) <= 80 for line in commands.splitlines())

@@ -4,6 +4,7 @@ acting as an account given by --as, with the web's permission checks."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 from pmpath.assessment import Rating, SelfAssessment
 from pmpath.cli.app import app
 from pmpath.cli.application import application
+from pmpath.cli.team_view_cmds import _levels_short
 from tests.services.test_teams import _account, _join
 
 runner = CliRunner()
@@ -55,6 +57,13 @@ def test_json_is_the_api_model(team: str) -> None:
     assert found.exit_code == 0, found.output
     body = json.loads(found.output)
     assert body["counts"] == {"now": 0, "within-6-months": 0, "later": 2, "not-enough-data": 0}
+    table = _run(team, "bench", "1", "1", "--as", "ada@example.org")
+    assert table.exit_code == 0, table.output
+    words = " ".join(table.output.split())
+    assert re.search(r"fit \d+ of 100", words), table.output  # a whole number, with its scale
+    assert "(s)" not in words
+    assert "levels short" in table.output  # Mia 9, Pat 10
+    assert (_levels_short(1), _levels_short(2)) == ("1 level short", "2 levels short")
     cover = _run(team, "coverage", "1", "Growth", "--as", "ada@example.org")
     assert cover.exit_code == 0, cover.output
     assert "No gaps in coverage." in cover.output

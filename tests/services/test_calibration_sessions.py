@@ -21,7 +21,7 @@ from pmpath.services.calibration_sessions import (
     adjusted_words,
 )
 from pmpath.services.current_levels import current_levels
-from pmpath.services.rater_model import plain_severity
+from pmpath.services.rater_model import FLAG_NOTES, plain_severity, shown_flags
 from pmpath.store import organisations as org_store
 from pmpath.store.tables import ColleagueRatingRow
 from tests.services.test_teams import Organisation, _account, _join, _self_assess, org
@@ -373,3 +373,30 @@ def test_an_unclear_severity_says_so() -> None:
     assert plain_severity(0.5, False).endswith(
         "(not yet clearly different from average: too few ratings to be sure)"
     )
+
+
+@pytest.mark.parametrize(
+    ("flags", "ratings", "shown"),
+    [
+        # 3, 3, 1 from three ratings is not "the same level across the board": on fewer than
+        # 10 ratings a fit statistic is noise, so only the few-ratings note is shown.
+        (("too_predictable", "few_ratings"), 3, ["few_ratings"]),
+        (("erratic", "few_ratings"), 9, ["few_ratings"]),
+        # What is plainly so on any number of ratings stays.
+        (
+            ("same_level_every_time", "too_predictable", "few_ratings"),
+            4,
+            ["same_level_every_time", "few_ratings"],
+        ),
+        # From 10 ratings on, the fit flags are shown.
+        (("erratic",), 10, ["erratic"]),
+        (
+            ("same_level_every_time", "too_predictable"),
+            20,
+            ["same_level_every_time", "too_predictable"],
+        ),
+    ],
+)
+def test_fit_flags_need_ten_ratings(flags: tuple[str, ...], ratings: int, shown: list[str]) -> None:
+    assert shown_flags(flags, ratings) == shown
+    assert all(flag in FLAG_NOTES for flag in shown)

@@ -134,6 +134,30 @@ def test_raters_page_says_why_without_data_and_shows_plain_words_with_it(
     assert not ISO_TIME.search(text)
 
 
+def test_a_rater_with_few_ratings_gets_only_the_few_ratings_note(
+    client: TestClient, context: Pmpath
+) -> None:
+    """Ada rates Mia 3, 3 and 1 in three competencies: two raters (Ada and Mia's
+    self-assessment) of one person; three ratings say nothing about Ada's consistency."""
+    growth = _setup(client, context)
+    ada = growth.people["Ada"]
+    ada_user = _user(context, "ada@example.org")
+    competencies = [c.id for c in context.framework.competencies][:3]
+    for competency, level in zip(competencies, (3, 3, 1), strict=True):
+        context.colleague_ratings.rate(
+            ada_user, growth.organisation, growth.people["Mia"].id, competency, level
+        )
+    found = ada.client.get(f"/organisations/{growth.organisation}/calibration/raters")
+    assert found.status_code == 200
+    text = " ".join(_visible_text(found.text).split())
+    assert "From 23 ratings by 2 raters of 1 person." in text
+    start = text.index("Ada (you)")
+    row = text[start : text.index("Mia", start)]
+    assert "fewer than 10 ratings" in row
+    assert "across the board" not in row
+    assert "agree with the others" not in row
+
+
 def test_the_api_reports_sessions_adjusts_and_lists_the_trail(
     client: TestClient, context: Pmpath
 ) -> None:

@@ -72,6 +72,7 @@ def test_coverage_bench_and_what_if_pages(client: TestClient, context: Pmpath) -
     text = _visible_text(bench.text)
     assert "Senior Product Manager" in text
     assert "Later" in text
+    assert re.search(r"fit \d+ of 100", text), text  # a whole number out of 100, as elsewhere
     form = client.get(base + "/what-if")
     assert form.status_code == 200
     assert '<option value="senior-product-manager">Senior Product Manager</option>' in form.text
@@ -90,6 +91,16 @@ def test_coverage_bench_and_what_if_pages(client: TestClient, context: Pmpath) -
     nobody = client.get(base + "/what-if?member=abc&role=senior-product-manager")
     assert nobody.status_code == 422
     assert "Choose a member of this team" in nobody.text
+    # The form sent with nothing chosen says what to choose, rather than showing it again.
+    empty = client.get(base + "/what-if?member=&role=")
+    assert empty.status_code == 422
+    assert "Choose a member of this team" in empty.text
+    assert "Choose a role" in empty.text
+    assert empty.text.count('aria-invalid="true"') == 2
+    no_role = client.get(base + f"/what-if?member={pat}&role=")
+    assert no_role.status_code == 422
+    assert "Choose a role" in no_role.text
+    assert "Choose a member of this team" not in no_role.text
 
 
 def test_who_may_open_the_team_views(client: TestClient, context: Pmpath) -> None:

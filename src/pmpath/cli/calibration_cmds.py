@@ -1,17 +1,23 @@
 """`pmpath calibration`: raters' severities, a calibration session for one role, adjusting a
-level with a reason, and the audit trail of an organisation, as the account given by --as."""
+level with a reason, and the audit trail of an organisation, as the account given by --as.
+
+ORG is the organisation's id or exact name, as in ``pmpath org`` and ``pmpath team``. The
+ladder is the organisation's own (or the bundled one until it uploads its own), as on the web.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pmpath.cli.application import application
-from pmpath.cli.options import AsOption, DatabaseOption, FrameworkOption, JsonOption
+from pmpath.cli.options import AsOption, DatabaseOption, JsonOption
+from pmpath.cli.org_cmds import OrgArg
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from pmpath.app import Pmpath
     from pmpath.services.accounts import User
 
@@ -20,30 +26,27 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-OrganisationOption = Annotated[
-    str | None,
-    typer.Option(
-        "--organisation",
-        "-o",
-        help="The organisation's name (or number); default: the only one you belong to.",
-        show_default=False,
-    ),
-]
 RoleArg = Annotated[str, typer.Argument(help="A role id of the ladder, e.g. product-manager.")]
+#: What follows each rater's name (the pooled peers' name says what they are).
+KINDS = {"manager": " (manager)", "peers": "", "self": " (self-assessment)"}
 
 
 def raters(
+    organisation: OrgArg,
     as_email: AsOption,
-    organisation: OrganisationOption = None,
-    framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show each rater's severity in plain words (admins: every rater; managers: their own)
-    and the severity-adjusted levels, or why the ratings cannot support the model yet."""
+    """How harsh or lenient each rater is; levels with that taken out.
+
+    Admins see every rater, managers their own severity; or why the ratings cannot support
+    the model yet."""
+    from rich.padding import Padding
+    from rich.text import Text
+
     from pmpath.cli import render
 
-    pmpath, me, organisation_id = _context(framework, database_url, as_email, organisation)
+    pmpath, me, organisation_id = _context(database_url, as_email, organisation)
     found = pmpath.calibration_sessions.severities(me, organisation_id)
     if as_json:
         render.json_out(found)
@@ -52,26 +55,34 @@ def raters(
     if not found.model.available:
         render.say(found.model.reason or "The model cannot run yet.")
         return
+    model = found.model
     render.dim(
-        f"From {found.model.ratings} ratings by {found.model.raters} raters of "
-        f"{found.model.people} people. Severity in logits; positive rates harsher."
+        f"From {_count(model.ratings, 'rating')} by {_count(model.raters, 'rater')} of "
+        f"{_count(model.people, 'person', 'people')}. Severity in logits; positive rates "
+        "harsher."
     )
-    kinds = {"manager": "manager", "peers": "peers, pooled", "self": "self-assessment"}
-    render.table(
-        None,
-        ["Rater", "In plain words", "Severity", "Ratings", "Notes"],
-        [
-            (
-                f"{r.name} ({kinds[r.kind]})",
-                r.plain,
-                f"{r.severity:+.2f} ± {r.se:.2f}",
-                str(r.ratings),
-                "; ".join(r.flag_notes) or "consistent with the model",
+    if not found.raters:
+        render.say("You have not rated anyone on this ladder, so there is no severity of yours.")
+    for rater in found.raters:
+        render.say()
+        render.console.print(
+            Text.assemble(
+                (rater.name, "bold"),
+                KINDS[rater.kind],
+                (
+                    f"  {rater.severity:+.2f} ± {rater.se:.2f} logits, "
+                    f"{_count(rater.ratings, 'rating')}",
+                    "dim",
+                ),
             )
-            for r in found.raters
-        ],
-    )
+        )
+        lines = [Text(f"{rater.plain[:1].upper()}{rater.plain[1:]}.")]
+        for note in rater.flag_notes or ["consistent with the model"]:
+            lines.append(Text(f"{note[:1].upper()}{note[1:]}.", style="dim"))
+        for line in lines:
+            render.console.print(Padding(line, (0, 0, 0, 2), expand=False))
     if found.adjusted:
+        render.say()
         render.table(
             "Levels with rater severity taken out (average rater, 80% range)",
             ["Person", "Competency", "Level", "Range", "Ratings corrected"],
@@ -89,18 +100,19 @@ def raters(
 
 
 def session(
+    organisation: OrgArg,
     role: RoleArg,
     as_email: AsOption,
-    organisation: OrganisationOption = None,
-    framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show everyone placed at ROLE side by side: per competency the level held now (and its
-    source), the model's adjusted level, the manager's rating and the self-rating."""
+    """Everyone placed at ROLE side by side, competency by competency.
+
+    For each competency: the level held now (and its source), the model's adjusted level,
+    the manager's rating and the self-rating."""
     from pmpath.cli import render
 
-    pmpath, me, organisation_id = _context(framework, database_url, as_email, organisation)
+    pmpath, me, organisation_id = _context(database_url, as_email, organisation)
     found = pmpath.calibration_sessions.session(me, organisation_id, role)
     if as_json:
         render.json_out(found)
@@ -139,6 +151,7 @@ def session(
 
 
 def adjust(
+    organisation: OrgArg,
     member: Annotated[str, typer.Argument(help="The email of the member whose level changes.")],
     competency: Annotated[str, typer.Argument(help="A competency id of the ladder.")],
     level: Annotated[int, typer.Argument(help="The new level.")],
@@ -150,18 +163,18 @@ def adjust(
         str | None,
         typer.Option("--role", help="The role being calibrated.", show_default=False),
     ] = None,
-    organisation: OrganisationOption = None,
-    framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Set MEMBER's level in COMPETENCY to LEVEL, with a reason; it becomes their current level
-    everywhere. Adjustments are never edited or deleted: a newer one replaces it."""
+    """Set a member's level in one competency, with a reason.
+
+    MEMBER's level in COMPETENCY becomes LEVEL: their current level everywhere. Adjustments
+    are never edited or deleted: a newer one replaces it."""
     from pmpath.cli import render
     from pmpath.errors import Location, NotFoundError
     from pmpath.services.calibration_sessions import adjusted_words
 
-    pmpath, me, organisation_id = _context(framework, database_url, as_email, organisation)
+    pmpath, me, organisation_id = _context(database_url, as_email, organisation)
     try:
         subject = pmpath.accounts.user_by_email(member)
     except NotFoundError:
@@ -179,17 +192,17 @@ def adjust(
 
 
 def audit(
+    organisation: OrgArg,
     as_email: AsOption,
-    organisation: OrganisationOption = None,
-    framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List every adjustment you may see, newest first: who, whom, competency, from and to,
-    why and when."""
+    """Every adjustment you may see, newest first.
+
+    Who changed whose level, in which competency, from what to what, why and when."""
     from pmpath.cli import render
 
-    pmpath, me, organisation_id = _context(framework, database_url, as_email, organisation)
+    pmpath, me, organisation_id = _context(database_url, as_email, organisation)
     found = pmpath.calibration_sessions.audit(me, organisation_id)
     if as_json:
         render.json_out(found)
@@ -200,16 +213,18 @@ def audit(
         return
     render.table(
         None,
-        ["When", "By", "Person", "Competency", "Change", "Reason"],
+        ["When", "Person", "Competency", "Reason"],
         [
             (
-                f"{e.at.day} {e.at:%B %Y}",
-                e.by or "a former member",
-                e.subject or "a former member",
-                e.competency_name,
-                f"confirmed at {e.to_level}"
-                if e.from_level == e.to_level
-                else f"{e.from_level if e.from_level is not None else 'none'} → {e.to_level}",
+                _moment(e.at),
+                render.named(e.subject or "a former member", f"by {e.by or 'a former member'}"),
+                render.named(
+                    e.competency_name,
+                    f"confirmed at {e.to_level}"
+                    if e.from_level == e.to_level
+                    else f"{e.from_level if e.from_level is not None else 'none'} → {e.to_level}",
+                    "",
+                ),
                 e.reason,
             )
             for e in found.entries
@@ -217,34 +232,24 @@ def audit(
     )
 
 
-def _context(
-    framework: Path | None, database_url: str | None, email: str, organisation: str | None
-) -> tuple[Pmpath, User, int]:
-    """The application, the account acting and the organisation's id."""
-    from pmpath.errors import Location, NotFoundError, PmpathError
+def _moment(at: datetime) -> str:
+    """ "7 Dec 2026 15:33" (UTC): short enough for a table column at 80 columns."""
+    return f"{at.day} {at:%b %Y %H:%M}"
 
-    pmpath = application(framework, database_url)
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """ "1 person", "3 people"; "1 rating", "6 ratings"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _context(database_url: str | None, email: str, organisation: str) -> tuple[Pmpath, User, int]:
+    """The application, the account acting and the organisation's id (the same rule as
+    ``pmpath org``: an id, or the exact name of one of the account's organisations)."""
+    from pmpath.cli.org_cmds import _organisation
+
+    pmpath = application(None, database_url)
     me = pmpath.accounts.user_by_email(email)
-    mine = pmpath.teams.organisations(me).organisations
-    if organisation is None:
-        if len(mine) == 1:
-            return pmpath, me, mine[0].id
-        raise PmpathError(
-            "you belong to no organisation"
-            if not mine
-            else "you belong to several organisations: name one with --organisation ("
-            + ", ".join(o.name for o in mine)
-            + ")",
-            Location(field_path=("organisation",)),
-        )
-    wanted = organisation.strip().lower()
-    for found in mine:
-        if found.name.lower() == wanted or str(found.id) == wanted:
-            return pmpath, me, found.id
-    raise NotFoundError(
-        f"you belong to no organisation called {organisation!r}",
-        Location(field_path=("organisation",)),
-    )
+    return pmpath, me, _organisation(pmpath, me, organisation)
 
 
 app.command(name="raters")(raters)

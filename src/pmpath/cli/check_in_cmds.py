@@ -120,7 +120,9 @@ def goals(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A member's goals, open ones first (the member, their manager, admins)."""
+    """A member's goals, open ones first.
+
+    The member, their manager and the organisation's admins see them."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -165,7 +167,7 @@ def add_goal(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Set a goal for a member (the member themselves or their manager)."""
+    """Set a goal for a member (the member or their manager)."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -194,7 +196,9 @@ def drop_goal(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Drop an open goal (the member or their manager); goals are marked done at a check-in."""
+    """Drop an open goal (the member or their manager).
+
+    Goals are marked done at a check-in, not dropped."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -236,7 +240,7 @@ def record(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a check-in with a member (a manager of a team they are in)."""
+    """Record a check-in with a member (their team's manager)."""
     from pmpath.cli import render
     from pmpath.services.check_ins import Progress
     from pmpath.services.models.check_ins import STATUS_NAMES
@@ -284,7 +288,9 @@ def history(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A member's goals with their status at each check-in, and the check-ins, newest first."""
+    """A member's check-ins and goals, newest first.
+
+    Each goal with its status at each check-in."""
     from pmpath.cli import render
     from pmpath.services.models.check_ins import STATUS_NAMES
 
@@ -343,8 +349,10 @@ def export(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A team's check-in history as CSV, one row per check-in and goal (its managers and the
-    organisation's admins)."""
+    """A team's check-in history as CSV (managers, admins).
+
+    One row per check-in and goal; for the team's managers and the organisation's
+    admins."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)

@@ -32,8 +32,9 @@ def export(
     ] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Everything pmpath holds about the account, as one JSON document (what
-    GET /api/v1/me/export answers)."""
+    """Everything pmpath holds about the account, as JSON.
+
+    One document: what GET /api/v1/me/export answers."""
     from pmpath.cli import render
 
     app_ = application(None, database_url)
@@ -55,8 +56,10 @@ def delete(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Delete the account and everything about it for good, after you type its email.
-    Other people's records of what it did stay, showing "a deleted account"."""
+    """Delete the account and everything about it, for good.
+
+    You type its email to confirm. Other people's records of what it did stay, showing "a
+    deleted account"."""
     from pmpath.cli import render
     from pmpath.errors import Location, PmpathError
 
@@ -67,10 +70,10 @@ def delete(
         render.bullets(
             f"Deleting {plan.email} removes for good:",
             [
-                f"{plan.assessments} self-assessment(s) and {plan.attempts} exam or practice "
-                "sitting(s), with the review schedule",
-                f"{plan.ratings_given} rating(s) given to colleagues and {plan.ratings_received} "
-                "received",
+                f"{_count(plan.assessments, 'self-assessment')} and "
+                f"{_count(plan.attempts, 'exam or practice sitting')}, with the review schedule",
+                f"{_count(plan.ratings_given, 'rating')} given to colleagues and "
+                f"{plan.ratings_received} received",
                 "team and organisation memberships, requests made of it, goals, check-ins, "
                 "calibration adjustments and promotion cases about it, the record of who read "
                 "its data, its API tokens and sessions",
@@ -94,3 +97,8 @@ def delete(
     render.say(f"Deleted {deleted.email} and everything about it.")
     for name in deleted.organisations_deleted:
         render.say(f"The organisation {name} went with it.")
+
+
+def _count(n: int, one: str) -> str:
+    """ "1 rating", "3 ratings"."""
+    return f"{n} {one}{'' if n == 1 else 's'}"

@@ -142,7 +142,7 @@ def create_organisation(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Create an organisation; you become its organisation admin."""
+    """Create an organisation; you become its admin."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -161,7 +161,7 @@ def show_organisation(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """An organisation's teams, with how many people each has and your role in it."""
+    """An organisation's teams, their sizes and your roles."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -190,7 +190,7 @@ def create_team(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Create a team (organisation admins); you become its manager."""
+    """Create a team (admins); you become its manager."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -209,8 +209,9 @@ def show_team(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A team's members with their roles, and each placement you may see (reads of others'
-    are written to the access log)."""
+    """A team's members, roles and the placements you may see.
+
+    Reads of others' placements are written to the access log."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -259,7 +260,9 @@ def invite(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a single-use invitation to the team and print its link (shown only now)."""
+    """Make a single-use invitation link to the team.
+
+    The link is shown only now."""
     from datetime import timedelta
 
     from pmpath.cli import render
@@ -300,7 +303,7 @@ def accept(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Join the team an invitation is for (and so its organisation)."""
+    """Join the team (and organisation) an invitation is for."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -333,8 +336,9 @@ def rate(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Rate one competency of a colleague, as their manager or as a peer; a newer rating
-    replaces yours."""
+    """Rate one competency of a colleague, as manager or peer.
+
+    A newer rating replaces yours."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -358,8 +362,10 @@ def ratings(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Self, manager and peers side by side (peers as a median, from 3 of them), with a
-    flag where self and manager are 2 levels or more apart."""
+    """Self, manager and peer ratings side by side.
+
+    Peers show as a median, from 3 of them; a flag marks where self and manager are 2
+    levels or more apart."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -412,7 +418,9 @@ def request(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Ask a member, or the whole team, to self-assess by a date (managers, admins)."""
+    """Ask a member or the whole team to self-assess by a date.
+
+    Team managers and organisation admins."""
     from pmpath.cli import render
     from pmpath.errors import Location, PmpathError
 
@@ -450,8 +458,10 @@ def requests(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The requests to self-assess made of you; with ORG TEAM, the team's (all of them for
-    its managers and admins, your own otherwise)."""
+    """Your requests to self-assess, or with ORG TEAM a team's.
+
+    A team's managers and the organisation's admins see all of the team's; others their
+    own."""
     from pmpath.cli import render
     from pmpath.errors import Location, PmpathError
 
@@ -504,10 +514,10 @@ def access_log(
         return
     render.table(
         None,
-        ["When", "Who", "Whose", "What"],
+        ["When (UTC)", "Who", "Whose", "What"],
         [
             (
-                f"{_day(e.at)}, {e.at:%H:%M} UTC",
+                f"{e.at.day} {e.at:%b %Y %H:%M}",
                 e.viewer or "a deleted account",
                 e.subject or "a deleted account",
                 e.what,
@@ -527,8 +537,9 @@ def people(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Everyone in the organisation, their role there and in each team (organisation
-    admins)."""
+    """Everyone in the organisation and their roles (admins).
+
+    Each person's role in the organisation and in each team."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)
@@ -567,8 +578,9 @@ def set_role(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make someone an organisation admin (or a member again), or with --team a team's
-    manager (or a member again). Organisation admins only; the last admin stays one."""
+    """Make someone an admin, or with --team a team's manager.
+
+    Or make them a member again. Organisation admins only; the last admin stays one."""
     from pmpath.cli import render
     from pmpath.services.models.teams import RoleChange
 
@@ -600,8 +612,10 @@ def remove(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Take someone out of the organisation and its teams, or with --team out of one team
-    (admins; a team's manager for its members; anyone for themselves)."""
+    """Remove someone from the organisation, or from one team.
+
+    With --team, from that team only. Admins may remove anyone, a team's manager its
+    members, anyone themselves."""
     from pmpath.cli import render
     from pmpath.services.models.teams import Removed
 
@@ -662,8 +676,10 @@ def ladder_upload(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Upload the organisation's ladder as its next version (organisation admins). A file
-    with problems is refused whole: each problem is printed as file:line: field: message."""
+    """Upload the organisation's next ladder version (admins).
+
+    A file with problems is refused whole: each problem is printed as file:line: field:
+    message."""
     from pmpath.cli import render
     from pmpath.errors import Location, PmpathError
 
@@ -695,7 +711,9 @@ def ladder_download(
     ] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """One version of the organisation's ladder, as it was uploaded (its members)."""
+    """One version of the organisation's ladder, as uploaded.
+
+    Any member of the organisation may download it."""
     from pmpath.cli import render
 
     app_, me = _acting(as_email, database_url)

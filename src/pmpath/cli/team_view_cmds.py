@@ -76,8 +76,10 @@ def heat_map(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Members x competencies: each member's current level (c calibrated, m manager, s self),
-    ↓ where it is below what their role expects, blank where nothing is known."""
+    """Each member's current level in each competency.
+
+    c calibrated, m manager, s self; ↓ where it is below what their role expects, blank
+    where nothing is known."""
     from pmpath.cli import render
 
     pmpath, me, organisation_id, team_id = _context(as_email, database_url, org, team)
@@ -120,7 +122,9 @@ def coverage(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """For each competency: members meeting their role, the strongest level, and gaps where
+    """Per competency: who meets their role, and the team's gaps.
+
+    For each competency: members meeting their role, the strongest level, and gaps where
     nobody reaches what the team's most demanding role expects."""
     from pmpath.cli import render
 
@@ -159,7 +163,9 @@ def bench(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Who is ready for their next role: now, within 6 months, later, or not enough data."""
+    """Who is ready for their next role, and when.
+
+    Ready now, within 6 months, later, or not enough data to say."""
     from pmpath.cli import render
 
     pmpath, me, organisation_id, team_id = _context(as_email, database_url, org, team)
@@ -174,7 +180,8 @@ def bench(
         detail = m.note or ""
         if best is not None:
             detail = best.note or (
-                f"{best.levels_short} level(s) short" if best.levels_short else "meets all"
+                f"fit {best.fit:.0f} of 100; "
+                + (_levels_short(best.levels_short) if best.levels_short else "meets all")
             )
         rows.append(
             [
@@ -189,6 +196,11 @@ def bench(
     render.say(", ".join(f"{READINESS[k]}: {v}" for k, v in found.counts.items()))
 
 
+def _levels_short(n: int) -> str:
+    """ "1 level short", "3 levels short"."""
+    return f"{n} level{'' if n == 1 else 's'} short"
+
+
 def what_if(
     org: OrgArg,
     team: TeamArg,
@@ -198,7 +210,9 @@ def what_if(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The team's coverage as if a member held another role: gaps it opens and closes."""
+    """The team's coverage as if a member held another role.
+
+    The gaps the move would open and close."""
     from pmpath.cli import render
     from pmpath.errors import Location, PmpathError
 
@@ -224,7 +238,7 @@ def what_if(
     )
     render.say(
         f"{found.member}'s readiness for it: {READINESS[found.readiness.readiness]} "
-        f"({found.readiness.levels_short} level(s) short)."
+        f"({_levels_short(found.readiness.levels_short)})."
     )
     render.say(
         "New gaps: " + (", ".join(names[c] for c in found.new_gaps) or "none") + ". "

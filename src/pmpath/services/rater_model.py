@@ -18,7 +18,12 @@ import numpy as np
 from pmpath.errors import PmpathError
 from pmpath.framework import Framework
 from pmpath.psychometrics.rater_design import Rating
-from pmpath.psychometrics.raters import RaterCalibration, calibrate_raters, expected_level
+from pmpath.psychometrics.raters import (
+    FEW_RATINGS,
+    RaterCalibration,
+    calibrate_raters,
+    expected_level,
+)
 from pmpath.services.assessments import AssessmentService
 from pmpath.services.models.calibration_sessions import (
     AdjustedLevel,
@@ -41,6 +46,18 @@ FLAG_NOTES = {
     "too_predictable": "ratings vary less than expected (the same level across the board)",
     "few_ratings": "fewer than 10 ratings, so the estimate rests on little",
 }
+#: Flags of fit statistics (infit, outfit), which mean little on fewer than ``FEW_RATINGS``
+#: ratings: a rater with so few is shown only the ``few_ratings`` note.
+FIT_FLAGS = frozenset({"erratic", "too_predictable"})
+
+
+def shown_flags(flags: tuple[str, ...] | list[str], ratings: int) -> list[str]:
+    """The flags worth telling people: ``flags`` without the fit-statistic ones (erratic, too
+    predictable) when the rater has fewer than ``FEW_RATINGS`` ratings, where a fit statistic
+    is noise (3, 3, 1 from three ratings is not "the same level across the board")."""
+    if ratings >= FEW_RATINGS:
+        return list(flags)
+    return [flag for flag in flags if flag not in FIT_FLAGS]
 
 
 @dataclass(frozen=True)
@@ -160,6 +177,7 @@ def rater_severities(fit: OrganisationFit, members: dict[int, Any]) -> list[Rate
         kind, user = fit.raters[rater.rater]
         effect = float((average - expected_level(eta - rater.severity, thresholds)).mean())
         clear = abs(rater.severity) >= 2 * rater.se
+        shown = shown_flags(rater.flags, rater.ratings)
         if kind == "peers":
             name = "Peers (pooled)"
         else:
@@ -180,8 +198,8 @@ def rater_severities(fit: OrganisationFit, members: dict[int, Any]) -> list[Rate
                 outfit=rater.outfit,
                 ratings=rater.ratings,
                 mean_level=rater.mean_level,
-                flags=list(rater.flags),
-                flag_notes=[FLAG_NOTES.get(flag, flag) for flag in rater.flags],
+                flags=shown,
+                flag_notes=[FLAG_NOTES.get(flag, flag) for flag in shown],
             )
         )
     order = {"manager": 0, "peers": 1, "self": 2}

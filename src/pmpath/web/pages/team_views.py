@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from pmpath.errors import Location, PmpathError
+from pmpath.errors import Location, PmpathError, Problem
 from pmpath.reports.team_views_chart import heat_map_svg
 from pmpath.services.accounts import User
 from pmpath.services.models.team_views import TeamRef
@@ -110,12 +110,15 @@ def what_if(
     organisation_id: RowId,
     team_id: RowId,
     me: Annotated[User, signed_in(WHAT_IF)],
-    member: str = "",
-    role: str = "",
+    member: str | None = None,
+    role: str | None = None,
 ) -> Response:
-    """The form (member and role); with both chosen, the team as if the member held it. One
-    read of the team either way (so one batch of access-log rows)."""
+    """The form (member and role); with both chosen, the team as if the member held it. The
+    form sent with a field left empty says which one to choose (422). One read of the team
+    either way (so one batch of access-log rows)."""
     app = request.app.state.pmpath
+    sent = member is not None or role is not None
+    member, role = (member or "").strip(), (role or "").strip()
     values: dict[str, Any] = {
         "chosen": {"member": member, "role": role},
         "errors": {},
@@ -124,10 +127,18 @@ def what_if(
     }
     status = 200
     choices = None
-    if member or role:
+    if sent:
         try:
-            if not member.isdigit():
-                raise PmpathError("choose a member of this team", Location(field_path=("member",)))
+            missing = [
+                Problem(message, Location(field_path=(name,)))
+                for name, message, given in (
+                    ("member", "choose a member of this team", member.isdigit()),
+                    ("role", "choose a role", bool(role)),
+                )
+                if not given
+            ]
+            if missing:
+                raise PmpathError(missing)
             result = app.team_views.what_if(me, team_id, int(member), role, organisation_id)
             choices = result.choices
             values["result"] = result
