@@ -406,7 +406,9 @@ def test_people_roles_and_removal(acme: Acme) -> None:
     assert "Pat" not in [p.name for p in people]
 
 
-@pytest.mark.parametrize("group", ["org", "team", "calibration", "check-in", "my-data"])
+@pytest.mark.parametrize(
+    "group", ["org", "team", "calibration", "promotion", "check-in", "my-data"]
+)
 def test_every_command_summary_fits_its_group_help_at_80_columns(group: str) -> None:
     """Click cuts a summary longer than the room left beside the command names with "...":
     each command's first docstring sentence is short enough not to be cut."""

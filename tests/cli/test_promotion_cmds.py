@@ -56,6 +56,7 @@ def test_a_case_from_open_to_decided(acme: str, tmp_path: Path) -> None:
     shown = _run(acme, "show", "Acme Products", "1", *ada)
     assert shown.exit_code == 0, shown.output
     for part in (
+        "- **Document:** Assembled now from what pmpath holds today",
         "# Promotion case: Mia for Senior Product Manager",
         "## Ratings by source",
         "Owns the roadmap",
@@ -92,9 +93,24 @@ def test_a_case_from_open_to_decided(acme: str, tmp_path: Path) -> None:
     assert "@media print" in html.read_text(encoding="utf-8")
     assert "Back to the case" not in html.read_text(encoding="utf-8")  # no web bar in a file
 
-    decided = _run(acme, "decide", "1", "1", "promote", "--note", "Clear evidence.", *ada)
+    submitted_doc = _run(acme, "show", "1", "1", *ada)
+    assert "- **Document:** As submitted on " in submitted_doc.output
+    maybe = _run(acme, "decide", "1", "1", "maybe", "--note", "Hm.", *ada)
+    assert maybe.exit_code == 2
+    assert "choose Promote or Not yet" in maybe.output
+    decided = _run(acme, "decide", "1", "1", "Promote", "--note", "Clear evidence.", *ada)
     assert decided.exit_code == 0, decided.output
-    assert "promote" in decided.output
+    said = " ".join(decided.output.split())
+    assert "Decided case 1 (Mia): Promote to Senior Product Manager." in said
+    assert "it does not change anyone's placement" in said
     full = json.loads(_run(acme, "show", "1", "1", "--as", "mia@example.org", "--json").output)
     assert full["case"]["decision"] == "promote"
+    assert full["frozen"] is True
     assert {"competencies", "gaps", "plan", "exams"} <= set(full["document"])
+    listed = _run(acme, "list", "1", *ada)
+    status = [line.split("│")[4].strip() for line in listed.output.splitlines() if "│" in line]
+    assert " ".join(part for part in status if part) == "Decided: Promote to Senior Product Manager"
+    shown = _run(acme, "show", "1", "1", "--as", "mia@example.org")
+    assert "Decided on " in shown.output
+    assert ": Promote to Senior Product Manager" in shown.output
+    assert "**Promote to Senior Product Manager**" in shown.output

@@ -14,6 +14,7 @@ from pmpath.errors import ConflictError, ForbiddenError, NotFoundError, PmpathEr
 from pmpath.services.promotions import MAX_TEXT, READ_CASE
 from pmpath.store import calibration as calibration_store
 from pmpath.store import organisations as org_store
+from pmpath.store import promotions as promotion_store
 from pmpath.store.tables import CalibrationAdjustmentRow
 from tests.services.test_colleague_ratings import _admin_without_team, _more_peers
 from tests.services.test_teams import Organisation, org
@@ -204,7 +205,7 @@ def test_a_case_goes_from_draft_to_submitted_to_decided(org: Organisation) -> No
         promotions.decide(max_, org.id, case, "promote", "I agree with myself.")
     with pytest.raises(ForbiddenError):
         promotions.decide(org.people["Mia"], org.id, case, "promote", "Yes please.")
-    with pytest.raises(PmpathError) as caught:
+    with pytest.raises(PmpathError, match="choose Promote or Not yet") as caught:
         promotions.decide(ada, org.id, case, "maybe", "Hmm.")
     assert caught.value.location.field_path == ("decision",)
     with pytest.raises(PmpathError) as caught:
@@ -217,7 +218,8 @@ def test_a_case_goes_from_draft_to_submitted_to_decided(org: Organisation) -> No
     )
 
     org.clock.now += timedelta(days=3)
-    decided = promotions.decide(ada, org.id, case, "not-yet", "Close: lead one more launch.")
+    # the words the page shows are taken as well as the values: "Not yet" is "not-yet"
+    decided = promotions.decide(ada, org.id, case, " Not  yet ", "Close: lead one more launch.")
     assert (decided.status, decided.decision, decided.decision_note) == (
         "decided",
         "not-yet",
@@ -333,3 +335,94 @@ def test_a_user_object_from_another_organisation_finds_nothing(org: Organisation
     other = org.teams.create_organisation(org.people["Otto"], "Elsewhere")
     with pytest.raises(NotFoundError):
         org.app.promotions.case(org.people["Otto"], other.id, case)
+
+
+# -- the document is frozen when the case is submitted ------------------------------------------
+
+
+def _adjust(org: Organisation, competency: str, to_level: int, reason: str) -> None:
+    with org.app.database.transaction() as session:
+        calibration_store.add_adjustment(
+            session,
+            CalibrationAdjustmentRow(
+                organisation_id=org.id,
+                subject_id=org.people["Mia"].id,
+                framework_id=org.app.framework.id,
+                competency_id=competency,
+                role_id=None,
+                from_level=None,
+                to_level=to_level,
+                reason=reason,
+                adjusted_by=org.people["Ada"].id,
+                adjusted_at=org.clock(),
+            ),
+        )
+
+
+def test_a_submitted_case_keeps_the_document_it_was_submitted_with(org: Organisation) -> None:
+    app, people = org.app, org.people
+    promotions, ada, max_, mia = app.promotions, people["Ada"], people["Max"], people["Mia"]
+    first, second = [c.id for c in app.framework.competencies[:2]]
+    case = _open(org)
+    draft = promotions.view(max_, org.id, case)
+    assert draft.frozen is False
+    app.colleague_ratings.rate(max_, org.id, mia.id, first, 3, note="Ran discovery")
+    redrawn = promotions.view(max_, org.id, case)  # a draft reads what is held now
+    row = {c.competency: c for c in redrawn.document.competencies}[first]
+    assert row.current is not None
+    assert (row.current.level, row.current.source) == (3, "manager")
+
+    org.clock.now += timedelta(hours=2)
+    promotions.recommend(max_, org.id, case, "Mia runs discovery.")
+    submitted_at = org.clock()
+    promotions.submit(max_, org.id, case)
+    as_submitted = promotions.view(ada, org.id, case)
+    assert as_submitted.frozen is True
+    assert as_submitted.document.assembled_at == submitted_at
+    before = {c.competency: c for c in as_submitted.document.competencies}
+    assert before[first].current is not None
+    assert before[first].current.level == 3
+    assert before[second].calibrated is None
+
+    # Later: a calibration moves one level, the manager rates another; the decider still reads
+    # the case as it was submitted, on any day, and so does Mia.
+    org.clock.now += timedelta(days=2)
+    _adjust(org, first, 5, "The pricing launch showed level 5")
+    app.colleague_ratings.rate(max_, org.id, mia.id, second, 5, note="Leads the team's planning")
+    for reader in (ada, max_, mia):
+        again = promotions.view(reader, org.id, case)
+        assert again.frozen is True
+        assert again.document == as_submitted.document
+    org.clock.now += timedelta(days=1)
+    promotions.decide(ada, org.id, case, "promote", "The submitted evidence is clear.")
+    decided = promotions.view(mia, org.id, case)
+    assert (decided.case.status, decided.case.decision) == ("decided", "promote")
+    assert decided.frozen is True
+    assert decided.document == as_submitted.document
+    assert decided.document.adjustments == []
+
+    # A new draft is assembled from today's levels: the calibrated 5 and the manager's 5.
+    fresh = promotions.view(max_, org.id, _open(org))
+    assert fresh.frozen is False
+    now = {c.competency: c for c in fresh.document.competencies}
+    assert now[first].current is not None
+    assert (now[first].current.level, now[first].current.source) == (5, "calibrated")
+    assert now[second].current is not None
+    assert (now[second].current.level, now[second].current.source) == (5, "manager")
+    assert [a.reason for a in fresh.document.adjustments] == ["The pricing launch showed level 5"]
+    assert fresh.document.assembled_at == org.clock()
+
+
+def test_a_refused_submit_freezes_nothing(org: Organisation) -> None:
+    promotions, max_ = org.app.promotions, org.people["Max"]
+    case = _open(org)
+    with pytest.raises(PmpathError):  # nothing written yet
+        promotions.submit(max_, org.id, case)
+    with pytest.raises(ForbiddenError):  # not the author
+        promotions.submit(org.people["Ada"], org.id, case)
+    view = promotions.view(max_, org.id, case)
+    assert (view.case.status, view.frozen) == ("draft", False)
+    with org.app.database.read() as session:
+        row = promotion_store.case(session, org.id, case)
+        assert row is not None
+        assert row.snapshot is None

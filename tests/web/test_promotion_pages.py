@@ -5,20 +5,27 @@ printable document, who may open what, and the API's statuses (201, 403, 404, 40
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from pmpath.app import Pmpath
+from pmpath.reports.promotions import promotion_case_markdown
+from pmpath.services.promotions import PromotionService
 from tests.web.conftest import sign_up
 from tests.web.test_colleague_rating_pages import Growth, _growth, _rate, _user
 from tests.web.test_team_pages import ISO_TIME, _self_assess, _visible_text
 
 TARGET = "senior-product-manager"
+#: A decision shown as its stored value ("Decided: promote", "not-yet") instead of words.
+RAW_DECISION = re.compile(r"\bpromote\b(?! to)|not-yet")
+AS_SUBMITTED = re.compile(r"As submitted on \d{1,2} [A-Z][a-z]+ \d{4}")
 
 
 def _words(html: str) -> str:
-    return " ".join(_visible_text(html).split())
+    return " ".join(unescape(_visible_text(html)).split())
 
 
 def _open_case(growth: Growth, member: str = "Mia") -> str:
@@ -60,8 +67,10 @@ def test_a_case_from_draft_to_decision_on_the_pages(client: TestClient, context:
         "No exams taken",
         "Gaps left for Senior Product Manager",
         "The plan",
+        "Assembled now from what pmpath holds today",
     ):
         assert part in words, part
+    assert "As submitted on" not in words
     assert 'name="recommendation"' in page.text
     assert not ISO_TIME.search(_visible_text(page.text))
     # A draft is Ada's working copy: Mia does not see it, a peer never.
@@ -101,6 +110,8 @@ def test_a_case_from_draft_to_decision_on_the_pages(client: TestClient, context:
     mine = mia.client.get(path)
     assert mine.status_code == 200
     assert "Your case for Senior Product Manager" in _words(mine.text)
+    assert AS_SUBMITTED.search(_words(mine.text))
+    assert "Assembled now" not in _words(mine.text)
     assert "Mia runs pricing well." in mine.text
     assert "Record the decision" not in mine.text
     assert (
@@ -110,17 +121,36 @@ def test_a_case_from_draft_to_decision_on_the_pages(client: TestClient, context:
         == 403
     )
 
+    deciding = _words(client.get(path).text)
+    assert "a decision records the outcome; it does not change anyone's placement" in (
+        deciding.casefold()
+    )
     undecided = client.post(f"{path}/decide", data={"csrf_token": ada.csrf, "note": "Good"})
     assert undecided.status_code == 422
     assert 'id="decision-error"' in undecided.text
+    assert "Choose Promote or Not yet" in _words(undecided.text)
     decided = client.post(
         f"{path}/decide",
         data={"csrf_token": ada.csrf, "decision": "promote", "note": "Clear evidence."},
     )
-    assert "Recorded the decision: promote" in decided.text
+    assert "Recorded the decision: Promote to Senior Product Manager." in _words(decided.text)
     seen = _words(mia.client.get(path).text)
-    assert "Decided: promote" in seen
-    assert "Clear evidence." in seen
+    for part in (
+        "Decided: Promote to Senior Product Manager",
+        "Decision: Promote to Senior Product Manager",
+        "Clear evidence.",
+        "it does not change anyone's placement. Mia's role on the ladder follows their "
+        "self-assessment",
+    ):
+        assert part in seen, part
+    assert AS_SUBMITTED.search(seen)
+    assert not RAW_DECISION.search(seen)
+    listed = _words(mia.client.get(f"/organisations/{growth.organisation}/promotions").text)
+    assert "Decided: Promote to Senior Product Manager" in listed
+    printed = _words(client.get(f"{path}/print").text)
+    assert "Decided: Promote to Senior Product Manager" in printed
+    assert AS_SUBMITTED.search(printed)
+    assert not RAW_DECISION.search(printed)
     log = context.teams.access_log(_user(context, "ada@example.org"), growth.organisation)
     assert ("Ada", "Mia", "promotion case") in [(e.viewer, e.subject, e.what) for e in log.entries]
 
@@ -219,3 +249,45 @@ def test_the_api(client: TestClient, context: Pmpath) -> None:
     sign_up(otto, "otto@example.org", "Otto")
     assert otto.get(one).status_code == 404
     assert otto.get(base).status_code == 404
+
+
+def test_the_plan_says_why_it_is_empty(
+    client: TestClient, context: Pmpath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Gaps with no step for them are the ladder's missing actions, not "no gap left"; only
+    without gaps does the plan say there is nothing to close (page, print and Markdown)."""
+    growth = _growth(client, context, "Mia")
+    _self_assess(context, "mia@example.org", 1)
+    path = _open_case(growth)
+    case_id = int(path.rsplit("/", 1)[1])
+    ada = _user(context, "ada@example.org")
+    assembled = PromotionService._assemble
+    no_actions = (
+        "Your ladder has no development actions for these gaps yet: agree the steps in a check-in."
+    )
+
+    def texts() -> list[str]:
+        view = context.promotions.view(ada, growth.organisation, case_id)
+        return [
+            _words(client.get(path).text),
+            _words(client.get(f"{path}/print").text),
+            promotion_case_markdown(view),
+        ]
+
+    def without(*parts: str) -> None:
+        def assemble(self: PromotionService, *args: Any) -> Any:
+            document = assembled(self, *args)
+            plan = document.plan.model_copy(update={"steps": []})
+            return document.model_copy(update={"plan": plan, **{p: [] for p in parts}})
+
+        monkeypatch.setattr(PromotionService, "_assemble", assemble)
+
+    without()
+    for text in texts():
+        assert "Gaps left for Senior Product Manager" in text
+        assert no_actions in text
+        assert "no gap left to close" not in text
+    without("gaps")
+    for text in texts():
+        assert "No steps: there is no gap left to close." in text
+        assert "no development actions" not in text

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pmpath.cli.application import application
 from pmpath.cli.options import AsOption, DatabaseOption, JsonOption
 from pmpath.cli.org_cmds import OrgArg
 
@@ -245,11 +244,10 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 def _context(database_url: str | None, email: str, organisation: str) -> tuple[Pmpath, User, int]:
     """The application, the account acting and the organisation's id (the same rule as
     ``pmpath org``: an id, or the exact name of one of the account's organisations)."""
-    from pmpath.cli.org_cmds import _organisation
+    from pmpath.cli.acting import acting_as, find_organisation
 
-    pmpath = application(None, database_url)
-    me = pmpath.accounts.user_by_email(email)
-    return pmpath, me, _organisation(pmpath, me, organisation)
+    pmpath, me = acting_as(email, database_url)
+    return pmpath, me, find_organisation(pmpath, me, organisation)
 
 
 app.command(name="raters")(raters)

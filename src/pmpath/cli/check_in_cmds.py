@@ -11,12 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pmpath.cli.application import application
+from pmpath.cli.acting import acting_as, find_organisation, find_team, find_user
 from pmpath.cli.options import AsOption, DatabaseOption, JsonOption
 
 if TYPE_CHECKING:
-    from pmpath.app import Pmpath
-    from pmpath.services.accounts import User
     from pmpath.services.models.check_ins import Goal
 
 app = typer.Typer(
@@ -29,50 +27,6 @@ app = typer.Typer(
 OrgArg = Annotated[str, typer.Argument(help="The organisation: its id or its exact name.")]
 MemberArg = Annotated[str, typer.Argument(help="The member: their email (or account id).")]
 TeamArg = Annotated[str, typer.Argument(help="The team: its id or its exact name.")]
-
-
-def _acting(email: str, database_url: str | None) -> tuple[Pmpath, User]:
-    app_ = application(None, database_url)
-    return app_, app_.accounts.user_by_email(email)
-
-
-def _organisation(app_: Pmpath, me: User, given: str) -> int:
-    """The id of the organisation ``given`` names (an id, or the name of one of ``me``'s)."""
-    from pmpath.errors import Location, NotFoundError
-
-    if given.strip().isdigit():
-        return int(given)
-    mine = app_.teams.organisations(me).organisations
-    found = [o for o in mine if o.name.casefold() == given.strip().casefold()]
-    if len(found) != 1:
-        raise NotFoundError(
-            f"you are in no organisation called {given.strip()!r}"
-            if not found
-            else f"you are in several organisations called {given.strip()!r}: give its id",
-            Location(field_path=("organisation",)),
-        )
-    return found[0].id
-
-
-def _member(app_: Pmpath, given: str) -> int:
-    if given.strip().isdigit():
-        return int(given)
-    return app_.accounts.user_by_email(given.strip()).id
-
-
-def _team(app_: Pmpath, me: User, organisation_id: int, given: str) -> int:
-    from pmpath.errors import Location, NotFoundError
-
-    if given.strip().isdigit():
-        return int(given)
-    teams = app_.teams.organisation(me, organisation_id).teams
-    named = [t.id for t in teams if t.name.casefold() == given.strip().casefold()]
-    if not named:
-        raise NotFoundError(
-            f"there is no team called {given.strip()!r} in this organisation",
-            Location(field_path=("team",)),
-        )
-    return named[0]
 
 
 def _date(given: str | None, option: str) -> date | None:
@@ -125,8 +79,10 @@ def goals(
     The member, their manager and the organisation's admins see them."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    found = app_.check_ins.goals(me, _organisation(app_, me, organisation), _member(app_, member))
+    app_, me = acting_as(as_email, database_url)
+    found = app_.check_ins.goals(
+        me, find_organisation(app_, me, organisation), find_user(app_, member)
+    )
     if as_json:
         render.json_out(found)
         return
@@ -170,11 +126,11 @@ def add_goal(
     """Set a goal for a member (the member or their manager)."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
+    app_, me = acting_as(as_email, database_url)
     goal = app_.check_ins.add_goal(
         me,
-        _organisation(app_, me, organisation),
-        _member(app_, member),
+        find_organisation(app_, me, organisation),
+        find_user(app_, member),
         title,
         competency,
         level,
@@ -201,9 +157,9 @@ def drop_goal(
     Goals are marked done at a check-in, not dropped."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
+    app_, me = acting_as(as_email, database_url)
     dropped = app_.check_ins.drop_goal(
-        me, _organisation(app_, me, organisation), _member(app_, member), goal
+        me, find_organisation(app_, me, organisation), find_user(app_, member), goal
     )
     if as_json:
         render.json_out(dropped)
@@ -247,13 +203,18 @@ def record(
 
     statuses = _pairs(status or [], "--status")
     goal_notes = _pairs(note or [], "--note")
-    app_, me = _acting(as_email, database_url)
+    app_, me = acting_as(as_email, database_url)
     held_on = _date(on, "--date") or app_.clock().date()
     progress = {goal: Progress(value, goal_notes.get(goal)) for goal, value in statuses.items()}
     for goal in set(goal_notes) - set(statuses):
         progress[goal] = Progress("", goal_notes[goal])  # the service names the missing status
     made = app_.check_ins.record(
-        me, _organisation(app_, me, organisation), _member(app_, member), held_on, notes, progress
+        me,
+        find_organisation(app_, me, organisation),
+        find_user(app_, member),
+        held_on,
+        notes,
+        progress,
     )
     if as_json:
         render.json_out(made)
@@ -294,8 +255,10 @@ def history(
     from pmpath.cli import render
     from pmpath.services.models.check_ins import STATUS_NAMES
 
-    app_, me = _acting(as_email, database_url)
-    found = app_.check_ins.member(me, _organisation(app_, me, organisation), _member(app_, member))
+    app_, me = acting_as(as_email, database_url)
+    found = app_.check_ins.member(
+        me, find_organisation(app_, me, organisation), find_user(app_, member)
+    )
     if as_json:
         render.json_out(found)
         return
@@ -355,9 +318,11 @@ def export(
     admins."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    organisation_id = _organisation(app_, me, organisation)
-    found = app_.check_ins.team_export(me, organisation_id, _team(app_, me, organisation_id, team))
+    app_, me = acting_as(as_email, database_url)
+    organisation_id = find_organisation(app_, me, organisation)
+    found = app_.check_ins.team_export(
+        me, organisation_id, find_team(app_, me, organisation_id, team)
+    )
     if as_json:
         render.json_out(found)
         return

@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pmpath.cli.application import application
+from pmpath.cli.acting import acting_as, find_organisation, find_team, find_user
 from pmpath.cli.options import AsOption, DatabaseOption, JsonOption
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from pmpath.app import Pmpath
-    from pmpath.services.accounts import User
     from pmpath.services.models.teams import Placement
 
 app = typer.Typer(
@@ -41,53 +39,6 @@ TeamArg = Annotated[
 UserArg = Annotated[
     str, typer.Argument(help="The person: their email or account id.", show_default=False)
 ]
-
-
-def _acting(email: str, database_url: str | None) -> tuple[Pmpath, User]:
-    app_ = application(None, database_url)
-    return app_, app_.accounts.user_by_email(email)
-
-
-def _organisation(app_: Pmpath, me: User, given: str) -> int:
-    """The id of the organisation ``given`` names: an id, or the name of one of ``me``'s."""
-    from pmpath.errors import Location, NotFoundError
-
-    text = given.strip()
-    if text.isdigit():
-        return int(text)
-    found = [
-        o
-        for o in app_.teams.organisations(me).organisations
-        if o.name.casefold() == text.casefold()
-    ]
-    if len(found) != 1:
-        raise NotFoundError(
-            f"you are in no organisation called {text!r}"
-            if not found
-            else f"you are in several organisations called {text!r}: give its id",
-            Location(field_path=("organisation",)),
-        )
-    return found[0].id
-
-
-def _team(app_: Pmpath, me: User, organisation_id: int, given: str) -> int:
-    """The id of the team ``given`` names in the organisation (NotFoundError for a team of
-    another organisation: an id from elsewhere finds nothing here)."""
-    from pmpath.errors import Location, NotFoundError
-
-    text = given.strip()
-    teams = app_.teams.organisation(me, organisation_id).teams
-    found = [t for t in teams if str(t.id) == text or t.name.casefold() == text.casefold()]
-    if not found:
-        raise NotFoundError(
-            f"there is no team {text!r} in this organisation", Location(field_path=("team",))
-        )
-    return found[0].id
-
-
-def _user(app_: Pmpath, given: str) -> int:
-    text = given.strip()
-    return int(text) if text.isdigit() else app_.accounts.user_by_email(text).id
 
 
 def _and(names: list[str]) -> str:
@@ -120,7 +71,7 @@ def list_organisations(
     """The organisations you are in, with your role in each."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
+    app_, me = acting_as(as_email, database_url)
     found = app_.teams.organisations(me)
     if as_json:
         render.json_out(found)
@@ -145,7 +96,7 @@ def create_organisation(
     """Create an organisation; you become its admin."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
+    app_, me = acting_as(as_email, database_url)
     made = app_.teams.create_organisation(me, name)
     if as_json:
         render.json_out(made)
@@ -164,8 +115,8 @@ def show_organisation(
     """An organisation's teams, their sizes and your roles."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    found = app_.teams.organisation(me, _organisation(app_, me, organisation))
+    app_, me = acting_as(as_email, database_url)
+    found = app_.teams.organisation(me, find_organisation(app_, me, organisation))
     if as_json:
         render.json_out(found)
         return
@@ -193,8 +144,8 @@ def create_team(
     """Create a team (admins); you become its manager."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    made = app_.teams.create_team(me, _organisation(app_, me, organisation), name)
+    app_, me = acting_as(as_email, database_url)
+    made = app_.teams.create_team(me, find_organisation(app_, me, organisation), name)
     if as_json:
         render.json_out(made)
         return
@@ -214,9 +165,9 @@ def show_team(
     Reads of others' placements are written to the access log."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    organisation_id = _organisation(app_, me, organisation)
-    found = app_.teams.team(me, _team(app_, me, organisation_id, team))
+    app_, me = acting_as(as_email, database_url)
+    organisation_id = find_organisation(app_, me, organisation)
+    found = app_.teams.team(me, find_team(app_, me, organisation_id, team))
     if as_json:
         render.json_out(found)
         return
@@ -267,11 +218,11 @@ def invite(
 
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    organisation_id = _organisation(app_, me, organisation)
+    app_, me = acting_as(as_email, database_url)
+    organisation_id = find_organisation(app_, me, organisation)
     made = app_.teams.invite(
         me,
-        _team(app_, me, organisation_id, team),
+        find_team(app_, me, organisation_id, team),
         role,  # type: ignore[arg-type]  # checked by the service, naming the field
         email,
         app_.settings.public_url or "",
@@ -306,7 +257,7 @@ def accept(
     """Join the team (and organisation) an invitation is for."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
+    app_, me = acting_as(as_email, database_url)
     joined = app_.teams.accept(me, _token(token))
     if as_json:
         render.json_out(joined)
@@ -341,9 +292,9 @@ def rate(
     A newer rating replaces yours."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    organisation_id = _organisation(app_, me, organisation)
-    subject = _user(app_, user)
+    app_, me = acting_as(as_email, database_url)
+    organisation_id = find_organisation(app_, me, organisation)
+    subject = find_user(app_, user)
     given = app_.colleague_ratings.rate(
         me, organisation_id, subject, competency, level, link=link, note=note
     )
@@ -368,9 +319,9 @@ def ratings(
     levels or more apart."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    organisation_id = _organisation(app_, me, organisation)
-    found = app_.colleague_ratings.side_by_side(me, organisation_id, _user(app_, user))
+    app_, me = acting_as(as_email, database_url)
+    organisation_id = find_organisation(app_, me, organisation)
+    found = app_.colleague_ratings.side_by_side(me, organisation_id, find_user(app_, user))
     if as_json:
         render.json_out(found)
         return
@@ -430,13 +381,13 @@ def request(
         raise PmpathError(
             f"{due!r} is not a date: write it as 2027-01-31", Location(field_path=("due",))
         ) from None
-    app_, me = _acting(as_email, database_url)
-    organisation_id = _organisation(app_, me, organisation)
+    app_, me = acting_as(as_email, database_url)
+    organisation_id = find_organisation(app_, me, organisation)
     made = app_.colleague_ratings.request_self_assessment(
         me,
-        _team(app_, me, organisation_id, team),
+        find_team(app_, me, organisation_id, team),
         due_on,
-        _user(app_, member) if member is not None else None,
+        find_user(app_, member) if member is not None else None,
         organisation_id,
     )
     if as_json:
@@ -465,13 +416,13 @@ def requests(
     from pmpath.cli import render
     from pmpath.errors import Location, PmpathError
 
-    app_, me = _acting(as_email, database_url)
+    app_, me = acting_as(as_email, database_url)
     if organisation is not None and team is None:
         raise PmpathError("name the team too: ORG TEAM", Location(field_path=("team",)))
     if organisation is not None and team is not None:
-        organisation_id = _organisation(app_, me, organisation)
+        organisation_id = find_organisation(app_, me, organisation)
         found = app_.colleague_ratings.team_requests(
-            me, _team(app_, me, organisation_id, team), organisation_id
+            me, find_team(app_, me, organisation_id, team), organisation_id
         )
     else:
         found = app_.colleague_ratings.my_requests(me)
@@ -504,8 +455,8 @@ def access_log(
     """Who read whose data, newest first (organisation admins)."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    found = app_.teams.access_log(me, _organisation(app_, me, organisation), limit)
+    app_, me = acting_as(as_email, database_url)
+    found = app_.teams.access_log(me, find_organisation(app_, me, organisation), limit)
     if as_json:
         render.json_out(found)
         return
@@ -542,8 +493,8 @@ def people(
     Each person's role in the organisation and in each team."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    found = app_.people.people(me, _organisation(app_, me, organisation))
+    app_, me = acting_as(as_email, database_url)
+    found = app_.people.people(me, find_organisation(app_, me, organisation))
     if as_json:
         render.json_out(found)
         return
@@ -584,14 +535,14 @@ def set_role(
     from pmpath.cli import render
     from pmpath.services.models.teams import RoleChange
 
-    app_, me = _acting(as_email, database_url)
-    organisation_id = _organisation(app_, me, organisation)
-    user_id = _user(app_, user)
+    app_, me = acting_as(as_email, database_url)
+    organisation_id = find_organisation(app_, me, organisation)
+    user_id = find_user(app_, user)
     if team is None:
         name = app_.people.set_organisation_role(me, organisation_id, user_id, role)
         where = "the organisation"
     else:
-        team_id = _team(app_, me, organisation_id, team)
+        team_id = find_team(app_, me, organisation_id, team)
         name = app_.people.set_team_role(me, team_id, user_id, role, organisation_id)
         where = "the team"
     if as_json:
@@ -619,10 +570,10 @@ def remove(
     from pmpath.cli import render
     from pmpath.services.models.teams import Removed
 
-    app_, me = _acting(as_email, database_url)
-    organisation_id = _organisation(app_, me, organisation)
-    user_id = _user(app_, user)
-    team_id = None if team is None else _team(app_, me, organisation_id, team)
+    app_, me = acting_as(as_email, database_url)
+    organisation_id = find_organisation(app_, me, organisation)
+    user_id = find_user(app_, user)
+    team_id = None if team is None else find_team(app_, me, organisation_id, team)
     if team_id is None:
         name = app_.people.remove_from_organisation(me, organisation_id, user_id)
     else:
@@ -645,8 +596,8 @@ def ladder(
     """The organisation's own ladder versions, newest first."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    found = app_.teams.ladders.versions(me, _organisation(app_, me, organisation))
+    app_, me = acting_as(as_email, database_url)
+    found = app_.teams.ladders.versions(me, find_organisation(app_, me, organisation))
     if as_json:
         render.json_out(found)
         return
@@ -688,8 +639,8 @@ def ladder_upload(
     except (OSError, UnicodeDecodeError) as exc:
         reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
         raise PmpathError(f"cannot read the file: {reason}", Location(file=str(file))) from None
-    app_, me = _acting(as_email, database_url)
-    made = app_.teams.ladders.upload(me, _organisation(app_, me, organisation), text, file.name)
+    app_, me = acting_as(as_email, database_url)
+    made = app_.teams.ladders.upload(me, find_organisation(app_, me, organisation), text, file.name)
     if as_json:
         render.json_out(made)
         return
@@ -716,8 +667,8 @@ def ladder_download(
     Any member of the organisation may download it."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    text = app_.teams.ladders.text(me, _organisation(app_, me, organisation), version)
+    app_, me = acting_as(as_email, database_url)
+    text = app_.teams.ladders.text(me, find_organisation(app_, me, organisation), version)
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return

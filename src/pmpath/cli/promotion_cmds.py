@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pmpath.cli.application import application
+from pmpath.cli.acting import acting_as, find_organisation, find_user
 from pmpath.cli.options import AsOption, DatabaseOption, JsonOption
 
 if TYPE_CHECKING:
-    from pmpath.app import Pmpath
-    from pmpath.services.accounts import User
+    pass
 
 app = typer.Typer(
     help="Promotion cases: open one for a member of your team, write the recommendation, "
@@ -30,36 +29,6 @@ CaseArg = Annotated[int, typer.Argument(help="The case's number (see `pmpath pro
 FORMATS = ("markdown", "html")
 
 
-def _acting(email: str, database_url: str | None) -> tuple[Pmpath, User]:
-    app_ = application(None, database_url)
-    return app_, app_.accounts.user_by_email(email)
-
-
-def _organisation(app_: Pmpath, me: User, given: str) -> int:
-    """The id of the organisation ``given`` names (an id, or the name of one of ``me``'s)."""
-    from pmpath.errors import Location, NotFoundError
-
-    if given.strip().isdigit():
-        return int(given)
-    mine = app_.teams.organisations(me).organisations
-    found = [o for o in mine if o.name.casefold() == given.strip().casefold()]
-    if len(found) != 1:
-        raise NotFoundError(
-            f"you are in no organisation called {given.strip()!r}"
-            if not found
-            else f"you are in several organisations called {given.strip()!r}: give its id",
-            Location(field_path=("organisation",)),
-        )
-    return found[0].id
-
-
-def _member(app_: Pmpath, given: str) -> int:
-    """A member given by email or id."""
-    if given.strip().isdigit():
-        return int(given)
-    return app_.accounts.user_by_email(given).id
-
-
 @app.command(name="list")
 def list_cases(
     organisation: OrganisationArg,
@@ -67,14 +36,16 @@ def list_cases(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The organisation's cases you may see, and the members you may open one for."""
+    """The cases you may see.
+
+    The organisation's cases you may see, and the members you may open one for."""
     from rich.table import Table
 
     from pmpath.cli import render
-    from pmpath.reports.promotions import DECISION, STATUS, day
+    from pmpath.reports.promotions import day, status_words
 
-    app_, me = _acting(as_email, database_url)
-    found = app_.promotions.cases(me, _organisation(app_, me, organisation))
+    app_, me = acting_as(as_email, database_url)
+    found = app_.promotions.cases(me, find_organisation(app_, me, organisation))
     if as_json:
         render.json_out(found)
         return
@@ -85,15 +56,12 @@ def list_cases(
         for column in ("Case", "Member", "Target role", "Status", "Changed"):
             table.add_column(column)
         for case in found.cases:
-            status = STATUS[case.status]
-            if case.decision:
-                status += f": {DECISION[case.decision].lower()}"
             table.add_row(
                 str(case.id),
                 case.subject.name,
                 case.target_role.name
                 + (f" ({case.specialisation.name})" if case.specialisation else ""),
-                status,
+                status_words(case),
                 day(case.updated_at),
             )
         render.console.print(table)
@@ -120,12 +88,14 @@ def open_case(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Open a draft case for a member of a team you manage (admins: any member)."""
+    """Open a draft case for a member.
+
+    A member of a team you manage (an organisation admin: any member)."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    org_id = _organisation(app_, me, organisation)
-    case = app_.promotions.open(me, org_id, _member(app_, member), target_role, specialisation)
+    app_, me = acting_as(as_email, database_url)
+    org_id = find_organisation(app_, me, organisation)
+    case = app_.promotions.open(me, org_id, find_user(app_, member), target_role, specialisation)
     if as_json:
         render.json_out(case)
         return
@@ -151,8 +121,10 @@ def show(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The case's document: ratings by source, calibration, exams, gaps, plan and the
-    recommendation (the read is logged when the case is someone else's)."""
+    """A case's document.
+
+    Ratings by source, calibration, exams, gaps, plan and the recommendation (the read is
+    logged when the case is someone else's)."""
     from pmpath.cli import render
     from pmpath.errors import Location, PmpathError
     from pmpath.reports.promotions import promotion_case_markdown, render_promotion_case
@@ -162,8 +134,8 @@ def show(
             f"--format must be markdown or html, not {format_name!r}",
             Location(field_path=("format",)),
         )
-    app_, me = _acting(as_email, database_url)
-    view = app_.promotions.view(me, _organisation(app_, me, organisation), case_id)
+    app_, me = acting_as(as_email, database_url)
+    view = app_.promotions.view(me, find_organisation(app_, me, organisation), case_id)
     if as_json:
         render.json_out(view)
         return
@@ -215,8 +187,10 @@ def recommend(
                 f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}",
                 Location(field_path=("file",)),
             ) from None
-    app_, me = _acting(as_email, database_url)
-    case = app_.promotions.recommend(me, _organisation(app_, me, organisation), case_id, text or "")
+    app_, me = acting_as(as_email, database_url)
+    case = app_.promotions.recommend(
+        me, find_organisation(app_, me, organisation), case_id, text or ""
+    )
     if as_json:
         render.json_out(case)
         return
@@ -233,39 +207,45 @@ def submit(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Submit a draft you opened for a decision; the member sees it from now on."""
+    """Submit a draft you opened.
+
+    For a decision; the member sees it from now on, and its document is kept as it is."""
     from pmpath.cli import render
 
-    app_, me = _acting(as_email, database_url)
-    case = app_.promotions.submit(me, _organisation(app_, me, organisation), case_id)
+    app_, me = acting_as(as_email, database_url)
+    case = app_.promotions.submit(me, find_organisation(app_, me, organisation), case_id)
     if as_json:
         render.json_out(case)
         return
-    render.say(f"Submitted case {case.id} ({case.subject.name}); an organisation admin decides.")
+    render.say(
+        f"Submitted case {case.id} ({case.subject.name}); an organisation admin decides. "
+        "Its document is kept as it is today."
+    )
 
 
 @app.command(name="decide")
 def decide(
     organisation: OrganisationArg,
     case_id: CaseArg,
-    decision: Annotated[str, typer.Argument(help="promote or not-yet.")],
+    decision: Annotated[
+        str, typer.Argument(help='Promote or "Not yet" (also promote or not-yet).')
+    ],
     as_email: AsOption,
     note: Annotated[str, typer.Option("--note", help="Why: the member and their manager read it.")],
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Decide a submitted case (organisation admins)."""
+    """Decide a submitted case (organisation admins). The decision records the outcome; the
+    member's levels and placement change when they self-assess again or are rated."""
     from pmpath.cli import render
-    from pmpath.reports.promotions import DECISION
+    from pmpath.reports.promotions import DECISION_EFFECT, decision_words
 
-    app_, me = _acting(as_email, database_url)
+    app_, me = acting_as(as_email, database_url)
     case = app_.promotions.decide(
-        me, _organisation(app_, me, organisation), case_id, decision, note
+        me, find_organisation(app_, me, organisation), case_id, decision, note
     )
     if as_json:
         render.json_out(case)
         return
-    render.say(
-        f"Decided case {case.id} ({case.subject.name}): "
-        f"{DECISION[case.decision or 'not-yet'].lower()}."
-    )
+    render.say(f"Decided case {case.id} ({case.subject.name}): {decision_words(case)}.")
+    render.dim(DECISION_EFFECT.format(name=case.subject.name))

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pmpath.cli.application import application
 from pmpath.cli.options import AsOption, DatabaseOption, JsonOption
 
 if TYPE_CHECKING:
@@ -33,40 +32,14 @@ READINESS = {
 }
 
 
-def _resolve(pmpath: Pmpath, me: User, org: str, team: str) -> tuple[int, int]:
-    """The organisation's and the team's ids, from ids or (case-insensitive) names among the
-    caller's organisations and that organisation's teams."""
-    from pmpath.errors import Location, NotFoundError
-
-    if org.strip().isdigit():
-        organisation_id = int(org)
-    else:
-        mine = pmpath.teams.organisations(me).organisations
-        found = [o.id for o in mine if o.name.casefold() == org.strip().casefold()]
-        if not found:
-            raise NotFoundError(
-                f"you are in no organisation called {org!r}", Location(field_path=("org",))
-            )
-        organisation_id = found[0]
-    if team.strip().isdigit():
-        return organisation_id, int(team)
-    teams = pmpath.teams.organisation(me, organisation_id).teams
-    named = [t.id for t in teams if t.name.casefold() == team.strip().casefold()]
-    if not named:
-        raise NotFoundError(
-            f"there is no team called {team!r} in this organisation",
-            Location(field_path=("team",)),
-        )
-    return organisation_id, named[0]
-
-
 def _context(
     email: str, database_url: str | None, org: str, team: str
 ) -> tuple[Pmpath, User, int, int]:
-    pmpath = application(None, database_url)
-    me = pmpath.accounts.user_by_email(email)
-    organisation_id, team_id = _resolve(pmpath, me, org, team)
-    return pmpath, me, organisation_id, team_id
+    from pmpath.cli.acting import acting_as, find_organisation, find_team
+
+    pmpath, me = acting_as(email, database_url)
+    organisation_id = find_organisation(pmpath, me, org)
+    return pmpath, me, organisation_id, find_team(pmpath, me, organisation_id, team)
 
 
 def heat_map(

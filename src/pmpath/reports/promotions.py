@@ -14,7 +14,7 @@ from functools import cache
 import jinja2
 
 from pmpath.reports.hiring import md, md_block
-from pmpath.services.models.promotions import CompetencyCase, PromotionCaseView
+from pmpath.services.models.promotions import CompetencyCase, PromotionCase, PromotionCaseView
 
 STATUS = {"draft": "Draft", "submitted": "Submitted", "decided": "Decided"}
 DECISION = {"promote": "Promote", "not-yet": "Not yet"}
@@ -26,6 +26,16 @@ READINESS = {
 }
 SOURCE = {"calibrated": "calibrated", "manager": "manager's rating", "self": "self-assessment"}
 KIND = {"action": "Action", "certification": "Certification"}
+#: What the plan says when the ladder has no step for the gaps that are left.
+NO_ACTIONS = (
+    "Your ladder has no development actions for these gaps yet: agree the steps in a check-in."
+)
+#: What a decision does and does not do, said beside it.
+DECISION_EFFECT = (
+    "A decision records the outcome; it does not change anyone's placement. {name}'s role on "
+    "the ladder follows their self-assessment and the levels held for them: after a "
+    "promotion, they self-assess again or their manager rates them at the new role."
+)
 
 
 def day(moment: datetime | None) -> str:
@@ -37,6 +47,40 @@ def percent(value: float) -> str:
     return f"{round(value * 100):d}%"
 
 
+def decision_words(case: PromotionCase) -> str:
+    """ "Promote to Senior Product Manager" or "Not yet"; empty while undecided."""
+    if case.decision == "promote":
+        return f"Promote to {case.target_role.name}"
+    return DECISION[case.decision] if case.decision else ""
+
+
+def status_words(case: PromotionCase) -> str:
+    """ "Draft", "Submitted", "Decided: Promote to Senior Product Manager"."""
+    decided = decision_words(case)
+    return f"{STATUS[case.status]}: {decided}" if decided else STATUS[case.status]
+
+
+def as_of(view: PromotionCaseView) -> str:
+    """Where the document comes from: "As submitted on 7 December 2026" for a frozen one,
+    else "Assembled now from what pmpath holds today"."""
+    if view.frozen:
+        return f"As submitted on {day(view.document.assembled_at)}"
+    return "Assembled now from what pmpath holds today"
+
+
+def summary(view: PromotionCaseView) -> str:
+    """The document's first sentence, in the tense its moment needs."""
+    doc = view.document
+    held, place_ = ("held", "placed") if view.frozen else ("holds now", "place")
+    gaps = len(doc.gaps)
+    return (
+        f"The levels the organisation {held} {place_} {doc.subject} as {doc.target.placed.name}; "
+        f"for {doc.target.role.name} they {'were' if view.frozen else 'are'} "
+        f"{READINESS[doc.target.readiness.value]} (fit {doc.target.fit:.0f}%), with {gaps} "
+        f"gap{'s' if gaps != 1 else ''} left."
+    )
+
+
 def title(view: PromotionCaseView) -> str:
     case = view.case
     spec = f" ({case.specialisation.name})" if case.specialisation else ""
@@ -44,10 +88,10 @@ def title(view: PromotionCaseView) -> str:
 
 
 def status_line(view: PromotionCaseView) -> str:
-    """ "Draft", "Submitted on 7 December 2026", "Decided on ...: promote"."""
+    """ "Draft", "Submitted on 7 December 2026", "Decided on ...: Promote to ..."."""
     case = view.case
     if case.status == "decided" and case.decision:
-        return f"Decided on {day(case.decided_at)}: {DECISION[case.decision].lower()}"
+        return f"Decided on {day(case.decided_at)}: {decision_words(case)}"
     if case.status == "submitted":
         return f"Submitted on {day(case.submitted_at)}, waiting for a decision"
     return "Draft: not submitted yet"
@@ -79,16 +123,11 @@ def promotion_case_markdown(view: PromotionCaseView) -> str:
         f"- **Opened by:** {md(case.author.name if case.author else 'a former member')} "
         f"on {day(case.created_at)}",
         f"- **Organisation:** {md(case.organisation)} · ladder: {md(doc.framework_name)}",
-        f"- **Assembled on:** {day(doc.assembled_at)}",
+        f"- **Document:** {md(as_of(view))}",
         "",
         "## Summary",
         "",
-        md_block(
-            f"The levels the organisation holds now place {doc.subject} as "
-            f"{doc.target.placed.name}; for {doc.target.role.name} they are "
-            f"{READINESS[doc.target.readiness.value]} (fit {doc.target.fit:.0f}%), with "
-            f"{len(doc.gaps)} gap{'s' if len(doc.gaps) != 1 else ''} left."
-        ),
+        md_block(summary(view)),
         "",
         *_recommendation_markdown(view),
         "## Ratings by source",
@@ -150,8 +189,10 @@ def promotion_case_markdown(view: PromotionCaseView) -> str:
             f"{step.start_week}-{step.end_week}): {md(step.summary)}"
             for step in doc.plan.steps
         ]
+    elif doc.gaps:
+        lines += [NO_ACTIONS]
     else:
-        lines += ["No steps: nothing is left to close."]
+        lines += ["No steps: there is no gap left to close."]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -166,9 +207,10 @@ def _recommendation_markdown(view: PromotionCaseView) -> list[str]:
         lines += [
             "## Decision",
             "",
-            f"**{DECISION[case.decision]}**, {day(case.decided_at)}{who}.",
+            f"**{md(decision_words(case))}**, {day(case.decided_at)}{who}.",
             "",
             md_block(case.decision_note or "") + "\n",
+            md_block(DECISION_EFFECT.format(name=case.subject.name)) + "\n",
         ]
     return lines
 
@@ -217,7 +259,13 @@ def _environment() -> jinja2.Environment:
         READINESS=READINESS,
         SOURCE=SOURCE,
         KIND=KIND,
+        NO_ACTIONS=NO_ACTIONS,
+        DECISION_EFFECT=DECISION_EFFECT,
         title=title,
         status_line=status_line,
+        decision_words=decision_words,
+        status_words=status_words,
+        as_of=as_of,
+        summary=summary,
     )
     return env

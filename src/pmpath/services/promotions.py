@@ -15,10 +15,16 @@ The rules, checked here so the pages, the API and the CLI agree:
   "promote" or "not-yet" with a note). Any other step is a ConflictError and changes nothing;
 - every read of someone else's case is written to the access log.
 
-The document is assembled when the case is read, from what the organisation holds then:
-ratings by source (peers only as the median of three or more), calibration adjustments, the
-current level of each competency (:mod:`pmpath.services.current_levels`), exam evidence and
-readiness, the gaps left against the target role and the growth plan for them.
+The document assembles what the organisation holds: ratings by source (peers only as the
+median of three or more), calibration adjustments, the current level of each competency
+(:mod:`pmpath.services.current_levels`), exam evidence and readiness, the gaps left against the
+target role and the growth plan for them. A draft's document is assembled whenever it is read;
+submitting freezes it (``promotion_cases.snapshot``), so what the decider reads is what was
+submitted, and a later calibration or rating does not rewrite what a decision was based on.
+(A case submitted before the snapshots existed has none and is still assembled when read.)
+The status, recommendation and decision always come from their own columns.
+
+A decision records the outcome; it changes nobody's levels or placement.
 """
 
 from __future__ import annotations
@@ -125,16 +131,29 @@ class PromotionService:
             return _case(row, _names_of(session, [row]), place_, me, rubric)
 
     def view(self, me: User, organisation_id: int, case_id: int) -> PromotionCaseView:
-        """A case with its document, assembled now (logged when it is someone else's)."""
+        """A case with its document: as it was submitted once the case is submitted, else
+        assembled now (logged when it is someone else's)."""
         rubric = self.ratings.rubric(organisation_id)
         with self.database.transaction() as session:
             place_, row = self._visible(session, me, organisation_id, case_id)
             found = _case(row, _names_of(session, [row]), place_, me, rubric)
+            snapshot = row.snapshot
+        if snapshot is not None:
+            frozen = PromotionDocument.model_validate_json(snapshot)
+            return PromotionCaseView(case=found, document=frozen, frozen=True)
+        document = self._assemble(me, organisation_id, found)
+        return PromotionCaseView(case=found, document=document, frozen=False)
+
+    def _assemble(self, me: User, organisation_id: int, found: PromotionCase) -> PromotionDocument:
+        """The case's document from what the organisation holds now, read as ``me`` (who may
+        see the case: the ratings read is logged when the member is someone else)."""
+        rubric = self.ratings.rubric(organisation_id)
+        with self.database.transaction() as session:
             adjusted = calibration_store.adjustments(
-                session, organisation_id, rubric.id, [row.subject_id]
+                session, organisation_id, rubric.id, [found.subject.id]
             )
             adjusters = store.names(session, {a.adjusted_by for a in adjusted if a.adjusted_by})
-            subject = org_store.user(session, row.subject_id)
+            subject = org_store.user(session, found.subject.id)
             profile = subject.profile if subject is not None else None
         if not rubric.has("role", found.target_role.id):
             raise ConflictError(
@@ -199,7 +218,7 @@ class PromotionService:
                     tested=found_evidence.tested if found_evidence else None,
                 )
             )
-        document = PromotionDocument(
+        return PromotionDocument(
             subject=found.subject.name,
             framework_name=rubric.name,
             scale=[ScaleStep(level=s.level, name=s.name) for s in rubric.scale],
@@ -245,7 +264,6 @@ class PromotionService:
             plan=_plan(framework, plan),
             assembled_at=self.clock(),
         )
-        return PromotionCaseView(case=found, document=document)
 
     # -- changing --------------------------------------------------------------------------------
 
@@ -346,21 +364,25 @@ class PromotionService:
 
     def submit(self, me: User, organisation_id: int, case_id: int) -> PromotionCase:
         """Submit the draft for a decision (its author only; the recommendation must say
-        something). From now on the member sees the case and nobody edits it."""
+        something), freezing its document as it is assembled now. From now on the member sees
+        the case and nobody edits it."""
         rubric = self.ratings.rubric(organisation_id)
+        with self.database.transaction() as session:  # the checks, before the assembly
+            place_, row = self._visible(session, me, organisation_id, case_id, log=False)
+            _may_submit(row, me)
+            found = _case(row, _names_of(session, [row]), place_, me, rubric)
+        # Assembled in transactions of its own (the document reads through other services),
+        # then stored under the lock, after the checks again: a second submit in between
+        # finds the case submitted.
+        document = self._assemble(me, organisation_id, found)
         with self.database.transaction() as session:
             place_, row = self._visible(session, me, organisation_id, case_id, for_update=True)
-            _author_only(row, me, "submits it")
-            _in_draft(row, "submitted again")
-            if not row.recommendation.strip():
-                raise PmpathError(
-                    "write the recommendation before submitting the case",
-                    Location(field_path=("recommendation",)),
-                )
+            _may_submit(row, me)
             now = self.clock()
             row.status = "submitted"
             row.submitted_at = now
             row.updated_at = now
+            row.snapshot = document.model_copy(update={"assembled_at": now}).model_dump_json()
             session.flush()
             return _case(row, _names_of(session, [row]), place_, me, rubric)
 
@@ -380,11 +402,9 @@ class PromotionService:
                 )
             if row.status == "decided":
                 raise ConflictError(f"the case was decided on {_day(row.decided_at)} already")
-            chosen = (decision or "").strip()
-            if chosen not in DECISIONS:
-                raise PmpathError(
-                    "decide 'promote' or 'not-yet'", Location(field_path=("decision",))
-                )
+            chosen = _decision(decision)
+            if chosen is None:
+                raise PmpathError("choose Promote or Not yet", Location(field_path=("decision",)))
             text = _text(note)
             if not text:
                 raise PmpathError(
@@ -416,9 +436,10 @@ class PromotionService:
         case_id: int,
         *,
         for_update: bool = False,
+        log: bool = True,
     ) -> tuple[Standing, PromotionCaseRow]:
-        """``me``'s standing and the case, when ``me`` may see it (the read is logged when it is
-        someone else's case); NotFoundError or ForbiddenError otherwise."""
+        """``me``'s standing and the case, when ``me`` may see it (with ``log``, the read is
+        logged when it is someone else's case); NotFoundError or ForbiddenError otherwise."""
         place_ = standing(session, me, organisation_id)
         row = store.case(session, organisation_id, case_id, for_update=for_update)
         seen = _visibility(session, me, place_, row) if row is not None else "hidden"
@@ -429,7 +450,7 @@ class PromotionService:
                 "a promotion case is for the member (once submitted), the managers of their "
                 "team and the organisation's admins"
             )
-        if row.subject_id != me.id:
+        if log and row.subject_id != me.id:
             org_store.log_access(
                 session, organisation_id, me.id, [row.subject_id], READ_CASE, self.clock()
             )
@@ -462,6 +483,24 @@ def _openable(session: Session, me: User, place_: Standing) -> list[Person]:
 def _author_only(row: PromotionCaseRow, me: User, what: str) -> None:
     if row.author_id != me.id:
         raise ForbiddenError(f"only the manager who opened the case {what}")
+
+
+def _may_submit(row: PromotionCaseRow, me: User) -> None:
+    _author_only(row, me, "submits it")
+    _in_draft(row, "submitted again")
+    if not row.recommendation.strip():
+        raise PmpathError(
+            "write the recommendation before submitting the case",
+            Location(field_path=("recommendation",)),
+        )
+
+
+def _decision(given: str | None) -> Decision | None:
+    """The decision a form or a command line gives: "promote" or "not-yet", also as the words
+    the page shows ("Promote", "Not yet"), in any case; None for anything else."""
+    words = " ".join((given or "").replace("-", " ").split()).casefold()
+    decisions: dict[str, Decision] = {"promote": "promote", "not yet": "not-yet"}
+    return decisions.get(words)
 
 
 def _in_draft(row: PromotionCaseRow, what: str) -> None:

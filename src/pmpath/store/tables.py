@@ -531,6 +531,9 @@ class PromotionCaseRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    #: The case's document as it was submitted (JSON of a PromotionDocument), frozen from then
+    #: on; None for a draft (assembled when read) and for a case submitted before revision 0012.
+    snapshot: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class CheckInGoalRow(Base):

@@ -152,8 +152,9 @@ class ScaleStep(Result):
 
 
 class PromotionDocument(Result):
-    """Everything the case stands on, assembled when it is read: ratings by source,
-    calibration, exams, the gaps left against the target and the plan for them."""
+    """Everything the case stands on: ratings by source, calibration, exams, the gaps left
+    against the target and the plan for them. A draft's is assembled when it is read; a
+    submitted case's was frozen when it was submitted (``assembled_at`` is that moment)."""
 
     subject: str
     framework_name: str
@@ -175,6 +176,10 @@ class PromotionCaseView(Result):
 
     case: PromotionCase
     document: PromotionDocument
+    frozen: bool = Field(
+        description="The document is the one frozen when the case was submitted (a later "
+        "calibration or rating does not change it); false for a draft, assembled now."
+    )
 
 
 __all__ = [

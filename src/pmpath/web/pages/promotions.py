@@ -4,6 +4,7 @@ permission is the promotion service's; forms post, then redirect with a flash me
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -11,12 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pmpath.errors import PmpathError
 from pmpath.reports.promotions import (
-    DECISION,
+    DECISION_EFFECT,
     KIND,
+    NO_ACTIONS,
     READINESS,
     SOURCE,
-    STATUS,
+    decision_words,
     render_promotion_case,
+    status_words,
 )
 from pmpath.services.accounts import User
 from pmpath.services.promotions import MAX_TEXT
@@ -32,8 +35,9 @@ CASES = "/organisations/{organisation_id}/promotions"
 CASE = CASES + "/{case_id}"
 #: What the page's words need besides the data.
 WORDS = {
-    "statuses": STATUS,
-    "decisions": DECISION,
+    "status_words": status_words,
+    "decision_words": decision_words,
+    "no_actions": NO_ACTIONS,
     "readiness": READINESS,
     "sources": SOURCE,
     "kinds": KIND,
@@ -130,6 +134,7 @@ def _case_page(
         "case": view.case,
         "doc": view.document,
         "levels": {s.level: s.name for s in view.document.scale},
+        "decision_effect": DECISION_EFFECT.format(name=view.case.subject.name),
         "errors": errors or {},
         "typed": typed or {},
         **WORDS,
@@ -166,15 +171,15 @@ def _step(
     me: User,
     organisation_id: int,
     case_id: int,
-    act: Any,
+    act: Callable[[], str],
     fields: tuple[str, ...],
     typed: dict[str, str],
-    done: str,
 ) -> Response:
     """Run one step on the case; on bad input the case page again with the problems (422,
-    or 409 when its status does not allow the step), else back to it with ``done``."""
+    or 409 when its status does not allow the step), else back to it with the message
+    ``act`` returns."""
     try:
-        act()
+        done = act()
     except PmpathError as exc:
         status = status_of(exc)
         if status in (403, 404):
@@ -200,18 +205,18 @@ def write_recommendation(
 ) -> Response:
     """Save the recommendation; with ``then=submit``, submit the case right after."""
 
-    def act() -> None:
+    def act() -> str:
         app.promotions.recommend(me, organisation_id, case_id, recommendation)
-        if then == "submit":
-            app.promotions.submit(me, organisation_id, case_id)
+        if then != "submit":
+            return "Saved your recommendation. It stays a draft until you submit it."
+        app.promotions.submit(me, organisation_id, case_id)
+        return (
+            "Submitted the case. Its document is kept as it is today; the member sees it now, "
+            "and an organisation admin decides."
+        )
 
-    done = (
-        "Submitted the case. The member sees it now, and an organisation admin decides."
-        if then == "submit"
-        else "Saved your recommendation. It stays a draft until you submit it."
-    )
     typed = {"recommendation": recommendation}
-    return _step(request, me, organisation_id, case_id, act, ("recommendation",), typed, done)
+    return _step(request, me, organisation_id, case_id, act, ("recommendation",), typed)
 
 
 @router.post(CASE + "/decide", response_class=HTMLResponse)
@@ -224,9 +229,12 @@ def decide(
     decision: str = Form(""),
     note: str = Form(""),
 ) -> Response:
-    def act() -> None:
-        app.promotions.decide(me, organisation_id, case_id, decision, note)
+    def act() -> str:
+        case = app.promotions.decide(me, organisation_id, case_id, decision, note)
+        return (
+            f"Recorded the decision: {decision_words(case)}. Levels and placement stay as they "
+            "are until the member self-assesses again or their manager rates them."
+        )
 
-    done = f"Recorded the decision: {DECISION.get(decision, decision).lower()}."
     typed = {"decision": decision, "note": note}
-    return _step(request, me, organisation_id, case_id, act, ("decision", "note"), typed, done)
+    return _step(request, me, organisation_id, case_id, act, ("decision", "note"), typed)
