@@ -595,3 +595,13 @@ class CheckInProgressRow(Base):
     )
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# The interop tables (issue #20) live in their own modules on this metadata; importing them here
+# means anything that loads the tables (the services, Alembic's comparison) sees them all.
+from pmpath.store import (  # noqa: E402, F401
+    tables_badges,
+    tables_lti,
+    tables_lti_advantage,
+    tables_xapi,
+)
