@@ -247,6 +247,10 @@ def _message(err: Any) -> str:
     kind = err["type"]
     if kind in _FRIENDLIER:
         return str(_FRIENDLIER[kind])
+    if "input" in err and err["input"] is None:
+        # YAML reads "summary:" with nothing after it as null; pydantic would say
+        # "Input should be a valid string (got None)", which names neither YAML nor the fix.
+        return "is empty: give it a value (a blank after the colon reads as nothing)"
     if kind == "string_pattern_mismatch":
         return (
             f"{_short(repr(err['input']))} is not a kebab-case id "

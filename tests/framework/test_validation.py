@@ -189,6 +189,13 @@ def test_missing_required_field(ladder_text: str) -> None:
     assert problem.location.line == line_number(text, "- id: design-manager")
 
 
+def test_an_empty_field_says_it_is_empty(ladder_text: str) -> None:
+    text = replace_once(ladder_text, "    summary: Leads a team of designers.\n", "    summary:\n")
+    [problem] = problems_of(text)
+    assert problem.message.startswith("is empty: give it a value")
+    assert problem.location.field_path == ("roles", 3, "summary")
+
+
 def test_unknown_field(ladder_text: str) -> None:
     text = replace_once(
         ladder_text, "    track: people-leader\n", "    track: people-leader\n    salary: 90000\n"
