@@ -5,9 +5,11 @@ open thing, or lists them and asks; `pmpath resume NUMBER` continues any attempt
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pmpath.framework import bundled_framework_path, load_framework
+from tests.exams.gap_bank import write_gap_bank
 
 Run = Callable[..., Any]
 #: The self-assessment asks one question per competency of the bundled ladder.
@@ -99,3 +101,22 @@ def test_an_assessment_left_in_the_intake_says_nothing_was_saved(pmpath: Run) ->
     out = pmpath("assess", input="\n1\n")  # the input ends at the years question
     assert out.exit_code == 1
     assert "Nothing was saved: run pmpath assess to begin again." in said(out.stdout)
+
+
+def test_an_attempt_on_a_folder_of_questions_is_resumed_with_the_folder(
+    pmpath: Run, tmp_path: Path
+) -> None:
+    folder = str(write_gap_bank(tmp_path / "bank"))
+    left = pmpath("practice", "--bank", folder, "-n", "2", "--seed", "5", input="/leave\n")
+    assert f"Resume with: pmpath resume 1 --bank {folder}" in said(left.stdout)
+    back = pmpath("resume", "1", "--bank", folder, input="/leave\n")
+    assert back.exit_code == 0, back.stderr
+    assert "Question 1 of 2" in back.stdout
+
+
+def test_resuming_a_folder_attempt_without_the_folder_says_how(pmpath: Run, tmp_path: Path) -> None:
+    folder = str(write_gap_bank(tmp_path / "bank"))
+    pmpath("practice", "--bank", folder, "-n", "2", "--seed", "5", input="/leave\n")
+    out = pmpath("resume", "1")
+    assert out.exit_code == 2
+    assert "pmpath resume 1 --bank PATH/TO/bank" in said(out.stderr)

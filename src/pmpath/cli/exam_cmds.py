@@ -28,6 +28,16 @@ BankOption = Annotated[
 AttemptArgument = Annotated[int, typer.Argument(help="The attempt's number.")]
 
 
+def bank_folder(bank: str | None) -> str | None:
+    """``bank`` when it names a folder or file of Markdown questions (which pmpath reads but
+    does not keep, so coming back to an attempt needs it named again); else None."""
+    from pathlib import Path
+
+    from pmpath.services.banks import BUNDLED_BANK_ID
+
+    return bank if bank not in (None, BUNDLED_BANK_ID) and Path(bank).exists() else None
+
+
 @app.command(name="list")
 def list_blueprints(
     framework: FrameworkOption = None,
@@ -229,7 +239,7 @@ def practice(
 
     exams = application(framework, database_url).exams_for_local(bank)
     attempt = exams.start_practice(profile, domain, level, count, seed)
-    player.show_outcome(player.play(exams, profile, attempt))
+    player.show_outcome(player.play(exams, profile, attempt, bank_folder(bank)))
 
 
 def review(

@@ -47,24 +47,30 @@ HELP = (
 )
 
 
-def play(exams: ExamService, profile: str, attempt_id: int) -> AttemptView | AttemptResults:
+def play(
+    exams: ExamService, profile: str, attempt_id: int, bank_folder: str | None = None
+) -> AttemptView | AttemptResults:
     """Run the attempt until it is finished or left; returns the last view or the results.
 
-    Ctrl-C leaves too, saying what was saved and how to come back (exit code 130)."""
+    ``bank_folder``: the folder of Markdown questions the attempt was drawn from, if any (the
+    way back names it: pmpath keeps no copy of a folder). Ctrl-C leaves too, saying what was
+    saved and how to come back (exit code 130)."""
     try:
-        return _play(exams, profile, attempt_id)
+        return _play(exams, profile, attempt_id, bank_folder)
     except KeyboardInterrupt:
         console.print()  # the prompt's line was left open
-        console.print(saved_message(exams.view(attempt_id, profile), profile))
+        console.print(saved_message(exams.view(attempt_id, profile), profile, bank_folder))
         raise typer.Exit(130) from None
     except EOFError:  # the input ran out (a script, a closed pipe): as if the learner left
         console.print()
         view = exams.view(attempt_id, profile)
-        console.print(saved_message(view, profile))
+        console.print(saved_message(view, profile, bank_folder))
         return view
 
 
-def _play(exams: ExamService, profile: str, attempt_id: int) -> AttemptView | AttemptResults:
+def _play(
+    exams: ExamService, profile: str, attempt_id: int, bank_folder: str | None
+) -> AttemptView | AttemptResults:
     view = exams.view(attempt_id, profile)
     # Resuming opens the first question still to do: answered, unflagged ones are done.
     visited = {q.position for q in view.questions if q.response is not None and not q.flagged}
@@ -91,13 +97,13 @@ def _play(exams: ExamService, profile: str, attempt_id: int) -> AttemptView | At
                 console=console,
             ):
                 return exams.finish(attempt_id, profile)
-            console.print(saved_message(view, profile))
+            console.print(saved_message(view, profile, bank_folder))
             return view
         question = pending[0]
         visited.add(question.position)
         action = _ask(exams, profile, view, question, scenario_shown)
         if action == "leave":
-            console.print(saved_message(exams.view(attempt_id, profile), profile))
+            console.print(saved_message(exams.view(attempt_id, profile), profile, bank_folder))
             return view
         if action == "finish":
             if _confirm_finish(exams.view(attempt_id, profile)):
@@ -132,7 +138,7 @@ def _confirm_finish(view: AttemptView) -> bool:
     )
 
 
-def saved_message(view: AttemptView, profile: str) -> str:
+def saved_message(view: AttemptView, profile: str, bank_folder: str | None = None) -> str:
     """What is kept of a left attempt, whether its clock runs on, and how to come back."""
     answered = sum(1 for q in view.questions if q.response is not None)
     total = len(view.questions)
@@ -140,7 +146,7 @@ def saved_message(view: AttemptView, profile: str) -> str:
     if view.seconds_left is not None:
         minutes, seconds = divmod(view.seconds_left, 60)
         text += f" The exam clock keeps running while you are away ({minutes}:{seconds:02d} left)."
-    return f"{text} Resume with: {resume_command(view.attempt_id, profile)}"
+    return f"{text} Resume with: {resume_command(view.attempt_id, profile, bank_folder)}"
 
 
 def _ask(

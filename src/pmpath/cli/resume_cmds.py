@@ -15,15 +15,23 @@ from pmpath.cli.options import DatabaseOption, FrameworkOption, ProfileOption
 
 if TYPE_CHECKING:
     from pmpath.app import Pmpath
+    from pmpath.services.exams import ExamService
 
 DEFAULT_PROFILE = "me"
 ASSESSMENT = "assessment"
 
 
-def resume_command(what: int | str, profile: str) -> str:
-    """The exact command that continues ``what`` (an attempt's number, or "assessment")."""
+def resume_command(what: int | str, profile: str, bank_folder: str | None = None) -> str:
+    """The exact command that continues ``what`` (an attempt's number, or "assessment"); an
+    attempt drawn from a folder of questions names the folder, which pmpath does not keep."""
+    import shlex
+
     command = f"pmpath resume {what}"
-    return command if profile == DEFAULT_PROFILE else f"{command} --profile {profile}"
+    if profile != DEFAULT_PROFILE:
+        command += f" --profile {shlex.quote(profile)}"
+    if bank_folder is not None:
+        command += f" --bank {shlex.quote(bank_folder)}"
+    return command
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,15 @@ def resume(
     profile: ProfileOption = DEFAULT_PROFILE,
     framework: FrameworkOption = None,
     database_url: DatabaseOption = None,
+    bank: Annotated[
+        str | None,
+        typer.Option(
+            "--bank",
+            help="The folder of questions the attempt was drawn from (bundled and imported "
+            "banks are found by themselves).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Continue what you left: a self-assessment, a mock exam, practice or a placement test."""
     from rich.prompt import Prompt
@@ -79,7 +96,7 @@ def resume(
 
         continue_assessment(framework, database_url, profile)
         return
-    continue_attempt(pmpath, profile, _number(what))
+    continue_attempt(pmpath, profile, _number(what), bank)
 
 
 def _number(what: str) -> int:
@@ -93,14 +110,15 @@ def _number(what: str) -> int:
         ) from None
 
 
-def continue_attempt(pmpath: "Pmpath", profile: str, number: int) -> None:
+def continue_attempt(pmpath: "Pmpath", profile: str, number: int, bank: str | None = None) -> None:
     """Continue attempt ``number``: a mock exam or practice in the exam player, a placement
     test or an adaptive exam in the adaptive player. An unknown number is an error before
     anything is printed."""
     from pmpath.cli import irt_cmds, player
+    from pmpath.cli.exam_cmds import bank_folder
     from pmpath.errors import NotFoundError
 
-    exams = pmpath.exams
+    exams = _exams_of(pmpath, number, bank)
     try:
         exams.view(number, profile)
     except NotFoundError as missing:
@@ -110,7 +128,26 @@ def continue_attempt(pmpath: "Pmpath", profile: str, number: int) -> None:
             raise missing from None
         irt_cmds.play_test(pmpath.psychometrics, profile, test)
         return
-    player.show_outcome(player.play(exams, profile, number))
+    player.show_outcome(player.play(exams, profile, number, bank_folder(bank)))
+
+
+def _exams_of(pmpath: "Pmpath", number: int, bank: str | None) -> "ExamService":
+    """The exam service of the bank attempt ``number`` was drawn from: ``bank`` when given,
+    else the bundled or imported bank the attempt names. A folder of questions must be named
+    again (pmpath keeps no copy), and the error says so with the command to type."""
+    from pmpath.errors import NotFoundError, PmpathError
+
+    if bank is not None:
+        return pmpath.exams_for_local(bank)
+    bank_id = pmpath.exams.bank_of(number)
+    try:
+        return pmpath.exams_for(bank_id)
+    except NotFoundError:
+        raise PmpathError(
+            f"attempt {number} was drawn from the folder of questions {bank_id!r}, which "
+            f"pmpath does not keep: name it again with "
+            f"pmpath resume {number} --bank PATH/TO/{bank_id}"
+        ) from None
 
 
 def _open_work(pmpath: "Pmpath", profile: str) -> list[OpenWork]:
