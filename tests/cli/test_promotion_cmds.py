@@ -114,3 +114,27 @@ def test_a_case_from_open_to_decided(acme: str, tmp_path: Path) -> None:
     assert "Decided on " in shown.output
     assert ": Promote to Senior Product Manager" in shown.output
     assert "**Promote to Senior Product Manager**" in shown.output
+
+
+def test_in_a_terminal_the_document_is_drawn_not_printed_as_markdown(
+    acme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from pmpath.cli import render
+
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        render, "console", Console(file=screen, force_terminal=True, width=80, color_system=None)
+    )
+    ada = ("--as", "ada@example.org")
+    _run(acme, "open", "Acme Products", "mia@example.org", "senior-product-manager", *ada)
+    shown = _run(acme, "show", "Acme Products", "1", *ada)
+    assert shown.exit_code == 0, shown.output
+    drawn = screen.getvalue()
+    assert "Promotion case: Mia for Senior Product Manager" in drawn
+    assert "# Promotion case" not in drawn
+    assert "**" not in drawn
+    assert max(len(line) for line in drawn.splitlines()) <= 80

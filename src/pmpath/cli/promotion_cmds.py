@@ -141,6 +141,13 @@ def show(
         return
     text = render_promotion_case(view) if format_name == "html" else promotion_case_markdown(view)
     if output is None:
+        if format_name == "markdown" and render.console.is_terminal:
+            # In a terminal the document is read, not saved: headings and tables drawn as
+            # such. Piped or redirected, it stays Markdown for the file it goes to.
+            from rich.markdown import Markdown
+
+            render.console.print(Markdown(text))
+            return
         typer.echo(text, nl=False)
         return
     try:
