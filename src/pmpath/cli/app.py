@@ -17,20 +17,12 @@ from pmpath import __version__
 from pmpath.cli import (
     assess_cmds,
     bank_cmds,
-    calibration_cmds,
-    check_in_cmds,
-    db_cmds,
     exam_cmds,
-    framework_cmds,
     hiring_cmds,
     irt_cmds,
     ladder_cmds,
-    my_data_cmds,
-    org_cmds,
-    promotion_cmds,
     resume_cmds,
     serve_cmds,
-    team_view_cmds,
     transfer_cmds,
 )
 from pmpath.cli.application import application
@@ -67,6 +59,66 @@ HELP_PANELS = [
     ("Author", ["bank", "import", "export", "framework"]),
     ("Serve and administer", ["serve", "db"]),
 ]
+
+#: Command groups loaded only when used: the module that holds each group's Typer app, and the
+#: first line of its help for ``pmpath --help`` (tests/cli/test_lazy_groups.py checks it is the
+#: group's own). Importing them all and building their commands cost every `pmpath --help`
+#: about a third of its time.
+LAZY_GROUPS: dict[str, tuple[str, str]] = {
+    "framework": (
+        "pmpath.cli.framework_cmds",
+        "Check framework files, print the JSON Schema of the format, and export or import "
+        "a ladder as a 1EdTech CASE package.",
+    ),
+    "db": ("pmpath.cli.db_cmds", "Manage the database schema."),
+    "org": (
+        "pmpath.cli.org_cmds",
+        "Organisations and teams: members, invitations, manager and peer ratings, requests "
+        "to self-assess, the access log and your own ladder, as the account given by --as.",
+    ),
+    "team": (
+        "pmpath.cli.team_view_cmds",
+        "A team's heat map, coverage, bench strength and what-if (managers and admins).",
+    ),
+    "calibration": (
+        "pmpath.cli.calibration_cmds",
+        "Rater calibration in an organisation: severities, sessions, adjustments, audit.",
+    ),
+    "promotion": (
+        "pmpath.cli.promotion_cmds",
+        "Promotion cases: open one for a member of your team, write the recommendation, "
+        "submit it; an organisation admin decides.",
+    ),
+    "check-in": (
+        "pmpath.cli.check_in_cmds",
+        "Check-ins: a member's goals, the one-to-ones their manager records, the progress "
+        "history and a team's history as CSV.",
+    ),
+    "my-data": (
+        "pmpath.cli.my_data_cmds",
+        "Your own data: export everything pmpath holds about you, or delete your account.",
+    ),
+    "badge": (
+        "pmpath.cli.badge_cmds",
+        "Open Badges 3.0: claim the signed badge of a passed exam or a placement test, "
+        "download it, verify any badge, and revoke one (admins).",
+    ),
+    "lti": (
+        "pmpath.cli.lti_cmds",
+        "LTI 1.3: register the LMS platforms pmpath runs inside, list and rotate the tool's "
+        "signing keys, and print the URLs to paste into an LMS.",
+    ),
+    "lti-grades": (
+        "pmpath.cli.lti_grade_cmds",
+        "LTI grades and rosters: send scores to LMS gradebooks, export a course's grades as "
+        "CSV, bring a course's roster in as a team.",
+    ),
+    "xapi": (
+        "pmpath.cli.xapi_cmds",
+        "xAPI: send attempts, answers, self-assessments and placements to a learning record "
+        "store (LRS), through an outbox that keeps them while the LRS is down.",
+    ),
+}
 
 
 #: Placeholders in help, by parameter name, where the parameter's name alone would mislead
@@ -116,6 +168,15 @@ def _name_placeholders(command: Any) -> None:
             param.display_type_rich = lambda ctx: None
     for sub in getattr(command, "commands", {}).values():
         _name_placeholders(sub)
+
+
+def _plain_help(command: Any) -> None:
+    """Help in plain text, as the root's: a group built on its own would take Typer's default,
+    Rich panels (and Rich's import time)."""
+    if hasattr(command, "rich_markup_mode"):
+        command.rich_markup_mode = None
+    for sub in getattr(command, "commands", {}).values():
+        _plain_help(sub)
 
 
 def _usage_problem(exc: Any) -> str:
@@ -187,9 +248,48 @@ class _PmpathGroup(TyperGroup):
         # command's return value (None: success).
         sys.exit(code if isinstance(code, int) else 0)
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_GROUPS})
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        """A command; a lazy group is imported and built the first time it is asked for."""
+        if name in LAZY_GROUPS and name not in self.commands:
+            import importlib
+
+            from typer.main import get_command
+
+            sub_app = importlib.import_module(LAZY_GROUPS[name][0]).app
+            # Shell completion is the root's business (it has none), as under add_typer.
+            sub_app._add_completion = False
+            group = get_command(sub_app)
+            group.name = name
+            _name_placeholders(group)
+            _plain_help(group)
+            self.add_command(group, name)
+        return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from typer._click.exceptions import UsageError
+
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            # Typer suggests only among the commands already built; the lazy groups count too.
+            if args and exc.message.startswith("No such command"):
+                from difflib import get_close_matches
+
+                matches = get_close_matches(args[0], self.list_commands(ctx))
+                exc.message = f"No such command {args[0]!r}."
+                if matches:
+                    exc.message += f" Did you mean {', '.join(repr(m) for m in matches)}?"
+            raise
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         commands = {}
         for name in self.list_commands(ctx):
+            if name in LAZY_GROUPS and name not in self.commands:
+                commands[name] = LAZY_GROUPS[name][1]  # listed without loading it
+                continue
             command = self.get_command(ctx, name)
             if command is not None and not command.hidden:
                 # The whole first sentence: the formatter wraps it rather than cutting it.
@@ -291,7 +391,6 @@ app.command(name="history")(assess_cmds.history)
 app.command(name="gaps")(assess_cmds.gaps)
 app.command(name="plan")(assess_cmds.plan)
 app.command(name="report")(assess_cmds.report)
-app.add_typer(framework_cmds.app, name="framework")
 app.command(name="practice", cls=exam_cmds.PractiseHelp)(exam_cmds.practice)
 app.command(name="review")(exam_cmds.review)
 app.command(name="import")(transfer_cmds.import_file)
@@ -305,18 +404,12 @@ bank_cmds.app.command(name="calibrate")(irt_cmds.calibrate)
 bank_cmds.app.command(name="parameters")(irt_cmds.parameters)
 app.add_typer(exam_cmds.app, name="exam")
 app.add_typer(bank_cmds.app, name="bank")
-app.add_typer(db_cmds.app, name="db")
 # Hiring from the ladder (issue #19).
 app.command(name="job-description")(hiring_cmds.job_description)
 app.command(name="interview-kit")(hiring_cmds.interview_kit)
 # Leading a team (issue #19): organisations, team views, calibration, promotion cases,
-# check-ins, and a member's own data; every one acts as the account given by --as.
-app.add_typer(org_cmds.app, name="org")
-app.add_typer(team_view_cmds.app, name="team")
-app.add_typer(calibration_cmds.app, name="calibration")
-app.add_typer(promotion_cmds.app, name="promotion")
-app.add_typer(check_in_cmds.app, name="check-in")
-app.add_typer(my_data_cmds.app, name="my-data")
+# check-ins, and a member's own data, every one acting as the account given by --as, are
+# LAZY_GROUPS (above).
 
 
 def main() -> None:
