@@ -3,6 +3,7 @@
 
     python3 dev.py start   # create .venv if needed, install pmpath, serve the web app
     python3 dev.py test    # create .venv if needed, install pmpath[dev], run ruff, mypy and pytest
+                           # (and .venv-ralph with Ralph, the LRS of the xAPI tests)
 
 Extra arguments after the command go to the app or to pytest. The virtual environment is
 reinstalled only when pyproject.toml changes.
@@ -56,6 +57,32 @@ def _ensure_venv(extras: str) -> None:
     stamp.write_text(wanted)
 
 
+#: Ralph, the LRS the xAPI tests send statements to (tests/interop/xapi/ralph.py). It pins its
+#: own FastAPI and uvicorn, so it gets a virtual environment of its own; 5.1.0 imports requests
+#: without declaring it.
+RALPH_VENV = ROOT / ".venv-ralph"
+RALPH = ("ralph-malph[cli,lrs]==5.1.0", "requests")
+
+
+def _ensure_ralph() -> Path | None:
+    """Create .venv-ralph with Ralph unless already current; its python, or None if pip
+    failed (the tests that need Ralph then say so, and fail in CI)."""
+    python = RALPH_VENV / BIN.name / _python().name
+    stamp = RALPH_VENV / ".pmpath-installed"
+    if stamp.exists() and stamp.read_text() == " ".join(RALPH) and python.exists():
+        return python
+    if not python.exists():
+        print(f"Creating a virtual environment for Ralph in {RALPH_VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(RALPH_VENV)
+    print("Installing Ralph (the LRS of the xAPI tests) into it ...", flush=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    if subprocess.run([*pip, *RALPH], cwd=ROOT).returncode != 0:
+        print("Could not install Ralph: the xAPI tests that need it will say so.", flush=True)
+        return None
+    stamp.write_text(" ".join(RALPH))
+    return python
+
+
 def _run(*command: str) -> int:
     return subprocess.run(command, cwd=ROOT).returncode
 
@@ -80,6 +107,9 @@ def test(args: list[str]) -> int:
         code = _run(*step)
         if code != 0:
             return code
+    ralph = _ensure_ralph()
+    if ralph is not None:
+        os.environ["PMPATH_RALPH_PYTHON"] = str(ralph)
     return _run(str(_python()), "-m", "pytest", *args)
 
 

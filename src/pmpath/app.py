@@ -28,11 +28,14 @@ if TYPE_CHECKING:
     from pmpath.framework import Framework
     from pmpath.services.accounts import AccountService, User
     from pmpath.services.assessments import AssessmentService
+    from pmpath.services.badges import BadgeService
     from pmpath.services.calibration_sessions import CalibrationSessionService
     from pmpath.services.check_ins import CheckInService
     from pmpath.services.colleague_ratings import ColleagueRatingService
     from pmpath.services.exams import ExamService
     from pmpath.services.imports import AuthorService, BankLibrary
+    from pmpath.services.lti import LtiService
+    from pmpath.services.lti_grades import LtiGradeService
     from pmpath.services.models.evidence import CompetencyEvidence
     from pmpath.services.models.exams import ExamCatalogue
     from pmpath.services.my_data import MyDataService
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
     from pmpath.services.schema import SchemaService
     from pmpath.services.team_views import TeamViewService
     from pmpath.services.teams import TeamService
+    from pmpath.services.xapi import XapiService
     from pmpath.store import Database
 
 T = TypeVar("T")
@@ -162,11 +166,56 @@ class Pmpath:
         return CheckInService(self.database, self.colleague_ratings.rubric, self.clock)
 
     @cached_property
+    def badges(self) -> BadgeService:
+        """Open Badges 3.0 for passed exams and placements: issue, download, verify, revoke."""
+        from pmpath.services.badges import BadgeService
+
+        return BadgeService(
+            self.database,
+            self.framework,
+            self.exams_for_attempt,
+            lambda: self.psychometrics,
+            self.settings.public_url,
+            self.clock,
+        )
+
+    @cached_property
     def team_views(self) -> TeamViewService:
         """A team's heat map, coverage, bench strength and what-if (managers and admins)."""
         from pmpath.services.team_views import TeamViewService
 
         return TeamViewService(self.database, self.teams, self.colleague_ratings.rubric, self.clock)
+
+    @cached_property
+    def lti(self) -> LtiService:
+        """LTI 1.3: registered platforms, the tool's keys, launches and deep linking."""
+        from pmpath.services.lti import LtiService
+
+        return LtiService(self.database, self.catalogue, self.settings.public_url, self.clock)
+
+    @cached_property
+    def lti_grades(self) -> LtiGradeService:
+        """LTI Advantage: grades back to the LMS (AGS), gradebook CSV, rosters in (NRPS)."""
+        from pmpath.interop.lti.tool_conf import DatabaseToolConf
+        from pmpath.services.lti_grades import LtiGradeService
+
+        return LtiGradeService(
+            self.database,
+            DatabaseToolConf(self.database, self.clock).registration_of,
+            lambda: {blueprint.id: blueprint.name for blueprint in self.blueprints},
+            self.clock,
+            user_for=lambda *given: self.lti._user(*given),
+        )
+
+    @cached_property
+    def xapi(self) -> XapiService:
+        """xAPI: statements of attempts, answers, self-assessments and placements, sent to the
+        configured LRS through the outbox in the database."""
+        from pmpath.services.xapi import XapiService
+
+        return XapiService(
+            self.database, self.framework, self.blueprints, self.settings.public_url, self.clock
+        )
 
     @cached_property
     def promotions(self) -> PromotionService:

@@ -35,9 +35,11 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
     from pmpath.web.api import router as api_router
     from pmpath.web.pages import (
         accounts,
+        admin,
         apidocs,
         assess,
         author,
+        badges,
         calibration_sessions,
         check_ins,
         colleague_ratings,
@@ -45,12 +47,15 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
         hiring,
         home,
         ladder,
+        lti,
+        lti_grades,
         my_data,
         people,
         placement,
         promotions,
         team_views,
         teams,
+        xapi,
     )
 
     app = FastAPI(
@@ -117,6 +122,8 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
         people.router,
         colleague_ratings.router,
         check_ins.router,
+        lti.router,
+        lti_grades.router,
         calibration_sessions.router,
         team_views.router,
         promotions.router,
@@ -125,6 +132,9 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
         placement.router,
         author.router,
         author.admin_router,
+        admin.router,
+        xapi.router,
+        badges.router,
         apidocs.router,
     ):
         app.include_router(pages, include_in_schema=False)

@@ -11,16 +11,20 @@ from pmpath.web.api import (
     accounts,
     assessments,
     authoring,
+    badges,
     calibration_sessions,
     check_ins,
     exams,
     hiring,
     ladder,
+    lti,
+    lti_grades,
     my_data,
     placement,
     promotions,
     team_views,
     teams,
+    xapi,
 )
 from pmpath.web.problems import PROBLEM_RESPONSES
 
@@ -40,6 +44,10 @@ for area in (
     promotions,
     calibration_sessions,
     authoring,
+    badges,
+    lti,
+    lti_grades,
+    xapi,
 ):
     router.include_router(area.router)
 

@@ -1,0 +1,39 @@
+"""A launch in a real browser (Debian's chromium): the LMS's login initiation link, the
+platform's authorization page (its form post back to pmpath) and the exam's start page, signed
+in, at phone width and with nothing scrolling sideways."""
+
+from __future__ import annotations
+
+import tempfile
+from urllib.parse import urlencode
+
+from playwright.sync_api import expect, sync_playwright
+
+from pmpath.app import Pmpath
+from pmpath.services.models.lti import PlatformInput
+from pmpath.settings import Settings
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium, serve
+from tests.interop.lti.conftest import admin_user
+from tests.interop.lti.platform import Platform
+
+pytestmark = needs_chromium
+
+
+def test_a_learner_opens_an_exam_from_the_lms_in_a_browser() -> None:
+    folder = tempfile.mkdtemp()
+    app = Pmpath(Settings(database_url=f"sqlite:///{folder}/lti.db"))
+    with serve(app) as base, Platform([base + "/lti/launch"]) as lms:
+        app.lti.register_platform(admin_user(app), PlatformInput(**lms.registration()))
+        hint, _ = lms.stage(lms.resource_link_claims(pmpath_target="exam:pm-foundations"))
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(base + "/lti/login?" + urlencode(lms.login_params(hint)))
+            page.get_by_role("button", name="Continue").click()  # the platform's form post
+            expect(page).to_have_url(base + "/exams/pm-foundations/start")
+            expect(page.get_by_role("heading", level=1)).to_contain_text("PM foundations")
+            page.get_by_text("Menu", exact=True).click()  # on a phone the links are in the menu
+            who = page.locator("header .phone-nav").get_by_text("Signed in as Ms Jane Marie Doe")
+            expect(who).to_be_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            browser.close()
