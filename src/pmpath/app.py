@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pmpath.framework import Framework
     from pmpath.services.accounts import AccountService, User
     from pmpath.services.assessments import AssessmentService
+    from pmpath.services.badge_verification import BadgeVerificationService
     from pmpath.services.badges import BadgeService
     from pmpath.services.calibration_sessions import CalibrationSessionService
     from pmpath.services.check_ins import CheckInService
@@ -167,7 +168,7 @@ class Pmpath:
 
     @cached_property
     def badges(self) -> BadgeService:
-        """Open Badges 3.0 for passed exams and placements: issue, download, verify, revoke."""
+        """Open Badges 3.0 for passed exams and placements: issue, download, revoke."""
         from pmpath.services.badges import BadgeService
 
         return BadgeService(
@@ -178,6 +179,13 @@ class Pmpath:
             self.settings.public_url,
             self.clock,
         )
+
+    @cached_property
+    def badge_verification(self) -> BadgeVerificationService:
+        """Open Badges 3.0 for anyone: verify a credential, the DID document, status lists."""
+        from pmpath.services.badge_verification import BadgeVerificationService
+
+        return BadgeVerificationService(self.database, self.settings.public_url, self.clock)
 
     @cached_property
     def team_views(self) -> TeamViewService:
@@ -204,7 +212,6 @@ class Pmpath:
             DatabaseToolConf(self.database, self.clock).registration_of,
             lambda: {blueprint.id: blueprint.name for blueprint in self.blueprints},
             self.clock,
-            user_for=lambda *given: self.lti._user(*given),
         )
 
     @cached_property

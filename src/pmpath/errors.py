@@ -182,3 +182,14 @@ class DatabaseError(PmpathError):
     """The database cannot be used as it is (e.g. its schema is behind this version)."""
 
     is_bad_input = False
+
+
+class RosterError(PmpathError):
+    """A membership container from an LMS that breaks the NRPS format (LTI Advantage)."""
+
+
+class PlatformError(PmpathError):
+    """An LMS platform's service could not be used (down, refusing pmpath's token, an error):
+    not the user's fault (HTTP 500, exit code 1); the message says what the platform answered."""
+
+    is_bad_input = False

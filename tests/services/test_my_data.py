@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from pmpath.errors import ConflictError, PmpathError
+from pmpath.errors import ConflictError, NotFoundError, PmpathError
 from pmpath.services.accounts import User
+from pmpath.services.models.badges import Badge
 from pmpath.services.my_data import COVERAGE, PERSON_TABLES
 from pmpath.services.passwords import hash_password
 from pmpath.store import accounts as account_store
@@ -35,6 +36,9 @@ from pmpath.store.tables import (
     ReviewCardRow,
     UserRow,
 )
+from pmpath.store.tables_badges import BadgeRow
+from tests.interop.badges.helpers import account as badge_account
+from tests.interop.badges.helpers import take_exam
 from tests.services.test_colleague_ratings import _more_peers
 from tests.services.test_teams import Organisation, _account, org
 
@@ -289,6 +293,58 @@ def test_peers_show_only_from_three(mia: Mia) -> None:
     second = mia.org.app.framework.competencies[1].id
     data = mia.org.app.my_data.export(mia.me)
     assert second not in {p.competency for p in data.peer_ratings_received}
+
+
+def _badges_of_mia_and_pat(org: Organisation) -> tuple[Badge, Badge, Badge]:
+    """Mia's two badges (the first revoked by a site admin, the second valid) and Pat's one,
+    each issued by the badge service for a passed mock exam of the bundled bank."""
+    app, mia, pat = org.app, org.people["Mia"], org.people["Pat"]
+    revoked = app.badges.claim(mia, take_exam(app, mia))
+    kept = app.badges.claim(mia, take_exam(app, mia))
+    pats = app.badges.claim(pat, take_exam(app, pat))
+    app.badges.revoke(badge_account(app, "Root", role="admin"), revoked.public_id, "Issued twice")
+    return revoked, kept, pats
+
+
+def test_the_export_has_the_members_badges_with_their_signed_credentials(
+    org: Organisation,
+) -> None:
+    app, mia = org.app, org.people["Mia"]
+    revoked, kept, pats = _badges_of_mia_and_pat(org)
+
+    data = app.my_data.export(mia)
+
+    assert [
+        (b.public_id, b.kind, b.achievement, b.status, b.revoked_reason) for b in data.badges
+    ] == [
+        (kept.public_id, "exam", "Passed: PM foundations", "valid", None),
+        (revoked.public_id, "exam", "Passed: PM foundations", "revoked", "Issued twice"),
+    ]
+    newest, oldest = data.badges
+    assert (newest.issued_at, newest.revoked_at) == (kept.issued_at, None)
+    assert oldest.revoked_at == org.clock()
+    # The credential is the signed one the badge downloads as, and it still verifies as hers.
+    assert newest.credential == app.badges.download(mia, kept.public_id, "jwt").content
+    verdict = app.badge_verification.verify(newest.credential)
+    assert (verdict.valid, verdict.recipient) == (True, "Mia")
+    assert pats.public_id not in json.dumps(data.model_dump(mode="json"))
+
+
+def test_deleting_the_account_deletes_the_members_badges(org: Organisation) -> None:
+    app, mia = org.app, org.people["Mia"]
+    _, kept, pats = _badges_of_mia_and_pat(org)
+    with app.database.transaction() as session:
+        row = account_store.user_by_id(session, mia.id)
+        assert row is not None
+        row.password_hash = hash_password(PASSWORD)
+
+    app.my_data.delete(mia, password=PASSWORD)
+
+    with app.database.transaction() as session:
+        left = set(session.scalars(select(BadgeRow.public_id)).all())
+    assert left == {pats.public_id}
+    with pytest.raises(NotFoundError):
+        app.badge_verification.verify_public(kept.public_id)
 
 
 # -- deletion ------------------------------------------------------------------------------------

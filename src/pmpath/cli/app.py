@@ -57,6 +57,7 @@ HELP_PANELS = [
     ("Lead a team", ["org", "team", "calibration", "promotion", "check-in", "my-data"]),
     ("Practise", ["review"]),
     ("Author", ["bank", "import", "export", "framework"]),
+    ("LMS, badges and xAPI", ["lti", "lti-grades", "badge", "xapi"]),
     ("Serve and administer", ["serve", "db"]),
 ]
 

@@ -225,7 +225,7 @@ def verify(
             f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}",
             Location(field_path=("file",)),
         ) from None
-    result = application(None, database_url).badges.verify(text)
+    result = application(None, database_url).badge_verification.verify(text)
     if as_json:
         render.json_out(result)
     else:

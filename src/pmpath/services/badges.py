@@ -1,6 +1,6 @@
 """Open Badges 3.0 (issue #20): issuing a signed badge for a passed mock exam or a finished
-placement test, downloading and sharing it, verifying any credential, and revoking a badge
-through the issuer's Bitstring Status List.
+placement test, a learner's badges and their downloads, and, for admins, the list of every badge
+issued and revoking one through the issuer's Bitstring Status List.
 
 The rules, checked here so every interface gets them:
 
@@ -8,11 +8,12 @@ The rules, checked here so every interface gets them:
   form) with a score at or above its pass mark, an adaptive exam classified as passed, or the
   placement test; someone else's attempt is not found, an unfinished, failed or practice attempt
   is refused (422) and nothing is issued; claiming again returns the same badge;
-- a badge's page and downloads are its learner's and the admins'; its verification is public;
+- a badge's page and downloads are its learner's and the admins'; its verification is public
+  (:mod:`pmpath.services.badge_verification`, with the status lists verifiers read);
 - only an admin revokes, with a reason; revoking twice is a conflict.
 
 The content of the credential and the signing are :mod:`pmpath.interop.badges`, over
-openbadgeslib. The issuer's Ed25519 key is made on first need and kept in the database.
+openbadgeslib. The issuer's Ed25519 key is :mod:`pmpath.services.badge_issuer`'s.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pmpath.errors import ConflictError, Location, NotFoundError, PmpathError
 from pmpath.interop import badges as ob
 from pmpath.services.accounts import User, require
 from pmpath.services.assessments import utc_now
+from pmpath.services.badge_issuer import issuer_key, site_address, status_list_url
 from pmpath.services.models.badges import (
     Badge,
     BadgeAlignment,
@@ -41,13 +43,12 @@ from pmpath.services.models.badges import (
     IssuedBadge,
     IssuedBadges,
     MyBadges,
-    Verification,
 )
 from pmpath.store import Database
 from pmpath.store import badges as store
 from pmpath.store.attempts import ADAPTIVE, MOCK
 from pmpath.store.tables import AttemptRow
-from pmpath.store.tables_badges import BadgeIssuerKeyRow, BadgeRow
+from pmpath.store.tables_badges import BadgeRow
 
 if TYPE_CHECKING:
     from pmpath.framework import Framework
@@ -56,8 +57,6 @@ if TYPE_CHECKING:
 
 #: The issuer's name in every badge.
 ISSUER_NAME = "pmpath"
-#: The site address when none is configured (PMPATH_PUBLIC_URL): ``pmpath serve``'s default.
-DEFAULT_SITE_URL = "http://localhost:8000"
 #: Entries per status list (the W3C minimum, so a list's population hides in a large set). A
 #: list takes new badges until half its bits are used, so a free random bit is found at once.
 STATUS_LIST_SIZE = 131072
@@ -66,7 +65,6 @@ PLACEMENT = "placement"
 MAX_REASON = 500
 #: How many badges the admins' list shows.
 ADMIN_LIST_LIMIT = 500
-_OWN_STATUS = re.compile(r"/badges/status/(\d{1,9})$")
 
 
 def _day(moment: datetime) -> str:
@@ -74,7 +72,8 @@ def _day(moment: datetime) -> str:
 
 
 class BadgeService:
-    """Badges of one database, issued by the site at ``site_url``."""
+    """Issuing badges, a learner's badges and their downloads, and the admins' list and
+    revocation, for the site at ``site_url`` (verifying is :class:`BadgeVerificationService`'s)."""
 
     def __init__(
         self,
@@ -84,77 +83,24 @@ class BadgeService:
         psychometrics: Callable[[], PsychometricsService],
         site_url: str | None = None,
         clock: Callable[[], datetime] = utc_now,
-        network: ob.Download | None = None,
     ) -> None:
         self.database = database
         self.framework = framework
         self.exams_for_attempt = exams_for_attempt
         self.psychometrics = psychometrics
-        self.site_url = (site_url or DEFAULT_SITE_URL).rstrip("/")
+        self.site_url = site_address(site_url)
         self.clock = clock
-        self._network = network
 
     def at(self, site_url: str) -> BadgeService:
         """The same service for a site reached at ``site_url`` (a request's address, when no
         public address is configured)."""
-        return replace_site(self, site_url)
-
-    # -- the issuer ---------------------------------------------------------------------------
-
-    def _key(self) -> ob.IssuerKey:
-        """The issuer's key, made (by the library) and stored the first time it is needed.
-
-        The key row always has id 1, so two processes making it at once cannot both succeed:
-        the second one's insert fails and it reads the first one's key.
-        """
-        with self.database.transaction() as session:
-            row = store.issuer_key(session)
-            if row is not None:
-                return ob.IssuerKey(row.private_key_pem, row.public_key_pem)
-        made = ob.new_issuer_key()
-        try:
-            with self.database.transaction() as session:
-                session.add(
-                    BadgeIssuerKeyRow(
-                        id=1,
-                        private_key_pem=made.private_pem,
-                        public_key_pem=made.public_pem,
-                        created_at=self.clock(),
-                    )
-                )
-        except IntegrityError:
-            pass
-        with self.database.transaction() as session:
-            row = store.issuer_key(session)
-            assert row is not None
-            return ob.IssuerKey(row.private_key_pem, row.public_key_pem)
-
-    def issuer_id(self) -> str:
-        """The issuer's DID: ``did:web`` of an HTTPS site, else the key's ``did:key``."""
-        return ob.issuer_did(self.site_url, self._key().public_pem)
-
-    def did_document(self) -> dict[str, Any]:
-        """The DID document publishing the issuer's public key."""
-        key = self._key()
-        return ob.did_document(ob.issuer_did(self.site_url, key.public_pem), key.public_pem)
-
-    def status_list_url(self, number: int) -> str:
-        return f"{self.site_url}/badges/status/{number}"
-
-    def status_list(self, number: int) -> str:
-        """Status list ``number`` as a signed BitstringStatusListCredential (a JWT-VC), with
-        the bits of its revoked badges set; NotFoundError for a list no badge uses."""
-        key = self._key()
-        with self.database.transaction() as session:
-            if not store.used_indices(session, number):
-                raise NotFoundError(f"there is no status list {number}")
-            revoked = store.revoked_indices(session, number)
-        return ob.signed_status_list(
-            ob.issuer_did(self.site_url, key.public_pem),
-            self.status_list_url(number),
-            revoked,
-            self.clock(),
-            key,
+        return BadgeService(
+            self.database,
+            self.framework,
+            self.exams_for_attempt,
+            self.psychometrics,
+            site_url,
+            self.clock,
         )
 
     # -- reading ------------------------------------------------------------------------------
@@ -413,7 +359,7 @@ class BadgeService:
         )
 
     def _issue(self, me: User, attempt_id: int, kind: str, award: ob.Award) -> Badge:
-        key = self._key()
+        key = issuer_key(self.database, self.clock)
         issuer = ob.issuer_did(self.site_url, key.public_pem)
         now = self.clock()
         for _ in range(3):
@@ -436,7 +382,7 @@ class BadgeService:
                             name=me.name, email=me.email, salt=secrets.token_hex(8)
                         ),
                         issued_at=now,
-                        status=_status_entry(self.status_list_url(number), index),
+                        status=_status_entry(status_list_url(self.site_url, number), index),
                     )
                     row = store.add(
                         session,
@@ -486,87 +432,6 @@ class BadgeService:
             row.revoked_by = me.id
             return self._badge(row)
 
-    # -- verifying ----------------------------------------------------------------------------
-
-    def verify_public(self, public_id: str) -> Verification:
-        """Verify the badge ``public_id`` as anyone may (no sign-in)."""
-        with self.database.transaction() as session:
-            row = store.by_public_id(session, public_id)
-            if row is None:
-                raise NotFoundError("there is no such badge", Location(field_path=("badge",)))
-            token = row.token
-        return self.verify(token)
-
-    def verify(self, token: str) -> Verification:
-        """Verify a credential with the library's verifier: signature against the issuer's
-        published key, OB 3.0 structure, dates and the revocation status list."""
-        checked = ob.check(token, self.fetch)
-        own = self._own_issuers()
-        revoked_at = revoked_reason = public_id = None
-        if checked.credential_id:
-            with self.database.transaction() as session:
-                row = store.by_credential_id(session, checked.credential_id)
-                if row is not None and checked.issuer_id in own:
-                    revoked_at, revoked_reason = row.revoked_at, row.revoked_reason
-                    public_id = row.public_id
-        reason = checked.reason
-        detail = checked.detail
-        if reason == "valid" and checked.issuer_id not in own:
-            reason = "unknown-issuer"
-            detail = (
-                f"the signature is sound, but the issuer {checked.issuer_id} is not this "
-                "pmpath site"
-            )
-        return Verification(
-            valid=reason == "valid",
-            reason=reason,
-            headline=_headline(reason, checked, revoked_at, revoked_reason),
-            detail=detail,
-            issuer_name=checked.issuer_name,
-            issuer_id=checked.issuer_id,
-            own_issuer=checked.issuer_id in own,
-            recipient=checked.recipient,
-            achievement=checked.achievement,
-            criteria=checked.criteria,
-            evidence=checked.evidence,
-            issued_at=checked.issued_at,
-            revoked_at=revoked_at,
-            revoked_reason=revoked_reason,
-            public_id=public_id,
-        )
-
-    def _own_issuers(self) -> set[str]:
-        key = self._key()
-        # Its did:key too: a badge issued before the site had an HTTPS address stays ours.
-        return {ob.issuer_did(self.site_url, key.public_pem), ob.issuer_did("", key.public_pem)}
-
-    def fetch(self, url: str) -> bytes:
-        """What a verifier downloads: this site's DID document and status lists are answered
-        from the database (the site need not reach itself, nor be on HTTPS); any other URL
-        goes to the library's HTTPS-only downloader, which refuses private addresses."""
-        own = self.site_url + "/"
-        origin = re.match(r"^[a-z]+://[^/]+", self.site_url)
-        well_known = f"{origin.group(0) if origin else self.site_url}/.well-known/did.json"
-        if url in (well_known, own + "did.json", own + ".well-known/did.json"):
-            return json.dumps(self.did_document()).encode()
-        if url.startswith(own):
-            found = _OWN_STATUS.search(url[len(self.site_url) :])
-            if found:
-                return self.status_list(int(found.group(1))).encode()
-        if self._network is not None:
-            return self._network(url)
-        from openbadgeslib.util import download_file
-
-        return download_file(url)
-
-
-def replace_site(service: BadgeService, site_url: str) -> BadgeService:
-    """A copy of ``service`` for another site address."""
-    copy = BadgeService.__new__(BadgeService)
-    copy.__dict__.update(service.__dict__)
-    copy.site_url = site_url.rstrip("/")
-    return copy
-
 
 def _status_entry(list_url: str, index: int) -> dict[str, Any]:
     from openbadgeslib.ob3 import status_entry
@@ -594,33 +459,3 @@ def _no_attempt(attempt_id: int) -> NotFoundError:
 
 def _not_eligible(message: str) -> PmpathError:
     return PmpathError(message, Location(field_path=("attempt",)))
-
-
-def _headline(
-    reason: str,
-    checked: ob.Checked,
-    revoked_at: datetime | None,
-    revoked_reason: str | None,
-) -> str:
-    """The verdict in one sentence."""
-    who = checked.recipient or "its recipient"
-    what = checked.achievement or "an achievement"
-    issuer = checked.issuer_name or "its issuer"
-    when = f" on {_day(checked.issued_at)}" if checked.issued_at else ""
-    if reason == "valid":
-        return f"Valid: issued by {issuer} to {who}{when} for “{what}”."
-    if reason == "revoked":
-        said = f"Not valid: revoked on {_day(revoked_at)}" if revoked_at else "Not valid: revoked"
-        because = f" because “{revoked_reason}”" if revoked_reason else ""
-        return f"{said}{because}. It was issued to {who}{when} for “{what}”."
-    return {
-        "tampered": "Not valid: the credential was changed after it was signed, or was not "
-        "signed by the issuer it names.",
-        "expired": "Not valid: the credential has expired.",
-        "not-yet-valid": "Not valid yet: the credential's validity starts later.",
-        "unknown-issuer": "Not valid here: its issuer is unknown to this site, or its key "
-        "could not be found.",
-        "status-unknown": "Could not be checked: the issuer's revocation list could not be "
-        "read, so it may have been revoked.",
-        "malformed": "Not valid: this is not an Open Badges 3.0 credential.",
-    }[reason]

@@ -146,10 +146,6 @@ def target_path(kind: str, ref: str | None) -> str:
 class LtiService:
     """Platforms, the tool's keys and URLs, login initiation, launches and deep linking."""
 
-    def _user(self, *given: Any) -> UserRow:
-        """:func:`user_for`, for callers written against the first version."""
-        return user_for(*given)
-
     def __init__(
         self,
         database: Database,

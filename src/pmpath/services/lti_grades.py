@@ -220,6 +220,7 @@ class LtiGradeService:
         timeout: float = TIMEOUT_SECONDS,
         user_for: UserFor | None = None,
     ) -> None:
+        from pmpath.services.lti import user_for as launch_user_for
         from pmpath.services.lti_rosters import LtiRosterService
 
         self.database = database
@@ -228,10 +229,10 @@ class LtiGradeService:
         self.clock = clock
         self.timeout = timeout
         self.tokens = TokenCache()
-        #: Rosters in (NRPS), sharing the access tokens; ``user_for`` is the launch's rule for
-        #: finding or making the user of a platform's ``sub``.
+        #: Rosters in (NRPS), sharing the access tokens; ``user_for`` finds or makes the user of
+        #: a platform's ``sub`` (by default the launch's own rule).
         self.rosters = LtiRosterService(
-            database, registration_of, user_for or _no_users, self.tokens, clock, timeout
+            database, registration_of, user_for or launch_user_for, self.tokens, clock, timeout
         )
 
     # -- the passback ----------------------------------------------------------------------------
@@ -583,10 +584,6 @@ def _collect(session: Session, now: datetime) -> tuple[int, int]:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _no_users(*args: Any) -> Any:
-    raise NotImplementedError("rosters need the launch's rule for users (user_for)")
 
 
 def _link(row: LtiResourceLinkRow) -> _Link:

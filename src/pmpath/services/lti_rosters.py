@@ -26,7 +26,7 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.registration import Registration
 from sqlalchemy.orm import Session
 
-from pmpath.errors import ConflictError, ForbiddenError, Location
+from pmpath.errors import ConflictError, ForbiddenError, Location, PlatformError, RosterError
 from pmpath.interop.lti import ags, nrps
 from pmpath.interop.lti.claims import site_role
 from pmpath.services.accounts import User
@@ -138,10 +138,10 @@ class LtiRosterService:
                 page, page_url = _page(service, page_url)
                 found.extend(nrps.members(page, where=f"page {pages + 1}"))
                 pages += 1
-        except nrps.RosterError:
+        except RosterError:
             raise
         except Exception as error:
-            raise nrps.PlatformError(
+            raise PlatformError(
                 f"the roster could not be read: {ags.failure_text(error)}"
             ) from error
         return found
@@ -246,7 +246,7 @@ def _page(service: NamesRolesProvisioningService, url: str) -> tuple[dict[str, A
     data = service.get_nrps_data(url)
     body = data.get("body")
     if not isinstance(body, dict):
-        raise nrps.RosterError("the platform's answer is not a membership container")
+        raise RosterError("the platform's answer is not a membership container")
     return body, data.get("next_page_url")
 
 

@@ -38,6 +38,7 @@ from pmpath.services.models.my_data import (
     ExportedAdjustment,
     ExportedAssessment,
     ExportedAttempt,
+    ExportedBadge,
     ExportedCheckIn,
     ExportedColleagueRating,
     ExportedGoal,
@@ -57,6 +58,7 @@ from pmpath.services.models.my_data import (
 )
 from pmpath.services.passwords import verify
 from pmpath.store import Database
+from pmpath.store import badges as badge_store
 from pmpath.store import my_data as store
 
 
@@ -80,6 +82,12 @@ COVERAGE: dict[tuple[str, str], Coverage] = {
     ("responses", "attempt_id"): Coverage(
         "attempts[] (answered, flagged, credit): a summary, the questions stay the bank's",
         "delete",
+    ),
+    ("badges", "user_id"): Coverage("badges (with the signed credential)", "delete"),
+    ("badges", "attempt_id"): Coverage("badges (a badge goes with its attempt)", "delete"),
+    ("badges", "revoked_by"): Coverage(
+        "not exported: revoking someone's badge is the site's record, shown by the badge",
+        "empty",
     ),
     ("review_cards", "profile_id"): Coverage("review_cards", "delete"),
     ("sessions", "user_id"): Coverage(
@@ -220,6 +228,19 @@ class MyDataService:
                         credit=round(float(row.credit), 4),
                     )
                     for row in store.attempts(session, profile.id)
+                ],
+                badges=[
+                    ExportedBadge(
+                        public_id=badge.public_id,
+                        kind=badge.kind,
+                        achievement=badge.name,
+                        issued_at=badge.issued_at,
+                        status="valid" if badge.revoked_at is None else "revoked",
+                        revoked_at=badge.revoked_at,
+                        revoked_reason=badge.revoked_reason,
+                        credential=badge.token,
+                    )
+                    for badge in badge_store.of_user(session, me.id)
                 ],
                 review_cards=[
                     ExportedReviewCard(

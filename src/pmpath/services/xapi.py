@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from pmpath.errors import Location, PmpathError
+from pmpath.errors import Location, NotFoundError, PmpathError
 from pmpath.exams.blueprints import Blueprint
 from pmpath.framework import Framework
 from pmpath.interop.xapi import (
@@ -68,6 +68,7 @@ from pmpath.services.models.xapi import (
     OutboxEntry,
     OutboxListing,
     OutboxState,
+    OutboxStatement,
     PassReport,
     RetryReport,
     SendReport,
@@ -407,16 +408,18 @@ class XapiService:
                 entries=[_entry(row) for row in rows],
             )
 
-    def statement(self, acting: Acting, entry_id: int) -> Statement:
+    def statement(self, acting: Acting, entry_id: int) -> OutboxStatement:
         """The statement of outbox entry ``entry_id`` as it is (or was) sent."""
         _admit(acting)
-        from pmpath.errors import NotFoundError
-
         with self.database.transaction() as session:
             row = store.outbox_row(session, entry_id)
             if row is None:
-                raise NotFoundError(f"there is no statement {entry_id} in the outbox")
-            return dict(row.statement)
+                raise NotFoundError(
+                    f"there is no statement {entry_id} in the outbox", Location(field_path=("id",))
+                )
+            return OutboxStatement.model_validate(
+                {"entry": _entry(row), "statement": row.statement}
+            )
 
     def retry(self, acting: Acting, ids: Sequence[int] | None = None) -> RetryReport:
         """Put refused statements (``ids``, or all) back in line, due now; the next pass sends
@@ -427,8 +430,6 @@ class XapiService:
                 for entry_id in ids:
                     row = store.outbox_row(session, entry_id)
                     if row is None or row.state != "failed":
-                        from pmpath.errors import NotFoundError
-
                         raise NotFoundError(
                             f"there is no refused statement {entry_id} in the outbox",
                             Location(field_path=("id",)),

@@ -22,6 +22,11 @@ FORM_COOKIE_SECONDS = 24 * 3600
 #: The forms a visitor who is not signed in may post; each carries the form cookie's token.
 SIGN_IN_FORMS = frozenset({"/login", "/signup"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Posted by an LMS, not by a pmpath page: LTI's login initiation and launch, authenticated by
+#: the platform's signed id_token and a one-time state and nonce (docs/lti.md), never by the
+#: session. A CSRF token cannot be in them, and a person signed in to pmpath on a site that
+#: shares the LMS's domain would otherwise be refused their launch.
+SIGNED_BY_THE_PLATFORM = frozenset({"/lti/login", "/lti/launch"})
 _FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _EXPIRED_FORM = "the form expired or did not come from this site: reload the page and try again"
 
@@ -73,7 +78,7 @@ async def check_csrf(request: Request) -> None:
     - A request with an API token needs no CSRF token (it carries no ambient credentials),
       but a read-only token may only read: GET, HEAD and OPTIONS.
     """
-    if request.method in SAFE_METHODS:
+    if request.method in SAFE_METHODS or request.url.path in SIGNED_BY_THE_PLATFORM:
         return
     if bearer(request) is not None:
         caller = user(request)

@@ -76,7 +76,14 @@ class Guards:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers += SECURITY_HEADERS
+                # A reply that sets its own policy keeps it: the LTI deep-linking return posts
+                # its form to the LMS, which the site's "form-action 'self'" would block.
+                own_policy = any(name == b"content-security-policy" for name, _ in headers)
+                headers += [
+                    header
+                    for header in SECURITY_HEADERS
+                    if not (own_policy and header[0] == b"content-security-policy")
+                ]
                 if not static and not any(name == b"cache-control" for name, _ in headers):
                     headers.append(NO_STORE)
                 message["headers"] = headers

@@ -145,7 +145,7 @@ def test_a_revoked_badge_is_refused_by_the_library_reading_the_status_list(site:
     assert revoked.revoked_reason == "Issued in error"
     with pytest.raises(OB3VerificationError, match="Credential status 'revocation' is set"):
         site.library_verify(token)
-    verdict = site.app.badges.verify(token)
+    verdict = site.app.badge_verification.verify(token)
     assert (verdict.valid, verdict.reason) == (False, "revoked")
     assert verdict.headline.startswith("Not valid: revoked on ")
     assert "because “Issued in error”" in verdict.headline
@@ -173,7 +173,7 @@ def test_only_an_admin_revokes_with_a_reason_and_only_once(site: Site) -> None:
 
 def test_verification_says_valid_in_plain_words(site: Site) -> None:
     badge = site.app.badges.claim(site.ana, take_exam(site.app, site.ana))
-    verdict = site.app.badges.verify_public(badge.public_id)
+    verdict = site.app.badge_verification.verify_public(badge.public_id)
     issued = badge.issued_at
     assert verdict.headline == (
         f"Valid: issued by pmpath to Ana on {issued.day} {issued:%B %Y} for "
@@ -192,14 +192,14 @@ def test_a_badge_signed_by_another_issuer_is_not_valid_here(site: Site) -> None:
     credential = OpenBadgeCredential.from_vc_document(json.loads(document))
     credential.issuer.id = ob.issuer_did("", stranger.public_pem)  # its own did:key
     credential.credential_status = []  # its own badge: no status list of ours
-    verdict = site.app.badges.verify(ob.sign_credential(credential, stranger))
+    verdict = site.app.badge_verification.verify(ob.sign_credential(credential, stranger))
     assert (verdict.valid, verdict.reason) == (False, "unknown-issuer")
 
 
 def test_the_issuer_key_is_made_once_and_kept(site: Site) -> None:
-    first = site.app.badges.did_document()
+    first = site.app.badge_verification.did_document()
     again = Pmpath(Settings(database_url=str(site.app.settings.database_url), public_url=SITE))
-    assert again.badges.did_document() == first
+    assert again.badge_verification.did_document() == first
     again.database.dispose()
 
 

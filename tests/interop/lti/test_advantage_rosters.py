@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from pmpath.errors import ConflictError, ForbiddenError, NotFoundError
-from pmpath.interop.lti.nrps import PlatformError, RosterError
+from pmpath.errors import ConflictError, ForbiddenError, NotFoundError, PlatformError, RosterError
 from pmpath.store import organisations as org_store
 from pmpath.store.tables import TeamMemberRow, UserRow
 from pmpath.store.tables_lti import LtiContextRow, LtiIdentityRow

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pylti1p3.exception import LtiServiceException
 
+from pmpath.errors import RosterError
 from pmpath.interop.lti import ags, nrps
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
@@ -129,7 +130,7 @@ def test_inactive_and_deleted_members_count_as_gone() -> None:
 
 def test_every_broken_member_is_named() -> None:
     page = {"members": [{"roles": []}, "x", {"user_id": "u", "roles": "Learner"}]}
-    with pytest.raises(nrps.RosterError) as refused:
+    with pytest.raises(RosterError) as refused:
         nrps.members(page)
     assert [str(p) for p in refused.value.problems] == [
         "members[0]: a member needs its user_id",
@@ -166,5 +167,5 @@ def test_any_membership_container_gives_members_or_a_roster_error(page: dict[str
 def _read(page: dict[str, Any]) -> tuple[list[nrps.RosterMember], tuple[object, ...]]:
     try:
         return nrps.members(page), ()
-    except nrps.RosterError as refused:
+    except RosterError as refused:
         return [], refused.problems

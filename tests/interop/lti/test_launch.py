@@ -68,6 +68,16 @@ def test_a_second_launch_finds_the_same_user_and_never_lowers_the_role(lms: Lms)
     assert lms.counts()["launches"] == 2
 
 
+def test_a_launch_while_signed_in_to_pmpath_is_not_refused_as_a_forgery(lms: Lms) -> None:
+    # The launch is authenticated by the platform's signed token and a one-time state, not by
+    # pmpath's session, so the session's CSRF check does not apply (an LMS on the same site).
+    first, _ = lms.launch(lms.platform.resource_link_claims(pmpath_target="practice"))
+    assert first.status_code == 303
+    again, _ = lms.launch(lms.platform.resource_link_claims(pmpath_target="practice"))
+    assert again.status_code == 303, again.text
+    assert lms.counts()["launches"] == 2
+
+
 def test_a_learner_of_a_link_with_no_target_is_told_to_wait(lms: Lms) -> None:
     answer, _ = lms.launch(lms.platform.resource_link_claims())
     assert answer.headers["location"].startswith("/lti/links/")

@@ -37,3 +37,27 @@ def test_a_learner_opens_an_exam_from_the_lms_in_a_browser() -> None:
             expect(who).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
             browser.close()
+
+
+def test_an_instructor_adds_an_exam_to_the_course_from_inside_the_lms() -> None:
+    """Deep linking in a real browser: the picker, then the form post back to the LMS, which
+    the site's own policy (form-action 'self') would block were the reply's not kept."""
+    folder = tempfile.mkdtemp()
+    app = Pmpath(Settings(database_url=f"sqlite:///{folder}/lti.db"))
+    with serve(app) as base, Platform([base + "/lti/launch"], tool_jwks=app.lti.jwks) as lms:
+        app.lti.register_platform(admin_user(app), PlatformInput(**lms.registration()))
+        hint, _ = lms.stage(lms.deep_linking_claims())
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(base + "/lti/login?" + urlencode(lms.login_params(hint)))
+            page.get_by_role("button", name="Continue").click()  # the platform's form post
+            page.get_by_label("PM foundations").check()
+            page.get_by_role("button", name="Add to the course").click()
+            page.get_by_role("button", name="Return to the course").click()
+            expect(page.locator("body")).to_contain_text("content added")
+            browser.close()
+        assert lms.deep_link_errors == []
+        (claims,) = lms.deep_link_responses
+        (item,) = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+        assert item["custom"] == {"pmpath_target": "exam:pm-foundations"}

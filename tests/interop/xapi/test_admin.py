@@ -203,7 +203,10 @@ def test_the_api_configures_sends_lists_and_retries(
     [entry] = listed["entries"]
     assert entry["kind"] == "self-assessed"
     assert entry["state"] == "sent"
-    statement = client.get(f"/api/v1/xapi/statements/{entry['id']}", headers=admin).json()
+    one = client.get(f"/api/v1/xapi/statements/{entry['id']}", headers=admin).json()
+    assert one["entry"] == entry
+    assert one["statement"] == site.outbox()[0].statement  # as sent, member for member
+    statement = one["statement"]
     assert statement["id"] == entry["statement_id"]
     assert statement["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
     status = client.get("/api/v1/xapi", headers=admin).json()

@@ -390,3 +390,18 @@ def test_a_409_for_another_statement_under_the_same_id_fails_it() -> None:
     delivery = deliver(Conflicting({ours[1]["id"]: other}), list(enumerate(ours)))
     assert delivery.outcomes[1] == Outcome("failed", "HTTP 409: a statement with this id exists")
     assert [k for k, o in delivery.outcomes.items() if o.state == "sent"] == [0, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("statement", _every_kind(), ids=lambda s: s["verb"]["display"]["en"])
+def test_the_typed_model_of_the_api_holds_every_statement_as_sent(
+    statement: dict[str, Any],
+) -> None:
+    from pmpath.services.models.xapi import XapiStatement
+
+    typed = XapiStatement.model_validate(statement)
+    assert typed.model_dump(mode="json") == statement
+    assert XapiStatement.model_validate(email_agent_statement(statement)).actor.mbox
+
+
+def email_agent_statement(statement: dict[str, Any]) -> dict[str, Any]:
+    return {**statement, "actor": email_agent("ana@example.org")}

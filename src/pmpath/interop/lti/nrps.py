@@ -12,23 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pmpath.errors import Location, PmpathError, Problem
+from pmpath.errors import Location, Problem, RosterError
 
 SCOPE_MEMBERSHIPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 MEDIA_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 
 _MANAGING = {"Instructor", "Administrator"}
-
-
-class RosterError(PmpathError):
-    """A membership container from a platform that breaks the NRPS format."""
-
-
-class PlatformError(PmpathError):
-    """A platform's service could not be used (down, refusing pmpath's token, an error): not
-    the user's fault (HTTP 500, exit code 1); the message says what the platform answered."""
-
-    is_bad_input = False
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,24 @@ class ExportedAttempt(Result):
     credit: float
 
 
+class ExportedBadge(Result):
+    """An Open Badges 3.0 badge issued to the person, with the signed credential itself."""
+
+    public_id: str
+    #: "exam" (a passed exam) or "placement" (the placement test).
+    kind: str
+    #: The achievement's name: "Passed: <exam>" or "Placed at: <level>".
+    achievement: str
+    issued_at: datetime
+    #: "valid" until an admin revokes it, then "revoked", with when and why.
+    status: Literal["valid", "revoked"]
+    revoked_at: datetime | None
+    revoked_reason: str | None
+    #: The signed credential (a JWT-VC), as the badge's ``.jwt`` download holds it: a wallet
+    #: or any Open Badges 3.0 verifier takes it.
+    credential: str
+
+
 class ExportedReviewCard(Result):
     """A question kept for spaced review."""
 
@@ -238,6 +256,7 @@ class MyData(Result):
     profile_created_at: datetime
     assessments: list[ExportedAssessment]
     attempts: list[ExportedAttempt]
+    badges: list[ExportedBadge]
     review_cards: list[ExportedReviewCard]
     api_tokens: list[ExportedToken]
     #: How many browsers are signed in (their tokens are secrets and are not exported).

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from pmpath.services.models import Result
 
@@ -52,6 +52,97 @@ class OutboxEntry(Result):
     next_try_at: datetime | None = Field(description="When it is tried next (pending only).")
     last_error: str | None
     sent_at: datetime | None
+
+
+def _absent(value: Any) -> bool:
+    return value is None
+
+
+def _optional(alias: str | None = None, description: str | None = None) -> Any:
+    """A member of an xAPI object that a statement may leave out (left out when None)."""
+    return Field(default=None, alias=alias, description=description, exclude_if=_absent)
+
+
+class _Xapi(Result):
+    """A part of an xAPI 1.0.3 statement; members keep xAPI's camelCase names in JSON."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True, serialize_by_alias=True)
+
+
+class XapiAccount(_Xapi):
+    home_page: str = Field(alias="homePage")
+    name: str
+
+
+class XapiAgent(_Xapi):
+    """The learner: an account on the site (a pseudonym), or an mbox when an admin chose email."""
+
+    object_type: Literal["Agent"] = Field(alias="objectType")
+    account: XapiAccount | None = _optional()
+    mbox: str | None = _optional()
+
+
+class XapiVerb(_Xapi):
+    id: str
+    display: dict[str, str]
+
+
+class XapiActivityDefinition(_Xapi):
+    type: str
+    name: dict[str, str]
+
+
+class XapiActivity(_Xapi):
+    object_type: Literal["Activity"] = Field(alias="objectType")
+    id: str
+    definition: XapiActivityDefinition
+
+
+class XapiScore(_Xapi):
+    scaled: float | None = _optional()
+    raw: float | None = _optional()
+    min: float | None = _optional()
+    max: float | None = _optional()
+
+
+class XapiResult(_Xapi):
+    completion: bool | None = _optional()
+    success: bool | None = _optional()
+    response: str | None = _optional()
+    duration: str | None = _optional()
+    score: XapiScore | None = _optional()
+    extensions: dict[str, str | int | float | list[str]] | None = _optional()
+
+
+class XapiContextActivities(_Xapi):
+    parent: list[XapiActivity]
+
+
+class XapiContext(_Xapi):
+    registration: str
+    platform: str
+    context_activities: XapiContextActivities | None = _optional("contextActivities")
+    extensions: dict[str, str] | None = _optional()
+
+
+class XapiStatement(_Xapi):
+    """A statement as pmpath sends it (docs/xapi.md lists what each kind holds)."""
+
+    id: str
+    actor: XapiAgent
+    verb: XapiVerb
+    activity: XapiActivity = Field(alias="object")
+    result: XapiResult | None = _optional()
+    context: XapiContext
+    timestamp: str
+    version: str
+
+
+class OutboxStatement(Result):
+    """One statement of the outbox with its place there."""
+
+    entry: OutboxEntry
+    statement: XapiStatement = Field(description="The xAPI statement as it is (or was) sent.")
 
 
 class XapiStatus(Result):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pmpath.services.badge_verification import BadgeVerificationService
 from pmpath.services.badges import BadgeService
 from pmpath.services.models.badges import (
     Badge,
@@ -52,6 +53,15 @@ def badges_for(request: Request) -> BadgeService:
     return app.badges.at(str(request.base_url))
 
 
+def verification_for(request: Request) -> BadgeVerificationService:
+    """The verification service for the site as this request reached it (the configured public
+    address wins, as for :func:`badges_for`)."""
+    app = application(request)
+    if app.settings.public_url:
+        return app.badge_verification
+    return app.badge_verification.at(str(request.base_url))
+
+
 def _parsed(model: type[BaseModel], body: Any) -> Any:
     try:
         return model.model_validate(body)
@@ -87,7 +97,7 @@ def issued(request: Request, me: Admin) -> IssuedBadges:
 )
 async def verify(request: Request) -> Verification:
     given: VerifyRequest = _parsed(VerifyRequest, await json_body(request, BODY_LIMIT))
-    return badges_for(request).verify(given.credential)
+    return verification_for(request).verify(given.credential)
 
 
 @router.get("/badges/{public_id}", summary="One of your badges (admins: any badge)")
@@ -107,7 +117,7 @@ def credential(
 
 @router.get("/badges/{public_id}/verification", summary="Verify a badge issued here (no sign-in)")
 def verification(request: Request, public_id: PublicId) -> Verification:
-    return badges_for(request).verify_public(public_id)
+    return verification_for(request).verify_public(public_id)
 
 
 @router.post(

@@ -14,6 +14,7 @@ from pmpath.services.models.xapi import (
     IdentifyBy,
     OutboxListing,
     OutboxState,
+    OutboxStatement,
     PassReport,
     RetryReport,
     XapiSettings,
@@ -91,7 +92,7 @@ def statements(
 
 
 @router.get("/statements/{entry_id}", summary="One statement as it is (or was) sent")
-def statement(app: App, me: Admin, entry_id: RowId) -> dict[str, Any]:
+def statement(app: App, me: Admin, entry_id: RowId) -> OutboxStatement:
     return app.xapi.statement(me, entry_id)
 
 

@@ -15,7 +15,7 @@ from pmpath.errors import PmpathError
 from pmpath.interop.badges.verification import MAX_TOKEN
 from pmpath.services.accounts import User
 from pmpath.services.models.badges import BadgeFormat, Verification
-from pmpath.web.api.badges import PublicId, badges_for
+from pmpath.web.api.badges import PublicId, badges_for, verification_for
 from pmpath.web.deps import Admin, Learner, RowId, signed_in
 from pmpath.web.flash import flash
 from pmpath.web.pages.render import page
@@ -40,7 +40,7 @@ def _said(exc: PmpathError) -> str:
 def did_document(request: Request) -> JSONResponse:
     """The issuer's DID document (did:web resolves here), with its public key."""
     return JSONResponse(
-        badges_for(request).did_document(),
+        verification_for(request).did_document(),
         media_type="application/did+json",
         headers={"cache-control": STATUS_LIST_CACHE},
     )
@@ -49,7 +49,7 @@ def did_document(request: Request) -> JSONResponse:
 @router.get("/badges/status/{number}")
 def status_list(request: Request, number: RowId) -> Response:
     """Revocation status list ``number``: a BitstringStatusListCredential signed as a JWT-VC."""
-    token = badges_for(request).status_list(number)
+    token = verification_for(request).status_list(number)
     return Response(
         token, media_type="application/vc+jwt", headers={"cache-control": STATUS_LIST_CACHE}
     )
@@ -158,7 +158,7 @@ async def verify_given(
             {"result": None, "typed": text[:2000], "error": _json_form_hint(text)},
             422,
         )
-    result = badges_for(request).verify(text)
+    result = verification_for(request).verify(text)
     return page(request, "badge_verify.html", {"result": result, "typed": text})
 
 
@@ -177,7 +177,7 @@ def _json_form_hint(text: str) -> str:
 
 @router.get("/verify/{public_id}", response_class=HTMLResponse)
 def verify_badge(request: Request, public_id: PublicId) -> Response:
-    result: Verification = badges_for(request).verify_public(public_id)
+    result: Verification = verification_for(request).verify_public(public_id)
     return page(request, "badge_verify.html", {"result": result, "typed": None})
 
 
