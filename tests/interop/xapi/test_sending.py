@@ -465,3 +465,25 @@ def test_another_statement_under_the_same_id_in_the_lrs_is_refused_alone(
     assert failed.last_error == (
         f"HTTP 409: Differing statements already exist with the same ID: {taken.statement_id}"
     )
+
+
+def test_an_adaptive_exam_is_completed_with_its_verdict(ralph: Ralph, site: Site) -> None:
+    from tests.interop.xapi.helpers import answer_key
+
+    site.configure(ralph.endpoint)
+    irt = site.app.psychometrics
+    view = irt.start_adaptive_exam("gus", EXAM, seed=3)
+    while not view.finished:
+        site.clock.advance(seconds=20)
+        response = answer_key(site.app, view.question, right=True)
+        view = irt.answer_placement(view.attempt_id, "gus", response)
+    site.xapi.run_once(COMMAND_LINE)
+    verbs = by_verb(_sent_to(ralph, site))
+    assert view.exam is not None
+    verdict = "passed" if view.exam.passed else "failed"
+    assert set(verbs) == {"attempted", "answered", "completed", verdict}
+    assert verbs[verdict][0]["object"]["id"] == f"{site.url}/xapi/activities/exams/{EXAM}"
+    assert verbs["completed"][0]["context"]["extensions"] == {
+        f"{site.url}/xapi/extensions/mode": "adaptive"
+    }
+    assert len(verbs["answered"]) == view.overall.items

@@ -1,5 +1,6 @@
-"""What leaves the badge service (:mod:`pmpath.services.badges`): the same models are the
-CLI's ``--json``, the API's responses and the pages' data."""
+"""What leaves the badge services (:mod:`pmpath.services.badges` and
+:mod:`pmpath.services.badge_verification`): the same models are the CLI's ``--json``, the
+API's responses and the pages' data."""
 
 from __future__ import annotations
 
