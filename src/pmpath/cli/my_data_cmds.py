@@ -71,7 +71,8 @@ def delete(
             f"Deleting {plan.email} removes for good:",
             [
                 f"{_count(plan.assessments, 'self-assessment')} and "
-                f"{_count(plan.attempts, 'exam or practice sitting')}, with the review schedule",
+                f"{_count(plan.attempts, 'exam or practice sitting')}, with their badges and "
+                "the review schedule",
                 f"{_count(plan.ratings_given, 'rating')} given to colleagues and "
                 f"{plan.ratings_received} received",
                 "team and organisation memberships, requests made of it, goals, check-ins, "

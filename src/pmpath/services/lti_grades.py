@@ -692,36 +692,3 @@ def real_email(email: str) -> str | None:
 
 def _number(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
-
-
-class PassbackLoop:
-    """Runs :meth:`LtiGradeService.run` every ``seconds`` in a daemon thread (the web app's
-    background passback), until :meth:`stop`. A pass that fails (the database away) is logged
-    and the next one comes as usual: the outbox keeps everything until then."""
-
-    def __init__(self, service: LtiGradeService, seconds: float) -> None:
-        self.service = service
-        self.seconds = seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="lti-passback", daemon=True)
-
-    def start(self) -> PassbackLoop:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=self.service.timeout * 2)
-
-    def _loop(self) -> None:
-        import logging
-
-        log = logging.getLogger("pmpath.lti.passback")
-        while not self._stop.wait(self.seconds):
-            try:
-                run = self.service.run()
-            except Exception:  # the loop must outlive a bad pass; the outbox keeps the rows
-                log.exception("grade passback pass failed")
-                continue
-            if run.sent or run.errors:
-                log.info("grade passback: %s sent, %s to retry", run.sent, run.retrying)

@@ -16,6 +16,7 @@ from pmpath.app import Pmpath
 from pmpath.errors import PmpathError
 from pmpath.settings import Settings
 from pmpath.web.auth import check_csrf
+from pmpath.web.background import background_jobs
 from pmpath.web.deps import SignInFirst
 from pmpath.web.guards import Guards
 from pmpath.web.problems import (
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None, pmpath: Pmpath | None = None) -
         version=__version__,
         summary="A career-path navigator for product managers, with a practice-exam engine.",
         dependencies=[Depends(check_csrf)],
+        # The outboxes' passes (LMS grades, xAPI statements) while the app serves.
+        lifespan=background_jobs,
         # FastAPI's Swagger UI and ReDoc load their scripts from a CDN: blank offline. /docs is
         # the site's own page instead (pages/apidocs.py), drawn from the same /openapi.json.
         docs_url=None,

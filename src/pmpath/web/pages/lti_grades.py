@@ -5,13 +5,9 @@ with the session's CSRF token, then a redirect with a message."""
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pmpath.services.accounts import User
@@ -20,41 +16,7 @@ from pmpath.web.deps import App, Learner, RowId, signed_in
 from pmpath.web.flash import flash
 from pmpath.web.pages.render import page
 
-#: Seconds between two passes of the background grade passback; "0" turns it off.
-PASSBACK_VARIABLE = "PMPATH_LTI_PASSBACK_SECONDS"
-DEFAULT_PASSBACK_SECONDS = 60.0
-
-
-def passback_seconds() -> float:
-    """How often the web app sends scores in the background: ``PMPATH_LTI_PASSBACK_SECONDS``
-    when set (0: never), else every minute in a process that serves pmpath (``pmpath serve``,
-    ``uvicorn pmpath.web.server:app``), else never: an app a test builds with ``create_app``
-    does not send grades behind the test's back."""
-    given = os.environ.get(PASSBACK_VARIABLE, "").strip()
-    if given:
-        try:
-            return max(0.0, float(given))
-        except ValueError:
-            message = f"{PASSBACK_VARIABLE} must be a number of seconds, not {given!r}"
-            raise ValueError(message) from None
-    return DEFAULT_PASSBACK_SECONDS if "pmpath.web.server" in sys.modules else 0.0
-
-
-@asynccontextmanager
-async def passback(app: FastAPI) -> AsyncIterator[None]:
-    """The background grade passback, for as long as the app serves."""
-    from pmpath.services.lti_grades import PassbackLoop
-
-    seconds = passback_seconds()
-    loop = PassbackLoop(app.state.pmpath.lti_grades, seconds).start() if seconds else None
-    try:
-        yield
-    finally:
-        if loop is not None:
-            loop.stop()
-
-
-router = APIRouter(lifespan=passback)
+router = APIRouter()
 
 GRADES = "/admin/lti/grades"
 COURSE = "/admin/lti/courses/{context}"

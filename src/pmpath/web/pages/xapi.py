@@ -1,39 +1,27 @@
 """/admin/xapi: the LRS statements go to, the outbox's state, "Send now", retrying refused
 statements and testing the connection (site admins; the service checks the role).
 
-The web app also sends in the background: when it is the app ``pmpath serve`` runs
-(``pmpath.web.server:app``), each app process runs a pass of collect and send every
-PMPATH_XAPI_SEND_EVERY seconds (default 60; 0 turns it off, e.g. when cron runs
-``pmpath xapi send`` instead). Apps built any other way (tests, ``create_app`` in a script)
-never start it. Processes sending at once do not send a statement twice: each claims its batch.
+The web app also sends in the background (:mod:`pmpath.web.background`): each app process
+that ``pmpath serve`` runs does a pass of collect and send every PMPATH_XAPI_SEND_EVERY seconds
+(default 60; 0 turns it off, e.g. when cron runs ``pmpath xapi send`` instead).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from pmpath.errors import PmpathError
 from pmpath.services.accounts import User
 from pmpath.services.models.xapi import SendReport
-from pmpath.services.xapi import BACKGROUND
 from pmpath.web.deps import App, RowId, signed_in
 from pmpath.web.flash import flash
 from pmpath.web.pages.render import page
 
 PAGE = "/admin/xapi"
-#: Seconds between two background passes, from PMPATH_XAPI_SEND_EVERY.
-SEND_EVERY_ENV = "PMPATH_XAPI_SEND_EVERY"
-DEFAULT_SEND_EVERY = 60.0
 KIND_NAMES = {
     "attempted": "Started an attempt",
     "answered": "Answered a question",
@@ -46,43 +34,7 @@ SETTINGS_FIELDS = ("endpoint", "key", "secret", "enabled", "identify_by")
 log = logging.getLogger(__name__)
 
 
-def _send_every() -> float:
-    given = os.environ.get(SEND_EVERY_ENV, "").strip()
-    try:
-        return float(given) if given else DEFAULT_SEND_EVERY
-    except ValueError:
-        log.warning("%s=%r is not a number of seconds; using %s", SEND_EVERY_ENV, given, 60)
-        return DEFAULT_SEND_EVERY
-
-
-def _served_by_pmpath_serve(app: FastAPI) -> bool:
-    server = sys.modules.get("pmpath.web.server")
-    return server is not None and getattr(server, "app", None) is app
-
-
-async def _send_forever(application: Any, every: float) -> None:
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await run_in_threadpool(application.xapi.run_once, BACKGROUND)
-        except Exception:  # the next pass tries again; the outbox keeps every statement
-            log.exception("xAPI background pass failed")
-
-
-@asynccontextmanager
-async def _background_sender(app: FastAPI) -> AsyncIterator[None]:
-    every = _send_every()
-    task = None
-    if every > 0 and _served_by_pmpath_serve(app):
-        task = asyncio.create_task(_send_forever(app.state.pmpath, every))
-    try:
-        yield
-    finally:
-        if task is not None:
-            task.cancel()
-
-
-router = APIRouter(lifespan=_background_sender)
+router = APIRouter()
 #: The signed-in user (to sign in first, then back to the page); the service checks the role.
 Admin = Annotated[User, signed_in(PAGE)]
 
