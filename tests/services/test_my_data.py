@@ -37,12 +37,24 @@ from pmpath.store.tables import (
     UserRow,
 )
 from pmpath.store.tables_badges import BadgeRow
+from pmpath.store.tables_lti import (
+    LtiContextRow,
+    LtiIdentityRow,
+    LtiLaunchDataRow,
+    LtiLaunchRow,
+    LtiPlatformRow,
+    LtiResourceLinkRow,
+)
+from pmpath.store.tables_lti_advantage import LtiRosterImportRow, LtiScoreRow
+from pmpath.store.tables_xapi import XapiOutboxRow, XapiSettingsRow
 from tests.interop.badges.helpers import account as badge_account
 from tests.interop.badges.helpers import take_exam
+from tests.interop.lti.conftest import Lms, lms
+from tests.interop.lti.platform import INSTRUCTOR, LEARNER
 from tests.services.test_colleague_ratings import _more_peers
 from tests.services.test_teams import Organisation, _account, org
 
-__all__ = ["org"]
+__all__ = ["lms", "org"]
 
 PASSWORD = "mia-has-a-long-passphrase"
 
@@ -570,3 +582,274 @@ def test_others_who_invited_or_asked_keep_their_rows_with_a_deleted_account(
     with app.database.transaction() as session:
         assert session.scalar(select(func.count()).select_from(InvitationRow)) == 4
         assert session.scalar(select(func.count()).where(InvitationRow.invited_by.is_(None))) == 1
+
+
+# -- an account an LMS made (LTI), and the xAPI statements about a member ---------------------
+
+JANE = "jane@platform.example.edu"  # the specification's example learner
+
+
+def _launched(lms: Lms, roles: list[str] | None = None) -> tuple[User, str]:
+    """Jane, made by a real launch from the test platform (no password), and her ``sub``."""
+    answer, staged = lms.launch(lms.platform.resource_link_claims(roles=roles))
+    assert answer.status_code == 303, answer.text
+    lms.client.cookies.clear()
+    return lms.app.accounts.user_by_email(JANE), str(staged.sent["sub"])
+
+
+def _scored_attempt(app: Any, me: User, state: str, sent: bool) -> None:
+    """A finished exam attempt of ``me`` and its score in the LTI outbox, for the link the
+    launch opened."""
+    with app.database.transaction() as session:
+        profile_id = account_store.user_by_id(session, me.id).profile_id  # type: ignore[union-attr]
+        link_id = session.scalars(select(LtiResourceLinkRow.id)).one()
+        now = app.clock()
+        attempt = AttemptRow(
+            profile_id=profile_id,
+            mode="exam",
+            bank_id="pm-core",
+            blueprint_id="pm-foundations",
+            seed=3,
+            form=[{"item_id": "a"}],
+            started_at=now - timedelta(minutes=20),
+            finished_at=now,
+            finish_reason="finished",
+            score=0.8,
+        )
+        session.add(attempt)
+        session.flush()
+        session.add(
+            LtiScoreRow(
+                resource_link_row_id=link_id,
+                user_id=me.id,
+                attempt_id=attempt.id,
+                score_given=80.0,
+                score_maximum=100.0,
+                passed=True,
+                finished_at=now,
+                state=state,
+                tries=1,
+                next_try_at=now,
+                created_at=now,
+                sent_at=now if sent else None,
+            )
+        )
+
+
+def _statements(app: Any, me: User, *states: str, first_source: int = 1) -> None:
+    """xAPI statements about ``me`` in the outbox, one "answered" per state given, each
+    naming them by the pseudonym account the xAPI service sends."""
+    with app.database.transaction() as session:
+        profile_id = account_store.user_by_id(session, me.id).profile_id  # type: ignore[union-attr]
+        now = app.clock()
+        actor = {"account": {"homePage": "https://pmpath.example.org", "name": f"p{me.id:031d}"}}
+        for n, state in enumerate(states, start=first_source):
+            session.add(
+                XapiOutboxRow(
+                    statement_id=f"00000000-0000-4000-8000-{n:012d}",
+                    kind="answered",
+                    source_id=n,
+                    profile_id=profile_id,
+                    verb="answered",
+                    statement={"actor": actor, "object": {"id": f"urn:question:secret-{n}"}},
+                    occurred_at=now,
+                    state=state,
+                    tries=0,
+                    next_try_at=now,
+                    created_at=now,
+                    sent_at=now if state == "sent" else None,
+                )
+            )
+
+
+def test_the_export_has_the_lms_identity_launches_and_scores_of_an_account_a_launch_made(
+    lms: Lms,
+) -> None:
+    jane, sub = _launched(lms)
+    _scored_attempt(lms.app, jane, "sent", sent=True)
+
+    data = lms.app.my_data.export(jane)
+
+    assert [(i.platform, i.subject) for i in data.lms_identities] == [
+        ("Example University Moodle", sub)
+    ]
+    (launch,) = data.lms_launches
+    assert (launch.platform, launch.course, launch.activity) == (
+        "Example University Moodle",
+        "Economics as a Social Science",
+        "Introduction Assignment",
+    )
+    assert LEARNER in launch.roles
+    assert launch.launched_at == data.lms_identities[0].since == lms.clock.now
+    (score,) = data.lms_scores
+    assert (score.exam, score.course, score.score_given, score.score_maximum) == (
+        "pm-foundations",
+        "Economics as a Social Science",
+        80.0,
+        100.0,
+    )
+    assert (score.state, score.sent_at) == ("sent", lms.clock.now)
+
+
+def test_an_account_a_launch_made_is_deleted_with_its_identity_launches_and_scores(
+    lms: Lms,
+) -> None:
+    """It has no password: the CLI's typed email confirms. Everything of it goes, the
+    platform, course and link stay (they are the platform's)."""
+    app = lms.app
+    jane, _ = _launched(lms)
+    _scored_attempt(app, jane, "pending", sent=False)
+    _statements(app, jane, "pending", "sent")
+    with app.database.transaction() as session:
+        session.add(
+            LtiLaunchDataRow(
+                launch_id="pending-deep-link",
+                platform_id=lms.platform_id,
+                user_id=jane.id,
+                claims={"sub": "jane"},
+                expires_at=app.clock() + timedelta(hours=1),
+            )
+        )
+    rows_before = _all_rows(app)
+    must_go = _must_go(app, jane)
+    assert {"lti_identities", "lti_launches", "lti_launch_data", "lti_score_outbox"} <= {
+        table for table, ids in must_go.items() if ids
+    }
+    assert len(must_go["xapi_outbox"]) == 2
+
+    app.my_data.delete(jane, email=JANE)
+
+    rows_after = _all_rows(app)
+    for table in rows_before:
+        assert rows_before[table] - rows_after[table] == must_go.get(table, set()), table
+    for kept in (LtiPlatformRow, LtiContextRow, LtiResourceLinkRow):
+        assert rows_after[kept.__tablename__] == rows_before[kept.__tablename__] != set()
+    assert lms.launched_users() == []
+
+
+def test_the_next_launch_after_the_deletion_makes_a_new_empty_account(lms: Lms) -> None:
+    jane, _ = _launched(lms)
+    _scored_attempt(lms.app, jane, "sent", sent=True)
+    lms.app.my_data.delete(jane, email=JANE)
+
+    again, _ = _launched(lms)
+
+    assert again.profile != jane.profile  # a new account (SQLite may reuse the id)
+    data = lms.app.my_data.export(again)
+    assert (len(data.lms_launches), data.lms_scores, data.attempts) == (1, [], [])
+
+
+def _roster_import_by(lms: Lms, instructor: User) -> None:
+    with lms.app.database.transaction() as session:
+        context_id = session.scalars(select(LtiContextRow.id)).one()
+        entry = {"subject": "s", "name": "A learner"}
+        session.add(
+            LtiRosterImportRow(
+                context_row_id=context_id,
+                team_id=None,
+                imported_by=instructor.id,
+                imported_at=lms.clock.now,
+                report={"added": [entry, entry], "updated": [], "unchanged": [entry], "left": []},
+            )
+        )
+
+
+def test_the_export_has_the_roster_imports_an_instructor_made_as_counts(lms: Lms) -> None:
+    teacher, _ = _launched(lms, roles=[INSTRUCTOR])
+    _roster_import_by(lms, teacher)
+
+    (made,) = lms.app.my_data.export(teacher).lms_roster_imports
+
+    assert (made.platform, made.course, made.team, made.imported_at) == (
+        "Example University Moodle",
+        "Economics as a Social Science",
+        None,
+        lms.clock.now,
+    )
+    assert (made.added, made.updated, made.unchanged, made.left) == (2, 0, 1, 0)
+    assert "A learner" not in json.dumps(made.model_dump(mode="json"))
+
+
+def test_a_roster_import_stays_with_the_course_when_its_instructor_goes(lms: Lms) -> None:
+    """The import is the course's record: it stays, by "a deleted account"; the instructor's
+    own LMS rows (identity, launch) go like every other row about them."""
+    teacher, _ = _launched(lms, roles=[INSTRUCTOR])
+    _roster_import_by(lms, teacher)
+    rows_before = _all_rows(lms.app)
+    must_go = _must_go(lms.app, teacher)
+
+    lms.app.my_data.delete(teacher, email=JANE)
+
+    rows_after = _all_rows(lms.app)
+    for table in rows_before:
+        assert rows_before[table] - rows_after[table] == must_go.get(table, set()), table
+    with lms.app.database.read() as session:
+        assert session.scalars(select(LtiRosterImportRow.imported_by)).all() == [None]
+        assert session.scalar(select(func.count()).select_from(LtiIdentityRow)) == 0
+        assert session.scalar(select(func.count()).select_from(LtiLaunchRow)) == 0
+
+
+def test_the_export_counts_the_xapi_statements_about_the_member_and_names_the_lrs(
+    org: Organisation,
+) -> None:
+    app, mia, pat = org.app, org.people["Mia"], org.people["Pat"]
+    now = org.clock()
+    with app.database.transaction() as session:
+        session.execute(XapiSettingsRow.__table__.delete())
+        session.add(
+            XapiSettingsRow(
+                id=1,
+                endpoint="https://lrs.example.org/xapi",
+                key="k",
+                secret="the-lrs-secret",
+                enabled=True,
+                identify_by="pseudonym",
+                pseudonym_key="0" * 64,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    _statements(app, mia, "sent", "sent", "pending", "failed")
+    _statements(app, pat, "sent", first_source=10)
+
+    summary = app.my_data.export(mia).xapi_statements
+
+    assert summary.statements == 4
+    assert summary.by_state == {"failed": 1, "pending": 1, "sent": 2}
+    assert summary.by_kind == {"answered": 4}
+    assert summary.lrs == "https://lrs.example.org/xapi"
+    assert summary.named_as == {
+        "account": {"homePage": "https://pmpath.example.org", "name": f"p{mia.id:031d}"}
+    }
+    text = json.dumps(summary.model_dump(mode="json"))
+    assert "the-lrs-secret" not in text
+    assert "urn:question:secret" not in text  # counted, not copied
+
+
+def test_the_export_says_when_there_are_no_statements_and_no_lrs(org: Organisation) -> None:
+    with org.app.database.transaction() as session:
+        session.execute(XapiSettingsRow.__table__.delete())
+    summary = org.app.my_data.export(org.people["Mia"]).xapi_statements
+    assert (summary.statements, summary.by_state, summary.lrs, summary.named_as) == (
+        0,
+        {},
+        None,
+        None,
+    )
+
+
+def test_deleting_the_account_deletes_its_xapi_statements_sent_or_not(org: Organisation) -> None:
+    app, mia, pat = org.app, org.people["Mia"], org.people["Pat"]
+    _statements(app, mia, "sent", "pending", "failed")
+    _statements(app, pat, "sent", first_source=10)
+    rows_before = _all_rows(app)
+    must_go = _must_go(app, mia)
+    assert len(must_go["xapi_outbox"]) == 3
+
+    app.my_data.delete(mia, email=mia.email)
+
+    rows_after = _all_rows(app)
+    for table in rows_before:
+        assert rows_before[table] - rows_after[table] == must_go.get(table, set()), table
+    with app.database.read() as session:
+        assert session.scalars(select(XapiOutboxRow.source_id)).all() == [10]

@@ -10,7 +10,11 @@ The rules, checked here so every interface gets them:
   is refused (422) and nothing is issued; claiming again returns the same badge;
 - a badge's page and downloads are its learner's and the admins'; its verification is public
   (:mod:`pmpath.services.badge_verification`, with the status lists verifiers read);
-- only an admin revokes, with a reason; revoking twice is a conflict.
+- only an admin revokes, with a reason; revoking twice is a conflict;
+- a badge's bit in the status list is its for good: when its holder deletes their account the
+  badge row goes (and with it the badge's page and pmpath's verify-by-id), but the bit stays as
+  it was and is never drawn again, so the credential already handed out keeps verifying as it
+  did (valid stays valid, revoked stays revoked) and revoking a later badge touches only that.
 
 The content of the credential and the signing are :mod:`pmpath.interop.badges`, over
 openbadgeslib. The issuer's Ed25519 key is :mod:`pmpath.services.badge_issuer`'s.
@@ -371,6 +375,8 @@ class BadgeService:
                             raise _no_attempt(attempt_id)
                         return self._badge(existing)
                     number, index = _free_bit(session)
+                    # Taken for good: the entry outlives the badge row (see tables_badges).
+                    store.take_status_entry(session, number, index)
                     credential_id = f"urn:uuid:{uuid.uuid4()}"
                     document = ob.credential(
                         award,
@@ -430,6 +436,7 @@ class BadgeService:
             row.revoked_at = self.clock()
             row.revoked_reason = text
             row.revoked_by = me.id
+            store.set_status_bit(session, row)
             return self._badge(row)
 
 
@@ -440,7 +447,8 @@ def _status_entry(list_url: str, index: int) -> dict[str, Any]:
 
 
 def _free_bit(session: Session) -> tuple[int, int]:
-    """A random unused bit of the first status list less than half full."""
+    """A random bit of the first status list less than half full that no badge ever had, not
+    even one whose account was deleted since (its credential is still read against it)."""
     number = 1
     while True:
         used = store.used_indices(session, number)

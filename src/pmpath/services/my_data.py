@@ -45,18 +45,23 @@ from pmpath.services.models.my_data import (
     ExportedGoalProgress,
     ExportedInvitation,
     ExportedLadderUpload,
+    ExportedLaunch,
+    ExportedLmsIdentity,
+    ExportedLmsScore,
     ExportedOrganisation,
     ExportedPeerAggregate,
     ExportedPromotionCase,
     ExportedRating,
     ExportedRequest,
     ExportedReviewCard,
+    ExportedRosterImport,
     ExportedTeam,
     ExportedToken,
+    ExportedXapiStatements,
     MyData,
     OrganisationOutcome,
 )
-from pmpath.services.passwords import verify
+from pmpath.services.passwords import is_password_hash, verify
 from pmpath.store import Database
 from pmpath.store import badges as badge_store
 from pmpath.store import my_data as store
@@ -146,6 +151,33 @@ COVERAGE: dict[tuple[str, str], Coverage] = {
     ("check_in_progress", "goal_id"): Coverage("goals[].progress", "delete"),
     ("check_in_progress", "check_in_id"): Coverage(
         "goals[].progress (by the check-in's date)", "delete"
+    ),
+    ("lti_identities", "user_id"): Coverage(
+        "lms_identities (platform, its user id for you, since when)", "delete"
+    ),
+    ("lti_launches", "user_id"): Coverage(
+        "lms_launches (platform, course, activity, roles, when)", "delete"
+    ),
+    ("lti_launch_data", "user_id"): Coverage(
+        "not exported: a launch's claims kept at most an hour for the next step (the "
+        "deep-linking picker); what they say is in lms_launches",
+        "delete",
+    ),
+    ("lti_score_outbox", "user_id"): Coverage(
+        "lms_scores (exam, course, score, state, when sent)", "delete"
+    ),
+    ("lti_score_outbox", "attempt_id"): Coverage(
+        "lms_scores (a score goes with its attempt)", "delete"
+    ),
+    ("lti_roster_imports", "imported_by"): Coverage(
+        "lms_roster_imports (course, team, when, how many added, updated, unchanged, left; "
+        "not who: the roster is the course's)",
+        "empty",
+    ),
+    ("xapi_outbox", "profile_id"): Coverage(
+        "xapi_statements: a summary (how many, by state and kind, the LRS, how they name "
+        "you); each statement restates an attempt, answer or self-assessment exported above",
+        "delete",
     ),
 }
 
@@ -373,6 +405,27 @@ class MyDataService:
                     )
                     for row in store.reads_of(session, me.id)
                 ],
+                lms_identities=[
+                    ExportedLmsIdentity(
+                        platform=row.platform, subject=row.subject, since=row.created_at
+                    )
+                    for row in store.lms_identities(session, me.id)
+                ],
+                lms_launches=[
+                    ExportedLaunch(
+                        platform=row.platform,
+                        course=row.course or None,
+                        activity=row.activity,
+                        roles=list(row.roles or []),
+                        launched_at=row.launched_at,
+                    )
+                    for row in store.lms_launches(session, me.id)
+                ],
+                lms_scores=[_score(row) for row in store.lms_scores(session, me.id)],
+                lms_roster_imports=[
+                    _roster_import(row) for row in store.lms_roster_imports(session, me.id)
+                ],
+                xapi_statements=_xapi_statements(session, profile.id),
             )
 
     # -- deletion --------------------------------------------------------------------------------
@@ -383,7 +436,7 @@ class MyDataService:
             found = store.account(session, me.id)
             if found is None:
                 raise NotFoundError("this account no longer exists")
-            _, profile = found
+            user, profile = found
             outcomes = _outcomes(store.organisation_memberships(session, me.id))
             return DeletionPlan(
                 email=me.email,
@@ -393,6 +446,7 @@ class MyDataService:
                 ratings_received=len(store.colleague_ratings(session, me.id, given=False)),
                 organisations=outcomes,
                 may_delete=all(o.outcome != "blocked" for o in outcomes),
+                confirm_with="password" if is_password_hash(user.password_hash) else "email",
             )
 
     def delete(self, me: User, *, password: str | None = None, email: str | None = None) -> Deleted:
@@ -517,6 +571,58 @@ def _peer_aggregates(received: Any) -> list[ExportedPeerAggregate]:
         for (organisation, framework_id, competency), given in sorted(levels.items())
         if len(given) >= PEER_THRESHOLD
     ]
+
+
+def _score(row: Any) -> ExportedLmsScore:
+    score = row.LtiScoreRow
+    return ExportedLmsScore(
+        platform=row.platform,
+        course=row.course or None,
+        activity=row.activity,
+        exam=row.exam,
+        score_given=score.score_given,
+        score_maximum=score.score_maximum,
+        passed=score.passed,
+        state=score.state,
+        finished_at=score.finished_at,
+        sent_at=score.sent_at,
+    )
+
+
+def _roster_import(row: Any) -> ExportedRosterImport:
+    """An import with how many people it changed; who they were is the course's, not the
+    instructor's, so no names (the import's page shows them to the organisation)."""
+    report = row.LtiRosterImportRow.report or {}
+
+    def count(change: str) -> int:
+        entries = report.get(change)
+        return len(entries) if isinstance(entries, list) else 0
+
+    return ExportedRosterImport(
+        platform=row.platform,
+        course=row.course,
+        team=row.team,
+        imported_at=row.LtiRosterImportRow.imported_at,
+        added=count("added"),
+        updated=count("updated"),
+        unchanged=count("unchanged"),
+        left=count("left"),
+    )
+
+
+def _xapi_statements(session: Any, profile_id: int) -> ExportedXapiStatements:
+    by_state: dict[str, int] = defaultdict(int)
+    by_kind: dict[str, int] = defaultdict(int)
+    for row in store.xapi_counts(session, profile_id):
+        by_state[row.state] += int(row.n)
+        by_kind[row.kind] += int(row.n)
+    return ExportedXapiStatements(
+        statements=sum(by_state.values()),
+        by_state=dict(sorted(by_state.items())),
+        by_kind=dict(sorted(by_kind.items())),
+        lrs=store.xapi_endpoint(session),
+        named_as=store.xapi_newest_actor(session, profile_id),
+    )
 
 
 def _request(row: Any) -> ExportedRequest:

@@ -37,6 +37,12 @@ def verify(password_hash: str, password: str) -> bool:
         return False
 
 
+def is_password_hash(password_hash: str) -> bool:
+    """True when ``password_hash`` is a password's hash; False for an account that has none
+    (one an LMS made, which signs in through the LMS only)."""
+    return password_hash.startswith("$argon2")
+
+
 @cache
 def _dummy_hash() -> str:
     # Made on first use, not at import: the CLI imports this module and must start fast.

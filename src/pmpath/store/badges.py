@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pmpath.store.tables import AttemptRow, UserRow
-from pmpath.store.tables_badges import BadgeIssuerKeyRow, BadgeRow
+from pmpath.store.tables_badges import BadgeIssuerKeyRow, BadgeRow, BadgeStatusEntryRow
 
 
 def issuer_key(session: Session) -> BadgeIssuerKeyRow | None:
@@ -64,19 +64,45 @@ def every(session: Session, limit: int) -> Sequence[tuple[BadgeRow, UserRow]]:
     return [(row[0], row[1]) for row in rows]
 
 
+def take_status_entry(session: Session, status_list: int, status_index: int) -> None:
+    """Take the bit ``status_index`` of list ``status_list`` for a new badge, for good (an
+    IntegrityError when it was taken at the same time elsewhere)."""
+    session.add(BadgeStatusEntryRow(status_list=status_list, status_index=status_index))
+    session.flush()
+
+
+def set_status_bit(session: Session, row: BadgeRow) -> None:
+    """Set the revocation bit of the badge ``row`` (at the moment ``row.revoked_at``); its
+    entry exists, the foreign key from ``badges`` sees to that."""
+    session.execute(
+        update(BadgeStatusEntryRow)
+        .where(
+            BadgeStatusEntryRow.status_list == row.status_list,
+            BadgeStatusEntryRow.status_index == row.status_index,
+        )
+        .values(revoked_at=row.revoked_at)
+    )
+
+
 def used_indices(session: Session, status_list: int) -> set[int]:
+    """The bits of list ``status_list`` ever given to a badge, whether or not it still has a
+    row (a deleted account's badges keep theirs)."""
     return set(
         session.scalars(
-            select(BadgeRow.status_index).where(BadgeRow.status_list == status_list)
+            select(BadgeStatusEntryRow.status_index).where(
+                BadgeStatusEntryRow.status_list == status_list
+            )
         ).all()
     )
 
 
 def revoked_indices(session: Session, status_list: int) -> list[int]:
+    """The bits of list ``status_list`` that are set: its revoked badges, deleted or not."""
     return list(
         session.scalars(
-            select(BadgeRow.status_index).where(
-                BadgeRow.status_list == status_list, BadgeRow.revoked_at.is_not(None)
+            select(BadgeStatusEntryRow.status_index).where(
+                BadgeStatusEntryRow.status_list == status_list,
+                BadgeStatusEntryRow.revoked_at.is_not(None),
             )
         ).all()
     )

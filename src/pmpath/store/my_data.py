@@ -39,6 +39,16 @@ from pmpath.store.tables import (
     TeamRow,
     UserRow,
 )
+from pmpath.store.tables_lti import (
+    LtiContextRow,
+    LtiIdentityRow,
+    LtiLaunchDataRow,
+    LtiLaunchRow,
+    LtiPlatformRow,
+    LtiResourceLinkRow,
+)
+from pmpath.store.tables_lti_advantage import LtiRosterImportRow, LtiScoreRow
+from pmpath.store.tables_xapi import XapiOutboxRow, XapiSettingsRow
 
 #: Promotion cases a member sees in their export: once their manager has submitted them.
 SHOWN_CASE_STATUSES = ("submitted", "decided")
@@ -360,6 +370,103 @@ def reads_of(session: Session, user_id: int) -> Sequence[Any]:
     ).all()
 
 
+# -- LMS (LTI) and xAPI ------------------------------------------------------------------------
+
+
+def lms_identities(session: Session, user_id: int) -> Sequence[Any]:
+    """(platform, subject, created_at) of each platform identity of the user."""
+    return session.execute(
+        select(
+            LtiPlatformRow.name.label("platform"),
+            LtiIdentityRow.subject,
+            LtiIdentityRow.created_at,
+        )
+        .join(LtiPlatformRow, LtiPlatformRow.id == LtiIdentityRow.platform_id)
+        .where(LtiIdentityRow.user_id == user_id)
+        .order_by(LtiIdentityRow.created_at, LtiIdentityRow.id)
+    ).all()
+
+
+def lms_launches(session: Session, user_id: int) -> Sequence[Any]:
+    """(platform, course, activity, roles, launched_at) of each launch by the user."""
+    return session.execute(
+        select(
+            LtiPlatformRow.name.label("platform"),
+            LtiContextRow.title.label("course"),
+            LtiResourceLinkRow.title.label("activity"),
+            LtiLaunchRow.roles,
+            LtiLaunchRow.launched_at,
+        )
+        .join(LtiResourceLinkRow, LtiResourceLinkRow.id == LtiLaunchRow.resource_link_row_id)
+        .join(LtiPlatformRow, LtiPlatformRow.id == LtiResourceLinkRow.platform_id)
+        .outerjoin(LtiContextRow, LtiContextRow.id == LtiResourceLinkRow.context_row_id)
+        .where(LtiLaunchRow.user_id == user_id)
+        .order_by(LtiLaunchRow.launched_at, LtiLaunchRow.id)
+    ).all()
+
+
+def lms_scores(session: Session, user_id: int) -> Sequence[Any]:
+    """Each score of the user's in the outbox, with its platform, course, activity and exam."""
+    return session.execute(
+        select(
+            LtiScoreRow,
+            LtiPlatformRow.name.label("platform"),
+            LtiContextRow.title.label("course"),
+            LtiResourceLinkRow.title.label("activity"),
+            AttemptRow.blueprint_id.label("exam"),
+        )
+        .join(LtiResourceLinkRow, LtiResourceLinkRow.id == LtiScoreRow.resource_link_row_id)
+        .join(LtiPlatformRow, LtiPlatformRow.id == LtiResourceLinkRow.platform_id)
+        .outerjoin(LtiContextRow, LtiContextRow.id == LtiResourceLinkRow.context_row_id)
+        .join(AttemptRow, AttemptRow.id == LtiScoreRow.attempt_id)
+        .where(LtiScoreRow.user_id == user_id)
+        .order_by(LtiScoreRow.finished_at, LtiScoreRow.id)
+    ).all()
+
+
+def lms_roster_imports(session: Session, user_id: int) -> Sequence[Any]:
+    """Roster imports the user made: (import, platform, course, team)."""
+    return session.execute(
+        select(
+            LtiRosterImportRow,
+            LtiPlatformRow.name.label("platform"),
+            LtiContextRow.title.label("course"),
+            TeamRow.name.label("team"),
+        )
+        .join(LtiContextRow, LtiContextRow.id == LtiRosterImportRow.context_row_id)
+        .join(LtiPlatformRow, LtiPlatformRow.id == LtiContextRow.platform_id)
+        .outerjoin(TeamRow, TeamRow.id == LtiRosterImportRow.team_id)
+        .where(LtiRosterImportRow.imported_by == user_id)
+        .order_by(LtiRosterImportRow.imported_at, LtiRosterImportRow.id)
+    ).all()
+
+
+def xapi_counts(session: Session, profile_id: int) -> Sequence[Any]:
+    """(state, kind, how many) of the profile's statements in the xAPI outbox."""
+    return session.execute(
+        select(XapiOutboxRow.state, XapiOutboxRow.kind, func.count().label("n"))
+        .where(XapiOutboxRow.profile_id == profile_id)
+        .group_by(XapiOutboxRow.state, XapiOutboxRow.kind)
+    ).all()
+
+
+def xapi_newest_actor(session: Session, profile_id: int) -> dict[str, Any] | None:
+    """The ``actor`` of the profile's newest statement: how the LRS knows them."""
+    statement = session.scalars(
+        select(XapiOutboxRow.statement)
+        .where(XapiOutboxRow.profile_id == profile_id)
+        .order_by(XapiOutboxRow.created_at.desc(), XapiOutboxRow.id.desc())
+        .limit(1)
+    ).first()
+    actor = statement.get("actor") if isinstance(statement, dict) else None
+    return actor if isinstance(actor, dict) else None
+
+
+def xapi_endpoint(session: Session) -> str | None:
+    """The LRS statements go to, if one is configured (never its key or secret)."""
+    return session.scalar(select(XapiSettingsRow.endpoint).order_by(XapiSettingsRow.id).limit(1))
+
+
 # -- deleting --------------------------------------------------------------------------------
 
 
@@ -392,6 +499,12 @@ def delete_account(
         (OrganisationMemberRow, OrganisationMemberRow.user_id),
         (SessionRow, SessionRow.user_id),
         (ApiTokenRow, ApiTokenRow.user_id),
+        # An account made by an LMS launch: its identities, launches, pending launch data and
+        # scores (a score already sent stays in the LMS's gradebook, which pmpath cannot undo).
+        (LtiLaunchDataRow, LtiLaunchDataRow.user_id),
+        (LtiLaunchRow, LtiLaunchRow.user_id),
+        (LtiScoreRow, LtiScoreRow.user_id),
+        (LtiIdentityRow, LtiIdentityRow.user_id),
     )
     for table, column in removed_by_user:
         session.execute(delete(table).where(column == user_id))
@@ -407,6 +520,7 @@ def delete_account(
         (PromotionCaseRow, PromotionCaseRow.decided_by),
         (CheckInGoalRow, CheckInGoalRow.created_by),
         (CheckInRow, CheckInRow.manager_id),
+        (LtiRosterImportRow, LtiRosterImportRow.imported_by),
     )
     for kept, column in emptied:
         session.execute(update(kept).where(column == user_id).values({column.key: None}))
@@ -415,12 +529,15 @@ def delete_account(
     session.execute(delete(LoginFailureRow).where(LoginFailureRow.email == email))
     my_attempts = select(AttemptRow.id).where(AttemptRow.profile_id == profile_id)
     my_assessments = select(AssessmentRow.id).where(AssessmentRow.profile_id == profile_id)
+    session.execute(delete(LtiScoreRow).where(LtiScoreRow.attempt_id.in_(my_attempts)))
     session.execute(delete(ResponseRow).where(ResponseRow.attempt_id.in_(my_attempts)))
     session.execute(delete(RatingRow).where(RatingRow.assessment_id.in_(my_assessments)))
     by_profile: tuple[tuple[Any, Any], ...] = (
         (AttemptRow, AttemptRow.profile_id),
         (AssessmentRow, AssessmentRow.profile_id),
         (ReviewCardRow, ReviewCardRow.profile_id),
+        # Every statement about them, sent or not (the LRS keeps those it took: not voided).
+        (XapiOutboxRow, XapiOutboxRow.profile_id),
     )
     for table, column in by_profile:
         session.execute(delete(table).where(column == profile_id))

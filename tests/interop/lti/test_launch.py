@@ -158,3 +158,24 @@ def test_login_initiation_by_form_post_works_too(lms: Lms) -> None:
     )
     assert started.status_code == 302
     assert started.headers["location"].startswith(lms.platform.auth_url)
+
+
+def test_an_account_a_launch_made_deletes_itself_by_typing_its_address(lms: Lms) -> None:
+    from tests.web.conftest import csrf_of
+
+    answer, _ = lms.launch(lms.platform.resource_link_claims(pmpath_target="practice"))
+    assert answer.status_code == 303
+    page = lms.client.get("/account/delete").text
+    [(email,)] = [(e,) for e, _, _ in lms.launched_users()]
+    assert f"Type the account's address, <strong>{email}</strong>" in page
+    assert 'name="password"' not in page
+    csrf = csrf_of(page)
+    wrong = lms.client.post("/account/delete", data={"csrf_token": csrf, "email": "me@x.org"})
+    assert wrong.status_code == 422
+    assert lms.counts()["users"] >= 1
+    gone = lms.client.post(
+        "/account/delete", data={"csrf_token": csrf, "email": email}, follow_redirects=False
+    )
+    assert gone.status_code == 303
+    assert lms.launched_users() == []
+    assert lms.counts()["identities"] == 0

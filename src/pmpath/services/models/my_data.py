@@ -11,7 +11,7 @@ at least three peers have rated.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pmpath.services.models import Result
 from pmpath.services.models.accounts import Role
@@ -246,6 +246,78 @@ class ExportedCheckIn(Result):
     notes: str
 
 
+class ExportedLmsIdentity(Result):
+    """An LMS (an LTI platform) that signs the person in: its user id for them, since when."""
+
+    platform: str
+    #: The platform's own id for the person (the LTI ``sub``).
+    subject: str
+    since: datetime
+
+
+class ExportedLaunch(Result):
+    """The person opening pmpath from a course in an LMS."""
+
+    platform: str
+    #: The course's title (None: the launch named no course, or the course was removed).
+    course: str | None
+    #: The activity's title in the course.
+    activity: str
+    #: The roles the platform sent (LTI role URIs).
+    roles: list[str]
+    launched_at: datetime
+
+
+class ExportedLmsScore(Result):
+    """A score of the person's, sent or on its way to an LMS gradebook."""
+
+    platform: str
+    course: str | None
+    activity: str
+    #: The exam (its blueprint id, as in ``attempts``).
+    exam: str | None
+    score_given: float
+    score_maximum: float
+    passed: bool | None
+    #: "pending", "sent", "failed" (an admin retries it) or "superseded" (a newer attempt
+    #: replaced it before it was sent).
+    state: str
+    finished_at: datetime
+    sent_at: datetime | None
+
+
+class ExportedRosterImport(Result):
+    """A course roster the person brought into a team as an instructor, and what changed."""
+
+    platform: str
+    course: str
+    #: The team it went into (None: the team was deleted since).
+    team: str | None
+    imported_at: datetime
+    added: int
+    updated: int
+    unchanged: int
+    left: int
+
+
+class ExportedXapiStatements(Result):
+    """The xAPI statements made about the person: a summary. Each one restates an attempt, an
+    answer or a self-assessment that is in this export already, so they are counted, not
+    copied (there is one per answer)."""
+
+    #: How many there are in the outbox, sent or not.
+    statements: int
+    #: How many are "pending", "sent" or "failed" (refused by the LRS).
+    by_state: dict[str, int]
+    #: How many of each kind (attempt started, answer, finished, self-assessment...).
+    by_kind: dict[str, int]
+    #: The learning record store they go to (None: none is configured).
+    lrs: str | None
+    #: How the statements name the person (the newest one's ``actor``): a pseudonym account
+    #: or their email; what to quote when asking the LRS's operator about them.
+    named_as: dict[str, Any] | None
+
+
 class MyData(Result):
     """Everything pmpath holds about one account (docs/teams.md, "Your data")."""
 
@@ -278,6 +350,11 @@ class MyData(Result):
     goals: list[ExportedGoal]
     check_ins: list[ExportedCheckIn]
     access_log: list[ExportedAccess]
+    lms_identities: list[ExportedLmsIdentity]
+    lms_launches: list[ExportedLaunch]
+    lms_scores: list[ExportedLmsScore]
+    lms_roster_imports: list[ExportedRosterImport]
+    xapi_statements: ExportedXapiStatements
 
 
 class OrganisationOutcome(Result):
@@ -304,6 +381,9 @@ class DeletionPlan(Result):
     organisations: list[OrganisationOutcome]
     #: False while an organisation blocks the deletion.
     may_delete: bool
+    #: How the person confirms it is them: their password, or (an account an LMS made, which
+    #: has none) typing the account's email address.
+    confirm_with: Literal["password", "email"] = "password"
 
 
 class Deleted(Result):

@@ -52,15 +52,25 @@ def delete_form(request: Request, me: Annotated[User, signed_in("/account/delete
 
 
 @router.post("/account/delete")
-def delete(request: Request, app: App, me: Learner, password: str = Form("")) -> Response:
-    if not password:
-        return _delete_page(request, me, 422, {"password": "enter your password"})
+def delete(
+    request: Request, app: App, me: Learner, password: str = Form(""), email: str = Form("")
+) -> Response:
+    # An account an LMS made has no password: its owner types the account's address instead.
+    by_email = app.my_data.plan(me).confirm_with == "email"
+    field = "email" if by_email else "password"
+    given = email if by_email else password
+    if not given:
+        words = "type the account's address" if by_email else "enter your password"
+        return _delete_page(request, me, 422, {field: words})
     try:
-        deleted = app.my_data.delete(me, password=password)
+        if by_email:
+            deleted = app.my_data.delete(me, email=email)
+        else:
+            deleted = app.my_data.delete(me, password=password)
     except ConflictError as exc:
         return _delete_page(request, me, 409, {"form": exc.problems[0].message})
     except PmpathError as exc:
-        return _delete_page(request, me, status_of(exc), field_errors(exc, ("password",)))
+        return _delete_page(request, me, status_of(exc), field_errors(exc, (field,)))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     gone = "".join(f" {name} went with it." for name in deleted.organisations_deleted)

@@ -1,7 +1,9 @@
-"""The badges tables: the issuer's signing key and the issued Open Badges 3.0 credentials
-(issue #20).
+"""The badges tables: the issuer's signing key, the revocation status list's entries and the
+issued Open Badges 3.0 credentials (issue #20).
 
-Both tables are new, so going down drops them and leaves everything else as it was.
+The status list's entries have a table of their own, with no foreign key to the badges or to
+anyone: a badge row goes with its holder's account, its entry stays (its bit neither reset nor
+drawn again). The tables are new, so going down drops them and leaves everything else as it was.
 
 Revision ID: 0014
 Revises: 0013
@@ -27,6 +29,15 @@ def upgrade() -> None:
         sa.Column("public_key_pem", sa.Text(), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_badge_issuer_keys")),
+    )
+    op.create_table(
+        "badge_status_entries",
+        sa.Column("status_list", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("status_index", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("revoked_at", UtcDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint(
+            "status_list", "status_index", name=op.f("pk_badge_status_entries")
+        ),
     )
     op.create_table(
         "badges",
@@ -60,6 +71,11 @@ def upgrade() -> None:
             name=op.f("fk_badges_revoked_by_users"),
             ondelete="SET NULL",
         ),
+        sa.ForeignKeyConstraint(
+            ["status_list", "status_index"],
+            ["badge_status_entries.status_list", "badge_status_entries.status_index"],
+            name=op.f("fk_badges_status_list_badge_status_entries"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_badges")),
         sa.UniqueConstraint("public_id", name=op.f("uq_badges_public_id")),
         sa.UniqueConstraint("credential_id", name=op.f("uq_badges_credential_id")),
@@ -72,4 +88,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_badges_user_id"), table_name="badges")
     op.drop_table("badges")
+    op.drop_table("badge_status_entries")
     op.drop_table("badge_issuer_keys")
