@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pmpath.cli.acting import acting_as, find_organisation, find_team, find_user
-from pmpath.cli.options import AsOption, DatabaseOption, JsonOption
+from pmpath.cli.options import AsOption, CsvOutputOption, DatabaseOption, JsonOption
 
 if TYPE_CHECKING:
     from pmpath.services.models.check_ins import Goal
@@ -299,16 +298,7 @@ def export(
     organisation: OrgArg,
     team: TeamArg,
     as_email: AsOption,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write the CSV to this file (UTF-8 with a byte order mark, for spreadsheets) "
-            "instead of printing it.",
-            show_default=False,
-        ),
-    ] = None,
+    output: CsvOutputOption = None,
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -8,13 +8,12 @@ web: the outbox is for admins, a course for admins and its instructors."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pmpath.cli.acting import acting_as
-from pmpath.cli.options import AsOption, DatabaseOption, JsonOption
+from pmpath.cli.options import AsOption, CsvOutputOption, DatabaseOption, JsonOption
 
 if TYPE_CHECKING:
     from pmpath.services.models.lti_advantage import PassbackRun, RosterReport
@@ -172,16 +171,7 @@ def courses(
 def export(
     context: ContextOption,
     as_email: AsOption,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write the CSV to this file (UTF-8 with a byte order mark, for spreadsheets) "
-            "instead of printing it.",
-            show_default=False,
-        ),
-    ] = None,
+    output: CsvOutputOption = None,
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:

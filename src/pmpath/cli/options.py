@@ -74,3 +74,14 @@ AsOption = Annotated[
         metavar="EMAIL",
     ),
 ]
+
+CsvOutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the CSV to this file (UTF-8 with a byte order mark, for spreadsheets) "
+        "instead of printing it.",
+        show_default=False,
+    ),
+]
