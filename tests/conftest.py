@@ -120,12 +120,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     database = Database(url)
     database.upgrade()
     with database.transaction() as session:
-        tables = (
-            "profiles, assessments, ratings, attempts, responses, review_cards, banks, "
-            "bank_items, users, sessions, api_tokens, login_failures, sign_ups, "
-            "irt_parameter_sets, organisations, teams, invitations, access_log, colleague_ratings, "
-            "self_assessment_requests"
-        )
+        # Every table pmpath has, so a new one (an LMS platform, a badge's status entry, the
+        # xAPI settings) never carries over from one test to the next.
+        from pmpath.store.tables import Base
+
+        tables = ", ".join(sorted(Base.metadata.tables))
         session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     database.dispose()
     yield url

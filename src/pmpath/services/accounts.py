@@ -31,7 +31,13 @@ from pmpath.errors import (
 from pmpath.exams import timing
 from pmpath.services.assessments import utc_now
 from pmpath.services.models.accounts import Account, NewToken, TokenInfo, Tokens, TokenScope
-from pmpath.services.passwords import check_strength, hash_password, verify, verify_nothing
+from pmpath.services.passwords import (
+    check_strength,
+    hash_password,
+    is_password_hash,
+    verify,
+    verify_nothing,
+)
 from pmpath.store import Database
 from pmpath.store import accounts as account_store
 from pmpath.store.tables import TOKEN_LIFETIME, ApiTokenRow, UserRow
@@ -283,6 +289,13 @@ class AccountService:
 
     # -- API tokens ----------------------------------------------------------------------------
 
+    def has_password(self, user: User) -> bool:
+        """False for an account an LMS made (LTI): it signs in through the LMS only, so it has
+        no password to change and may not make API tokens (docs/lti.md)."""
+        with self.database.read() as session:
+            row = account_store.user_by_id(session, user.id)
+            return row is not None and is_password_hash(row.password_hash)
+
     def create_token(
         self,
         user: User,
@@ -292,7 +305,11 @@ class AccountService:
     ) -> NewToken:
         """A new API token for ``user``, living ``lifetime`` (a day to a year). Only a
         signed-in browser makes tokens: a token that could mint more would outlive its own
-        revocation."""
+        revocation. An account an LMS made makes none: it is used through the LMS only."""
+        if not self.has_password(user):
+            raise ForbiddenError(
+                "an account your LMS made is used through the LMS only: it has no API tokens"
+            )
         if user.via_token:
             raise ForbiddenError(
                 "an API token cannot create tokens: create one on your account page"

@@ -15,7 +15,7 @@ from pmpath.store import badges as store
 from pmpath.store.tables_badges import BadgeIssuerKeyRow
 
 #: The site address when none is configured (PMPATH_PUBLIC_URL): ``pmpath serve``'s default.
-DEFAULT_SITE_URL = "http://localhost:8000"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 
 def site_address(site_url: str | None) -> str:

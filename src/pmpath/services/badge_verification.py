@@ -30,6 +30,10 @@ def _day(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
+#: Verdicts on a credential whose signature did not hold: what it claims is not shown.
+UNSIGNED = frozenset({"tampered", "malformed"})
+
+
 class BadgeVerificationService:
     """Verification of badges, and the issuer's public documents, for the site at
     ``site_url``."""
@@ -91,7 +95,10 @@ class BadgeVerificationService:
         checked = ob.check(token, self.fetch)
         own = self._own_issuers()
         revoked_at = revoked_reason = public_id = None
-        if checked.credential_id:
+        # What a credential whose signature failed says is nobody's word: none of it is shown,
+        # nor looked up (a forged copy would otherwise borrow a real badge's record).
+        signed = checked.reason not in UNSIGNED
+        if signed and checked.credential_id:
             with self.database.transaction() as session:
                 row = store.by_credential_id(session, checked.credential_id)
                 if row is not None and checked.issuer_id in own:
@@ -110,14 +117,14 @@ class BadgeVerificationService:
             reason=reason,
             headline=_headline(reason, checked, revoked_at, revoked_reason),
             detail=detail,
-            issuer_name=checked.issuer_name,
-            issuer_id=checked.issuer_id,
-            own_issuer=checked.issuer_id in own,
-            recipient=checked.recipient,
-            achievement=checked.achievement,
-            criteria=checked.criteria,
-            evidence=checked.evidence,
-            issued_at=checked.issued_at,
+            issuer_name=checked.issuer_name if signed else None,
+            issuer_id=checked.issuer_id if signed else None,
+            own_issuer=signed and checked.issuer_id in own,
+            recipient=checked.recipient if signed else None,
+            achievement=checked.achievement if signed else None,
+            criteria=checked.criteria if signed else None,
+            evidence=checked.evidence if signed else None,
+            issued_at=checked.issued_at if signed else None,
             revoked_at=revoked_at,
             revoked_reason=revoked_reason,
             public_id=public_id,

@@ -67,6 +67,7 @@ from pmpath.services.models.lti import (
     ToolKeys,
     ToolUrls,
 )
+from pmpath.services.passwords import NO_PASSWORD
 from pmpath.store import Database
 from pmpath.store import accounts as account_store
 from pmpath.store import lti as store
@@ -83,8 +84,6 @@ from pmpath.store.tables_lti import (
 
 #: How long a deep-linking request waits for the instructor's choice.
 DEEP_LINK_SECONDS = 60 * 60
-#: The password hash of an account made by a launch: no password verifies against it.
-NO_PASSWORD = "!lti-only"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 MAX_NAME = 200
 MAX_ID = 255

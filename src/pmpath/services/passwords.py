@@ -37,10 +37,14 @@ def verify(password_hash: str, password: str) -> bool:
         return False
 
 
+#: The password "hash" of an account an LMS made (LTI): it matches no password, and marks the
+#: account as one that signs in through the LMS only (no password form, no API tokens).
+NO_PASSWORD = "!lti-only"
+
+
 def is_password_hash(password_hash: str) -> bool:
-    """True when ``password_hash`` is a password's hash; False for an account that has none
-    (one an LMS made, which signs in through the LMS only)."""
-    return password_hash.startswith("$argon2")
+    """False for an account an LMS made, which has no password (:data:`NO_PASSWORD`)."""
+    return password_hash != NO_PASSWORD
 
 
 @cache

@@ -43,7 +43,7 @@ def test_a_learner_lists_issues_and_shows_a_badge(pmpath: Any, learner: Any) -> 
     shown = pmpath("badge", "show", badge["public_id"], "--as", "ana@example.org")
     assert shown.stdout.startswith("Passed: PM foundations")
     assert "Issued to Ana by pmpath on " in shown.stdout
-    assert f"Share: http://localhost:8000/verify/{badge['public_id']}" in shown.stdout
+    assert f"Share: http://127.0.0.1:8000/verify/{badge['public_id']}" in shown.stdout
 
 
 def test_a_downloaded_badge_verifies_until_it_is_revoked(

@@ -179,6 +179,9 @@ def test_a_tampered_credential_pasted_for_verification_is_refused(site: Site) ->
     )
     assert "Not valid: the credential was changed after it was signed" in refused
     assert "Invalid signature" in refused
+    # What a forged copy claims is not shown in the site's own layout as if it were true.
+    assert "Issued to" not in refused
+    assert "Ana" not in refused
     uploaded = anyone.post(
         "/verify", files={"file": ("badge.jwt", token.encode(), "application/jwt")}
     )

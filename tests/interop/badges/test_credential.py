@@ -245,3 +245,13 @@ def test_a_site_without_https_is_its_keys_did_key(key: ob.IssuerKey) -> None:
 )
 def test_what_is_not_a_credential_is_said_to_be_malformed(token: str, reason: str) -> None:
     assert check(token, lambda url: b"").reason == reason
+
+
+@pytest.mark.parametrize(
+    ("stage", "phrase"),
+    [("Entry level", "the Entry level"), ("Senior", "the Senior level")],
+)
+def test_a_placement_names_its_stage_with_one_level(stage: str, phrase: str) -> None:
+    from pmpath.interop.badges.content import _stage_phrase
+
+    assert _stage_phrase(stage) == phrase

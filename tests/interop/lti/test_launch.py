@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from pmpath.store.tables_lti import LtiContextRow, LtiLaunchRow, LtiResourceLinkRow
@@ -179,3 +180,19 @@ def test_an_account_a_launch_made_deletes_itself_by_typing_its_address(lms: Lms)
     assert gone.status_code == 303
     assert lms.launched_users() == []
     assert lms.counts()["identities"] == 0
+
+
+def test_an_account_a_launch_made_has_no_password_form_and_makes_no_tokens(lms: Lms) -> None:
+    from pmpath.errors import ForbiddenError
+
+    answer, _ = lms.launch(lms.platform.resource_link_claims(pmpath_target="practice"))
+    assert answer.status_code == 303
+    page = lms.client.get("/account").text
+    assert "signs in through your LMS" in page
+    assert "Change your password" not in page
+    assert "Create a token" not in page
+    assert "@lti.invalid" not in page
+    [(email, _, _)] = lms.launched_users()
+    jane = lms.app.accounts.user_by_email(email)
+    with pytest.raises(ForbiddenError, match="used through the LMS only"):
+        lms.app.accounts.create_token(jane, "script")

@@ -177,7 +177,8 @@ def placement_award(
         achievement_id=f"{site_url}/badges/achievements/placement/{facts.stage_id}",
         name=f"Placed at: {facts.stage_name}",
         description=(
-            f"Placed at the {facts.stage_name} level of the product-management career ladder "
+            f"Placed at {_stage_phrase(facts.stage_name)} of the product-management career "
+            "ladder "
             f"by pmpath's adaptive placement test. {facts.stage_summary}"
         ),
         criteria=(
@@ -282,3 +283,10 @@ def recipient_name(document: dict[str, Any]) -> str | None:
         ):
             return str(identifier["identityHash"])
     return None
+
+
+def _stage_phrase(stage_name: str) -> str:
+    """ "the Entry level", "the Senior level": a stage whose name already ends in "level" is
+    not given a second one (the words are signed into the badge, so they must read right)."""
+    name = stage_name.strip()
+    return f"the {name}" if name.lower().endswith("level") else f"the {name} level"

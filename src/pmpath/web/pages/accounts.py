@@ -174,10 +174,13 @@ def _account_page(
 ) -> Response:
     """``errors`` by field id; ``token_form``: what was typed into the token form (kept when
     it is refused)."""
+    accounts = application(request).accounts
     values = {
         "errors": errors or {},
         "new_token": new_token,
-        "tokens": application(request).accounts.tokens(me).tokens,
+        # An account an LMS made has no password: no password form, no tokens (docs/lti.md).
+        "lms_only": not accounts.has_password(me),
+        "tokens": accounts.tokens(me).tokens,
         "token_days": TOKEN_DAYS,
         "token_form": token_form or {"name": "script", "access": "write", "days": 90},
     }
