@@ -818,8 +818,10 @@ def test_the_export_counts_the_xapi_statements_about_the_member_and_names_the_lr
     assert summary.by_state == {"failed": 1, "pending": 1, "sent": 2}
     assert summary.by_kind == {"answered": 4}
     assert summary.lrs == "https://lrs.example.org/xapi"
-    assert summary.named_as == {
-        "account": {"homePage": "https://pmpath.example.org", "name": f"p{mia.id:031d}"}
+    assert summary.named_as is not None
+    assert summary.named_as.model_dump() == {
+        "account": {"home_page": "https://pmpath.example.org", "name": f"p{mia.id:031d}"},
+        "mbox": None,
     }
     text = json.dumps(summary.model_dump(mode="json"))
     assert "the-lrs-secret" not in text

@@ -57,6 +57,8 @@ from pmpath.services.models.my_data import (
     ExportedRosterImport,
     ExportedTeam,
     ExportedToken,
+    ExportedXapiAccount,
+    ExportedXapiActor,
     ExportedXapiStatements,
     MyData,
     OrganisationOutcome,
@@ -621,7 +623,20 @@ def _xapi_statements(session: Any, profile_id: int) -> ExportedXapiStatements:
         by_state=dict(sorted(by_state.items())),
         by_kind=dict(sorted(by_kind.items())),
         lrs=store.xapi_endpoint(session),
-        named_as=store.xapi_newest_actor(session, profile_id),
+        named_as=_actor(store.xapi_newest_actor(session, profile_id)),
+    )
+
+
+def _actor(actor: dict[str, Any] | None) -> ExportedXapiActor | None:
+    """An xAPI ``actor`` as the export types it: its account or its mailbox."""
+    if actor is None:
+        return None
+    account = actor.get("account")
+    return ExportedXapiActor(
+        account=ExportedXapiAccount(home_page=account["homePage"], name=account["name"])
+        if isinstance(account, dict)
+        else None,
+        mbox=actor.get("mbox"),
     )
 
 

@@ -11,7 +11,7 @@ at least three peers have rated.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pmpath.services.models import Result
 from pmpath.services.models.accounts import Role
@@ -300,6 +300,22 @@ class ExportedRosterImport(Result):
     left: int
 
 
+class ExportedXapiAccount(Result):
+    """An xAPI account: the site it belongs to and the person's name there."""
+
+    #: The site's address (xAPI's ``homePage``).
+    home_page: str
+    #: A pseudonym, unless the site's admin chose to name learners by email.
+    name: str
+
+
+class ExportedXapiActor(Result):
+    """How xAPI statements name the person: an account, or their email (``mailto:``)."""
+
+    account: ExportedXapiAccount | None = None
+    mbox: str | None = None
+
+
 class ExportedXapiStatements(Result):
     """The xAPI statements made about the person: a summary. Each one restates an attempt, an
     answer or a self-assessment that is in this export already, so they are counted, not
@@ -315,7 +331,7 @@ class ExportedXapiStatements(Result):
     lrs: str | None
     #: How the statements name the person (the newest one's ``actor``): a pseudonym account
     #: or their email; what to quote when asking the LRS's operator about them.
-    named_as: dict[str, Any] | None
+    named_as: ExportedXapiActor | None
 
 
 class MyData(Result):
