@@ -144,6 +144,19 @@ class Outcome:
 
 
 @pytest.fixture
+def terminal_80(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's Rich console as a terminal 80 columns wide. Rich reads COLUMNS once,
+    when the console is made (on the first import of pmpath.cli.render), so setting COLUMNS in
+    a test is not enough when an earlier test imported it at another width."""
+    from rich.console import Console
+
+    from pmpath.cli import render
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(render, "console", Console(highlight=False, markup=False, width=80))
+
+
+@pytest.fixture
 def pmpath(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     monkeypatch.delenv("PMPATH_FRAMEWORK", raising=False)
     monkeypatch.delenv("PMPATH_PROFILE", raising=False)

@@ -407,7 +407,21 @@ def test_people_roles_and_removal(acme: Acme) -> None:
 
 
 @pytest.mark.parametrize(
-    "group", ["org", "team", "calibration", "promotion", "check-in", "my-data"]
+    "group",
+    [
+        "org",
+        "team",
+        "calibration",
+        "promotion",
+        "check-in",
+        "my-data",
+        "lti",
+        "lti platform",
+        "lti keys",
+        "lti-grades",
+        "badge",
+        "xapi",
+    ],
 )
 def test_every_command_summary_fits_its_group_help_at_80_columns(group: str) -> None:
     """Click cuts a summary longer than the room left beside the command names with "...":
@@ -416,7 +430,7 @@ def test_every_command_summary_fits_its_group_help_at_80_columns(group: str) -> 
 
     from pmpath.cli.app import app
 
-    shown = CliRunner().invoke(app, [group, "--help"], env={"COLUMNS": "80"})
+    shown = CliRunner().invoke(app, [*group.split(), "--help"], env={"COLUMNS": "80"})
     assert shown.exit_code == 0, shown.output
     commands = shown.output.split("Commands:", 1)[1]
     assert "..." not in commands, commands

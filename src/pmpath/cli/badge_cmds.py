@@ -48,7 +48,9 @@ def _status(badge: Badge) -> str:
 def list_badges(
     as_email: AsOption, database_url: DatabaseOption = None, as_json: JsonOption = False
 ) -> None:
-    """Your badges, newest first, and the finished attempts that earn one."""
+    """Your badges, and the finished attempts that earn one.
+
+    Newest first."""
     from pmpath.cli import render
 
     app_, me = acting_as(as_email, database_url)
@@ -95,7 +97,9 @@ def issue(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Issue the badge of a passed exam or a placement test (the same badge if issued)."""
+    """Issue the badge of a passed exam or placement test.
+
+    Asked again for the same attempt, it gives the same badge."""
     from pmpath.cli import render
     from pmpath.errors import Location, NotFoundError, PmpathError
 
@@ -152,7 +156,9 @@ def show(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One of your badges (admins: any badge): what it certifies, its status, its link."""
+    """One badge: what it certifies, its status, its link.
+
+    Your own; an admin may see any badge."""
     from pmpath.cli import render
 
     app_, me = acting_as(as_email, database_url)
@@ -181,7 +187,7 @@ def download(
     ] = "jwt",
     database_url: DatabaseOption = None,
 ) -> None:
-    """Save a badge as a file: the signed credential (.jwt) or its JSON form."""
+    """Save a badge: the signed credential (.jwt) or JSON."""
     from pmpath.cli import render
     from pmpath.errors import Location, PmpathError
 
@@ -211,9 +217,11 @@ def verify(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Verify a badge with openbadgeslib: its signature against the issuer's published key,
-    its dates, and its revocation status (this site's from its database; another issuer's
-    over HTTPS when reachable). Exit code 0 when valid, 1 when not."""
+    """Verify a badge file: signature, dates and revocation.
+
+    With openbadgeslib: its signature against the issuer's published key, its dates, and
+    its revocation status (this site's from its database; another issuer's over HTTPS when
+    reachable). Exit code 0 when valid, 1 when not."""
     from pmpath.cli import render
     from pmpath.cli.application import application
     from pmpath.errors import Location, PmpathError
@@ -277,8 +285,10 @@ def revoke(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Revoke a badge (admins): its bit is set in the published status list, and every
-    verification from now on says it was revoked, when and why."""
+    """Revoke a badge (admins), with the reason verifiers see.
+
+    Its bit is set in the published status list, and every verification from now on
+    says it was revoked, when and why."""
     from pmpath.cli import render
 
     app_, me = acting_as(as_email, database_url)

@@ -21,7 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 platform_app = typer.Typer(
-    help="The LMS platforms (Moodle, Canvas, ...) whose launches pmpath accepts.",
+    help="The LMS platforms whose launches pmpath accepts.",
     rich_markup_mode=None,
     no_args_is_help=True,
 )
@@ -144,7 +144,9 @@ def platform_remove(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Remove a platform: its launches are refused from now on; its users keep their accounts."""
+    """Remove a platform: its launches are refused from now on.
+
+    Its users keep their accounts."""
     from pmpath.cli import render
 
     app_, me = acting_as(as_email, database_url)
@@ -190,7 +192,9 @@ def keys_rotate(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a new signing key; the old one stays published for the grace period."""
+    """Make a new signing key.
+
+    The old one stays published for the grace period, then drops out."""
     from pmpath.cli import render
 
     app_, me = acting_as(as_email, database_url)

@@ -92,7 +92,7 @@ def configure(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Set the LRS statements go to (the first time: endpoint, key and secret).
+    """Set the LRS that statements go to. The first time: endpoint, key and secret.
 
     Only what is given changes. The secret is stored in the database and never shown."""
     from pmpath.cli import render
@@ -120,7 +120,9 @@ def configure(
 
 @app.command(name="status")
 def status(database_url: DatabaseOption = None, as_json: JsonOption = False) -> None:
-    """The LRS, how many statements are pending, sent and failed, and the newest failures."""
+    """The LRS and how many statements are pending, sent, failed.
+
+    With the newest failures and why the LRS refused them."""
     from pmpath.cli import render
     from pmpath.services.xapi import COMMAND_LINE
 
@@ -179,7 +181,7 @@ def _sent(report: SendReport) -> str:
 
 @app.command(name="send")
 def send(database_url: DatabaseOption = None, as_json: JsonOption = False) -> None:
-    """One pass: collect statements of new records, then send what is due (for cron).
+    """One pass: collect new statements and send what is due. For cron.
 
     Exits 1 when the LRS could not take statements (they stay pending and are retried)."""
     from pmpath.cli import render
@@ -211,7 +213,9 @@ def retry(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Put failed statements back in line; the next `pmpath xapi send` sends them."""
+    """Put failed statements back in line.
+
+    The next `pmpath xapi send` (or the web app's own pass) sends them."""
     from pmpath.cli import render
     from pmpath.errors import Location, PmpathError
     from pmpath.services.xapi import COMMAND_LINE
@@ -254,7 +258,9 @@ def list_statements(
 
 @app.command(name="test")
 def check_connection(database_url: DatabaseOption = None, as_json: JsonOption = False) -> None:
-    """Check that the LRS answers and takes the key and secret (exits 1 if not)."""
+    """Check that the LRS answers and accepts the key and secret.
+
+    Exits with code 1 when it does not."""
     from pmpath.cli import render
     from pmpath.services.xapi import COMMAND_LINE
 

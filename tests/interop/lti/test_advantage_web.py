@@ -199,11 +199,10 @@ def test_an_app_built_for_a_test_sends_nothing_behind_its_back(site: World) -> N
 
 
 @pytest.fixture
-def cli(site: World, monkeypatch: pytest.MonkeyPatch) -> World:
+def cli(site: World, monkeypatch: pytest.MonkeyPatch, terminal_80: None) -> World:
     if not site.app.database.is_sqlite:
         pytest.skip("the command line is the same on both databases; SQLite is enough")
     monkeypatch.setenv("PMPATH_DATABASE_URL", site.app.database.url)
-    monkeypatch.setenv("COLUMNS", "80")
     return site
 
 

@@ -245,7 +245,7 @@ def _add_args() -> list[str]:
     ]  # fmt: skip
 
 
-def test_the_cli_adds_lists_and_removes_a_platform(cli_url: str) -> None:
+def test_the_cli_adds_lists_and_removes_a_platform(cli_url: str, terminal_80: None) -> None:
     added = _run(cli_url, *_add_args())
     assert added.exit_code == 0, added.output
     assert added.stdout.startswith("Registered Moodle of the Business School (platform ")
@@ -279,7 +279,7 @@ def test_the_cli_refuses_a_learner(cli_url: str) -> None:
     assert "admin" in refused.stderr
 
 
-def test_the_cli_lists_and_rotates_keys(cli_url: str) -> None:
+def test_the_cli_lists_and_rotates_keys(cli_url: str, terminal_80: None) -> None:
     first = json.loads(_run(cli_url, "keys", "list", "--as", "ada@example.org", "--json").stdout)
     rotated = _run(cli_url, "keys", "rotate", "--as", "ada@example.org")
     assert rotated.exit_code == 0

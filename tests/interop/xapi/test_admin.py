@@ -241,7 +241,7 @@ def test_bad_settings_through_the_api_name_their_field_and_change_nothing(
 
 
 @pytest.fixture
-def cli(pmpath: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
+def cli(pmpath: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any, terminal_80: None) -> Any:
     """`pmpath` on its own SQLite file, with a site address and the LRS secret in the
     environment (as an admin would give it, out of the shell history)."""
     monkeypatch.setenv("PMPATH_PUBLIC_URL", "https://pmpath-cli.example.org")
