@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ from pmpath.services.assessments import utc_now
 from pmpath.services.models.exams import ExamCatalogue
 from pmpath.services.models.lti import (
     DeepLinkAnswer,
+    DeepLinkRequest,
     LaunchOutcome,
     LaunchTarget,
     Platform,
@@ -475,22 +477,38 @@ class LtiService:
 
     # -- deep linking -----------------------------------------------------------------------------
 
-    def deep_link_request(self, acting: User | None, launch_id: str) -> str:
-        """The title of the course the instructor picks for (NotFoundError once it expired)."""
-        row = self._deep_link(acting, launch_id)
-        context = row.claims.get(c.CONTEXT)
-        return str(context.get("title") or "") if isinstance(context, dict) else ""
+    def deep_link_request(self, acting: User | None, launch_id: str) -> DeepLinkRequest:
+        """The course the instructor picks for, and the platform's origins that may frame the
+        picker (NotFoundError once the request expired, was answered, or is someone else's).
 
-    def _deep_link(self, acting: User | None, launch_id: str) -> LtiLaunchDataRow:
-        me = require(acting, "learner")
+        The launch id is the capability: 192 random bits (``secrets.token_urlsafe(24)``), made
+        by a verified deep-linking launch of an instructor, valid for an hour and once. The
+        picker usually runs in the LMS's cross-site iframe, where pmpath's session cookie is
+        neither stored nor sent, so ``acting`` is None there and the id alone is enough. When a
+        session does come (the picker opened in a window of the same site), it must be the
+        instructor's: a leaked link is not answered from another pmpath account."""
+        row, origins = self._deep_link(acting, launch_id)
+        context = row.claims.get(c.CONTEXT)
+        course = str(context.get("title") or "") if isinstance(context, dict) else ""
+        return DeepLinkRequest(course=course, frame_origins=origins)
+
+    def _deep_link(self, acting: User | None, launch_id: str) -> tuple[LtiLaunchDataRow, list[str]]:
         with self.database.read() as session:
             row = store.launch_data(session, launch_id)
-            if row is None or row.user_id != me.id or row.expires_at <= self.clock():
+            platform = None if row is None else store.platform(session, row.platform_id)
+            if (
+                row is None
+                or platform is None
+                or row.expires_at <= self.clock()
+                or (acting is not None and row.user_id != acting.id)
+            ):
                 raise NotFoundError(
                     "this content selection expired or is not yours: start it again from the LMS"
                 )
             session.expunge(row)
-            return row
+            settings = row.claims.get(c.DEEP_LINKING_SETTINGS)
+            return_url = settings.get("deep_link_return_url") if isinstance(settings, dict) else ""
+            return row, frame_origins(platform.issuer, platform.auth_login_url, str(return_url))
 
     def answer_deep_link(
         self,
@@ -502,7 +520,7 @@ class LtiService:
     ) -> DeepLinkAnswer:
         """The signed LtiDeepLinkingResponse with the chosen item (pylti1p3's DeepLink); the
         custom parameter and the target link URI both name the target."""
-        row = self._deep_link(acting, launch_id)
+        row, origins = self._deep_link(acting, launch_id)
         target = self._target(kind, ref)
         registration = self.tool_conf.registration_of(row.platform_id)
         value = c.encode_target(target.kind, target.ref)
@@ -524,7 +542,31 @@ class LtiService:
             return_url=str(settings["deep_link_return_url"]),
             jwt=token,
             title=target.title,
+            frame_origins=origins,
         )
+
+
+_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def frame_origins(*urls: str) -> list[str]:
+    """The distinct http(s) origins of ``urls``, in order: who may frame the deep-linking pages.
+
+    The issuer is the LMS's own address on Moodle (its wwwroot, the page that holds the
+    picker's iframe); the authentication URL is the LMS's host on most self-hosted platforms;
+    the request's ``deep_link_return_url`` (in the verified claims) is on the very site that
+    shows the picker, which is what Canvas needs (its issuer is canvas.instructure.com, its
+    pages are on the school's own domain)."""
+    found: list[str] = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            continue
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        # It goes into a header: a host name and a port, nothing a policy could be bent with.
+        if _ORIGIN.match(origin) and origin not in found:
+            found.append(origin)
+    return found
 
 
 def launch_targets(catalogue: ExamCatalogue) -> list[LaunchTarget]:

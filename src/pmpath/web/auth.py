@@ -27,6 +27,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: session. A CSRF token cannot be in them, and a person signed in to pmpath on a site that
 #: shares the LMS's domain would otherwise be refused their launch.
 SIGNED_BY_THE_PLATFORM = frozenset({"/lti/login", "/lti/launch"})
+#: The deep-linking picker's answer, posted from inside the LMS's cross-site iframe, where the
+#: session cookie (SameSite=Lax) is neither stored nor sent, so no session CSRF token can be
+#: checked. It is authorised by the launch id in its path instead: 192 random bits a verified
+#: instructor's launch made, valid for one hour and one answer (services/lti.py). A hostile page
+#: cannot know that id, so it cannot forge the post; that is what a CSRF token would prove.
+CAPABILITY_PATHS = ("/lti/deep-link/",)
 _FORM_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _EXPIRED_FORM = "the form expired or did not come from this site: reload the page and try again"
 
@@ -78,7 +84,12 @@ async def check_csrf(request: Request) -> None:
     - A request with an API token needs no CSRF token (it carries no ambient credentials),
       but a read-only token may only read: GET, HEAD and OPTIONS.
     """
-    if request.method in SAFE_METHODS or request.url.path in SIGNED_BY_THE_PLATFORM:
+    path = request.url.path
+    if (
+        request.method in SAFE_METHODS
+        or path in SIGNED_BY_THE_PLATFORM
+        or path.startswith(CAPABILITY_PATHS)
+    ):
         return
     if bearer(request) is not None:
         caller = user(request)

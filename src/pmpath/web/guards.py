@@ -42,6 +42,9 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
 ]
+#: The headers a reply's own Content-Security-Policy replaces: CSP frame-ancestors supersedes
+#: X-Frame-Options (CSP Level 2; browsers ignore XFO when both are present).
+OWN_POLICY_REPLACES = frozenset({b"content-security-policy", b"x-frame-options"})
 #: Pages and API replies are personal (scores, ratings, tokens): no shared or back-button cache.
 NO_STORE = (b"cache-control", b"no-store")
 
@@ -77,12 +80,15 @@ class Guards:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 # A reply that sets its own policy keeps it: the LTI deep-linking return posts
-                # its form to the LMS, which the site's "form-action 'self'" would block.
+                # its form to the LMS, which the site's "form-action 'self'" would block, and
+                # the LTI picker names the LMS in frame-ancestors. Such a reply gets no
+                # X-Frame-Options either: a browser that knows CSP frame-ancestors ignores it,
+                # but one that does not would let DENY block a frame the policy allows.
                 own_policy = any(name == b"content-security-policy" for name, _ in headers)
                 headers += [
                     header
                     for header in SECURITY_HEADERS
-                    if not (own_policy and header[0] == b"content-security-policy")
+                    if not (own_policy and header[0] in OWN_POLICY_REPLACES)
                 ]
                 if not static and not any(name == b"cache-control" for name, _ in headers):
                     headers.append(NO_STORE)

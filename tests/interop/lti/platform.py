@@ -106,6 +106,8 @@ class Platform:
         self.deep_link_responses: list[dict[str, Any]] = []
         self.deep_link_errors: list[str] = []
         self.access_tokens: list[str] = []
+        #: HTML pages the platform serves at a path (a course page that frames the tool).
+        self.pages: dict[str, str] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -345,6 +347,8 @@ class Platform:
                     self._answer(200, body, "application/json")
                 elif parts.path == "/auth":
                     self._auth({k: v[0] for k, v in parse_qs(parts.query).items()})
+                elif parts.path in platform.pages:
+                    self._answer(200, platform.pages[parts.path], "text/html")
                 else:
                     self._answer(404, "not found", "text/plain")
 

@@ -4,6 +4,7 @@ in, at phone width and with nothing scrolling sideways."""
 
 from __future__ import annotations
 
+import html
 import tempfile
 from urllib.parse import urlencode
 
@@ -61,3 +62,43 @@ def test_an_instructor_adds_an_exam_to_the_course_from_inside_the_lms() -> None:
         (claims,) = lms.deep_link_responses
         (item,) = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
         assert item["custom"] == {"pmpath_target": "exam:pm-foundations"}
+
+
+def test_an_instructor_adds_an_exam_from_the_lms_frame_of_another_site() -> None:
+    """Moodle's "Select content" opens the picker in an iframe of its own page: here the
+    platform on 127.0.0.1 frames pmpath on localhost (another site, so the browser neither
+    stores nor sends pmpath's SameSite=Lax cookies in the frame). The whole choice happens in
+    the frame, and the platform receives the signed answer."""
+    folder = tempfile.mkdtemp()
+    app = Pmpath(Settings(database_url=f"sqlite:///{folder}/lti.db"))
+    with serve(app) as served:
+        tool = served.replace("127.0.0.1", "localhost")
+        with Platform([tool + "/lti/launch"], tool_jwks=app.lti.jwks) as lms:
+            app.lti.register_platform(admin_user(app), PlatformInput(**lms.registration()))
+            hint, _ = lms.stage(lms.deep_linking_claims())
+            login = html.escape(tool + "/lti/login?" + urlencode(lms.login_params(hint)))
+            lms.pages["/course/view.php"] = (
+                "<!doctype html><title>Economics</title><h1>Select content</h1>"
+                f'<iframe id="contentframe" src="{login}" width="1200" height="700"></iframe>'
+            )
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+                )
+                page = browser.new_page(viewport={"width": 1366, "height": 900})
+                page.goto(lms.url + "/course/view.php")
+                frame = page.frame_locator("#contentframe")
+                frame.get_by_role("button", name="Continue").click()  # the platform's post
+                frame.get_by_label("PM foundations").check()
+                frame.get_by_role("button", name="Add to the course").click()
+                frame.get_by_role("button", name="Return to the course").click()
+                expect(frame.locator("body")).to_contain_text("content added")
+                expect(page).to_have_url(lms.url + "/course/view.php")  # still the course
+                tool_cookies = page.context.cookies([tool])
+                browser.close()
+            assert [c["name"] for c in tool_cookies if c["name"] == "pmpath_session"] == []
+            assert lms.deep_link_errors == []
+            (claims,) = lms.deep_link_responses
+            (item,) = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+            assert item["custom"] == {"pmpath_target": "exam:pm-foundations"}
+            assert item["url"] == tool + "/lti/launch?pmpath_target=exam%3Apm-foundations"

@@ -107,9 +107,21 @@ class LaunchOutcome(Result):
     launch_id: str | None
 
 
+class DeepLinkRequest(Result):
+    """A deep-linking request waiting for the instructor's choice."""
+
+    course: str = Field(description="The course's title ('' when the platform sent none).")
+    frame_origins: list[str] = Field(
+        description="The platform's origins, which may show the picker in a frame."
+    )
+
+
 class DeepLinkAnswer(Result):
     """The signed LtiDeepLinkingResponse and where the browser posts it."""
 
     return_url: str
     jwt: str
     title: str
+    frame_origins: list[str] = Field(
+        description="The platform's origins, which may show the return page in a frame."
+    )

@@ -17,9 +17,9 @@ from pmpath.errors import ConflictError, PmpathError
 from pmpath.interop.lti.claims import decode_target, encode_target
 from pmpath.interop.lti.launch import LaunchRefused
 from pmpath.services.accounts import SESSION_LIFETIME
-from pmpath.services.models.lti import PlatformInput
+from pmpath.services.models.lti import DeepLinkRequest, PlatformInput
 from pmpath.web.auth import SESSION_COOKIE, secure
-from pmpath.web.deps import Admin, App, Learner, RowId
+from pmpath.web.deps import Admin, App, Learner, MaybeUser, RowId
 from pmpath.web.flash import flash
 from pmpath.web.guards import SECURITY_HEADERS
 from pmpath.web.pages.accounts import field_errors
@@ -147,33 +147,41 @@ def choose_link_target(
 # -- deep linking ----------------------------------------------------------------------------------
 
 
+# The picker and the page returning to the LMS are what Moodle's "Select content" and Canvas's
+# link selection show in an iframe of the LMS: they are authorised by the launch id in the URL
+# (a one-hour, one-time capability, see LtiService.deep_link_request), not by the session
+# cookie a cross-site frame does not send, and they may be framed by the platform's origins.
+
+
 @router.get("/lti/deep-link/{launch_id}", response_class=HTMLResponse)
-def deep_link_picker(request: Request, app: App, me: Learner, launch_id: LaunchId) -> Response:
-    course = app.lti.deep_link_request(me, launch_id)
-    return _picker(request, app, course, launch_id)
+def deep_link_picker(request: Request, app: App, me: MaybeUser, launch_id: LaunchId) -> Response:
+    found = app.lti.deep_link_request(me, launch_id)
+    return _picker(request, app, found, launch_id)
 
 
 def _picker(
     request: Request,
     app: Any,
-    course: str,
+    found: DeepLinkRequest,
     launch_id: str,
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
     values = {
-        "course": course,
+        "course": found.course,
         "targets": app.lti.targets(),
         "action": f"/lti/deep-link/{launch_id}",
         "encode": encode_target,
         "errors": errors or {},
     }
-    return page(request, "lti_deep_link.html", values, status)
+    response = page(request, "lti_deep_link.html", values, status)
+    response.headers["content-security-policy"] = framed_policy(found.frame_origins)
+    return response
 
 
 @router.post("/lti/deep-link/{launch_id}", response_model=None)
 def deep_link_answer(
-    request: Request, app: App, me: Learner, launch_id: LaunchId, target: str = Form("")
+    request: Request, app: App, me: MaybeUser, launch_id: LaunchId, target: str = Form("")
 ) -> Response:
     kind, ref = decode_target(target) or ("", None)
     try:
@@ -181,22 +189,33 @@ def deep_link_answer(
     except PmpathError as error:
         if error.location.field_path != ("target",):
             raise
-        course = app.lti.deep_link_request(me, launch_id)
+        found = app.lti.deep_link_request(me, launch_id)
         errors = {"target": "Choose one of the exams, practice or the self-assessment."}
-        return _picker(request, app, course, launch_id, errors, 422)
+        return _picker(request, app, found, launch_id, errors, 422)
     response = page(request, "lti_deep_link_return.html", {"answer": answer})
-    response.headers["content-security-policy"] = _return_policy(answer.return_url)
+    response.headers["content-security-policy"] = framed_policy(
+        answer.frame_origins, _origin(answer.return_url)
+    )
     return response
 
 
-def _return_policy(return_url: str) -> str:
-    """The site's Content-Security-Policy with the LMS's origin added to ``form-action``: this
-    page's one form posts the signed answer there. (The site-wide policy the Guards middleware
-    adds allows only 'self'; see docs/lti.md, "What is not built".)"""
-    parts = urlsplit(return_url)
-    origin = f"{parts.scheme}://{parts.netloc}"
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def framed_policy(frame_origins: list[str], form_origin: str | None = None) -> str:
+    """The site's Content-Security-Policy for a page the platform shows in its iframe:
+    ``frame-ancestors`` names the platform's origins instead of 'none' ('none' when there are
+    none), and on the return page ``form-action`` also allows the LMS's origin, where its one
+    form posts the signed answer. The Guards middleware keeps a reply's own policy and then
+    leaves out X-Frame-Options: DENY (frame-ancestors supersedes it)."""
     policy = dict(SECURITY_HEADERS)[b"content-security-policy"].decode()
-    return policy.replace("form-action 'self'", f"form-action 'self' {origin}")
+    ancestors = " ".join(frame_origins) or "'none'"
+    policy = policy.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+    if form_origin is not None:
+        policy = policy.replace("form-action 'self'", f"form-action 'self' {form_origin}")
+    return policy
 
 
 # -- the admin page ------------------------------------------------------------------------------
