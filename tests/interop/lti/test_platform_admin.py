@@ -206,7 +206,14 @@ def test_the_admin_page_removes_a_platform_and_rotates_the_key(site: Any) -> Non
     app, client, ada, _ = site
     made = app.lti.register_platform(ada, PlatformInput(**MOODLE))
     sign_in(client, "ada@example.org")
-    csrf = csrf_of(client.get("/admin/lti").text)
+    admin_page = client.get("/admin/lti").text
+    csrf = csrf_of(admin_page)
+    # One click on the admin page only asks: the confirmation page says what goes.
+    assert f'<a href="/admin/lti/platforms/{made.id}/remove">Remove {made.name}…</a>' in admin_page
+    asked = client.get(f"/admin/lti/platforms/{made.id}/remove").text
+    assert f"Remove {made.name}?" in asked
+    assert "their next launch makes a <strong>new</strong> account" in asked
+    assert len(app.lti.platforms(ada).platforms) == 1
     client.post(f"/admin/lti/platforms/{made.id}/remove", data={"csrf_token": csrf})
     assert app.lti.platforms(ada).platforms == []
     rotated = client.post("/admin/lti/keys/rotate", data={"csrf_token": csrf})

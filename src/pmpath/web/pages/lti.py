@@ -292,6 +292,12 @@ def register_platform(
     return response
 
 
+@router.get("/admin/lti/platforms/{platform_id}/remove", response_class=HTMLResponse)
+def confirm_removal(request: Request, app: App, me: Admin, platform_id: RowId) -> Response:
+    """What removing a platform loses, before it is done (a single click never removes)."""
+    return page(request, "lti_remove.html", {"platform": app.lti.platform(me, platform_id)})
+
+
 @router.post("/admin/lti/platforms/{platform_id}/remove", response_model=None)
 def remove_platform(request: Request, app: App, me: Admin, platform_id: RowId) -> Response:
     removed = app.lti.remove_platform(me, platform_id)
