@@ -291,8 +291,7 @@ class LtiService:
         if not base:
             raise PmpathError(
                 "pmpath does not know its public address: set PMPATH_PUBLIC_URL "
-                "(e.g. https://pmpath.example.org)",
-                Location(field_path=("public_url",)),
+                "(e.g. https://pmpath.example.org), or give --base-url on the command line"
             )
         return base
 
