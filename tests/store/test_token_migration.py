@@ -53,6 +53,25 @@ def migrate(database: Database, revision: str, down: bool = False) -> None:
         (command.downgrade if down else command.upgrade)(config, revision)
 
 
+def assert_down_drops_only(
+    database: Database, revision: str, dropped: set[str], kept: dict[str, int]
+) -> None:
+    """Going down to ``revision`` drops the ``dropped`` tables and keeps the rows of the
+    ``kept`` ones (table -> row count); then back to the head, and the database is closed."""
+    from sqlalchemy import inspect, text
+
+    migrate(database, revision, down=True)
+    assert not dropped & set(inspect(database.engine).get_table_names())
+    with database.engine.begin() as connection:
+        counts = {
+            table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in kept
+        }
+    assert counts == kept
+    migrate(database, "head")
+    database.dispose()
+
+
 def test_tokens_made_before_expire_90_days_after_the_upgrade(empty_url: str) -> None:
     database = Database(empty_url)
     migrate(database, "0005")

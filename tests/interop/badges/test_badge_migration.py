@@ -9,7 +9,12 @@ from sqlalchemy import inspect, text
 
 from pmpath.store import Database
 from tests.store.test_organisations_migration import schema_differences
-from tests.store.test_token_migration import empty_url, insert_old_learner, migrate
+from tests.store.test_token_migration import (
+    assert_down_drops_only,
+    empty_url,
+    insert_old_learner,
+    migrate,
+)
 
 __all__ = ["empty_url"]  # the fixture: an empty database of its own
 
@@ -32,13 +37,7 @@ def test_the_badge_tables_come_and_go_and_learners_stay(empty_url: str) -> None:
             ),
             {"now": now},
         )
-    migrate(database, "0013", down=True)
-    assert not NEW_TABLES & set(inspect(database.engine).get_table_names())
-    with database.engine.begin() as connection:
-        users = connection.execute(text("SELECT count(*) FROM users")).scalar_one()
-    assert users == 1
-    migrate(database, "head")
-    database.dispose()
+    assert_down_drops_only(database, "0013", NEW_TABLES, {"users": 1})
 
 
 def test_the_migrated_badge_schema_is_the_one_the_tables_describe(empty_url: str) -> None:

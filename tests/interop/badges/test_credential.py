@@ -255,3 +255,14 @@ def test_a_placement_names_its_stage_with_one_level(stage: str, phrase: str) -> 
     from pmpath.interop.badges.content import _stage_phrase
 
     assert _stage_phrase(stage) == phrase
+
+
+def test_the_services_verdicts_are_the_verifiers_own() -> None:
+    # Two copies of one vocabulary: the service's model cannot import the verifier's (that would
+    # load openbadgeslib with every API model), so this keeps them the same.
+    from typing import get_args
+
+    from pmpath.interop.badges.verification import Reason
+    from pmpath.services.models.badges import VerificationReason
+
+    assert get_args(VerificationReason) == get_args(Reason)

@@ -10,7 +10,12 @@ from sqlalchemy import inspect, text
 
 from pmpath.store import Database
 from tests.store.test_organisations_migration import schema_differences
-from tests.store.test_token_migration import empty_url, insert_old_learner, migrate
+from tests.store.test_token_migration import (
+    assert_down_drops_only,
+    empty_url,
+    insert_old_learner,
+    migrate,
+)
 
 __all__ = ["empty_url"]  # the fixture: an empty database of its own
 
@@ -34,14 +39,7 @@ def test_the_advantage_tables_come_and_go_and_the_lti_core_stays(empty_url: str)
         )
     migrate(database, "0016")
     assert set(inspect(database.engine).get_table_names()) >= NEW_TABLES
-    migrate(database, "0015", down=True)
-    assert not NEW_TABLES & set(inspect(database.engine).get_table_names())
-    with database.engine.begin() as connection:
-        users = connection.execute(text("SELECT count(*) FROM users")).scalar_one()
-        platforms = connection.execute(text("SELECT count(*) FROM lti_platforms")).scalar_one()
-    assert (users, platforms) == (1, 1)
-    migrate(database, "head")
-    database.dispose()
+    assert_down_drops_only(database, "0015", NEW_TABLES, {"users": 1, "lti_platforms": 1})
 
 
 def test_the_migrated_advantage_schema_is_the_one_the_tables_describe(empty_url: str) -> None:
